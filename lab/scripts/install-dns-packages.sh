@@ -1,0 +1,76 @@
+#!/bin/bash
+# install-dns-packages.sh -- install the Debian packages the DNS lab needs (Knot 3.2, PowerDNS 4.7,
+# BIND 9.18, Unbound, their tools, sqlite3, dnsperf), only those that are missing. Idempotent.
+# The lab runs every daemon itself, in the foreground, from its own config on 127.0.0.1 with free
+# ports; the packaged services are not used and are stopped/disabled if the install started them.
+#
+# Usage: sudo lab/scripts/install-dns-packages.sh     (Debian 12 / bookworm; needs root and apt-get)
+# Exit codes: 0 all present, 1 not root while something is missing, 2 no apt-get, 3 install failed.
+set -uo pipefail
+
+PACKAGES=(knot knot-dnsutils pdns-server pdns-backend-sqlite3 bind9 bind9-dnsutils unbound
+          ldnsutils sqlite3 dnsperf)
+SERVICES=(knot pdns named bind9 unbound)
+
+installed() { dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null | grep -qx installed; }
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  installed "$p" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-dns-packages: all present: ${PACKAGES[*]}"
+  exit 0
+fi
+echo "install-dns-packages: missing: ${missing[*]}"
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-dns-packages: ERROR: apt-get not found; this lab needs Debian 12 (bookworm) packages." >&2
+  echo "  Install by hand: ${missing[*]}" >&2
+  exit 2
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-dns-packages: ERROR: not root; cannot install packages." >&2
+  echo "  Run: sudo $0" >&2
+  echo "  or:  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+# Keep the packaged services from starting during the install (they would take port 53 and are
+# not used). Only add a policy-rc.d if there is none; remove it again afterwards.
+policy=/usr/sbin/policy-rc.d
+own_policy=no
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && own_policy=yes
+fi
+cleanup() { [ "$own_policy" = yes ] && rm -f "$policy"; }
+trap cleanup EXIT
+
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get update -q; then
+  echo "install-dns-packages: WARNING: apt-get update failed; trying the install with the current lists." >&2
+fi
+if ! apt-get install -y -q --no-install-recommends "${missing[@]}"; then
+  echo "install-dns-packages: ERROR: apt-get install failed for: ${missing[*]}" >&2
+  for p in "${missing[@]}"; do
+    apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: (none)' && \
+      echo "  package '$p' has no installation candidate: check /etc/apt/sources.list (needs Debian bookworm main)" >&2
+  done
+  exit 3
+fi
+
+still=()
+for p in "${PACKAGES[@]}"; do installed "$p" || still+=("$p"); done
+if [ ${#still[@]} -ne 0 ]; then
+  echo "install-dns-packages: ERROR: still missing after install: ${still[*]}" >&2
+  exit 3
+fi
+
+# Make sure no packaged service was left running: policy-rc.d (ours or the image's) keeps
+# invoke-rc.d from starting them; on a systemd host also disable and stop the units.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  for s in "${SERVICES[@]}"; do
+    systemctl disable --now "$s" >/dev/null 2>&1 || true
+  done
+fi
+echo "install-dns-packages: installed: ${missing[*]}"

@@ -1,0 +1,228 @@
+package dev.multisigner.lab.dns;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
+
+/**
+ * Knot DNS 3.2 as an automatic signer of the child zone (ECDSA P-256, KSK+ZSK or CSK, {@code
+ * dnskey-management: incremental}), accepting DNS UPDATE with TSIG, sending NOTIFY (over TCP) to an
+ * optional target, with knotc/keymgr access.
+ */
+public final class KnotSigner implements LabSigner, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KnotSigner.class);
+
+  private final String id;
+  private final Name zone;
+  private final KeyScheme scheme;
+  private final Path dir;
+  private final InetSocketAddress dnsAddress;
+  private final TsigCredentials tsig;
+  private final Redactor redactor;
+  private final Daemon daemon;
+
+  private KnotSigner(
+      String id,
+      Name zone,
+      KeyScheme scheme,
+      Path dir,
+      InetSocketAddress dnsAddress,
+      TsigCredentials tsig,
+      Redactor redactor,
+      Daemon daemon) {
+    this.id = id;
+    this.zone = zone;
+    this.scheme = scheme;
+    this.dir = dir;
+    this.dnsAddress = dnsAddress;
+    this.tsig = tsig;
+    this.redactor = redactor;
+    this.daemon = daemon;
+  }
+
+  /**
+   * Renders the config into {@code dir}, starts knotd and waits until it serves the signed DNSKEY
+   * RRset.
+   */
+  static KnotSigner start(
+      String id,
+      Name zone,
+      KeyScheme scheme,
+      Path dir,
+      InetSocketAddress notifyTarget,
+      Duration timeout) {
+    InetSocketAddress address = LabPorts.nextAddress();
+    TsigCredentials tsig = TsigCredentials.randomHmacSha256(id + "-ddns");
+    Redactor redactor = new Redactor(List.of(tsig.secret()));
+    String notifyRemote = "";
+    String notifyZone = "";
+    if (notifyTarget != null) {
+      notifyRemote =
+          "\nremote:\n  - id: notify-target\n    address: "
+              + notifyTarget.getAddress().getHostAddress()
+              + "@"
+              + notifyTarget.getPort()
+              + "\n";
+      notifyZone = "    notify: notify-target";
+    }
+    Path conf =
+        Templates.write(
+            dir.resolve("knot.conf"),
+            "knot.conf",
+            Map.ofEntries(
+                Map.entry("id", id),
+                Map.entry("zone", zone.toString()),
+                Map.entry("dir", dir.toString()),
+                Map.entry("port", Integer.toString(address.getPort())),
+                Map.entry("tsigName", tsig.configName()),
+                Map.entry("tsigAlgorithm", tsig.algorithm()),
+                Map.entry("tsigSecret", tsig.secret()),
+                Map.entry("notifyRemote", notifyRemote),
+                Map.entry("notifyZone", notifyZone),
+                Map.entry("singleTypeSigning", scheme == KeyScheme.CSK ? "on" : "off")));
+    Templates.write(dir.resolve("zones/zone.db"), "child.zone", Map.of("zone", zone.toString()));
+    mkdirs(dir.resolve("run"), dir.resolve("db"));
+    LabCommand.run(List.of("knotc", "-c", conf.toString(), "conf-check"), dir, redactor);
+    Daemon d =
+        Daemon.start(
+            "knotd[" + id + "]",
+            zone.toString(),
+            List.of("knotd", "-c", conf.toString()),
+            dir,
+            dir.resolve("knotd.log"),
+            redactor);
+    try {
+      DnsQueries.awaitAnswer(
+          d,
+          address,
+          zone,
+          Type.DNSKEY,
+          false,
+          m -> DnsQueries.signedAnswer(m, Type.DNSKEY),
+          timeout);
+    } catch (RuntimeException e) {
+      d.stop();
+      throw e;
+    }
+    LOG.info(
+        "event=signer_ready provider=knot signer={} zone={} address={} scheme={} pid={}",
+        id,
+        zone,
+        address,
+        scheme,
+        d.pid());
+    return new KnotSigner(id, zone, scheme, dir, address, tsig, redactor, d);
+  }
+
+  static void mkdirs(Path... dirs) {
+    for (Path p : dirs) {
+      try {
+        java.nio.file.Files.createDirectories(p);
+      } catch (java.io.IOException e) {
+        throw new LabException("cannot create " + p, e);
+      }
+    }
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Name zone() {
+    return zone;
+  }
+
+  @Override
+  public InetSocketAddress dnsAddress() {
+    return dnsAddress;
+  }
+
+  @Override
+  public SignerKind kind() {
+    return SignerKind.KNOT;
+  }
+
+  public KeyScheme keyScheme() {
+    return scheme;
+  }
+
+  /** The TSIG key Knot accepts DNS UPDATEs for the zone with. */
+  public TsigCredentials tsig() {
+    return tsig;
+  }
+
+  public Path configFile() {
+    return dir.resolve("knot.conf");
+  }
+
+  public long pid() {
+    return daemon.pid();
+  }
+
+  /** Knot's own keys for the zone ({@code keymgr -c knot.conf <zone> list}). */
+  public List<KnotKey> keymgrList() {
+    String out =
+        LabCommand.run(
+            List.of("keymgr", "-x", "-c", configFile().toString(), zone.toString(), "list"),
+            dir,
+            redactor);
+    List<KnotKey> keys = new ArrayList<>();
+    for (String line : out.split("\n")) {
+      if (!line.isBlank()) {
+        keys.add(KnotKey.parse(line));
+      }
+    }
+    return keys;
+  }
+
+  /** Starts a ZSK rollover ({@code knotc zone-key-rollover <zone> zsk}), pre-publish method. */
+  public void rollZsk() {
+    String out = knotc("zone-key-rollover", zone.toString(), "zsk");
+    LOG.info(
+        "event=zsk_roll_started provider=knot signer={} zone={} knotc={}", id, zone, out.trim());
+  }
+
+  /** Runs {@code knotc -c knot.conf <args>} and returns its output. */
+  public String knotc(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("knotc", "-c", configFile().toString()));
+    cmd.addAll(List.of(args));
+    return LabCommand.run(cmd, dir, redactor);
+  }
+
+  @Override
+  public String logTail() {
+    return daemon.logTail(60);
+  }
+
+  boolean isAlive() {
+    return daemon.isAlive();
+  }
+
+  @Override
+  public void close() {
+    daemon.stop();
+  }
+
+  @Override
+  public String toString() {
+    return "KnotSigner[id="
+        + id
+        + ", zone="
+        + zone
+        + ", dns="
+        + dnsAddress
+        + ", tsig="
+        + tsig
+        + "]";
+  }
+}

@@ -1,0 +1,255 @@
+package dev.multisigner.lab.dns;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
+
+/**
+ * PowerDNS Authoritative 4.7 as a live signer of the child zone: gsqlite3, {@code
+ * direct-dnskey=yes} (API-added DNSKEY/CDS/CDNSKEY are served and signed), all caches off, HTTP API
+ * with a per-run key, SOA-EDIT-API DEFAULT and API-RECTIFY 1.
+ */
+public final class PdnsSigner implements LabSigner, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PdnsSigner.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  static final Path SQLITE_SCHEMA =
+      Path.of("/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql");
+
+  private final String id;
+  private final Name zone;
+  private final KeyScheme scheme;
+  private final Path dir;
+  private final InetSocketAddress dnsAddress;
+  private final URI apiUrl;
+  private final String apiKey;
+  private final Redactor redactor;
+  private final Daemon daemon;
+
+  private PdnsSigner(
+      String id,
+      Name zone,
+      KeyScheme scheme,
+      Path dir,
+      InetSocketAddress dnsAddress,
+      URI apiUrl,
+      String apiKey,
+      Redactor redactor,
+      Daemon daemon) {
+    this.id = id;
+    this.zone = zone;
+    this.scheme = scheme;
+    this.dir = dir;
+    this.dnsAddress = dnsAddress;
+    this.apiUrl = apiUrl;
+    this.apiKey = apiKey;
+    this.redactor = redactor;
+    this.daemon = daemon;
+  }
+
+  /**
+   * Creates the sqlite database from the packaged schema, loads and secures the zone with pdnsutil,
+   * starts pdns_server and waits until it serves the signed DNSKEY RRset and its API answers.
+   */
+  static PdnsSigner start(String id, Name zone, KeyScheme scheme, Path dir, Duration timeout) {
+    InetSocketAddress address = LabPorts.nextAddress();
+    int apiPort = LabPorts.next();
+    byte[] keyBytes = new byte[24];
+    RANDOM.nextBytes(keyBytes);
+    String apiKey = HexFormat.of().formatHex(keyBytes);
+    Redactor redactor = new Redactor(List.of(apiKey));
+    KnotSigner.mkdirs(dir.resolve("run"));
+    Templates.write(
+        dir.resolve("pdns.conf"),
+        "pdns.conf",
+        Map.of(
+            "id", id,
+            "zone", zone.toString(),
+            "dir", dir.toString(),
+            "port", Integer.toString(address.getPort()),
+            "apiPort", Integer.toString(apiPort),
+            "apiKey", apiKey,
+            "zskAlgorithm", scheme == KeyScheme.CSK ? "" : "ecdsa256"));
+    Path zoneFile =
+        Templates.write(dir.resolve("zone.db"), "child.zone", Map.of("zone", zone.toString()));
+    LabCommand.run(
+        List.of("sqlite3", dir.resolve("pdns.sqlite3").toString()),
+        dir,
+        SQLITE_SCHEMA,
+        LabCommand.DEFAULT_TIMEOUT,
+        redactor);
+    String z = zone.toString();
+    pdnsutil(dir, redactor, "load-zone", z, zoneFile.toString());
+    // KSK + ZSK because default-zsk-algorithm is set; a single CSK when it is empty
+    pdnsutil(dir, redactor, "secure-zone", z);
+    pdnsutil(dir, redactor, "set-meta", z, "SOA-EDIT-API", "DEFAULT");
+    pdnsutil(dir, redactor, "set-meta", z, "API-RECTIFY", "1");
+    pdnsutil(dir, redactor, "rectify-zone", z);
+    Daemon d =
+        Daemon.start(
+            "pdns_server[" + id + "]",
+            z,
+            List.of("pdns_server", "--config-dir=" + dir),
+            dir,
+            dir.resolve("pdns.log"),
+            redactor);
+    URI api = URI.create("http://127.0.0.1:" + apiPort + "/api/v1");
+    try {
+      DnsQueries.awaitAnswer(
+          d,
+          address,
+          zone,
+          Type.DNSKEY,
+          false,
+          m -> DnsQueries.signedAnswer(m, Type.DNSKEY),
+          timeout);
+      awaitApi(d, api, apiKey, timeout);
+    } catch (RuntimeException e) {
+      d.stop();
+      throw e;
+    }
+    LOG.info(
+        "event=signer_ready provider=pdns signer={} zone={} address={} api={} scheme={} pid={}",
+        id,
+        zone,
+        address,
+        api,
+        scheme,
+        d.pid());
+    return new PdnsSigner(id, zone, scheme, dir, address, api, apiKey, redactor, d);
+  }
+
+  private static void awaitApi(Daemon d, URI api, String apiKey, Duration timeout) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(api + "/servers/localhost"))
+            .header("X-API-Key", apiKey)
+            .timeout(Duration.ofSeconds(1))
+            .GET()
+            .build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      d.checkAlive();
+      try {
+        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+        last = "HTTP " + r.statusCode();
+      } catch (IOException e) {
+        last = e.getClass().getSimpleName();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw d.failure("interrupted while waiting for the API", e);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw d.failure("interrupted while waiting for the API", e);
+      }
+    }
+    throw d.failure(
+        "API " + api + " did not answer within " + timeout + " (last: " + last + ")", null);
+  }
+
+  private static String pdnsutil(Path dir, Redactor redactor, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("pdnsutil", "--config-dir=" + dir));
+    cmd.addAll(List.of(args));
+    return LabCommand.run(cmd, dir, redactor);
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Name zone() {
+    return zone;
+  }
+
+  @Override
+  public InetSocketAddress dnsAddress() {
+    return dnsAddress;
+  }
+
+  @Override
+  public SignerKind kind() {
+    return SignerKind.PDNS;
+  }
+
+  public KeyScheme keyScheme() {
+    return scheme;
+  }
+
+  /** The API base, e.g. {@code http://127.0.0.1:PORT/api/v1}. */
+  public URI apiUrl() {
+    return apiUrl;
+  }
+
+  /** The per-run API key (header {@code X-API-Key}). Never log it. */
+  public String apiKey() {
+    return apiKey;
+  }
+
+  /** The API's server id. */
+  public String serverId() {
+    return "localhost";
+  }
+
+  /** Runs {@code pdnsutil --config-dir=<dir> <args>} and returns its output. */
+  public String pdnsutil(String... args) {
+    return pdnsutil(dir, redactor, args);
+  }
+
+  public Path configDir() {
+    return dir;
+  }
+
+  public long pid() {
+    return daemon.pid();
+  }
+
+  @Override
+  public String logTail() {
+    return daemon.logTail(60);
+  }
+
+  boolean isAlive() {
+    return daemon.isAlive();
+  }
+
+  @Override
+  public void close() {
+    daemon.stop();
+  }
+
+  @Override
+  public String toString() {
+    return "PdnsSigner[id="
+        + id
+        + ", zone="
+        + zone
+        + ", dns="
+        + dnsAddress
+        + ", api="
+        + apiUrl
+        + ", apiKey=****]";
+  }
+}
