@@ -1,6 +1,7 @@
 package dev.multisigner.lab.kafka;
 
 import dev.multisigner.schemas.topics.Topic;
+import dev.multisigner.schemas.topics.TopicProvisioner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,12 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,7 +23,6 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -108,24 +106,9 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public List<String> createTopics(Collection<? extends Topic<?>> topics, int partitions) {
     try (Admin admin = admin()) {
-      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      List<NewTopic> missing = new ArrayList<>();
-      for (Topic<?> topic : topics) {
-        if (!existing.contains(topic.name())) {
-          missing.add(new NewTopic(topic.name(), partitions, (short) 1).configs(topic.configs()));
-        }
-      }
-      if (!missing.isEmpty()) {
-        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-      }
-      List<String> created = missing.stream().map(NewTopic::name).toList();
-      LOG.info("event=topics_ensured created={} existing={}", created, existing.size());
+      List<String> created = TopicProvisioner.ensure(admin, topics, partitions, (short) 1);
+      LOG.info("event=topics_ensured bootstrap={} created={}", bootstrapServers(), created);
       return created;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot create topics on " + bootstrapServers(), e);
     }
   }
 

@@ -16,6 +16,21 @@ import java.util.Optional;
 /** Every topic of Multisigner (DESIGN.md, "Topics"). Immutable; the one place names are spelled. */
 public final class TopicCatalog {
 
+  /** Topic names as compile-time constants, for annotations such as {@code @KafkaListener}. */
+  public static final class Names {
+    public static final String ZONE_INTENTS = "multisigner.zone.intents";
+    public static final String SIGNER_OBSERVATIONS = "multisigner.signer.observations";
+    public static final String SIGNER_COMMANDS = "multisigner.signer.commands";
+    public static final String SIGNER_RESULTS = "multisigner.signer.results";
+    public static final String DS_REQUESTS = "multisigner.ds.requests";
+    public static final String DS_EVENTS = "multisigner.ds.events";
+    public static final String ZONE_EVENTS = "multisigner.zone.events";
+    public static final String ZONE_STATE = "multisigner.zone.state";
+    public static final String DEAD_LETTERS = "multisigner.deadletter";
+
+    private Names() {}
+  }
+
   private static final int PARTITIONS = 6;
   private static final Optional<Duration> WEEK = Optional.of(Duration.ofDays(7));
   private static final Optional<Duration> MONTH = Optional.of(Duration.ofDays(30));
@@ -23,7 +38,7 @@ public final class TopicCatalog {
 
   public static final Topic<ZoneIntent> ZONE_INTENTS =
       new Topic<>(
-          "multisigner.zone.intents",
+          Names.ZONE_INTENTS,
           ZoneIntent.class,
           PARTITIONS,
           FOREVER,
@@ -32,7 +47,7 @@ public final class TopicCatalog {
 
   public static final Topic<SignerObservation> SIGNER_OBSERVATIONS =
       new Topic<>(
-          "multisigner.signer.observations",
+          Names.SIGNER_OBSERVATIONS,
           SignerObservation.class,
           PARTITIONS,
           MONTH,
@@ -41,7 +56,7 @@ public final class TopicCatalog {
 
   public static final Topic<SignerCommand> SIGNER_COMMANDS =
       new Topic<>(
-          "multisigner.signer.commands",
+          Names.SIGNER_COMMANDS,
           SignerCommand.class,
           PARTITIONS,
           MONTH,
@@ -50,7 +65,7 @@ public final class TopicCatalog {
 
   public static final Topic<SignerCommandResult> SIGNER_RESULTS =
       new Topic<>(
-          "multisigner.signer.results",
+          Names.SIGNER_RESULTS,
           SignerCommandResult.class,
           PARTITIONS,
           MONTH,
@@ -59,7 +74,7 @@ public final class TopicCatalog {
 
   public static final Topic<DsRequest> DS_REQUESTS =
       new Topic<>(
-          "multisigner.ds.requests",
+          Names.DS_REQUESTS,
           DsRequest.class,
           PARTITIONS,
           MONTH,
@@ -68,7 +83,7 @@ public final class TopicCatalog {
 
   public static final Topic<DsEvent> DS_EVENTS =
       new Topic<>(
-          "multisigner.ds.events",
+          Names.DS_EVENTS,
           DsEvent.class,
           PARTITIONS,
           MONTH,
@@ -77,7 +92,7 @@ public final class TopicCatalog {
 
   public static final Topic<ZoneEvent> ZONE_EVENTS =
       new Topic<>(
-          "multisigner.zone.events",
+          Names.ZONE_EVENTS,
           ZoneEvent.class,
           PARTITIONS,
           FOREVER,
@@ -86,7 +101,7 @@ public final class TopicCatalog {
 
   public static final Topic<ZoneStateSnapshot> ZONE_STATE =
       new Topic<>(
-          "multisigner.zone.state",
+          Names.ZONE_STATE,
           ZoneStateSnapshot.class,
           PARTITIONS,
           FOREVER,
@@ -95,7 +110,7 @@ public final class TopicCatalog {
 
   public static final Topic<DeadLetter> DEAD_LETTERS =
       new Topic<>(
-          "multisigner.deadletter",
+          Names.DEAD_LETTERS,
           DeadLetter.class,
           PARTITIONS,
           WEEK.map(w -> w.multipliedBy(4)),
