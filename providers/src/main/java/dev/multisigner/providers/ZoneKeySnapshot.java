@@ -1,0 +1,150 @@
+package dev.multisigner.providers;
+
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.ZoneName;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.xbill.DNS.CDNSKEYRecord;
+import org.xbill.DNS.CDSRecord;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * What one provider serves for a zone's keys at one moment: the DNSKEY, CDS, CDNSKEY and NS RRsets
+ * with their RRSIGs (empty when the adapter cannot see signatures), the SOA, and which of the
+ * DNSKEYs are the provider's own (it holds their private keys).
+ *
+ * <p>Records compare by owner, type, class and rdata (dnsjava's {@code Record.equals}); TTLs are
+ * the provider's business.
+ */
+public record ZoneKeySnapshot(
+    ZoneName zone,
+    SignerId provider,
+    List<DNSKEYRecord> dnskeys,
+    List<CDSRecord> cds,
+    List<CDNSKEYRecord> cdnskeys,
+    List<NSRecord> ns,
+    Optional<SOARecord> soa,
+    List<RRSIGRecord> signatures,
+    Set<DNSKEYRecord> ownKeys,
+    OwnKeySource ownKeySource) {
+
+  /** How the adapter told its own keys from foreign ones. */
+  public enum OwnKeySource {
+    /** The provider's API lists its keys (PowerDNS cryptokeys, Cloudflare ZSK/KSK). */
+    API,
+    /** The signer's key manager (Knot keymgr) listed them. */
+    KEY_MANAGER,
+    /**
+     * Inferred: the keys that sign the DNSKEY RRset or the SOA. A pre-published own key that does
+     * not sign yet looks foreign this way; prefer a key-manager source where one exists.
+     */
+    SIGNATURES,
+    /** Given to the adapter (in-memory). */
+    DECLARED
+  }
+
+  public ZoneKeySnapshot {
+    Objects.requireNonNull(zone, "zone");
+    Objects.requireNonNull(provider, "provider");
+    dnskeys = sorted(dnskeys);
+    cds = sorted(cds);
+    cdnskeys = sorted(cdnskeys);
+    ns = sorted(ns);
+    Objects.requireNonNull(soa, "soa");
+    signatures = sorted(signatures);
+    ownKeys = Set.copyOf(ownKeys);
+    Objects.requireNonNull(ownKeySource, "ownKeySource");
+  }
+
+  private static <R extends Record> List<R> sorted(Collection<R> records) {
+    return records.stream()
+        .distinct()
+        .sorted(Comparator.comparing((R r) -> r.getType()).thenComparing(Record::rdataToString))
+        .toList();
+  }
+
+  /** The DNSKEYs served that are not the provider's own. */
+  public List<DNSKEYRecord> foreignDnskeys() {
+    return dnskeys.stream().filter(k -> !ownKeys.contains(k)).toList();
+  }
+
+  /** True when a DNSKEY with this rdata is served. */
+  public boolean serves(DNSKEYRecord key) {
+    return dnskeys.contains(withOwner(key));
+  }
+
+  /** The RRSIGs that cover {@code type}. */
+  public List<RRSIGRecord> signaturesOver(int type) {
+    return signatures.stream().filter(s -> s.getTypeCovered() == type).toList();
+  }
+
+  /** Key tags of the keys whose RRSIGs cover the DNSKEY RRset. */
+  public Set<Integer> dnskeySignerTags() {
+    return tagsOver(Type.DNSKEY);
+  }
+
+  /** Key tags of the keys whose RRSIGs cover the SOA (the zone's data signers). */
+  public Set<Integer> soaSignerTags() {
+    return tagsOver(Type.SOA);
+  }
+
+  private Set<Integer> tagsOver(int type) {
+    return signaturesOver(type).stream()
+        .map(RRSIGRecord::getFootprint)
+        .sorted()
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+  }
+
+  /** True when the adapter saw signatures (it reads over DNS). */
+  public boolean signed() {
+    return !signatures.isEmpty();
+  }
+
+  /** The served RRset of {@code type} with its RRSIGs, ready for {@code DNSSEC.verify}. */
+  public RRset rrset(int type) {
+    RRset set = new RRset();
+    List<? extends Record> records =
+        switch (type) {
+          case Type.DNSKEY -> dnskeys;
+          case Type.CDS -> cds;
+          case Type.CDNSKEY -> cdnskeys;
+          case Type.NS -> ns;
+          case Type.SOA -> soa.stream().toList();
+          default -> throw new IllegalArgumentException("not in a snapshot: " + Type.string(type));
+        };
+    records.forEach(set::addRR);
+    signaturesOver(type).forEach(set::addRR);
+    return set;
+  }
+
+  /** The same record at this snapshot's zone apex (keys compare with their owner name). */
+  public DNSKEYRecord withOwner(DNSKEYRecord key) {
+    return key.getName().equals(zone.toName()) ? key : (DNSKEYRecord) key.withName(zone.toName());
+  }
+
+  /** One line for logs: key tags only, never key material. */
+  public String summary() {
+    return "dnskey="
+        + dnskeys.stream().map(k -> k.getFootprint() + (ownKeys.contains(k) ? "" : "*")).toList()
+        + " cds="
+        + cds.stream().map(CDSRecord::getFootprint).toList()
+        + " cdnskey="
+        + cdnskeys.stream().map(CDNSKEYRecord::getFootprint).toList()
+        + " dnskeySigners="
+        + dnskeySignerTags()
+        + " soaSigners="
+        + soaSignerTags();
+  }
+}

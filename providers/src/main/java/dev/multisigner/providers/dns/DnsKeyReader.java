@@ -1,0 +1,177 @@
+package dev.multisigner.providers.dns;
+
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.ProviderException;
+import dev.multisigner.providers.ProviderException.Kind;
+import dev.multisigner.providers.ZoneKeySnapshot;
+import dev.multisigner.providers.ZoneKeySnapshot.OwnKeySource;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.CDNSKEYRecord;
+import org.xbill.DNS.CDSRecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * Reads DNSKEY, CDS, CDNSKEY, NS and SOA with their RRSIGs from one authoritative server, over TCP
+ * with the DO bit (RFC 3225), and tells its own keys from foreign ones with a {@link OwnKeys}
+ * strategy.
+ */
+public final class DnsKeyReader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DnsKeyReader.class);
+  private static final int[] TYPES = {Type.SOA, Type.DNSKEY, Type.CDS, Type.CDNSKEY, Type.NS};
+
+  private final SignerId provider;
+  private final InetSocketAddress server;
+  private final Duration timeout;
+
+  public DnsKeyReader(SignerId provider, InetSocketAddress server, Duration timeout) {
+    this.provider = provider;
+    this.server = server;
+    this.timeout = timeout;
+  }
+
+  /** How an adapter learns which served DNSKEYs are the provider's own. */
+  @FunctionalInterface
+  public interface OwnKeys {
+    /** The own keys among {@code served}; {@code signers} holds the DNSKEY/SOA signer tags. */
+    Set<DNSKEYRecord> own(ZoneName zone, List<DNSKEYRecord> served, Set<Integer> signers);
+
+    /** The source to report in the snapshot. */
+    default OwnKeySource source() {
+      return OwnKeySource.SIGNATURES;
+    }
+
+    /** Own keys are the keys that sign the DNSKEY RRset or the SOA. */
+    static OwnKeys fromSignatures() {
+      return (zone, served, signers) -> {
+        Set<DNSKEYRecord> own = new HashSet<>();
+        served.stream().filter(k -> signers.contains(k.getFootprint())).forEach(own::add);
+        return own;
+      };
+    }
+  }
+
+  public InetSocketAddress server() {
+    return server;
+  }
+
+  /** Reads the zone's key RRsets; own keys from {@code ownKeys}. */
+  public ZoneKeySnapshot read(ZoneName zone, OwnKeys ownKeys) {
+    long started = System.nanoTime();
+    List<Record> records = new ArrayList<>();
+    for (int type : TYPES) {
+      records.addAll(query(zone, type));
+    }
+    List<DNSKEYRecord> dnskeys = ofType(records, Type.DNSKEY, DNSKEYRecord.class);
+    List<RRSIGRecord> sigs = ofType(records, Type.RRSIG, RRSIGRecord.class);
+    Set<Integer> signers = new HashSet<>();
+    sigs.stream()
+        .filter(s -> s.getTypeCovered() == Type.DNSKEY || s.getTypeCovered() == Type.SOA)
+        .forEach(s -> signers.add(s.getFootprint()));
+    Optional<SOARecord> soa = ofType(records, Type.SOA, SOARecord.class).stream().findFirst();
+    ZoneKeySnapshot snapshot =
+        new ZoneKeySnapshot(
+            zone,
+            provider,
+            dnskeys,
+            ofType(records, Type.CDS, CDSRecord.class),
+            ofType(records, Type.CDNSKEY, CDNSKEYRecord.class),
+            ofType(records, Type.NS, NSRecord.class),
+            soa,
+            sigs,
+            ownKeys.own(zone, dnskeys, signers),
+            ownKeys.source());
+    LOG.debug(
+        "zone={} provider={} event=keys_read server={} took_ms={} {}",
+        zone,
+        provider,
+        server,
+        (System.nanoTime() - started) / 1_000_000,
+        snapshot.summary());
+    return snapshot;
+  }
+
+  /** One query over TCP with DO; the answer section's records of {@code type} and their RRSIGs. */
+  public List<Record> query(ZoneName zone, int type) {
+    Message response =
+        send(zone, Message.newQuery(Record.newRecord(zone.toName(), type, DClass.IN)));
+    int rcode = response.getRcode();
+    if (rcode == Rcode.NOERROR) {
+      if (!response.getHeader().getFlag(Flags.AA)) {
+        throw ProviderException.of(
+            Kind.UNKNOWN_ZONE,
+            zone,
+            provider,
+            "server " + server + " is not authoritative for the zone (no AA flag)");
+      }
+      return response.getSection(Section.ANSWER).stream()
+          .filter(r -> r.getName().equals(zone.toName()))
+          .filter(
+              r ->
+                  r.getType() == type || (r instanceof RRSIGRecord s && s.getTypeCovered() == type))
+          .toList();
+    }
+    throw failure(zone, rcode, Type.string(type) + " query to " + server);
+  }
+
+  private Message send(ZoneName zone, Message query) {
+    SimpleResolver resolver = new SimpleResolver(server);
+    resolver.setTCP(true);
+    resolver.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
+    resolver.setTimeout(timeout);
+    try {
+      return resolver.send(query);
+    } catch (SocketTimeoutException e) {
+      throw ProviderException.of(
+          Kind.TIMEOUT, zone, provider, "no answer from " + server + " within " + timeout, e);
+    } catch (IOException e) {
+      Kind kind =
+          e.getMessage() != null && e.getMessage().toLowerCase().contains("timed out")
+              ? Kind.TIMEOUT
+              : Kind.UNAVAILABLE;
+      throw ProviderException.of(
+          kind, zone, provider, "cannot query " + server + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Maps a DNS response code of a query to a typed error. */
+  public ProviderException failure(ZoneName zone, int rcode, String what) {
+    String cause = what + " answered " + Rcode.string(rcode);
+    return switch (rcode) {
+      case Rcode.SERVFAIL -> ProviderException.of(Kind.UNAVAILABLE, zone, provider, cause);
+      case Rcode.NXDOMAIN, Rcode.NOTAUTH, Rcode.REFUSED ->
+          ProviderException.of(
+              Kind.UNKNOWN_ZONE, zone, provider, cause + " (the server does not serve the zone)");
+      case Rcode.FORMERR -> ProviderException.of(Kind.MALFORMED, zone, provider, cause);
+      default -> ProviderException.of(Kind.UNAVAILABLE, zone, provider, cause);
+    };
+  }
+
+  /** By type code: dnsjava's CDNSKEYRecord extends DNSKEYRecord, CDSRecord extends DSRecord. */
+  private static <T extends Record> List<T> ofType(List<Record> records, int code, Class<T> type) {
+    return records.stream().filter(r -> r.getType() == code).map(type::cast).toList();
+  }
+}

@@ -1,0 +1,103 @@
+package dev.multisigner.providers.inmemory;
+
+import dev.multisigner.domain.model.Capabilities;
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.DnsProvider;
+import dev.multisigner.providers.PlanChange;
+import dev.multisigner.providers.ProviderException;
+import dev.multisigner.providers.ProviderException.Kind;
+import dev.multisigner.providers.ProviderLimits;
+import dev.multisigner.providers.ProviderPlan;
+import dev.multisigner.providers.ProviderPlanner;
+import dev.multisigner.providers.Secret;
+import dev.multisigner.providers.ZoneKeySnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The in-memory provider's adapter: atomic, conditional on the plan's basis, unsigned. */
+public final class InMemoryAdapter implements DnsProvider {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InMemoryAdapter.class);
+
+  private final SignerId id;
+  private final InMemoryClient client;
+  private final Secret token;
+
+  public InMemoryAdapter(SignerId id, InMemoryClient client, Secret token) {
+    this.id = id;
+    this.client = client;
+    this.token = token;
+  }
+
+  @Override
+  public SignerId id() {
+    return id;
+  }
+
+  @Override
+  public String kind() {
+    return "in-memory";
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return InMemoryCapabilities.capabilities();
+  }
+
+  @Override
+  public ProviderLimits limits() {
+    return InMemoryCapabilities.limits();
+  }
+
+  @Override
+  public ZoneKeySnapshot read(ZoneName zone) {
+    synchronized (client) {
+      return InMemoryConverter.snapshot(id, zone, state(zone));
+    }
+  }
+
+  @Override
+  public void apply(ProviderPlan plan) {
+    ProviderPlanner.requireCapabilities(plan, capabilities());
+    ZoneName zone = plan.zone();
+    synchronized (client) {
+      InMemoryClient.ZoneState state = state(zone);
+      ZoneKeySnapshot now = InMemoryConverter.snapshot(id, zone, state);
+      if (!now.dnskeys().equals(plan.basis().dnskeys())
+          || !now.cds().equals(plan.basis().cds())
+          || !now.cdnskeys().equals(plan.basis().cdnskeys())) {
+        throw ProviderException.of(
+            Kind.CONCURRENT_CHANGE,
+            zone,
+            id,
+            "served keys changed since the plan was made: now " + now.summary());
+      }
+      for (PlanChange change : plan.changes()) {
+        if (change.action() == PlanChange.Action.ADD) {
+          state.added.add(change.record());
+        } else {
+          state.added.remove(change.record());
+        }
+      }
+      state.serial++;
+    }
+    LOG.info(
+        "zone={} provider={} event=plan_applied changes={} hash={}",
+        zone,
+        id,
+        plan.changes().size(),
+        plan.hash());
+  }
+
+  private InMemoryClient.ZoneState state(ZoneName zone) {
+    if (!client.authorized(token)) {
+      throw ProviderException.of(
+          Kind.AUTH_FAILED, zone, id, "token rejected (" + token.origin() + ")");
+    }
+    return client
+        .zone(zone)
+        .orElseThrow(
+            () -> ProviderException.of(Kind.UNKNOWN_ZONE, zone, id, "no such zone at provider"));
+  }
+}

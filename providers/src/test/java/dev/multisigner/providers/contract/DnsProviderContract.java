@@ -1,0 +1,327 @@
+package dev.multisigner.providers.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.multisigner.domain.model.Capability;
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.DesiredKeys;
+import dev.multisigner.providers.DnsProvider;
+import dev.multisigner.providers.PlanChange;
+import dev.multisigner.providers.ProviderException;
+import dev.multisigner.providers.ProviderException.Kind;
+import dev.multisigner.providers.ProviderException.PermanentProviderException;
+import dev.multisigner.providers.ProviderException.RetryableProviderException;
+import dev.multisigner.providers.ProviderPlan;
+import dev.multisigner.providers.ProviderPlanner;
+import dev.multisigner.providers.TestKeys;
+import dev.multisigner.providers.ZoneKeySnapshot;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.CDNSKEYRecord;
+import org.xbill.DNS.CDSRecord;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Type;
+
+/**
+ * The provider contract. Each adapter's test extends this class and says how to start its provider;
+ * every case runs only when the adapter's declared capabilities allow it. Each case leaves the zone
+ * as it found it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class DnsProviderContract {
+
+  private final ProviderPlanner planner = new ProviderPlanner();
+  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+  /** Starts whatever the provider needs (a lab signer, a contract server). */
+  protected abstract void start() throws Exception;
+
+  /** Stops it. */
+  protected abstract void stop() throws Exception;
+
+  /** The adapter under test, with good credentials. */
+  protected abstract DnsProvider provider();
+
+  /** The same adapter with a wrong TSIG key or API token. */
+  protected abstract DnsProvider providerWithWrongCredentials();
+
+  /** The zone the provider serves. */
+  protected abstract ZoneName zone();
+
+  /** Every credential in play (good and wrong): none may appear in a message or a log line. */
+  protected abstract List<String> secrets();
+
+  @BeforeAll
+  void startProvider() throws Exception {
+    start();
+  }
+
+  @AfterAll
+  void stopProvider() throws Exception {
+    stop();
+  }
+
+  @BeforeEach
+  void captureLogs() {
+    logs.list.clear();
+    logs.start();
+    root().addAppender(logs);
+  }
+
+  @AfterEach
+  void noSecretInAnyLogLine() {
+    root().detachAppender(logs);
+    for (ILoggingEvent e : logs.list) {
+      String line =
+          e.getFormattedMessage()
+              + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage());
+      for (String secret : secrets()) {
+        assertThat(line).as("log line").doesNotContain(secret);
+      }
+    }
+  }
+
+  private static Logger root() {
+    return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+  }
+
+  private boolean can(Capability c) {
+    return provider().capabilities().can(c);
+  }
+
+  /** What Multisigner manages at the provider now: desired = served, so the plan is empty. */
+  private static DesiredKeys asServed(ZoneKeySnapshot s) {
+    return new DesiredKeys(
+        new HashSet<>(s.foreignDnskeys()), new HashSet<>(s.cds()), new HashSet<>(s.cdnskeys()));
+  }
+
+  private ProviderPlan planAndApply(DesiredKeys desired) {
+    ProviderPlan plan = planner.plan(desired, provider().read(zone()), provider().capabilities());
+    planner.apply(provider(), plan, plan.hash());
+    return plan;
+  }
+
+  private void assertReplanIsEmpty(DesiredKeys desired) {
+    ProviderPlan again = planner.plan(desired, provider().read(zone()), provider().capabilities());
+    assertThat(again.lines()).as("re-plan after apply").isEmpty();
+  }
+
+  @Test
+  void readsTheZoneKeys() throws Exception {
+    ZoneKeySnapshot s = provider().read(zone());
+
+    assertThat(s.zone()).isEqualTo(zone());
+    assertThat(s.provider()).isEqualTo(provider().id());
+    assertThat(s.dnskeys()).isNotEmpty();
+    assertThat(s.ownKeys()).isNotEmpty().isSubsetOf(new HashSet<>(s.dnskeys()));
+    assertThat(s.ns()).isNotEmpty();
+    assertThat(asServedPlan(s).lines()).as("planning what is served").isEmpty();
+    if (can(Capability.READ_KEYS_DNS)) {
+      assertThat(s.dnskeySignerTags()).isNotEmpty();
+      assertThat(s.soaSignerTags()).isNotEmpty();
+      Set<Integer> ownTags = new HashSet<>();
+      s.ownKeys().forEach(k -> ownTags.add(k.getFootprint()));
+      assertThat(ownTags).containsAll(s.dnskeySignerTags());
+      assertVerifiesWithOwnKey(s, Type.DNSKEY);
+      assertVerifiesWithOwnKey(s, Type.SOA);
+    }
+  }
+
+  private ProviderPlan asServedPlan(ZoneKeySnapshot s) {
+    return planner.plan(asServed(s), s, provider().capabilities());
+  }
+
+  @Test
+  void importsAForeignZskServesItSignedByItsOwnKskAndWithdrawsIt() throws Exception {
+    assumeTrue(can(Capability.IMPORT_FOREIGN_DNSKEY), "adapter cannot import DNSKEYs");
+    ZoneKeySnapshot before = provider().read(zone());
+    DesiredKeys start = asServed(before);
+    DNSKEYRecord foreign = TestKeys.zsk(zone().toName());
+
+    Set<DNSKEYRecord> withZsk = new HashSet<>(start.foreignDnskeys());
+    withZsk.add(foreign);
+    DesiredKeys imported = new DesiredKeys(withZsk, start.cds(), start.cdnskeys());
+    try {
+      ProviderPlan plan = planAndApply(imported);
+      assertThat(plan.changes()).containsExactly(new PlanChange(PlanChange.Action.ADD, foreign));
+
+      ZoneKeySnapshot after = provider().read(zone());
+      assertThat(after.dnskeys()).contains(foreign);
+      assertThat(after.foreignDnskeys()).contains(foreign);
+      assertThat(after.ownKeys()).isEqualTo(before.ownKeys());
+      if (can(Capability.READ_KEYS_DNS)) {
+        assertVerifiesWithOwnKey(after, Type.DNSKEY);
+      }
+      assertReplanIsEmpty(imported);
+    } finally {
+      ProviderPlan withdraw = planAndApply(start);
+      assertThat(withdraw.changes())
+          .containsExactly(new PlanChange(PlanChange.Action.REMOVE, foreign));
+    }
+    assertThat(provider().read(zone()).dnskeys()).doesNotContain(foreign);
+    assertReplanIsEmpty(start);
+  }
+
+  @Test
+  void publishesAndWithdrawsCdsAndCdnskeyOfAForeignKsk() throws Exception {
+    assumeTrue(can(Capability.PUBLISH_CDS_CDNSKEY), "adapter cannot publish CDS/CDNSKEY");
+    ZoneKeySnapshot before = provider().read(zone());
+    DesiredKeys start = asServed(before);
+    DNSKEYRecord foreignKsk = TestKeys.ksk(zone().toName());
+    CDSRecord cds = TestKeys.cds(foreignKsk);
+    CDNSKEYRecord cdnskey = TestKeys.cdnskey(foreignKsk);
+
+    Set<CDSRecord> cdsSet = new HashSet<>(start.cds());
+    cdsSet.add(cds);
+    Set<CDNSKEYRecord> cdnskeySet = new HashSet<>(start.cdnskeys());
+    cdnskeySet.add(cdnskey);
+    DesiredKeys published = start.withCds(cdsSet, cdnskeySet);
+    try {
+      ProviderPlan plan = planAndApply(published);
+      assertThat(plan.lines()).hasSize(2);
+      assertThat(plan.changes())
+          .containsExactly(
+              new PlanChange(PlanChange.Action.ADD, cdnskey),
+              new PlanChange(PlanChange.Action.ADD, cds));
+
+      ZoneKeySnapshot after = provider().read(zone());
+      assertThat(after.cds()).contains(cds);
+      assertThat(after.cdnskeys()).contains(cdnskey);
+      if (can(Capability.READ_KEYS_DNS)) {
+        assertVerifiesWithOwnKey(after, Type.CDS);
+        assertVerifiesWithOwnKey(after, Type.CDNSKEY);
+      }
+      assertReplanIsEmpty(published);
+    } finally {
+      ProviderPlan withdraw = planAndApply(start);
+      assertThat(withdraw.lines()).hasSize(2);
+      assertThat(withdraw.changes()).allMatch(c -> c.action() == PlanChange.Action.REMOVE);
+    }
+    ZoneKeySnapshot end = provider().read(zone());
+    assertThat(end.cds()).doesNotContain(cds);
+    assertThat(end.cdnskeys()).doesNotContain(cdnskey);
+    assertReplanIsEmpty(start);
+  }
+
+  @Test
+  void refusesPlansThatNeedACapabilityItLacks() {
+    assumeFalse(
+        can(Capability.IMPORT_FOREIGN_DNSKEY) && can(Capability.PUBLISH_CDS_CDNSKEY),
+        "adapter has every write capability");
+    ZoneKeySnapshot before = provider().read(zone());
+    DNSKEYRecord ksk = TestKeys.ksk(zone().toName());
+    DesiredKeys desired =
+        new DesiredKeys(
+            Set.of(TestKeys.zsk(zone().toName())),
+            Set.of(TestKeys.cds(ksk)),
+            Set.of(TestKeys.cdnskey(ksk)));
+
+    PermanentProviderException e =
+        catchThrowableOfType(
+            PermanentProviderException.class,
+            () -> planner.plan(desired, before, provider().capabilities()));
+
+    assertThat(e.kind()).isEqualTo(Kind.UNSUPPORTED);
+    assertThat(e.getMessage()).contains(zone().toString()).contains(provider().id().toString());
+    assertThat(provider().read(zone()).dnskeys()).isEqualTo(before.dnskeys());
+  }
+
+  @Test
+  void wrongCredentialsGiveAClearPermanentErrorAndChangeNothing() throws Exception {
+    assumeTrue(
+        can(Capability.IMPORT_FOREIGN_DNSKEY) || can(Capability.PUBLISH_CDS_CDNSKEY),
+        "adapter writes nothing");
+    ZoneKeySnapshot before = provider().read(zone());
+    DNSKEYRecord foreign = TestKeys.zsk(zone().toName());
+    DNSKEYRecord ksk = TestKeys.ksk(zone().toName());
+    List<PlanChange> changes = new ArrayList<>();
+    if (can(Capability.IMPORT_FOREIGN_DNSKEY)) {
+      changes.add(new PlanChange(PlanChange.Action.ADD, foreign));
+    }
+    if (can(Capability.PUBLISH_CDS_CDNSKEY)) {
+      changes.add(new PlanChange(PlanChange.Action.ADD, TestKeys.cds(ksk)));
+    }
+    ProviderPlan plan = new ProviderPlan(before, changes);
+
+    ProviderException e =
+        catchThrowableOfType(
+            ProviderException.class, () -> providerWithWrongCredentials().apply(plan));
+
+    assertThat(e).isInstanceOf(PermanentProviderException.class);
+    assertThat(e.kind()).isEqualTo(Kind.AUTH_FAILED);
+    assertThat(e.retryable()).isFalse();
+    assertThat(e.getMessage()).contains("zone=" + zone()).contains("provider=" + provider().id());
+    for (String secret : secrets()) {
+      assertThat(e.getMessage()).doesNotContain(secret);
+      assertThat(String.valueOf(e.getCause())).doesNotContain(secret);
+      assertThat(providerWithWrongCredentials().toString()).doesNotContain(secret);
+      assertThat(provider().toString()).doesNotContain(secret);
+    }
+    ZoneKeySnapshot after = provider().read(zone());
+    assertThat(after.dnskeys()).isEqualTo(before.dnskeys());
+    assertThat(after.cds()).isEqualTo(before.cds());
+    assertThat(after.cdnskeys()).isEqualTo(before.cdnskeys());
+  }
+
+  @Test
+  void detectsAChangeMadeSinceThePlanWasMadeAndChangesNothing() throws Exception {
+    assumeTrue(can(Capability.IMPORT_FOREIGN_DNSKEY), "adapter cannot import DNSKEYs");
+    ZoneKeySnapshot stale = provider().read(zone());
+    DesiredKeys start = asServed(stale);
+    DNSKEYRecord first = TestKeys.zsk(zone().toName());
+    DNSKEYRecord second = TestKeys.zsk(zone().toName());
+    Set<DNSKEYRecord> withFirst = new HashSet<>(start.foreignDnskeys());
+    withFirst.add(first);
+    try {
+      planAndApply(new DesiredKeys(withFirst, start.cds(), start.cdnskeys()));
+      ProviderPlan late =
+          new ProviderPlan(stale, List.of(new PlanChange(PlanChange.Action.ADD, second)));
+
+      RetryableProviderException e =
+          catchThrowableOfType(RetryableProviderException.class, () -> provider().apply(late));
+
+      assertThat(e.kind()).isEqualTo(Kind.CONCURRENT_CHANGE);
+      assertThat(e.getMessage()).contains("zone=" + zone()).contains("provider=" + provider().id());
+      assertThat(provider().read(zone()).dnskeys()).contains(first).doesNotContain(second);
+    } finally {
+      planAndApply(start);
+    }
+    assertReplanIsEmpty(start);
+  }
+
+  /** Some RRSIG over {@code type} verifies with one of the provider's own keys (dnsjava). */
+  protected void assertVerifiesWithOwnKey(ZoneKeySnapshot s, int type) throws Exception {
+    RRset rrset = s.rrset(type);
+    List<RRSIGRecord> sigs = s.signaturesOver(type);
+    assertThat(sigs).as("RRSIGs over " + Type.string(type)).isNotEmpty();
+    int verified = 0;
+    for (RRSIGRecord sig : sigs) {
+      for (DNSKEYRecord key : s.ownKeys()) {
+        if (key.getFootprint() == sig.getFootprint() && key.getAlgorithm() == sig.getAlgorithm()) {
+          DNSSEC.verify(rrset, sig, key, Instant.now());
+          verified++;
+        }
+      }
+    }
+    assertThat(verified).as("RRSIGs over " + Type.string(type) + " by own keys").isPositive();
+  }
+}
