@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.CDNSKEYRecord;
@@ -62,6 +63,28 @@ public final class DnsKeyReader {
     /** The source to report in the snapshot. */
     default OwnKeySource source() {
       return OwnKeySource.SIGNATURES;
+    }
+
+    /**
+     * Own keys are the served keys whose tags a key manager lists (Knot: {@code keymgr <zone>
+     * list}), so a pre-published own key that does not sign yet is still known as own.
+     */
+    static OwnKeys fromKeyManager(Function<ZoneName, Set<Integer>> ownTags) {
+      return new OwnKeys() {
+        @Override
+        public Set<DNSKEYRecord> own(
+            ZoneName zone, List<DNSKEYRecord> served, Set<Integer> signers) {
+          Set<Integer> tags = ownTags.apply(zone);
+          Set<DNSKEYRecord> own = new HashSet<>();
+          served.stream().filter(k -> tags.contains(k.getFootprint())).forEach(own::add);
+          return own;
+        }
+
+        @Override
+        public OwnKeySource source() {
+          return OwnKeySource.KEY_MANAGER;
+        }
+      };
     }
 
     /** Own keys are the keys that sign the DNSKEY RRset or the SOA. */
