@@ -1,0 +1,220 @@
+package dev.multisigner.dspublisher.parent;
+
+import dev.multisigner.providers.Secret;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+
+/**
+ * A parent zone reached by DNS UPDATE with TSIG (RFC 2136, RFC 8945): replaces a child's DS RRset
+ * in one message (delete the RRset, add the desired records, so the parent never serves a partial
+ * set) and reads it back over TCP with DO, validating its RRSIG with the parent's DNSKEY RRset when
+ * a trust anchor for the parent is configured.
+ */
+public final class DnsUpdateParent {
+
+  private final ParentConfig config;
+  private final Name zone;
+  private final InetSocketAddress server;
+  private final TSIG tsig;
+
+  public DnsUpdateParent(ParentConfig config) {
+    this.config = config;
+    try {
+      this.zone = Name.fromString(config.getZone(), Name.root);
+    } catch (TextParseException e) {
+      throw new IllegalArgumentException(config + ": bad zone name", e);
+    }
+    this.server = parse(config.getServer());
+    Secret secret =
+        config.getTsigSecretFile() != null
+            ? Secret.fromFile(Path.of(config.getTsigSecretFile()))
+            : Secret.fromConfig(config.getTsigSecret());
+    this.tsig =
+        new TSIG(
+            TSIG.algorithmToName(config.getTsigAlgorithm().toLowerCase(Locale.ROOT)),
+            config.getTsigKeyName(),
+            secret.reveal());
+  }
+
+  /** The parent zone's name. */
+  public Name zone() {
+    return zone;
+  }
+
+  /** The outcome of reading the parent's DS RRset for a child. */
+  public record Observed(List<DSRecord> ds, boolean validated, String validationNote) {}
+
+  /**
+   * Replaces the child's DS RRset at the parent with {@code desired}.
+   *
+   * @throws ParentException naming child, parent and cause (never the TSIG secret)
+   */
+  public void replaceDs(Name child, List<DSRecord> desired) {
+    Update update = new Update(zone);
+    update.delete(child, Type.DS);
+    for (DSRecord ds : desired) {
+      update.add(
+          new DSRecord(
+              child,
+              DClass.IN,
+              config.getDsTtl(),
+              ds.getFootprint(),
+              ds.getAlgorithm(),
+              ds.getDigestID(),
+              ds.getDigest()));
+    }
+    Message response = send(child, update, true);
+    int rcode = response.getRcode();
+    if (rcode != Rcode.NOERROR) {
+      boolean retryable = rcode == Rcode.SERVFAIL;
+      throw new ParentException(
+          child,
+          config.getName(),
+          "DS update answered " + Rcode.string(rcode) + tsigNote(response),
+          retryable);
+    }
+  }
+
+  /** Reads the child's DS RRset at the parent and validates its signature where possible. */
+  public Observed readDs(Name child, Instant now) {
+    Message dsAnswer = query(child, Type.DS);
+    RRset ds = answer(dsAnswer, child, Type.DS);
+    List<DSRecord> records = new ArrayList<>();
+    if (ds != null) {
+      ds.rrs().forEach(r -> records.add((DSRecord) r));
+    }
+    if (config.getTrustAnchor() == null || config.getTrustAnchor().isBlank()) {
+      return new Observed(records, false, "no trust anchor configured for parent " + zone);
+    }
+    if (ds == null) {
+      return new Observed(records, false, "no DS RRset to validate");
+    }
+    RRset keys = answer(query(zone, Type.DNSKEY), zone, Type.DNSKEY);
+    if (keys == null) {
+      return new Observed(records, false, "parent serves no DNSKEY RRset");
+    }
+    DNSKEYRecord anchor;
+    try {
+      anchor =
+          (DNSKEYRecord)
+              Record.fromString(
+                  zone, Type.DNSKEY, DClass.IN, 0, config.getTrustAnchor(), Name.root);
+    } catch (IOException e) {
+      return new Observed(records, false, "trust anchor is not a DNSKEY: " + e.getMessage());
+    }
+    String keysNote = verifiedBy(keys, List.of(anchor), now);
+    if (keysNote != null) {
+      return new Observed(records, false, "parent DNSKEY RRset: " + keysNote);
+    }
+    List<DNSKEYRecord> parentKeys = new ArrayList<>();
+    keys.rrs().forEach(r -> parentKeys.add((DNSKEYRecord) r));
+    String dsNote = verifiedBy(ds, parentKeys, now);
+    return dsNote == null
+        ? new Observed(records, true, "DS RRset validated from the parent's trust anchor")
+        : new Observed(records, false, "DS RRset: " + dsNote);
+  }
+
+  /** Null when some RRSIG over {@code set} verifies with one of {@code keys}, else why not. */
+  private static String verifiedBy(RRset set, List<DNSKEYRecord> keys, Instant now) {
+    String last = "no RRSIG";
+    for (RRSIGRecord sig : set.sigs()) {
+      for (DNSKEYRecord key : keys) {
+        if (key.getFootprint() != sig.getFootprint() || key.getAlgorithm() != sig.getAlgorithm()) {
+          continue;
+        }
+        try {
+          DNSSEC.verify(set, sig, key, now);
+          return null;
+        } catch (DNSSEC.DNSSECException e) {
+          last = e.getMessage();
+        }
+      }
+    }
+    return last;
+  }
+
+  private Message query(Name name, int type) {
+    Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+    Message response = send(name, query, false);
+    if (response.getRcode() != Rcode.NOERROR && response.getRcode() != Rcode.NXDOMAIN) {
+      throw new ParentException(
+          name,
+          config.getName(),
+          Type.string(type) + " query answered " + Rcode.string(response.getRcode()),
+          true);
+    }
+    return response;
+  }
+
+  private Message send(Name child, Message message, boolean signed) {
+    SimpleResolver resolver = new SimpleResolver(server);
+    resolver.setTCP(true);
+    resolver.setTimeout(config.getTimeout());
+    resolver.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
+    if (signed) {
+      resolver.setTSIGKey(tsig);
+    }
+    try {
+      return resolver.send(message);
+    } catch (IOException e) {
+      throw new ParentException(
+          child, config.getName(), "no answer from " + server + ": " + e.getMessage(), true);
+    }
+  }
+
+  private static RRset answer(Message m, Name name, int type) {
+    for (RRset set : m.getSectionRRsets(Section.ANSWER)) {
+      if (set.getName().equals(name) && set.getType() == type) {
+        return set;
+      }
+    }
+    return null;
+  }
+
+  private static String tsigNote(Message response) {
+    return response.getTSIG() == null ? "" : " (TSIG error " + response.getTSIG().getError() + ")";
+  }
+
+  private static InetSocketAddress parse(String hostPort) {
+    int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("parent server must be host:port, got '" + hostPort + "'");
+    }
+    return new InetSocketAddress(
+        hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+
+  /** Convenience for logs: the parent's name and server, no secret. */
+  @Override
+  public String toString() {
+    return config.toString();
+  }
+
+  /** Default wait between read-backs while the parent catches up. */
+  public static Duration defaultPoll() {
+    return Duration.ofMillis(200);
+  }
+}

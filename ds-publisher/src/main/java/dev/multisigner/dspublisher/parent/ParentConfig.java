@@ -1,0 +1,111 @@
+package dev.multisigner.dspublisher.parent;
+
+import io.micronaut.context.annotation.EachProperty;
+import io.micronaut.context.annotation.Parameter;
+import java.time.Duration;
+
+/**
+ * One parent zone that accepts DS updates, from {@code multisigner.ds-publisher.parents.<name>}.
+ * The TSIG secret comes from {@code tsig-secret-file} or {@code tsig-secret} (an environment
+ * variable in production); it is never logged or put in an event.
+ */
+@EachProperty("multisigner.ds-publisher.parents")
+public class ParentConfig {
+
+  private final String name;
+  private String zone;
+  private String server;
+  private String tsigKeyName;
+  private String tsigAlgorithm = "hmac-sha256";
+  private String tsigSecret;
+  private String tsigSecretFile;
+  private String trustAnchor;
+  private int dsTtl = 3600;
+  private Duration timeout = Duration.ofSeconds(3);
+
+  public ParentConfig(@Parameter String name) {
+    this.name = name;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public String getZone() {
+    return zone;
+  }
+
+  public void setZone(String zone) {
+    this.zone = zone;
+  }
+
+  public String getServer() {
+    return server;
+  }
+
+  public void setServer(String server) {
+    this.server = server;
+  }
+
+  public String getTsigKeyName() {
+    return tsigKeyName;
+  }
+
+  public void setTsigKeyName(String tsigKeyName) {
+    this.tsigKeyName = tsigKeyName;
+  }
+
+  public String getTsigAlgorithm() {
+    return tsigAlgorithm;
+  }
+
+  public void setTsigAlgorithm(String tsigAlgorithm) {
+    this.tsigAlgorithm = tsigAlgorithm;
+  }
+
+  public String getTsigSecret() {
+    return tsigSecret;
+  }
+
+  public void setTsigSecret(String tsigSecret) {
+    this.tsigSecret = tsigSecret;
+  }
+
+  public String getTsigSecretFile() {
+    return tsigSecretFile;
+  }
+
+  public void setTsigSecretFile(String tsigSecretFile) {
+    this.tsigSecretFile = tsigSecretFile;
+  }
+
+  /** The parent's DNSKEY (rdata presentation, e.g. "257 3 13 base64") to validate DS answers. */
+  public String getTrustAnchor() {
+    return trustAnchor;
+  }
+
+  public void setTrustAnchor(String trustAnchor) {
+    this.trustAnchor = trustAnchor;
+  }
+
+  public int getDsTtl() {
+    return dsTtl;
+  }
+
+  public void setDsTtl(int dsTtl) {
+    this.dsTtl = dsTtl;
+  }
+
+  public Duration getTimeout() {
+    return timeout;
+  }
+
+  public void setTimeout(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  @Override
+  public String toString() {
+    return "parent " + name + " zone=" + zone + " server=" + server + " tsig_key=" + tsigKeyName;
+  }
+}

@@ -1,0 +1,32 @@
+package dev.multisigner.dspublisher.publish;
+
+import dev.multisigner.schemas.topics.TopicCatalog;
+import dev.multisigner.support.Inbox;
+import io.micronaut.configuration.kafka.annotation.KafkaListener;
+import io.micronaut.configuration.kafka.annotation.OffsetReset;
+import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
+import io.micronaut.configuration.kafka.annotation.Topic;
+import io.micronaut.context.annotation.Requires;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Thin listener: decodes DS requests (poison records are dead-lettered) and hands them over. */
+@KafkaListener(
+    groupId = "ds-publisher",
+    offsetReset = OffsetReset.EARLIEST,
+    offsetStrategy = OffsetStrategy.SYNC_PER_RECORD)
+@Requires(env = "ds-publisher")
+public class DsRequestListener {
+
+  private final Inbox inbox;
+  private final DsPublication publication;
+
+  public DsRequestListener(Inbox inbox, DsPublication publication) {
+    this.inbox = inbox;
+    this.publication = publication;
+  }
+
+  @Topic(TopicCatalog.Names.DS_REQUESTS)
+  void receive(ConsumerRecord<String, byte[]> record) {
+    inbox.open(TopicCatalog.DS_REQUESTS, record).ifPresent(publication::handle);
+  }
+}

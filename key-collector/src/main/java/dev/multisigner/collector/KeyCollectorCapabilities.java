@@ -1,0 +1,28 @@
+package dev.multisigner.collector;
+
+import dev.multisigner.support.CapabilityReport;
+import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What the key-collector can do today. */
+@Singleton
+@Requires(env = "key-collector")
+public class KeyCollectorCapabilities implements CapabilityReport {
+
+  @Override
+  public Map<String, String> capabilities() {
+    Map<String, String> c = new LinkedHashMap<>();
+    c.put("observe-on-request-via-dns", BUILT);
+    c.put("publish-only-changes", BUILT);
+    c.put(
+        "scheduled-polling",
+        CapabilityReport.notBuiltYet("observations happen on POST /observations only"));
+    c.put("notify-listener", CapabilityReport.notBuiltYet("DNS NOTIFY is not received yet"));
+    c.put(
+        "observe-via-provider-api",
+        CapabilityReport.notBuiltYet("provider adapters are not wired into the collector yet"));
+    return c;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.multisigner.collector.observe;
+
+import dev.multisigner.providers.ZoneKeySnapshot;
+import dev.multisigner.schemas.avro.Dnskey;
+import dev.multisigner.schemas.avro.DsData;
+import dev.multisigner.schemas.avro.ObservationSource;
+import dev.multisigner.schemas.avro.SignerKeysObserved;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.Type;
+
+/** Turns a provider's {@link ZoneKeySnapshot} into the typed observation that goes on the log. */
+final class SnapshotConverter {
+
+  private SnapshotConverter() {}
+
+  static SignerKeysObserved toObservation(ZoneKeySnapshot s, ObservationSource source) {
+    return SignerKeysObserved.newBuilder()
+        .setDnskeys(s.dnskeys().stream().map(SnapshotConverter::dnskey).toList())
+        .setDnskeySignerTags(signerTags(s.signatures(), Type.DNSKEY))
+        .setZoneSignerTags(signerTags(s.signatures(), Type.SOA))
+        .setCds(
+            s.cds().stream()
+                .map(
+                    c ->
+                        new DsData(
+                            c.getFootprint(),
+                            c.getAlgorithm(),
+                            c.getDigestID(),
+                            ByteBuffer.wrap(c.getDigest())))
+                .toList())
+        .setCdnskeys(s.cdnskeys().stream().map(SnapshotConverter::dnskey).toList())
+        .setNameservers(
+            s.ns().stream()
+                .map(n -> n.getTarget().toString().toLowerCase(Locale.ROOT))
+                .sorted()
+                .toList())
+        .setSoaSerial(s.soa().map(soa -> soa.getSerial()).orElse(null))
+        .setDnskeyTtlSeconds(s.dnskeys().isEmpty() ? 0 : (int) s.dnskeys().get(0).getTTL())
+        .setAdded(List.of())
+        .setRemoved(List.of())
+        .setSource(source)
+        .build();
+  }
+
+  static Dnskey dnskey(DNSKEYRecord r) {
+    return new Dnskey(
+        r.getFlags(),
+        r.getProtocol(),
+        r.getAlgorithm(),
+        ByteBuffer.wrap(r.getKey()),
+        r.getFootprint());
+  }
+
+  private static List<Integer> signerTags(List<RRSIGRecord> sigs, int covered) {
+    TreeSet<Integer> tags = new TreeSet<>();
+    sigs.stream()
+        .filter(s -> s.getTypeCovered() == covered)
+        .forEach(s -> tags.add(s.getFootprint()));
+    return List.copyOf(tags);
+  }
+}
