@@ -124,7 +124,7 @@ public final class ProviderPlanner {
   }
 
   /** True when a CDS/CDNSKEY record points at one of the provider's own keys. */
-  static boolean derivedFromOwnKey(Record r, Set<DNSKEYRecord> ownKeys) {
+  public static boolean derivedFromOwnKey(Record r, Set<DNSKEYRecord> ownKeys) {
     for (DNSKEYRecord own : ownKeys) {
       if (r instanceof CDNSKEYRecord c
           && c.getFlags() == own.getFlags()

@@ -1,0 +1,86 @@
+package dev.multisigner.providers.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.ProviderException;
+import dev.multisigner.providers.ProviderException.Kind;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Sends one JSON request and returns status and body. Headers carrying credentials are added by the
+ * caller and never appear in an error built here: errors name method, path and status only.
+ */
+public final class JsonHttp {
+
+  /** A response: status code and parsed body ({@link MissingNode} when empty or not JSON). */
+  public record Response(int status, JsonNode body, String rawBody) {}
+
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient client;
+  private final Duration timeout;
+  private final SignerId provider;
+
+  public JsonHttp(SignerId provider, Duration timeout) {
+    this.provider = provider;
+    this.timeout = timeout;
+    this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  /** Sends {@code method uri} with {@code headers} and an optional JSON body. */
+  public Response send(
+      ZoneName zone, String method, URI uri, Map<String, String> headers, JsonNode body) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header("Accept", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body.toString()));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    headers.forEach(b::header);
+    String what = method + " " + uri.getPath();
+    try {
+      HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), parse(r.body()), r.body());
+    } catch (HttpTimeoutException e) {
+      throw ProviderException.of(
+          Kind.TIMEOUT, zone, provider, what + ": no answer within " + timeout, e);
+    } catch (ConnectException e) {
+      throw ProviderException.of(
+          Kind.UNAVAILABLE, zone, provider, what + ": cannot connect to " + uri.getAuthority(), e);
+    } catch (IOException e) {
+      throw ProviderException.of(
+          Kind.UNAVAILABLE, zone, provider, what + ": " + e.getClass().getSimpleName(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ProviderException.of(Kind.UNAVAILABLE, zone, provider, what + ": interrupted", e);
+    }
+  }
+
+  private static JsonNode parse(String body) {
+    if (body == null || body.isBlank()) {
+      return MissingNode.getInstance();
+    }
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      return MissingNode.getInstance();
+    }
+  }
+}

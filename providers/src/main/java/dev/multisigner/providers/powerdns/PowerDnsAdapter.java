@@ -1,0 +1,200 @@
+package dev.multisigner.providers.powerdns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.multisigner.domain.model.Capabilities;
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.DnsProvider;
+import dev.multisigner.providers.PlanChange;
+import dev.multisigner.providers.ProviderException;
+import dev.multisigner.providers.ProviderException.Kind;
+import dev.multisigner.providers.ProviderLimits;
+import dev.multisigner.providers.ProviderPlan;
+import dev.multisigner.providers.ProviderPlanner;
+import dev.multisigner.providers.Secret;
+import dev.multisigner.providers.ZoneKeySnapshot;
+import dev.multisigner.providers.ZoneKeySnapshot.OwnKeySource;
+import dev.multisigner.providers.dns.DnsKeyReader;
+import dev.multisigner.providers.dns.DnsKeyReader.OwnKeys;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+/**
+ * A PowerDNS 4.7 signer: reads over DNS (it signs live), writes foreign DNSKEY, CDS and CDNSKEY
+ * into the records table through the HTTP API. The zone must be served with {@code
+ * direct-dnskey=yes}, or PowerDNS accepts the PATCH and silently serves nothing (RECIPE §4.5).
+ *
+ * <p>PATCH replaces whole rrsets, so the adapter reads the records table, checks it still holds
+ * what the plan's basis saw (4.7 has no conditional PATCH), merges the plan's changes and writes.
+ */
+public final class PowerDnsAdapter implements DnsProvider {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PowerDnsAdapter.class);
+  private static final int[] KEY_TYPES = {Type.DNSKEY, Type.CDNSKEY, Type.CDS};
+
+  private final SignerId id;
+  private final URI apiUrl;
+  private final PowerDnsClient client;
+  private final DnsKeyReader reader;
+
+  public PowerDnsAdapter(
+      SignerId id,
+      URI apiUrl,
+      String serverId,
+      Secret apiKey,
+      InetSocketAddress dnsAddress,
+      Duration timeout) {
+    this.id = id;
+    this.apiUrl = apiUrl;
+    this.client = new PowerDnsClient(id, apiUrl, serverId, apiKey, timeout);
+    this.reader = new DnsKeyReader(id, dnsAddress, timeout);
+  }
+
+  @Override
+  public SignerId id() {
+    return id;
+  }
+
+  @Override
+  public String kind() {
+    return "powerdns";
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return PowerDnsCapabilities.capabilities();
+  }
+
+  @Override
+  public ProviderLimits limits() {
+    return PowerDnsCapabilities.limits();
+  }
+
+  @Override
+  public ZoneKeySnapshot read(ZoneName zone) {
+    Set<DNSKEYRecord> own = ownKeys(zone);
+    return reader.read(
+        zone,
+        new OwnKeys() {
+          @Override
+          public Set<DNSKEYRecord> own(
+              ZoneName z, List<DNSKEYRecord> served, Set<Integer> signers) {
+            return own;
+          }
+
+          @Override
+          public OwnKeySource source() {
+            return OwnKeySource.API;
+          }
+        });
+  }
+
+  private Set<DNSKEYRecord> ownKeys(ZoneName zone) {
+    return PowerDnsConverter.cryptokeys(client.cryptokeys(zone), zone.toName());
+  }
+
+  @Override
+  public void apply(ProviderPlan plan) {
+    ZoneName zone = plan.zone();
+    Name apex = zone.toName();
+    ProviderPlanner.requireCapabilities(plan, capabilities());
+    long started = System.nanoTime();
+    JsonNode zoneJson = client.zone(zone);
+    Set<DNSKEYRecord> own = ownKeys(zone);
+    for (PlanChange c : plan.changes(PlanChange.Action.REMOVE, Type.DNSKEY)) {
+      if (own.contains(c.record())) {
+        throw ProviderException.of(
+            Kind.REFUSED,
+            zone,
+            id,
+            "the plan withdraws PowerDNS's own key (tag "
+                + ((DNSKEYRecord) c.record()).getFootprint()
+                + "); its keys roll through the cryptokeys API");
+      }
+    }
+    List<PowerDnsConverter.RrsetChange> writes = new ArrayList<>();
+    for (int type : KEY_TYPES) {
+      if (!plan.touches(type)) {
+        continue;
+      }
+      Set<Record> table = new LinkedHashSet<>(PowerDnsConverter.rrset(zoneJson, apex, type));
+      table.removeIf(r -> isOwn(r, own, plan));
+      Set<Record> expected = new HashSet<>(managed(plan.basis(), type, own, plan));
+      if (!expected.equals(new HashSet<>(table))) {
+        throw ProviderException.of(
+            Kind.CONCURRENT_CHANGE,
+            zone,
+            id,
+            "the records-table "
+                + Type.string(type)
+                + " rrset changed since the plan was made ("
+                + table.size()
+                + " records now, "
+                + expected.size()
+                + " in the plan's basis)");
+      }
+      for (PlanChange c : plan.changes()) {
+        if (c.type() == type) {
+          if (c.action() == PlanChange.Action.ADD) {
+            table.add(c.record());
+          } else {
+            table.remove(c.record());
+          }
+        }
+      }
+      writes.add(
+          new PowerDnsConverter.RrsetChange(type, ttl(plan.basis(), type), List.copyOf(table)));
+    }
+    client.patchRrsets(zone, PowerDnsConverter.patch(apex, writes));
+    LOG.info(
+        "zone={} provider={} event=rrsets_patched api={} types={} changes={} hash={} took_ms={}",
+        zone,
+        id,
+        apiUrl,
+        writes.stream().map(w -> Type.string(w.type())).toList(),
+        plan.changes().size(),
+        plan.hash(),
+        (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /** The records Multisigner manages in the basis: not own keys, not derived from own keys. */
+  private static List<Record> managed(
+      ZoneKeySnapshot basis, int type, Set<DNSKEYRecord> own, ProviderPlan plan) {
+    List<? extends Record> served =
+        switch (type) {
+          case Type.DNSKEY -> basis.dnskeys();
+          case Type.CDS -> basis.cds();
+          default -> basis.cdnskeys();
+        };
+    return served.stream().filter(r -> !isOwn(r, own, plan)).map(r -> (Record) r).toList();
+  }
+
+  private static boolean isOwn(Record r, Set<DNSKEYRecord> own, ProviderPlan plan) {
+    if (r.getType() == Type.DNSKEY) {
+      return own.contains(r);
+    }
+    return ProviderPlanner.derivedFromOwnKey(r, own);
+  }
+
+  /** All key RRsets share the DNSKEY TTL (PowerDNS serves one TTL anyway; RECIPE pitfall 9). */
+  private static long ttl(ZoneKeySnapshot basis, int type) {
+    return basis.dnskeys().isEmpty() ? 3600 : basis.dnskeys().get(0).getTTL();
+  }
+
+  @Override
+  public String toString() {
+    return "PowerDnsAdapter[" + id + " " + client + "]";
+  }
+}

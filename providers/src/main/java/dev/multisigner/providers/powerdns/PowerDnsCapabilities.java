@@ -1,0 +1,42 @@
+package dev.multisigner.providers.powerdns;
+
+import dev.multisigner.domain.model.Capabilities;
+import dev.multisigner.domain.model.Capability;
+import dev.multisigner.providers.ProviderLimits;
+import dev.multisigner.providers.ProviderLimits.UpdateGranularity;
+import java.time.Duration;
+import java.util.Optional;
+
+/** What the PowerDNS 4.7 adapter declares (lab RECIPE §4.5, §4.10). */
+public final class PowerDnsCapabilities {
+
+  private PowerDnsCapabilities() {}
+
+  public static Capabilities capabilities() {
+    return Capabilities.builder()
+        .can(Capability.READ_KEYS_DNS)
+        .notYet(
+            Capability.READ_KEYS_API,
+            "the API shows the records table and cryptokeys but no RRSIGs; keys are read over DNS")
+        .can(Capability.IMPORT_FOREIGN_DNSKEY)
+        .can(Capability.PUBLISH_CDS_CDNSKEY)
+        .cannot(
+            Capability.ACCEPT_SIGNED_DNSKEY_RRSET,
+            "4.7 signs the DNSKEY RRset live with its own KSK; a pre-signed RRset needs 5.x")
+        .notYet(Capability.MANAGE_NS, "the API can replace the NS rrset; the adapter does not yet")
+        .notYet(Capability.PUBLISH_CSYNC, "the API can add CSYNC; the adapter does not yet")
+        .notYet(
+            Capability.SENDS_NOTIFY,
+            "PowerDNS notifies secondaries as a primary; not configured or verified in the lab")
+        .build();
+  }
+
+  /**
+   * One PATCH replaces whole RRsets; 4.7 has no conditional PATCH, so the adapter compares the
+   * records table with the plan's basis just before writing (a small window remains).
+   */
+  public static ProviderLimits limits() {
+    return new ProviderLimits(
+        Optional.empty(), UpdateGranularity.RRSET_REPLACE, false, Duration.ofSeconds(3));
+  }
+}
