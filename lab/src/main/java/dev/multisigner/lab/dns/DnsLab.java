@@ -47,10 +47,12 @@ public final class DnsLab implements AutoCloseable {
   private final Name zone;
   private final Path workDir;
   private final boolean ownWorkDir;
-  private final Map<String, LabSigner> signers;
+  private final Map<String, LabSigner> signers; // guarded by itself
   private final BindParent parent;
   private final UnboundValidator validator;
   private final Duration startupTime;
+  private final InetSocketAddress notifyTarget;
+  private final Duration daemonTimeout;
 
   private DnsLab(
       Name zone,
@@ -59,14 +61,18 @@ public final class DnsLab implements AutoCloseable {
       Map<String, LabSigner> signers,
       BindParent parent,
       UnboundValidator validator,
-      Duration startupTime) {
+      Duration startupTime,
+      InetSocketAddress notifyTarget,
+      Duration daemonTimeout) {
     this.zone = zone;
     this.workDir = workDir;
     this.ownWorkDir = ownWorkDir;
-    this.signers = signers;
+    this.signers = java.util.Collections.synchronizedMap(new LinkedHashMap<>(signers));
     this.parent = parent;
     this.validator = validator;
     this.startupTime = startupTime;
+    this.notifyTarget = notifyTarget;
+    this.daemonTimeout = daemonTimeout;
   }
 
   public static Builder builder() {
@@ -81,9 +87,89 @@ public final class DnsLab implements AutoCloseable {
     return workDir;
   }
 
-  /** The signers in the order they were declared. */
+  /** The signers in the order they were declared (then added). */
   public List<LabSigner> signers() {
-    return List.copyOf(signers.values());
+    synchronized (signers) {
+      return List.copyOf(signers.values());
+    }
+  }
+
+  /** Starts another Knot signer (KSK+ZSK) for the zone while the lab runs, e.g. to join it. */
+  public KnotSigner addKnotSigner(String id) {
+    return addKnotSigner(id, KeyScheme.KSK_ZSK);
+  }
+
+  public KnotSigner addKnotSigner(String id, KeyScheme scheme) {
+    return (KnotSigner) addSigner(new SignerSpec(id, SignerKind.KNOT, scheme));
+  }
+
+  /** Starts another PowerDNS signer (KSK+ZSK) for the zone while the lab runs. */
+  public PdnsSigner addPdnsSigner(String id) {
+    return addPdnsSigner(id, KeyScheme.KSK_ZSK);
+  }
+
+  public PdnsSigner addPdnsSigner(String id, KeyScheme scheme) {
+    return (PdnsSigner) addSigner(new SignerSpec(id, SignerKind.PDNS, scheme));
+  }
+
+  private LabSigner addSigner(SignerSpec spec) {
+    Builder.checkId(spec.id());
+    synchronized (signers) {
+      if (signers.containsKey(spec.id())) {
+        throw new IllegalArgumentException("duplicate signer id '" + spec.id() + "'");
+      }
+    }
+    LabSigner s = startSigner(spec, zone, workDir, notifyTarget, daemonTimeout);
+    synchronized (signers) {
+      signers.put(spec.id(), s);
+    }
+    return s;
+  }
+
+  /**
+   * Stops a signer by its PID and forgets it (its files stay until the lab closes), e.g. to leave.
+   */
+  public void removeSigner(String id) {
+    LabSigner s;
+    synchronized (signers) {
+      s = signers.remove(id);
+    }
+    if (s == null) {
+      throw new IllegalArgumentException("no signer '" + id + "' in this lab");
+    }
+    stopAll(List.of((AutoCloseable) s));
+  }
+
+  private record SignerSpec(String id, SignerKind kind, KeyScheme scheme) {}
+
+  private static LabSigner startSigner(
+      SignerSpec s, Name zone, Path dir, InetSocketAddress notifyTarget, Duration timeout) {
+    return retryOnPortClash(
+        s.id(),
+        attempt -> {
+          Path sd = dir.resolve(attempt == 0 ? s.id() : s.id() + "-retry" + attempt);
+          return s.kind() == SignerKind.KNOT
+              ? KnotSigner.start(s.id(), zone, s.scheme(), sd, notifyTarget, timeout)
+              : PdnsSigner.start(s.id(), zone, s.scheme(), sd, timeout);
+        });
+  }
+
+  /**
+   * Ports are free when chosen but may be taken by another process before the daemon binds them
+   * (other test JVMs on the same machine): then start again, in a fresh directory, with new ports.
+   */
+  static <T> T retryOnPortClash(String what, java.util.function.IntFunction<T> start) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return start.apply(attempt);
+      } catch (LabException e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (attempt >= 2 || !(m.contains("in use") || m.contains("cannot bind"))) {
+          throw e;
+        }
+        LOG.warn("event=port_clash_retry component={} attempt={}", what, attempt + 1);
+      }
+    }
   }
 
   public LabSigner signer(String id) {
@@ -131,7 +217,7 @@ public final class DnsLab implements AutoCloseable {
   /** The SHA-256 DS records of every signer's SEP keys (KSK or CSK) as they serve them now. */
   public List<DSRecord> dsOfAllSigners() {
     List<DSRecord> out = new ArrayList<>();
-    for (LabSigner s : signers.values()) {
+    for (LabSigner s : signers()) {
       out.addAll(BindParent.dsFor(servedDnskeys(s)));
     }
     return out;
@@ -162,7 +248,7 @@ public final class DnsLab implements AutoCloseable {
     if (validator != null) {
       all.add(validator);
     }
-    signers.values().forEach(s -> all.add((AutoCloseable) s));
+    signers().forEach(s -> all.add((AutoCloseable) s));
     if (parent != null) {
       all.add(parent);
     }
@@ -229,9 +315,16 @@ public final class DnsLab implements AutoCloseable {
     private InetSocketAddress notifyTarget;
     private Duration daemonTimeout = Duration.ofSeconds(20);
 
-    private record SignerSpec(String id, SignerKind kind, KeyScheme scheme) {}
-
     private Builder() {}
+
+    static void checkId(String id) {
+      if (!SIGNER_ID.matcher(id).matches() || id.equals("parent") || id.equals("validator")) {
+        throw new IllegalArgumentException(
+            "signer id must be lower-case letters, digits and '-' (not parent/validator): '"
+                + id
+                + "'");
+      }
+    }
 
     /** The child zone, e.g. {@code example.test.}; its parent is the zone one label up. */
     public Builder zone(String name) {
@@ -380,7 +473,17 @@ public final class DnsLab implements AutoCloseable {
         if (failure != null) {
           throw failure;
         }
-        DnsLab partial = new DnsLab(zone, dir, ownDir, started, parent, null, Duration.ZERO);
+        DnsLab partial =
+            new DnsLab(
+                zone,
+                dir,
+                ownDir,
+                started,
+                parent,
+                null,
+                Duration.ZERO,
+                notifyTarget,
+                daemonTimeout);
         if (parentDsForAll) {
           parent.putDs(partial.dsOfAllSigners());
         }
@@ -402,7 +505,8 @@ public final class DnsLab implements AutoCloseable {
             validator != null,
             took.toMillis(),
             dir);
-        return new DnsLab(zone, dir, ownDir, started, parent, validator, took);
+        return new DnsLab(
+            zone, dir, ownDir, started, parent, validator, took, notifyTarget, daemonTimeout);
       } catch (RuntimeException e) {
         // stop whatever came up, including daemons of futures that finished after the failure
         for (Future<?> f : futures) {

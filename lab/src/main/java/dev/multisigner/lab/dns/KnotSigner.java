@@ -27,7 +27,8 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
   private final InetSocketAddress dnsAddress;
   private final TsigCredentials tsig;
   private final Redactor redactor;
-  private final Daemon daemon;
+  private final Duration timeout;
+  private volatile Daemon daemon;
 
   private KnotSigner(
       String id,
@@ -37,7 +38,9 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
       InetSocketAddress dnsAddress,
       TsigCredentials tsig,
       Redactor redactor,
-      Daemon daemon) {
+      Daemon daemon,
+      Duration timeout) {
+    this.timeout = timeout;
     this.id = id;
     this.zone = zone;
     this.scheme = scheme;
@@ -119,7 +122,49 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
         address,
         scheme,
         d.pid());
-    return new KnotSigner(id, zone, scheme, dir, address, tsig, redactor, d);
+    return new KnotSigner(id, zone, scheme, dir, address, tsig, redactor, d, timeout);
+  }
+
+  private static Daemon launch(
+      String id,
+      Name zone,
+      Path dir,
+      InetSocketAddress address,
+      Redactor redactor,
+      Duration timeout) {
+    Daemon d =
+        Daemon.start(
+            "knotd[" + id + "]",
+            zone.toString(),
+            List.of("knotd", "-c", dir.resolve("knot.conf").toString()),
+            dir,
+            dir.resolve("knotd.log"),
+            redactor);
+    try {
+      DnsQueries.awaitAnswer(
+          d,
+          address,
+          zone,
+          Type.DNSKEY,
+          false,
+          m -> DnsQueries.signedAnswer(m, Type.DNSKEY),
+          timeout);
+      return d;
+    } catch (RuntimeException e) {
+      d.stop();
+      throw e;
+    }
+  }
+
+  /**
+   * Stops knotd by its PID and starts it again from the same config, KASP database and journal (the
+   * zone's DDNS changes survive: {@code zonefile-load: difference}); waits until it answers.
+   */
+  public void restart() {
+    daemon.stop();
+    daemon = launch(id, zone, dir, dnsAddress, redactor, timeout);
+    LOG.info(
+        "event=signer_restarted provider=knot signer={} zone={} pid={}", id, zone, daemon.pid());
   }
 
   static void mkdirs(Path... dirs) {

@@ -38,7 +38,8 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
   private final URI apiUrl;
   private final String apiKey;
   private final Redactor redactor;
-  private final Daemon daemon;
+  private final Duration timeout;
+  private volatile Daemon daemon;
 
   private PdnsSigner(
       String id,
@@ -49,7 +50,9 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
       URI apiUrl,
       String apiKey,
       Redactor redactor,
-      Daemon daemon) {
+      Daemon daemon,
+      Duration timeout) {
+    this.timeout = timeout;
     this.id = id;
     this.zone = zone;
     this.scheme = scheme;
@@ -86,10 +89,22 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
             "zskAlgorithm", scheme == KeyScheme.CSK ? "" : "ecdsa256"));
     Path zoneFile =
         Templates.write(dir.resolve("zone.db"), "child.zone", Map.of("zone", zone.toString()));
+    // the packaged schema in one transaction: one fsync instead of one per statement (~0.3 s)
+    Path schema = dir.resolve("schema.sql");
+    try {
+      java.nio.file.Files.writeString(
+          schema, "BEGIN;\n" + java.nio.file.Files.readString(SQLITE_SCHEMA) + "\nCOMMIT;\n");
+    } catch (IOException e) {
+      throw new LabException(
+          "cannot read the PowerDNS sqlite schema "
+              + SQLITE_SCHEMA
+              + " (package pdns-backend-sqlite3)",
+          e);
+    }
     LabCommand.run(
         List.of("sqlite3", dir.resolve("pdns.sqlite3").toString()),
         dir,
-        SQLITE_SCHEMA,
+        schema,
         LabCommand.DEFAULT_TIMEOUT,
         redactor);
     String z = zone.toString();
@@ -130,7 +145,49 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
         api,
         scheme,
         d.pid());
-    return new PdnsSigner(id, zone, scheme, dir, address, api, apiKey, redactor, d);
+    return new PdnsSigner(id, zone, scheme, dir, address, api, apiKey, redactor, d, timeout);
+  }
+
+  private static Daemon launch(
+      String id,
+      Name zone,
+      Path dir,
+      InetSocketAddress address,
+      URI api,
+      String apiKey,
+      Redactor redactor,
+      Duration timeout) {
+    Daemon d =
+        Daemon.start(
+            "pdns_server[" + id + "]",
+            zone.toString(),
+            List.of("pdns_server", "--config-dir=" + dir),
+            dir,
+            dir.resolve("pdns.log"),
+            redactor);
+    try {
+      DnsQueries.awaitAnswer(
+          d,
+          address,
+          zone,
+          Type.DNSKEY,
+          false,
+          m -> DnsQueries.signedAnswer(m, Type.DNSKEY),
+          timeout);
+      awaitApi(d, api, apiKey, timeout);
+      return d;
+    } catch (RuntimeException e) {
+      d.stop();
+      throw e;
+    }
+  }
+
+  /** Stops pdns_server by its PID and starts it again on the same database; waits until ready. */
+  public void restart() {
+    daemon.stop();
+    daemon = launch(id, zone, dir, dnsAddress, apiUrl, apiKey, redactor, timeout);
+    LOG.info(
+        "event=signer_restarted provider=pdns signer={} zone={} pid={}", id, zone, daemon.pid());
   }
 
   private static void awaitApi(Daemon d, URI api, String apiKey, Duration timeout) {
