@@ -65,6 +65,11 @@ public record DnssecKey(
     return publicKey.clone();
   }
 
+  /** The DNSKEY rdata of this key. */
+  public KeyData data() {
+    return new KeyData(flags, protocol, algorithm, publicKey);
+  }
+
   /** Same DNSKEY rdata, whoever owns it. */
   public boolean sameKeyAs(DnssecKey other) {
     return flags == other.flags

@@ -1,0 +1,62 @@
+package dev.multisigner.domain.decide;
+
+import dev.multisigner.domain.model.DsData;
+import dev.multisigner.domain.model.KeyData;
+import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.SignerId;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the shell must do after a decision. Every command and request carries an id derived from the
+ * zone's state (zone + sequence number) and is idempotent: applying it twice changes nothing.
+ */
+public sealed interface Output {
+
+  /** Add these foreign DNSKEYs (no private key) to the signer's DNSKEY RRset. */
+  record ImportDnskeys(String commandId, SignerId signer, List<KeyData> keys) implements Output {
+    public ImportDnskeys {
+      keys = List.copyOf(keys);
+    }
+  }
+
+  /** Remove these foreign DNSKEYs from the signer's DNSKEY RRset. */
+  record WithdrawDnskeys(String commandId, SignerId signer, List<KeyData> keys) implements Output {
+    public WithdrawDnskeys {
+      keys = List.copyOf(keys);
+    }
+  }
+
+  /** Replace the signer's CDS and CDNSKEY RRsets (identical at every signer, RFC 9975). */
+  record PublishCdsCdnskey(
+      String commandId, SignerId signer, List<DsData> cds, List<KeyData> cdnskeys)
+      implements Output {
+    public PublishCdsCdnskey {
+      cds = List.copyOf(cds);
+      cdnskeys = List.copyOf(cdnskeys);
+    }
+  }
+
+  /** Ask the signer to start a rollover of one of its own keys (its own timing applies). */
+  record RollSignerKey(String commandId, SignerId signer, KeyRole role) implements Output {}
+
+  /** Ask the ds-publisher to make the parent's DS RRset exactly this set. */
+  record RequestDsChange(String requestId, List<DsData> ds) implements Output {
+    public RequestDsChange {
+      ds = List.copyOf(ds);
+    }
+  }
+
+  /** Ask the ds-publisher to make the parent's NS RRset (the delegation) exactly this set. */
+  record RequestNsChange(String requestId, List<String> nameservers) implements Output {
+    public RequestNsChange {
+      nameservers = List.copyOf(nameservers);
+    }
+  }
+
+  /** Call decide with a WakeUp at (or soon after) this instant; replaces any earlier WakeAt. */
+  record WakeAt(Instant at) implements Output {}
+
+  /** One line for the audit log. */
+  record ZoneEvent(ZoneEventKind kind, String text) implements Output {}
+}

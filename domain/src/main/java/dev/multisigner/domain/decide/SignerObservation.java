@@ -1,0 +1,35 @@
+package dev.multisigner.domain.decide;
+
+import dev.multisigner.domain.model.DsData;
+import dev.multisigner.domain.model.KeyData;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A full snapshot of what one signer serves for one zone, taken at {@code observedAt}: its DNSKEY
+ * RRset (own and foreign keys alike), the key tags of the RRSIGs over the DNSKEY RRset and over the
+ * SOA (zone data), its CDS and CDNSKEY RRsets and its NS names. Snapshots older than one already
+ * seen are ignored, so delayed or duplicated deliveries are harmless.
+ */
+public record SignerObservation(
+    Instant observedAt,
+    List<KeyData> dnskeys,
+    Set<Integer> dnskeySignerTags,
+    Set<Integer> zoneSignerTags,
+    List<DsData> cds,
+    List<KeyData> cdnskeys,
+    List<String> nameservers) {
+
+  public SignerObservation {
+    Objects.requireNonNull(observedAt, "observedAt");
+    dnskeys = dnskeys.stream().sorted().distinct().toList();
+    dnskeySignerTags = Set.copyOf(new TreeSet<>(dnskeySignerTags));
+    zoneSignerTags = Set.copyOf(new TreeSet<>(zoneSignerTags));
+    cds = cds.stream().sorted().distinct().toList();
+    cdnskeys = cdnskeys.stream().sorted().distinct().toList();
+    nameservers = nameservers.stream().sorted().distinct().toList();
+  }
+}

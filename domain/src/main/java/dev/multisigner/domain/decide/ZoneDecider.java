@@ -1,0 +1,962 @@
+package dev.multisigner.domain.decide;
+
+import dev.multisigner.domain.decide.Output.ImportDnskeys;
+import dev.multisigner.domain.decide.Output.PublishCdsCdnskey;
+import dev.multisigner.domain.decide.Output.RequestDsChange;
+import dev.multisigner.domain.decide.Output.RequestNsChange;
+import dev.multisigner.domain.decide.Output.RollSignerKey;
+import dev.multisigner.domain.decide.Output.WakeAt;
+import dev.multisigner.domain.decide.Output.WithdrawDnskeys;
+import dev.multisigner.domain.decide.Output.ZoneEvent;
+import dev.multisigner.domain.decide.ZoneInput.AddSigner;
+import dev.multisigner.domain.decide.ZoneInput.DsPublicationFailed;
+import dev.multisigner.domain.decide.ZoneInput.EnrollZone;
+import dev.multisigner.domain.decide.ZoneInput.ObservationFailed;
+import dev.multisigner.domain.decide.ZoneInput.ParentDsObserved;
+import dev.multisigner.domain.decide.ZoneInput.ParentNsObserved;
+import dev.multisigner.domain.decide.ZoneInput.RemoveSigner;
+import dev.multisigner.domain.decide.ZoneInput.ResumeZone;
+import dev.multisigner.domain.decide.ZoneInput.RetireZone;
+import dev.multisigner.domain.decide.ZoneInput.RollKey;
+import dev.multisigner.domain.decide.ZoneInput.SignerCommandApplied;
+import dev.multisigner.domain.decide.ZoneInput.SignerCommandFailed;
+import dev.multisigner.domain.decide.ZoneInput.SignerKeysObserved;
+import dev.multisigner.domain.group.KeyRecord;
+import dev.multisigner.domain.group.Member;
+import dev.multisigner.domain.group.MemberPhase;
+import dev.multisigner.domain.group.Pending;
+import dev.multisigner.domain.model.DsData;
+import dev.multisigner.domain.model.GroupPolicy;
+import dev.multisigner.domain.model.KeyData;
+import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.SignerSpec;
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.domain.plan.DnskeyPlanner;
+import dev.multisigner.domain.plan.DsPlanner;
+import dev.multisigner.domain.plan.GroupCheck;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The multi-signer brain for one zone: {@code decide(state, input, now) -> Decision(state',
+ * outputs)}. Pure: time comes in as {@code now}, ids come from the state's sequence number.
+ *
+ * <p>Every decision first records what the input says (facts: observations, results, intents), then
+ * reconciles: it advances each member's join/leave process ({@link MemberPhase}), asks every member
+ * for the foreign keys it lacks and to drop the ones whose waits have passed ({@link
+ * dev.multisigner.domain.group.KeyRecord}), keeps the CDS/CDNSKEY set identical at every member and
+ * the parent's DS and NS sets where the processes need them, and asks to be woken at the next
+ * deadline. Rollovers a signer starts on its own are handled by the same reconciliation: a new key
+ * in its observed RRset is imported everywhere at once, a vanished one is withdrawn after its
+ * waits.
+ *
+ * <p>A halted zone keeps importing keys (an added ZSK never breaks validation, a missing one does)
+ * but removes nothing and advances no process until it is resumed or its cause goes away.
+ */
+public final class ZoneDecider {
+
+  private static final ZoneDecider STANDARD = new ZoneDecider(DnskeyPlanner.standard());
+
+  private final DnskeyPlanner planner;
+
+  public ZoneDecider(DnskeyPlanner planner) {
+    this.planner = planner;
+  }
+
+  /** Decides with the standard planners. */
+  public static Decision decide(ZoneState state, ZoneInput input, Instant now) {
+    return STANDARD.apply(state, input, now);
+  }
+
+  public Decision apply(ZoneState state, ZoneInput input, Instant now) {
+    Work w = new Work(state, now);
+    if (!state.zone().equals(input.zone())) {
+      w.event(
+          ZoneEventKind.REQUEST_REJECTED,
+          "input for zone " + input.zone() + " given to zone " + state.zone() + ": ignored");
+      return new Decision(state, w.outputs);
+    }
+    handle(w, input);
+    if (w.status == ZoneStatus.ACTIVE || w.status == ZoneStatus.HALTED) {
+      reconcile(w);
+    }
+    w.scheduleWake();
+    return new Decision(w.freeze(), w.outputs);
+  }
+
+  // ---- facts -------------------------------------------------------------------------------
+
+  private void handle(Work w, ZoneInput input) {
+    boolean managed = w.status == ZoneStatus.ACTIVE || w.status == ZoneStatus.HALTED;
+    if (input instanceof EnrollZone e) {
+      enroll(w, e);
+    } else if (input instanceof AddSigner a) {
+      if (intentAllowed(w, "add signer " + a.signer().id())) {
+        addSigner(w, a.signer());
+      }
+    } else if (input instanceof RemoveSigner r) {
+      if (intentAllowed(w, "remove signer " + r.signer())) {
+        removeSigner(w, r.signer());
+      }
+    } else if (input instanceof RollKey k) {
+      if (intentAllowed(w, "roll the " + k.role() + " of " + k.signer())) {
+        rollKey(w, k);
+      }
+    } else if (input instanceof ResumeZone r) {
+      resume(w, r);
+    } else if (input instanceof RetireZone r) {
+      if (managed) {
+        w.status = ZoneStatus.RETIRED;
+        w.event(ZoneEventKind.ZONE_RETIRED, "retired by " + r.operator());
+      } else {
+        w.event(ZoneEventKind.REQUEST_REJECTED, "retire refused: the zone is " + w.status);
+      }
+    } else if (!managed) {
+      return;
+    } else if (input instanceof SignerKeysObserved o) {
+      observed(w, o);
+    } else if (input instanceof ObservationFailed f) {
+      observationFailed(w, f);
+    } else if (input instanceof SignerCommandApplied a) {
+      w.findPending(a.commandId())
+          .ifPresent(
+              id ->
+                  w.event(
+                      ZoneEventKind.COMMAND_APPLIED,
+                      "signer=" + id + " command=" + a.commandId() + " applied"));
+    } else if (input instanceof SignerCommandFailed f) {
+      commandFailed(w, f);
+    } else if (input instanceof ParentDsObserved p) {
+      if (!p.ds().equals(w.parentDs)) {
+        w.parentDs = p.ds();
+        w.parentDsSince = w.now;
+        w.event(ZoneEventKind.PARENT_DS_CHANGED, "parent DS now " + tagsOfDs(p.ds()));
+      }
+    } else if (input instanceof ParentNsObserved p) {
+      if (!p.nameservers().equals(w.parentNs)) {
+        w.parentNs = p.nameservers();
+        w.parentNsSince = w.now;
+        w.event(ZoneEventKind.PARENT_NS_CHANGED, "parent NS now " + p.nameservers());
+      }
+    } else if (input instanceof DsPublicationFailed f) {
+      parentRequestFailed(w, f);
+    }
+    // CdsPublished adds nothing (the signers' observations say what CDS they serve); WakeUp only
+    // lets time pass: the reconciliation does whatever became due.
+  }
+
+  private static void resume(Work w, ResumeZone r) {
+    if (w.status == ZoneStatus.HALTED) {
+      w.status = ZoneStatus.ACTIVE;
+      w.haltCause = HaltCause.NONE;
+      w.event(
+          ZoneEventKind.ZONE_RESUMED,
+          "resumed by " + r.operator() + ": " + r.reason() + " (was halted: " + w.haltReason + ")");
+      w.haltReason = null;
+    } else {
+      w.event(
+          ZoneEventKind.REQUEST_REJECTED,
+          "resume by " + r.operator() + " refused: the zone is " + w.status + ", not halted");
+    }
+  }
+
+  private static boolean intentAllowed(Work w, String what) {
+    if (w.status == ZoneStatus.ACTIVE) {
+      return true;
+    }
+    w.event(
+        ZoneEventKind.REQUEST_REJECTED,
+        what
+            + " refused: the zone is "
+            + w.status
+            + (w.status == ZoneStatus.HALTED ? " (" + w.haltReason + ")" : ""));
+    return false;
+  }
+
+  private static void enroll(Work w, EnrollZone e) {
+    if (w.status == ZoneStatus.ACTIVE || w.status == ZoneStatus.HALTED) {
+      w.event(ZoneEventKind.REQUEST_REJECTED, "enrollment refused: the zone is already enrolled");
+      return;
+    }
+    Optional<String> refusal = GroupCheck.refusal(e.policy(), e.signers());
+    if (refusal.isPresent()) {
+      w.event(ZoneEventKind.REQUEST_REJECTED, "enrollment refused: " + refusal.get());
+      return;
+    }
+    w.status = ZoneStatus.ACTIVE;
+    w.haltCause = HaltCause.NONE;
+    w.haltReason = null;
+    w.policy = e.policy();
+    w.members.clear();
+    w.keys.clear();
+    w.parentDs = null;
+    w.parentNs = null;
+    w.parentDsSince = null;
+    w.parentNsSince = null;
+    w.dsRequest = null;
+    w.nsRequest = null;
+    for (SignerSpec s : e.signers()) {
+      w.members.put(s.id(), Member.joining(s));
+    }
+    w.event(
+        ZoneEventKind.ZONE_ENROLLED,
+        "enrolled "
+            + e.policy().model()
+            + " algorithm "
+            + e.policy().algorithm()
+            + " with signers "
+            + w.members.keySet());
+  }
+
+  private static void addSigner(Work w, SignerSpec spec) {
+    if (w.members.containsKey(spec.id())) {
+      w.event(
+          ZoneEventKind.REQUEST_REJECTED,
+          "add signer " + spec.id() + " refused: it is already a member");
+      return;
+    }
+    List<SignerSpec> grown = new ArrayList<>();
+    w.members.values().forEach(m -> grown.add(m.spec()));
+    grown.add(spec);
+    Optional<String> refusal = GroupCheck.refusal(w.policy, grown);
+    if (refusal.isPresent()) {
+      w.event(
+          ZoneEventKind.REQUEST_REJECTED, "add signer " + spec.id() + " refused: " + refusal.get());
+      return;
+    }
+    w.members.put(spec.id(), Member.joining(spec));
+    w.event(ZoneEventKind.SIGNER_JOIN_STARTED, "signer=" + spec.id() + " joining");
+  }
+
+  private static void removeSigner(Work w, SignerId id) {
+    Member m = w.members.get(id);
+    if (m == null || m.phase().leaving()) {
+      w.event(
+          ZoneEventKind.REQUEST_REJECTED,
+          "remove signer " + id + " refused: " + (m == null ? "not a member" : "already leaving"));
+      return;
+    }
+    boolean anotherServes =
+        w.members.values().stream()
+            .anyMatch(o -> !o.id().equals(id) && o.phase() == MemberPhase.ACTIVE);
+    if (!anotherServes) {
+      w.event(
+          ZoneEventKind.REQUEST_REJECTED,
+          "remove signer " + id + " refused: no other signer would serve the zone");
+      return;
+    }
+    w.members.put(id, m.withPhase(MemberPhase.LEAVING_NS, null));
+    w.event(
+        ZoneEventKind.SIGNER_LEAVE_STARTED,
+        "signer=" + id + " leaving: NS first, then DS, then keys");
+  }
+
+  private static void rollKey(Work w, RollKey k) {
+    Member m = w.members.get(k.signer());
+    if (m == null || m.phase() != MemberPhase.ACTIVE) {
+      w.event(
+          ZoneEventKind.REQUEST_REJECTED,
+          "roll the " + k.role() + " of " + k.signer() + " refused: not an active member");
+      return;
+    }
+    if (k.role().needsDs()) {
+      int after =
+          (DsPlanner.dsKeys(w.policy, w.memberList(), w.keys, w.parentNs, w.now).size() + 1)
+              * w.policy.cdsDigestTypes().size();
+      if (after > w.policy.maxCdsRecords()) {
+        w.event(
+            ZoneEventKind.REQUEST_REJECTED,
+            "roll the "
+                + k.role()
+                + " of "
+                + k.signer()
+                + " refused: the CDS set would grow to "
+                + after
+                + " records, the registry accepts at most "
+                + w.policy.maxCdsRecords());
+        return;
+      }
+    }
+    String id = w.nextId();
+    w.outputs.add(new RollSignerKey(id, k.signer(), k.role()));
+    w.event(
+        ZoneEventKind.KEY_ROLL_REQUESTED,
+        "signer=" + k.signer() + " command=" + id + " roll " + k.role());
+  }
+
+  private static void observed(Work w, SignerKeysObserved o) {
+    Member m = w.members.get(o.signer());
+    SignerObservation obs = o.observed();
+    if (m == null || (m.observedAt() != null && !obs.observedAt().isAfter(m.observedAt()))) {
+      return;
+    }
+    Instant t = obs.observedAt();
+    List<KeyData> own = new ArrayList<>();
+    for (KeyData d : obs.dnskeys()) {
+      KeyRecord known = w.key(d);
+      if (known == null || known.owner().equals(m.id())) {
+        own.add(d);
+      }
+    }
+    boolean hasZsk = own.stream().anyMatch(d -> !d.sep());
+    for (KeyData d : own) {
+      KeyRole role = !d.sep() ? KeyRole.ZSK : hasZsk ? KeyRole.KSK : KeyRole.CSK;
+      KeyRecord known = w.key(d);
+      if (known == null) {
+        w.keys.add(new KeyRecord(d, m.id(), role, t, null));
+        w.event(ZoneEventKind.KEY_OBSERVED, "signer=" + m.id() + " new " + role + " " + d.keyTag());
+        if (d.algorithm() != w.policy.algorithm()) {
+          w.halt(
+              HaltCause.UNACCOUNTABLE_KEY,
+              "signer "
+                  + m.id()
+                  + " serves key "
+                  + d.keyTag()
+                  + " with algorithm "
+                  + d.algorithm()
+                  + ", the group uses "
+                  + w.policy.algorithm());
+        }
+      } else {
+        KeyRecord updated = known.role() == role ? known : known.withRole(role);
+        w.replaceKey(known, known.retired() ? updated.withGoneSince(null) : updated);
+      }
+    }
+    Set<KeyData> served = new HashSet<>(obs.dnskeys());
+    for (KeyRecord k : List.copyOf(w.keys)) {
+      if (k.owner().equals(m.id()) && !k.retired() && !served.contains(k.data())) {
+        w.replaceKey(k, k.withGoneSince(t));
+        w.event(
+            ZoneEventKind.KEY_RETIREMENT_OBSERVED,
+            "signer=" + m.id() + " no longer serves its " + k.role() + " " + k.data().keyTag());
+      }
+    }
+    GroupCheck.keyTagCollision(w.keys).ifPresent(r -> w.halt(HaltCause.KEY_TAG_COLLISION, r));
+    w.members.put(m.id(), m.withObservation(t, obs.dnskeys(), obs.cds()));
+    if (w.status == ZoneStatus.HALTED
+        && w.haltCause == HaltCause.SIGNER_UNREACHABLE
+        && w.members.values().stream().noneMatch(x -> x.failingSince() != null)) {
+      w.status = ZoneStatus.ACTIVE;
+      w.event(
+          ZoneEventKind.ZONE_RESUMED,
+          "signer=" + m.id() + " answers again (was halted: " + w.haltReason + ")");
+      w.haltCause = HaltCause.NONE;
+      w.haltReason = null;
+    }
+  }
+
+  private static void observationFailed(Work w, ObservationFailed f) {
+    Member m = w.members.get(f.signer());
+    if (m == null) {
+      return;
+    }
+    Instant since = m.failingSince() != null ? m.failingSince() : w.now;
+    w.members.put(m.id(), m.withFailingSince(since));
+    if (!w.now.isBefore(since.plus(w.policy.unreachableLimit()))) {
+      w.halt(
+          HaltCause.SIGNER_UNREACHABLE,
+          "signer " + m.id() + " unreachable since " + since + ": " + f.reason());
+    }
+  }
+
+  private static void commandFailed(Work w, SignerCommandFailed f) {
+    for (Member m : List.copyOf(w.members.values())) {
+      for (Slot slot : Slot.values()) {
+        Pending p = slot.get(m);
+        if (p != null && p.id().equals(f.commandId())) {
+          Instant retry = w.now.plus(w.policy.retryInterval());
+          w.members.put(m.id(), slot.set(m, p.retryingAt(retry)));
+          if (f.retryable()) {
+            w.event(
+                ZoneEventKind.COMMAND_FAILED,
+                "signer="
+                    + m.id()
+                    + " command="
+                    + f.commandId()
+                    + " failed ("
+                    + f.reason()
+                    + "), retry at "
+                    + retry);
+          } else {
+            w.halt(
+                HaltCause.COMMAND_REJECTED,
+                "signer " + m.id() + " rejected command " + f.commandId() + ": " + f.reason());
+          }
+          return;
+        }
+      }
+    }
+  }
+
+  private static void parentRequestFailed(Work w, DsPublicationFailed f) {
+    Instant retry = w.now.plus(w.policy.retryInterval());
+    if (w.dsRequest != null && w.dsRequest.id().equals(f.requestId())) {
+      w.dsRequest = w.dsRequest.retryingAt(retry);
+    } else if (w.nsRequest != null && w.nsRequest.id().equals(f.requestId())) {
+      w.nsRequest = w.nsRequest.retryingAt(retry);
+    } else {
+      return;
+    }
+    w.event(
+        ZoneEventKind.DS_PUBLICATION_FAILED,
+        "request=" + f.requestId() + " failed (" + f.reason() + "), retry at " + retry);
+  }
+
+  // ---- reconciliation ----------------------------------------------------------------------
+
+  private void reconcile(Work w) {
+    if (w.status == ZoneStatus.ACTIVE) {
+      advancePhases(w);
+    }
+    dnskeyCommands(w);
+    if (parentSidePlannable(w)) {
+      List<KeyData> dsKeys = DsPlanner.dsKeys(w.policy, w.memberList(), w.keys, w.parentNs, w.now);
+      List<DsData> desired = DsPlanner.ds(w.zone, w.policy, dsKeys);
+      DsPlanner.refusal(w.zone, w.policy, w.memberList(), w.keys, w.parentNs, desired)
+          .ifPresent(
+              r ->
+                  w.halt(
+                      r.startsWith("the CDS") ? HaltCause.CDS_LIMIT : HaltCause.UNSAFE_PLAN,
+                      "DS plan refused: " + r));
+      if (w.status == ZoneStatus.ACTIVE) {
+        cdsCommands(w, desired, dsKeys);
+        dsRequest(w, desired);
+        nsRequest(w);
+      }
+    }
+    forgetKeys(w);
+  }
+
+  /**
+   * The DS, CDS and NS sets can be planned once the parent has been observed and every member that
+   * the DS set must cover has been observed: planning from less would drop a serving member's DS.
+   */
+  private static boolean parentSidePlannable(Work w) {
+    return w.parentDs != null
+        && w.parentNs != null
+        && w.members.values().stream()
+            .filter(m -> m.phase().coveredByDs() || DsPlanner.delegated(m, w.parentNs))
+            .allMatch(Member::observed);
+  }
+
+  private void advancePhases(Work w) {
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (Member m : List.copyOf(w.members.values())) {
+        if (advance(w, m)) {
+          changed = true;
+        }
+      }
+    }
+  }
+
+  /** One step of a member's join/leave process; true when its phase changed. */
+  private boolean advance(Work w, Member m) {
+    GroupPolicy p = w.policy;
+    boolean parentKnown = w.parentDs != null && w.parentNs != null;
+    switch (m.phase()) {
+      case JOINING -> {
+        Optional<Instant> at = crossPublishedAt(w, m);
+        if (at.isEmpty()) {
+          return false;
+        }
+        w.members.put(
+            m.id(), m.withKeysPublishedAt(at.get()).withPhase(MemberPhase.AWAITING_DS, null));
+        w.event(
+            ZoneEventKind.SIGNER_KEYS_PUBLISHED,
+            "signer="
+                + m.id()
+                + " keys cross-published at every member (observed "
+                + at.get()
+                + ")");
+        return true;
+      }
+      case AWAITING_DS -> {
+        if (!parentKnown || !dsCovers(w, m)) {
+          return false;
+        }
+        if (DsPlanner.delegated(m, w.parentNs)) {
+          w.members.put(m.id(), m.withPhase(MemberPhase.ACTIVE, null));
+          w.event(ZoneEventKind.SIGNER_JOINED, "signer=" + m.id() + " joined (already delegated)");
+          return true;
+        }
+        Instant until =
+            max(w.parentDsSince.plus(p.dsWait()), m.keysPublishedAt().plus(p.dnskeyWait()));
+        w.members.put(m.id(), m.withPhase(MemberPhase.DS_WAIT, until));
+        w.event(
+            ZoneEventKind.WAIT_STARTED,
+            "signer=" + m.id() + " max(DS-Wait-Time, DNSKEY-Wait-Time) until " + until);
+        return true;
+      }
+      case DS_WAIT -> {
+        if (w.now.isBefore(m.waitUntil())) {
+          return false;
+        }
+        w.members.put(m.id(), m.withPhase(MemberPhase.AWAITING_NS, null));
+        return true;
+      }
+      case AWAITING_NS -> {
+        if (!DsPlanner.delegated(m, w.parentNs)) {
+          return false;
+        }
+        w.members.put(m.id(), m.withPhase(MemberPhase.ACTIVE, null));
+        w.event(ZoneEventKind.SIGNER_JOINED, "signer=" + m.id() + " joined: parent NS names it");
+        return true;
+      }
+      case ACTIVE -> {
+        return false;
+      }
+      case LEAVING_NS -> {
+        if (w.parentNs == null || DsPlanner.delegated(m, w.parentNs)) {
+          return false;
+        }
+        Instant until = w.parentNsSince.plus(p.nsWait());
+        w.members.put(m.id(), m.withPhase(MemberPhase.NS_WAIT, until));
+        w.event(ZoneEventKind.WAIT_STARTED, "signer=" + m.id() + " NS-Wait-Time until " + until);
+        return true;
+      }
+      case NS_WAIT -> {
+        if (w.now.isBefore(m.waitUntil())) {
+          return false;
+        }
+        Instant left = m.waitUntil();
+        Instant until = left.plus(p.dnskeyWait());
+        w.members.put(m.id(), m.withLeftServiceAt(left).withPhase(MemberPhase.LEAVING_DS, until));
+        w.event(
+            ZoneEventKind.WAIT_STARTED,
+            "signer="
+                + m.id()
+                + " out of service; DNSKEY-Wait-Time until "
+                + until
+                + " before its DS leaves");
+        return true;
+      }
+      case LEAVING_DS -> {
+        if (w.now.isBefore(m.waitUntil()) || w.parentDs == null) {
+          return false;
+        }
+        boolean dsGone =
+            w.keys.stream()
+                .noneMatch(
+                    k ->
+                        k.owner().equals(m.id())
+                            && DsPlanner.references(w.zone, w.parentDs, k.data()));
+        if (!dsGone) {
+          return false;
+        }
+        Instant until = m.leftServiceAt().plus(p.signatureWait());
+        w.members.put(m.id(), m.withPhase(MemberPhase.LEAVING_KEYS, until));
+        return true;
+      }
+      case LEAVING_KEYS -> {
+        if (w.now.isBefore(m.waitUntil())) {
+          return false;
+        }
+        Set<KeyData> itsKeys =
+            w.keys.stream()
+                .filter(k -> k.owner().equals(m.id()))
+                .map(KeyRecord::data)
+                .collect(Collectors.toSet());
+        boolean gone =
+            w.members.values().stream()
+                .filter(o -> !o.id().equals(m.id()) && o.phase().inService())
+                .allMatch(o -> o.observed() && o.served().stream().noneMatch(itsKeys::contains));
+        if (!gone) {
+          return false;
+        }
+        w.members.remove(m.id());
+        w.keys.removeIf(k -> k.owner().equals(m.id()));
+        w.event(ZoneEventKind.SIGNER_LEFT, "signer=" + m.id() + " left the group");
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * When every in-service member (including {@code m}) has been observed serving every foreign key
+   * the planner wants it to, the latest of those observations: every member added the keys before
+   * then, so DNSKEY RRsets without them leave caches DNSKEY-Wait-Time after it (draft "Signer
+   * joins" steps 3 and 8).
+   */
+  private Optional<Instant> crossPublishedAt(Work w, Member m) {
+    if (!m.observed()
+        || w.keys.stream().noneMatch(k -> k.owner().equals(m.id()) && k.role().needsDs())) {
+      return Optional.empty();
+    }
+    Instant latest = m.observedAt();
+    for (Member t : w.members.values()) {
+      if (!t.phase().inService()) {
+        continue;
+      }
+      if (!t.observed()) {
+        return Optional.empty();
+      }
+      Set<KeyData> want = planner.foreignKeys(w.policy, w.memberList(), w.keys, t, w.now);
+      if (!t.served().containsAll(want)) {
+        return Optional.empty();
+      }
+      latest = max(latest, t.observedAt());
+    }
+    return Optional.of(latest);
+  }
+
+  private static boolean dsCovers(Work w, Member m) {
+    List<KeyRecord> sep =
+        w.keys.stream()
+            .filter(k -> k.owner().equals(m.id()) && k.role().needsDs() && !k.retired())
+            .toList();
+    return !sep.isEmpty()
+        && sep.stream().allMatch(k -> DsPlanner.references(w.zone, w.parentDs, k.data()));
+  }
+
+  private void dnskeyCommands(Work w) {
+    for (Member t : List.copyOf(w.members.values())) {
+      if (!t.phase().inService()) {
+        continue;
+      }
+      Set<KeyData> desired = planner.foreignKeys(w.policy, w.memberList(), w.keys, t, w.now);
+      Set<KeyData> served = new TreeSet<>(t.served());
+      List<KeyData> toImport = desired.stream().filter(d -> !served.contains(d)).sorted().toList();
+      List<KeyData> toWithdraw =
+          served.stream()
+              .filter(d -> !desired.contains(d))
+              .filter(
+                  d -> {
+                    KeyRecord k = w.key(d);
+                    return k != null && !k.owner().equals(t.id());
+                  })
+              .sorted()
+              .toList();
+      Member cur = w.members.get(t.id());
+      cur =
+          command(
+              w,
+              cur,
+              Slot.IMPORTING,
+              toImport,
+              List.of(),
+              id -> new ImportDnskeys(id, t.id(), toImport),
+              ZoneEventKind.KEY_IMPORT_REQUESTED,
+              "import");
+      if (w.status == ZoneStatus.ACTIVE && t.observed()) {
+        cur =
+            command(
+                w,
+                cur,
+                Slot.WITHDRAWING,
+                toWithdraw,
+                List.of(),
+                id -> new WithdrawDnskeys(id, t.id(), toWithdraw),
+                ZoneEventKind.KEY_WITHDRAWAL_REQUESTED,
+                "withdraw");
+      }
+      w.members.put(t.id(), cur);
+    }
+  }
+
+  private void cdsCommands(Work w, List<DsData> desired, List<KeyData> dsKeys) {
+    List<KeyData> cdnskeys = w.policy.publishCdnskey() ? dsKeys : List.of();
+    for (Member t : List.copyOf(w.members.values())) {
+      if (!t.phase().inService()) {
+        continue;
+      }
+      boolean done = t.observed() && t.cds().equals(desired);
+      Member next =
+          command(
+              w,
+              t,
+              Slot.CDS,
+              done ? List.of() : cdnskeys,
+              done ? List.of() : desired,
+              id -> new PublishCdsCdnskey(id, t.id(), desired, cdnskeys),
+              ZoneEventKind.CDS_PUBLICATION_REQUESTED,
+              "publish CDS/CDNSKEY");
+      w.members.put(t.id(), next);
+    }
+  }
+
+  /**
+   * Emits a command for a non-empty change unless the same change is already in flight and not yet
+   * due for a retry; clears the slot when nothing is left to change.
+   */
+  private static Member command(
+      Work w,
+      Member m,
+      Slot slot,
+      List<KeyData> keys,
+      List<DsData> ds,
+      Function<String, Output> make,
+      ZoneEventKind kind,
+      String verb) {
+    if (keys.isEmpty() && ds.isEmpty()) {
+      return slot.get(m) == null ? m : slot.set(m, null);
+    }
+    Pending p = slot.get(m);
+    if (p != null && p.keys().equals(keys) && p.ds().equals(ds) && w.now.isBefore(p.retryAt())) {
+      return m;
+    }
+    String id = w.nextId();
+    w.outputs.add(make.apply(id));
+    w.event(
+        kind,
+        "signer="
+            + m.id()
+            + " command="
+            + id
+            + " "
+            + verb
+            + " "
+            + (ds.isEmpty() ? tagsOf(w, keys) : tagsOfDs(ds))
+            + (p != null && p.keys().equals(keys) && p.ds().equals(ds) ? " (retry)" : ""));
+    return slot.set(m, new Pending(id, keys, ds, List.of(), w.now.plus(w.policy.retryInterval())));
+  }
+
+  private static void dsRequest(Work w, List<DsData> desired) {
+    if (desired.equals(w.parentDs)) {
+      w.dsRequest = null;
+      return;
+    }
+    Pending p = w.dsRequest;
+    if (p != null && p.ds().equals(desired) && w.now.isBefore(p.retryAt())) {
+      return;
+    }
+    String id = w.nextId();
+    w.outputs.add(new RequestDsChange(id, desired));
+    Set<DsData> before = new TreeSet<>(w.parentDs);
+    String adds = tagsOfDs(desired.stream().filter(d -> !before.contains(d)).toList());
+    String removes = tagsOfDs(w.parentDs.stream().filter(d -> !desired.contains(d)).toList());
+    w.event(
+        ZoneEventKind.DS_CHANGE_REQUESTED,
+        "request=" + id + " DS add " + adds + " remove " + removes);
+    w.dsRequest =
+        new Pending(id, List.of(), desired, List.of(), w.now.plus(w.policy.retryInterval()));
+  }
+
+  private static void nsRequest(Work w) {
+    TreeSet<String> desired = new TreeSet<>();
+    for (Member m : w.members.values()) {
+      boolean joined = m.phase() == MemberPhase.AWAITING_NS || m.phase() == MemberPhase.ACTIVE;
+      boolean alreadyServing = !m.phase().leaving() && DsPlanner.delegated(m, w.parentNs);
+      if (joined || alreadyServing) {
+        desired.addAll(m.spec().nameservers());
+      }
+    }
+    List<String> want = List.copyOf(desired);
+    if (want.isEmpty() || want.equals(w.parentNs)) {
+      w.nsRequest = null;
+      return;
+    }
+    Pending p = w.nsRequest;
+    if (p != null && p.names().equals(want) && w.now.isBefore(p.retryAt())) {
+      return;
+    }
+    String id = w.nextId();
+    w.outputs.add(new RequestNsChange(id, want));
+    w.event(ZoneEventKind.NS_CHANGE_REQUESTED, "request=" + id + " NS " + want);
+    w.nsRequest = new Pending(id, List.of(), List.of(), want, w.now.plus(w.policy.retryInterval()));
+  }
+
+  private static void forgetKeys(Work w) {
+    GroupPolicy p = w.policy;
+    w.keys.removeIf(
+        k ->
+            k.retired()
+                && !w.now.isBefore(
+                    max(k.goneSince().plus(p.signatureWait()), k.goneSince().plus(p.dnskeyWait())))
+                && w.members.values().stream().noneMatch(m -> m.served().contains(k.data()))
+                && !DsPlanner.references(w.zone, w.parentDs, k.data()));
+  }
+
+  private static Instant max(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
+  private static String tagsOf(Work w, List<KeyData> keys) {
+    return keys.stream()
+        .map(
+            d -> {
+              KeyRecord k = w.key(d);
+              return (k == null ? "key " : k.role() + " of " + k.owner() + " ") + d.keyTag();
+            })
+        .collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  private static String tagsOfDs(List<DsData> ds) {
+    return ds.stream()
+        .map(d -> d.keyTag() + "/" + d.digestType())
+        .collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  /** The three command slots of a member. */
+  private enum Slot {
+    IMPORTING(Member::importing, Member::withImporting),
+    WITHDRAWING(Member::withdrawing, Member::withWithdrawing),
+    CDS(Member::cdsPublishing, Member::withCdsPublishing);
+
+    private final Function<Member, Pending> getter;
+    private final java.util.function.BiFunction<Member, Pending, Member> setter;
+
+    Slot(Function<Member, Pending> g, java.util.function.BiFunction<Member, Pending, Member> s) {
+      this.getter = g;
+      this.setter = s;
+    }
+
+    Pending get(Member m) {
+      return getter.apply(m);
+    }
+
+    Member set(Member m, Pending p) {
+      return setter.apply(m, p);
+    }
+  }
+
+  /** The mutable working copy of a state during one decision. */
+  private static final class Work {
+    final ZoneName zone;
+    final Instant now;
+    final List<Output> outputs = new ArrayList<>();
+    ZoneStatus status;
+    HaltCause haltCause;
+    String haltReason;
+    GroupPolicy policy;
+    long seq;
+    final TreeMap<SignerId, Member> members = new TreeMap<>();
+    final List<KeyRecord> keys;
+    List<DsData> parentDs;
+    Instant parentDsSince;
+    List<String> parentNs;
+    Instant parentNsSince;
+    Pending dsRequest;
+    Pending nsRequest;
+    Instant wakeAt;
+
+    Work(ZoneState s, Instant now) {
+      this.zone = s.zone();
+      this.now = now;
+      status = s.status();
+      haltCause = s.haltCause();
+      haltReason = s.haltReason();
+      policy = s.policy();
+      seq = s.seq();
+      s.members().forEach(m -> members.put(m.id(), m));
+      keys = new ArrayList<>(s.keys());
+      parentDs = s.parentDs();
+      parentDsSince = s.parentDsSince();
+      parentNs = s.parentNs();
+      parentNsSince = s.parentNsSince();
+      dsRequest = s.dsRequest();
+      nsRequest = s.nsRequest();
+      wakeAt = s.wakeAt();
+    }
+
+    ZoneState freeze() {
+      return new ZoneState(
+          zone,
+          status,
+          haltCause,
+          haltReason,
+          policy,
+          seq,
+          List.copyOf(members.values()),
+          keys,
+          parentDs,
+          parentDsSince,
+          parentNs,
+          parentNsSince,
+          dsRequest,
+          nsRequest,
+          wakeAt);
+    }
+
+    List<Member> memberList() {
+      return List.copyOf(members.values());
+    }
+
+    String nextId() {
+      seq++;
+      return zone.value() + "#" + seq;
+    }
+
+    void event(ZoneEventKind kind, String text) {
+      outputs.add(new ZoneEvent(kind, "zone=" + zone + " " + text));
+    }
+
+    void halt(HaltCause cause, String reason) {
+      if (status == ZoneStatus.HALTED) {
+        return;
+      }
+      status = ZoneStatus.HALTED;
+      haltCause = cause;
+      haltReason = reason;
+      event(ZoneEventKind.ZONE_HALTED, "halted: " + reason);
+    }
+
+    KeyRecord key(KeyData d) {
+      for (KeyRecord k : keys) {
+        if (k.data().equals(d)) {
+          return k;
+        }
+      }
+      return null;
+    }
+
+    void replaceKey(KeyRecord old, KeyRecord updated) {
+      keys.set(keys.indexOf(old), updated);
+    }
+
+    /** The member a pending command belongs to, if any. */
+    Optional<SignerId> findPending(String id) {
+      for (Member m : members.values()) {
+        for (Slot s : Slot.values()) {
+          Pending p = s.get(m);
+          if (p != null && p.id().equals(id)) {
+            return Optional.of(m.id());
+          }
+        }
+      }
+      return Optional.empty();
+    }
+
+    void scheduleWake() {
+      Instant next = null;
+      if (status == ZoneStatus.ACTIVE || status == ZoneStatus.HALTED) {
+        List<Instant> candidates = new ArrayList<>();
+        for (Member m : members.values()) {
+          candidates.add(m.waitUntil());
+          for (Slot s : Slot.values()) {
+            Pending p = s.get(m);
+            candidates.add(p == null ? null : p.retryAt());
+          }
+        }
+        candidates.add(dsRequest == null ? null : dsRequest.retryAt());
+        candidates.add(nsRequest == null ? null : nsRequest.retryAt());
+        for (KeyRecord k : keys) {
+          if (k.retired()) {
+            candidates.add(k.goneSince().plus(policy.signatureWait()));
+            candidates.add(k.goneSince().plus(policy.dnskeyWait()));
+          }
+        }
+        for (Instant c : candidates) {
+          if (c != null && c.isAfter(now) && (next == null || c.isBefore(next))) {
+            next = c;
+          }
+        }
+      }
+      if (next != null && !next.equals(wakeAt)) {
+        outputs.add(new WakeAt(next));
+      }
+      wakeAt = next;
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.multisigner.domain.decide;
+
+import dev.multisigner.domain.model.DsData;
+import dev.multisigner.domain.model.GroupPolicy;
+import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.SignerSpec;
+import dev.multisigner.domain.model.ZoneName;
+import java.util.List;
+
+/**
+ * Everything that can happen to a zone, as the decider sees it: observations of a signer, operator
+ * intents, results of commands, parent-side events and time. Events are past tense, intents
+ * imperative (STYLE.md).
+ */
+public sealed interface ZoneInput {
+
+  ZoneName zone();
+
+  /** A signer's served keys, as collected (snapshot). */
+  record SignerKeysObserved(ZoneName zone, SignerId signer, SignerObservation observed)
+      implements ZoneInput {}
+
+  /** The collector could not read a signer's keys. */
+  record ObservationFailed(ZoneName zone, SignerId signer, String reason) implements ZoneInput {}
+
+  /** Operator: put a zone under multi-signer management with these signers. */
+  record EnrollZone(ZoneName zone, GroupPolicy policy, List<SignerSpec> signers)
+      implements ZoneInput {
+    public EnrollZone {
+      signers = List.copyOf(signers);
+    }
+  }
+
+  /** Operator: a signer joins the group (draft-ietf-dnsop-dnssec-automation, add-signer). */
+  record AddSigner(ZoneName zone, SignerSpec signer) implements ZoneInput {}
+
+  /** Operator: a signer leaves the group (draft-ietf-dnsop-dnssec-automation, remove-signer). */
+  record RemoveSigner(ZoneName zone, SignerId signer) implements ZoneInput {}
+
+  /** Operator: ask a signer to roll one of its keys. */
+  record RollKey(ZoneName zone, SignerId signer, KeyRole role) implements ZoneInput {}
+
+  /** Operator: clear a halt after looking at its reason. */
+  record ResumeZone(ZoneName zone, String operator, String reason) implements ZoneInput {}
+
+  /** Operator: stop managing the zone. */
+  record RetireZone(ZoneName zone, String operator) implements ZoneInput {}
+
+  /** A signer writer applied a command (it may still take a while to be observed). */
+  record SignerCommandApplied(ZoneName zone, String commandId) implements ZoneInput {}
+
+  /** A signer writer could not apply a command; retryable failures are retried later. */
+  record SignerCommandFailed(ZoneName zone, String commandId, boolean retryable, String reason)
+      implements ZoneInput {}
+
+  /** The ds-publisher saw the CDS/CDNSKEY set published at the signers. */
+  record CdsPublished(ZoneName zone, String requestId) implements ZoneInput {}
+
+  /** The ds-publisher saw the parent serve this DS RRset (validated). */
+  record ParentDsObserved(ZoneName zone, List<DsData> ds) implements ZoneInput {
+    public ParentDsObserved {
+      ds = ds.stream().sorted().distinct().toList();
+    }
+  }
+
+  /** The ds-publisher saw the parent serve this NS RRset for the zone (the delegation). */
+  record ParentNsObserved(ZoneName zone, List<String> nameservers) implements ZoneInput {
+    public ParentNsObserved {
+      nameservers = nameservers.stream().sorted().distinct().toList();
+    }
+  }
+
+  /** The ds-publisher could not get a DS (or NS) change to the parent. */
+  record DsPublicationFailed(ZoneName zone, String requestId, String reason) implements ZoneInput {}
+
+  /** A timer the decider asked for (WakeAt) is due. Spurious wake-ups are harmless. */
+  record WakeUp(ZoneName zone) implements ZoneInput {}
+}

@@ -1,0 +1,75 @@
+package dev.multisigner.domain.model;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a signer group works for one zone: the model, the algorithm every signer uses, the TTLs and
+ * propagation delays the waits are computed from (RFC 7583 §3.3, draft-ietf-dnsop-dnssec-automation
+ * "Terminology"), and the registry's policy for CDS/CDNSKEY (digest types, maximum CDS records).
+ */
+public record GroupPolicy(
+    SignerModel model,
+    int algorithm,
+    Duration dnskeyTtl,
+    Duration maxZoneTtl,
+    Duration dsTtl,
+    Duration nsTtl,
+    Duration propagationDelay,
+    Duration parentPropagationDelay,
+    List<Integer> cdsDigestTypes,
+    int maxCdsRecords,
+    boolean publishCdnskey,
+    Duration retryInterval,
+    Duration unreachableLimit) {
+
+  /** SHA-256 (RFC 4509), the default CDS/DS digest. */
+  public static final int SHA256 = 2;
+
+  public GroupPolicy {
+    Objects.requireNonNull(model, "model");
+    cdsDigestTypes = List.copyOf(cdsDigestTypes);
+    if (cdsDigestTypes.isEmpty()) {
+      throw new IllegalArgumentException("a group needs at least one CDS digest type");
+    }
+  }
+
+  /** Model 2, one algorithm, SHA-256 DS, at most 6 CDS records (.se policy), lab TTLs. */
+  public static GroupPolicy modelTwo(int algorithm) {
+    return new GroupPolicy(
+        SignerModel.MODEL_2,
+        algorithm,
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(120),
+        Duration.ofSeconds(120),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(5),
+        List.of(SHA256),
+        6,
+        true,
+        Duration.ofSeconds(10),
+        Duration.ofMinutes(30));
+  }
+
+  /** DNSKEY-Wait-Time: the longest a resolver may hold a signer's old DNSKEY RRset. */
+  public Duration dnskeyWait() {
+    return dnskeyTtl.plus(propagationDelay);
+  }
+
+  /** The longest an RRSIG made by a retired key may stay in caches (RFC 7583 Iret, Dsgn = 0). */
+  public Duration signatureWait() {
+    return maxZoneTtl.plus(propagationDelay);
+  }
+
+  /** DS-Wait-Time: the longest a resolver may hold the parent's previous DS RRset. */
+  public Duration dsWait() {
+    return dsTtl.plus(parentPropagationDelay);
+  }
+
+  /** NS-Wait-Time: the longest a resolver may keep asking a nameserver no longer delegated to. */
+  public Duration nsWait() {
+    return nsTtl.plus(parentPropagationDelay);
+  }
+}

@@ -1,0 +1,9 @@
+package dev.multisigner.domain.model;
+
+/** How the signers of a group share keys (RFC 8901 §2.1). */
+public enum SignerModel {
+  /** One KSK (held by the zone owner) signs every signer's DNSKEY RRset; each signer has a ZSK. */
+  MODEL_1,
+  /** Every signer has its own KSK and ZSK (or CSK); every ZSK is in every signer's RRset. */
+  MODEL_2
+}

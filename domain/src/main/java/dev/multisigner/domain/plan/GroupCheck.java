@@ -1,0 +1,99 @@
+package dev.multisigner.domain.plan;
+
+import dev.multisigner.domain.group.KeyRecord;
+import dev.multisigner.domain.model.Capability;
+import dev.multisigner.domain.model.GroupPolicy;
+import dev.multisigner.domain.model.SignerModel;
+import dev.multisigner.domain.model.SignerSpec;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Refuses, with a specific reason, a signer group that cannot work
+ * (draft-ietf-dnsop-dnssec-automation "Prerequisites"; RFC 8901 §4 and §8).
+ */
+public final class GroupCheck {
+
+  private GroupCheck() {}
+
+  /** Why this group cannot be enrolled (or grown to these signers), if it cannot. */
+  public static Optional<String> refusal(GroupPolicy policy, List<SignerSpec> signers) {
+    if (signers.isEmpty()) {
+      return Optional.of("a group needs at least one signer");
+    }
+    Set<Object> ids = new HashSet<>();
+    for (SignerSpec s : signers) {
+      if (!ids.add(s.id())) {
+        return Optional.of("signer " + s.id() + " is listed twice");
+      }
+      if (s.algorithm() != policy.algorithm()) {
+        return Optional.of(
+            "algorithm mismatch: signer "
+                + s.id()
+                + " signs with algorithm "
+                + s.algorithm()
+                + ", the group uses "
+                + policy.algorithm()
+                + " (RFC 8901 §4)");
+      }
+      Capability needed =
+          policy.model() == SignerModel.MODEL_2
+              ? Capability.IMPORT_FOREIGN_DNSKEY
+              : Capability.ACCEPT_SIGNED_DNSKEY_RRSET;
+      if (signers.size() > 1 && !s.capabilities().can(needed)) {
+        return Optional.of(
+            "signer "
+                + s.id()
+                + " cannot "
+                + (needed == Capability.IMPORT_FOREIGN_DNSKEY
+                    ? "import foreign DNSKEYs"
+                    : "accept a signed DNSKEY RRset")
+                + ": "
+                + s.capabilities().support(needed).reason());
+      }
+      if (!s.capabilities().can(Capability.PUBLISH_CDS_CDNSKEY)) {
+        return Optional.of(
+            "signer "
+                + s.id()
+                + " cannot publish the group's CDS/CDNSKEY (RFC 9975): "
+                + s.capabilities().support(Capability.PUBLISH_CDS_CDNSKEY).reason());
+      }
+    }
+    int ksks = policy.model() == SignerModel.MODEL_2 ? signers.size() : 1;
+    int cds = ksks * policy.cdsDigestTypes().size();
+    if (cds > policy.maxCdsRecords()) {
+      return Optional.of(
+          "the CDS set would have "
+              + cds
+              + " records ("
+              + ksks
+              + " KSKs x "
+              + policy.cdsDigestTypes().size()
+              + " digest types), the registry accepts at most "
+              + policy.maxCdsRecords());
+    }
+    return Optional.empty();
+  }
+
+  /** Two different keys of the group with one key tag (RFC 4034 Appendix B), if any. */
+  public static Optional<String> keyTagCollision(List<KeyRecord> keys) {
+    for (int i = 0; i < keys.size(); i++) {
+      for (int j = i + 1; j < keys.size(); j++) {
+        KeyRecord a = keys.get(i);
+        KeyRecord b = keys.get(j);
+        if (a.data().keyTag() == b.data().keyTag() && !a.data().equals(b.data())) {
+          return Optional.of(
+              "key-tag collision: "
+                  + a.owner()
+                  + " and "
+                  + b.owner()
+                  + " both have a key with tag "
+                  + a.data().keyTag());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,60 @@
+package dev.multisigner.domain.codec;
+
+import static dev.multisigner.domain.ZoneFixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.multisigner.domain.Timeline;
+import dev.multisigner.domain.decide.ZoneInput.EnrollZone;
+import dev.multisigner.domain.decide.ZoneInput.ParentDsObserved;
+import dev.multisigner.domain.decide.ZoneInput.ParentNsObserved;
+import dev.multisigner.domain.decide.ZoneInput.SignerKeysObserved;
+import dev.multisigner.domain.decide.ZoneState;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The zone state survives the state store byte for byte, and stays small. */
+class ZoneStateCodecTest {
+
+  @Test
+  void roundTripsTheAbsentState() {
+    ZoneState absent = ZoneState.absent(ZONE);
+    assertThat(ZoneStateCodec.decode(ZoneStateCodec.encode(absent))).isEqualTo(absent);
+  }
+
+  @Test
+  void roundTripsAThreeSignerZoneMidJoinWithinFourKib() {
+    Timeline t = new Timeline();
+    t.at(0, new EnrollZone(ZONE, POLICY, List.of(signer(A), signer(B), signer(C))));
+    t.at(1, new ParentNsObserved(ZONE, List.of(ns(A))));
+    t.at(1, new ParentDsObserved(ZONE, dsSet(A_KSK)));
+    t.at(2, obs(A, 2, List.of(A_KSK, A_ZSK, A_ZSK2, B_ZSK, C_ZSK)));
+    t.at(3, obs(B, 3, List.of(B_KSK, B_ZSK, A_ZSK, C_ZSK)));
+    t.at(4, obs(C, 4, List.of(C_KSK, C_ZSK, A_ZSK, B_ZSK)));
+    ZoneState s = t.state();
+
+    byte[] bytes = ZoneStateCodec.encode(s);
+
+    assertThat(ZoneStateCodec.decode(bytes)).isEqualTo(s);
+    assertThat(bytes[0]).isEqualTo((byte) ZoneStateCodec.VERSION);
+    assertThat(s.members()).hasSize(3);
+    assertThat(s.members()).anyMatch(m -> m.importing() != null);
+    assertThat(bytes.length).isLessThanOrEqualTo(4096);
+  }
+
+  @Test
+  void refusesAnUnknownFormatVersion() {
+    byte[] bytes = ZoneStateCodec.encode(ZoneState.absent(ZONE));
+    bytes[0] = 99;
+    assertThatThrownBy(() -> ZoneStateCodec.decode(bytes))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("version 99");
+  }
+
+  private static SignerKeysObserved obs(
+      dev.multisigner.domain.model.SignerId s,
+      long at,
+      List<dev.multisigner.domain.model.KeyData> keys) {
+    return new SignerKeysObserved(ZONE, s, observation(at(at), keys, List.of(A_KSK)));
+  }
+}
