@@ -12,6 +12,27 @@ PACKAGES=(knot knot-dnsutils pdns-server pdns-backend-sqlite3 bind9 bind9-dnsuti
           ldnsutils sqlite3 dnsperf)
 SERVICES=(knot pdns named bind9 unbound)
 
+# AppArmor (enabled on most Debian/Ubuntu VMs, not in containers) confines named and unbound to
+# /etc/bind, /var/cache/bind, /etc/unbound...; the lab runs them from configs in a temp dir. Put
+# their profiles into complain mode (until the next reboot or profile reload) and say so.
+relax_apparmor() {
+  [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] || return 0
+  command -v apparmor_parser >/dev/null 2>&1 || return 0
+  for prof in usr.sbin.named usr.sbin.unbound; do
+    [ -f "/etc/apparmor.d/$prof" ] || continue
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "install-dns-packages: WARNING: AppArmor profile $prof may keep the lab's daemon from reading" \
+           "its temp-dir config; as root run: apparmor_parser -r -C /etc/apparmor.d/$prof" >&2
+      continue
+    fi
+    if apparmor_parser -r -C "/etc/apparmor.d/$prof" 2>/dev/null; then
+      echo "install-dns-packages: AppArmor profile $prof set to complain mode (lab daemons run from temp dirs)"
+    else
+      echo "install-dns-packages: WARNING: could not set AppArmor profile $prof to complain mode" >&2
+    fi
+  done
+}
+
 installed() { dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null | grep -qx installed; }
 
 missing=()
@@ -20,6 +41,7 @@ for p in "${PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-dns-packages: all present: ${PACKAGES[*]}"
+  relax_apparmor
   exit 0
 fi
 echo "install-dns-packages: missing: ${missing[*]}"
@@ -53,8 +75,9 @@ fi
 if ! apt-get install -y -q --no-install-recommends "${missing[@]}"; then
   echo "install-dns-packages: ERROR: apt-get install failed for: ${missing[*]}" >&2
   for p in "${missing[@]}"; do
-    apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: (none)' && \
-      echo "  package '$p' has no installation candidate: check /etc/apt/sources.list (needs Debian bookworm main)" >&2
+    if ! apt-cache show "$p" >/dev/null 2>&1 || apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: (none)'; then
+      echo "  package '$p' has no installation candidate: the lab needs Debian 12 (bookworm) main in /etc/apt/sources.list" >&2
+    fi
   done
   exit 3
 fi
@@ -73,4 +96,5 @@ if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
     systemctl disable --now "$s" >/dev/null 2>&1 || true
   done
 fi
+relax_apparmor
 echo "install-dns-packages: installed: ${missing[*]}"
