@@ -120,6 +120,7 @@ final class Daemon implements AutoCloseable {
   }
 
   LabException failure(String what, Throwable cause) {
+    String tail = logTail(40);
     String msg =
         name
             + " for zone "
@@ -129,7 +130,13 @@ final class Daemon implements AutoCloseable {
             + ") "
             + what
             + "; log tail:\n"
-            + logTail(40);
+            + tail;
+    if (tail.toLowerCase(java.util.Locale.ROOT).contains("permission denied")) {
+      msg +=
+          "\n(hint: an AppArmor profile may confine this daemon to its packaged directories;"
+              + " as root, lab/scripts/install-dns-packages.sh puts the named/unbound profiles into"
+              + " complain mode)";
+    }
     return cause == null ? new LabException(msg) : new LabException(msg, cause);
   }
 
