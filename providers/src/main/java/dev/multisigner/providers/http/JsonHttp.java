@@ -35,7 +35,11 @@ public final class JsonHttp {
   public JsonHttp(SignerId provider, Duration timeout) {
     this.provider = provider;
     this.timeout = timeout;
-    this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .build();
   }
 
   /** Sends {@code method uri} with {@code headers} and an optional JSON body. */
