@@ -52,6 +52,22 @@ final class ManualCrossImport {
     }
   }
 
+  /**
+   * Re-reads a Knot signer's own DNSKEYs after a key roll: the served keys whose tags {@code keymgr
+   * list} knows.
+   */
+  void refreshOwnKeys(KnotSigner k) {
+    java.util.Set<Integer> tags =
+        k.keymgrList().stream()
+            .map(dev.multisigner.lab.dns.KnotKey::keyTag)
+            .collect(Collectors.toSet());
+    List<Record> keys =
+        served(k, Type.DNSKEY).stream()
+            .filter(r -> tags.contains(((DNSKEYRecord) r).getFootprint()))
+            .toList();
+    own.get(k.id()).put(Type.DNSKEY, keys);
+  }
+
   /** The records of {@code type} the other signers own that {@code s} must also serve. */
   private List<Record> foreign(LabSigner s, int type) {
     List<Record> out = new ArrayList<>();
@@ -153,6 +169,22 @@ final class ManualCrossImport {
     if (r.statusCode() != 204) {
       throw new IllegalStateException(
           "PowerDNS " + p.id() + " PATCH answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+
+  /** The RRSIGs over {@code s}'s apex RRset of {@code type}. */
+  static List<org.xbill.DNS.RRSIGRecord> signatures(LabSigner s, int type) {
+    try {
+      SimpleResolver r = new SimpleResolver(s.dnsAddress());
+      r.setTCP(true);
+      r.setEDNS(0, 4096, ExtendedFlags.DO, List.of());
+      Message m = r.send(Message.newQuery(Record.newRecord(s.zone(), type, DClass.IN)));
+      return m.getSection(Section.ANSWER).stream()
+          .filter(x -> x instanceof org.xbill.DNS.RRSIGRecord sig && sig.getTypeCovered() == type)
+          .map(x -> (org.xbill.DNS.RRSIGRecord) x)
+          .toList();
+    } catch (IOException e) {
+      throw new IllegalStateException(s.id() + " did not answer " + Type.string(type), e);
     }
   }
 
