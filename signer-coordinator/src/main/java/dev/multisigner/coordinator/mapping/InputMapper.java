@@ -1,0 +1,219 @@
+package dev.multisigner.coordinator.mapping;
+
+import dev.multisigner.domain.decide.SignerObservation;
+import dev.multisigner.domain.decide.ZoneInput;
+import dev.multisigner.domain.model.Capabilities;
+import dev.multisigner.domain.model.DsData;
+import dev.multisigner.domain.model.GroupPolicy;
+import dev.multisigner.domain.model.KeyData;
+import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.SignerModel;
+import dev.multisigner.domain.model.SignerSpec;
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.schemas.avro.AddSigner;
+import dev.multisigner.schemas.avro.CdsPublished;
+import dev.multisigner.schemas.avro.Dnskey;
+import dev.multisigner.schemas.avro.DsEvent;
+import dev.multisigner.schemas.avro.DsPublicationFailed;
+import dev.multisigner.schemas.avro.EnrollZone;
+import dev.multisigner.schemas.avro.ObservationFailed;
+import dev.multisigner.schemas.avro.ParentDsObserved;
+import dev.multisigner.schemas.avro.ParentNsObserved;
+import dev.multisigner.schemas.avro.RemoveSigner;
+import dev.multisigner.schemas.avro.ResumeZone;
+import dev.multisigner.schemas.avro.RetireZone;
+import dev.multisigner.schemas.avro.RollKey;
+import dev.multisigner.schemas.avro.SignerCommandApplied;
+import dev.multisigner.schemas.avro.SignerCommandFailed;
+import dev.multisigner.schemas.avro.SignerCommandResult;
+import dev.multisigner.schemas.avro.SignerKeysObserved;
+import dev.multisigner.schemas.avro.ZoneIntent;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+
+/** Avro records from the log to the domain's {@link ZoneInput}s. */
+public final class InputMapper {
+
+  private InputMapper() {}
+
+  /** An operator intent. */
+  public static ZoneInput intent(ZoneName zone, ZoneIntent record) {
+    Object intent = record.getIntent();
+    if (intent instanceof EnrollZone e) {
+      return new ZoneInput.EnrollZone(
+          zone,
+          policy(zone, e.getPolicy()),
+          e.getSigners().stream().map(s -> signer(zone, s)).toList());
+    }
+    if (intent instanceof AddSigner a) {
+      return new ZoneInput.AddSigner(zone, signer(zone, a.getSigner()));
+    }
+    if (intent instanceof RemoveSigner r) {
+      return new ZoneInput.RemoveSigner(zone, signerId(zone, r.getSignerId()));
+    }
+    if (intent instanceof RollKey r) {
+      return new ZoneInput.RollKey(zone, signerId(zone, r.getSignerId()), role(zone, r.getRole()));
+    }
+    if (intent instanceof ResumeZone r) {
+      return new ZoneInput.ResumeZone(zone, r.getOperator(), r.getReason());
+    }
+    if (intent instanceof RetireZone r) {
+      return new ZoneInput.RetireZone(zone, r.getReason());
+    }
+    throw new RejectedInput(zone.value(), "unknown intent " + describe(intent));
+  }
+
+  /** A signer observation (or its failure). */
+  public static ZoneInput observation(
+      ZoneName zone, dev.multisigner.schemas.avro.SignerObservation record) {
+    SignerId signer = signerId(zone, record.getSignerId());
+    Object o = record.getObservation();
+    if (o instanceof SignerKeysObserved k) {
+      SignerObservation observed =
+          new SignerObservation(
+              record.getEnvelope().getOccurredAt(),
+              keys(zone, k.getDnskeys()),
+              java.util.Set.copyOf(k.getDnskeySignerTags()),
+              java.util.Set.copyOf(k.getZoneSignerTags()),
+              ds(k.getCds()),
+              keys(zone, k.getCdnskeys()),
+              k.getNameservers());
+      return new ZoneInput.SignerKeysObserved(zone, signer, observed);
+    }
+    if (o instanceof ObservationFailed f) {
+      return new ZoneInput.ObservationFailed(zone, signer, f.getReason());
+    }
+    throw new RejectedInput(zone.value(), "unknown observation " + describe(o));
+  }
+
+  /** A signer command's result. */
+  public static ZoneInput result(ZoneName zone, SignerCommandResult record) {
+    Object r = record.getResult();
+    if (r instanceof SignerCommandApplied) {
+      return new ZoneInput.SignerCommandApplied(zone, record.getCommandId());
+    }
+    if (r instanceof SignerCommandFailed f) {
+      return new ZoneInput.SignerCommandFailed(
+          zone, record.getCommandId(), f.getRetryable(), f.getReason());
+    }
+    throw new RejectedInput(zone.value(), "unknown command result " + describe(r));
+  }
+
+  /** A ds-publisher event. */
+  public static ZoneInput dsEvent(ZoneName zone, DsEvent record) {
+    Object e = record.getEvent();
+    String requestId = record.getRequestId() == null ? "" : record.getRequestId();
+    if (e instanceof ParentDsObserved p) {
+      return new ZoneInput.ParentDsObserved(zone, ds(p.getDs()));
+    }
+    if (e instanceof ParentNsObserved p) {
+      return new ZoneInput.ParentNsObserved(zone, p.getNameservers());
+    }
+    if (e instanceof CdsPublished) {
+      return new ZoneInput.CdsPublished(zone, requestId);
+    }
+    if (e instanceof DsPublicationFailed f) {
+      return new ZoneInput.DsPublicationFailed(zone, requestId, f.getReason());
+    }
+    throw new RejectedInput(zone.value(), "unknown DS event " + describe(e));
+  }
+
+  static GroupPolicy policy(ZoneName zone, dev.multisigner.schemas.avro.GroupPolicy p) {
+    SignerModel model =
+        switch (p.getModel()) {
+          case MODEL_1 -> SignerModel.MODEL_1;
+          case MODEL_2 -> SignerModel.MODEL_2;
+          default -> throw new RejectedInput(zone.value(), "group policy without a known model");
+        };
+    try {
+      return new GroupPolicy(
+          model,
+          p.getAlgorithm(),
+          Duration.ofSeconds(p.getDnskeyTtlSeconds()),
+          Duration.ofSeconds(p.getMaxZoneTtlSeconds()),
+          Duration.ofSeconds(p.getDsTtlSeconds()),
+          Duration.ofSeconds(p.getNsTtlSeconds()),
+          Duration.ofSeconds(p.getPropagationDelaySeconds()),
+          Duration.ofSeconds(p.getParentPropagationDelaySeconds()),
+          p.getDigestTypes(),
+          p.getMaxCdsRecords(),
+          p.getPublishCdnskey(),
+          Duration.ofSeconds(p.getRetryIntervalSeconds()),
+          Duration.ofSeconds(p.getUnreachableLimitSeconds()));
+    } catch (IllegalArgumentException e) {
+      throw new RejectedInput(zone.value(), "invalid group policy: " + e.getMessage());
+    }
+  }
+
+  static SignerSpec signer(ZoneName zone, dev.multisigner.schemas.avro.SignerSpec s) {
+    SignerId id = signerId(zone, s.getSignerId());
+    Capabilities capabilities =
+        ProviderTypes.capabilities(s.getProviderType())
+            .orElseThrow(
+                () ->
+                    new RejectedInput(
+                        zone.value(),
+                        "signer "
+                            + id
+                            + " names unknown provider type '"
+                            + s.getProviderType()
+                            + "' (known: "
+                            + ProviderTypes.known()
+                            + ")"));
+    try {
+      return new SignerSpec(id, capabilities, s.getAlgorithm(), s.getNameservers());
+    } catch (IllegalArgumentException e) {
+      throw new RejectedInput(zone.value(), "signer " + id + ": " + e.getMessage());
+    }
+  }
+
+  static SignerId signerId(ZoneName zone, String id) {
+    try {
+      return SignerId.of(id);
+    } catch (IllegalArgumentException e) {
+      throw new RejectedInput(zone.value(), e.getMessage());
+    }
+  }
+
+  static KeyRole role(ZoneName zone, dev.multisigner.schemas.avro.KeyRole role) {
+    return switch (role) {
+      case KSK -> KeyRole.KSK;
+      case ZSK -> KeyRole.ZSK;
+      case CSK -> KeyRole.CSK;
+      default -> throw new RejectedInput(zone.value(), "key role is missing or unknown");
+    };
+  }
+
+  static List<KeyData> keys(ZoneName zone, List<Dnskey> keys) {
+    return keys.stream().map(k -> key(zone, k)).toList();
+  }
+
+  static KeyData key(ZoneName zone, Dnskey k) {
+    try {
+      return new KeyData(k.getFlags(), k.getProtocol(), k.getAlgorithm(), bytes(k.getPublicKey()));
+    } catch (IllegalArgumentException e) {
+      throw new RejectedInput(zone.value(), "malformed DNSKEY (tag " + k.getKeyTag() + "): " + e);
+    }
+  }
+
+  static List<DsData> ds(List<dev.multisigner.schemas.avro.DsData> list) {
+    return list.stream()
+        .map(
+            d ->
+                new DsData(
+                    d.getKeyTag(), d.getAlgorithm(), d.getDigestType(), bytes(d.getDigest())))
+        .toList();
+  }
+
+  static byte[] bytes(ByteBuffer buffer) {
+    byte[] out = new byte[buffer.remaining()];
+    buffer.duplicate().get(out);
+    return out;
+  }
+
+  private static String describe(Object o) {
+    return o == null ? "null" : o.getClass().getSimpleName();
+  }
+}

@@ -1,0 +1,147 @@
+package dev.multisigner.coordinator.mapping;
+
+import dev.multisigner.domain.decide.Output;
+import dev.multisigner.domain.decide.ZoneState;
+import dev.multisigner.domain.model.DsData;
+import dev.multisigner.domain.model.KeyData;
+import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.schemas.avro.Dnskey;
+import dev.multisigner.schemas.avro.DsChangeRequested;
+import dev.multisigner.schemas.avro.Envelope;
+import dev.multisigner.schemas.avro.GroupKey;
+import dev.multisigner.schemas.avro.ImportDnskeys;
+import dev.multisigner.schemas.avro.NsChangeRequested;
+import dev.multisigner.schemas.avro.PublishCdsCdnskey;
+import dev.multisigner.schemas.avro.RollSignerKey;
+import dev.multisigner.schemas.avro.SignerCommand;
+import dev.multisigner.schemas.avro.WithdrawDnskeys;
+import dev.multisigner.schemas.avro.ZoneEvent;
+import dev.multisigner.schemas.avro.ZoneStateSnapshot;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The domain's outputs to Avro records for the log. */
+public final class OutputMapper {
+
+  private OutputMapper() {}
+
+  /** A signer command, or null when the output is not a signer command. */
+  public static SignerCommand command(Envelope envelope, Output output, int ttlSeconds) {
+    if (output instanceof Output.ImportDnskeys o) {
+      return command(
+          envelope,
+          o.commandId(),
+          o.signer().value(),
+          new ImportDnskeys(groupKeys(o.keys()), ttlSeconds));
+    }
+    if (output instanceof Output.WithdrawDnskeys o) {
+      return command(
+          envelope, o.commandId(), o.signer().value(), new WithdrawDnskeys(groupKeys(o.keys())));
+    }
+    if (output instanceof Output.PublishCdsCdnskey o) {
+      return command(
+          envelope,
+          o.commandId(),
+          o.signer().value(),
+          new PublishCdsCdnskey(ds(o.cds()), dnskeys(o.cdnskeys()), ttlSeconds));
+    }
+    if (output instanceof Output.RollSignerKey o) {
+      return command(
+          envelope, o.commandId(), o.signer().value(), new RollSignerKey(role(o.role())));
+    }
+    return null;
+  }
+
+  /** The DS-side request of a RequestDsChange or RequestNsChange output, or null. */
+  public static dev.multisigner.schemas.avro.DsRequest dsRequest(
+      Envelope envelope, Output output, List<dev.multisigner.schemas.avro.ParentChannel> channels) {
+    if (output instanceof Output.RequestDsChange o) {
+      return new dev.multisigner.schemas.avro.DsRequest(
+          envelope, o.requestId(), new DsChangeRequested(ds(o.ds()), List.of(), channels));
+    }
+    if (output instanceof Output.RequestNsChange o) {
+      return new dev.multisigner.schemas.avro.DsRequest(
+          envelope, o.requestId(), new NsChangeRequested(o.nameservers()));
+    }
+    return null;
+  }
+
+  /** The audit record of a ZoneEvent output, or null. */
+  public static ZoneEvent zoneEvent(Envelope envelope, Output output) {
+    if (output instanceof Output.ZoneEvent o) {
+      Map<String, String> attributes = new LinkedHashMap<>();
+      attributes.put("kind", o.kind().name());
+      return new ZoneEvent(envelope, pastTense(o.kind().name()), o.text(), attributes);
+    }
+    return null;
+  }
+
+  /** The compacted state snapshot after a decision. */
+  public static ZoneStateSnapshot snapshot(Envelope envelope, ZoneState state) {
+    return new ZoneStateSnapshot(
+        envelope,
+        state.status().name(),
+        state.haltReason() != null,
+        state.haltReason(),
+        state.members().stream().map(m -> m.spec().id().value()).toList(),
+        state.seq());
+  }
+
+  /** ZONE_ENROLLED becomes ZoneEnrolled: the event name auditors read. */
+  static String pastTense(String kind) {
+    StringBuilder out = new StringBuilder();
+    for (String part : kind.toLowerCase(Locale.ROOT).split("_")) {
+      if (!part.isEmpty()) {
+        out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+      }
+    }
+    return out.toString();
+  }
+
+  private static SignerCommand command(
+      Envelope envelope, String commandId, String signer, Object command) {
+    return new SignerCommand(envelope, commandId, signer, command);
+  }
+
+  private static List<GroupKey> groupKeys(List<KeyData> keys) {
+    return keys.stream()
+        .map(
+            k ->
+                new GroupKey(
+                    "",
+                    k.sep()
+                        ? dev.multisigner.schemas.avro.KeyRole.KSK
+                        : dev.multisigner.schemas.avro.KeyRole.ZSK,
+                    dnskey(k)))
+        .toList();
+  }
+
+  static List<Dnskey> dnskeys(List<KeyData> keys) {
+    return keys.stream().map(OutputMapper::dnskey).toList();
+  }
+
+  static Dnskey dnskey(KeyData k) {
+    return new Dnskey(
+        k.flags(), k.protocol(), k.algorithm(), ByteBuffer.wrap(k.publicKey()), k.keyTag());
+  }
+
+  static List<dev.multisigner.schemas.avro.DsData> ds(List<DsData> ds) {
+    return ds.stream()
+        .map(
+            d ->
+                new dev.multisigner.schemas.avro.DsData(
+                    d.keyTag(), d.algorithm(), d.digestType(), ByteBuffer.wrap(d.digest())))
+        .toList();
+  }
+
+  static dev.multisigner.schemas.avro.KeyRole role(KeyRole role) {
+    return switch (role) {
+      case KSK -> dev.multisigner.schemas.avro.KeyRole.KSK;
+      case ZSK -> dev.multisigner.schemas.avro.KeyRole.ZSK;
+      case CSK -> dev.multisigner.schemas.avro.KeyRole.CSK;
+    };
+  }
+}

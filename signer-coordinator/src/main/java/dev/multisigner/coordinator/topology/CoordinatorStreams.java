@@ -1,0 +1,86 @@
+package dev.multisigner.coordinator.topology;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.AbstractHealthIndicator;
+import jakarta.annotation.PreDestroy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the coordinator topology with exactly-once processing and reports its state in /health (DOWN
+ * unless RUNNING or REBALANCING).
+ */
+@Context
+@Requires(env = "signer-coordinator")
+public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Object>> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CoordinatorStreams.class);
+
+  private final KafkaStreams streams;
+  private final String applicationId;
+
+  public CoordinatorStreams(
+      @Value("${kafka.bootstrap.servers}") String bootstrapServers,
+      @Value("${multisigner.service.name}") String producer,
+      @Value("${multisigner.coordinator.application-id:multisigner-coordinator}")
+          String applicationId,
+      @Value("${multisigner.coordinator.state-dir:`${java.io.tmpdir}/multisigner-coordinator`}")
+          String stateDir,
+      @Value("${multisigner.coordinator.wake-interval:1s}") Duration wakeInterval,
+      @Value("${multisigner.coordinator.commit-interval:100ms}") Duration commitInterval,
+      @Value("${multisigner.coordinator.replication-factor:1}") int replication) {
+    this.applicationId = applicationId;
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(stateDir).toString());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) commitInterval.toMillis());
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replication);
+    p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    this.streams = new KafkaStreams(CoordinatorTopology.buildTopology(producer, wakeInterval), p);
+    streams.setStateListener(
+        (now, before) ->
+            LOG.info(
+                "event=streams_state application_id={} from={} to={}", applicationId, before, now));
+    streams.start();
+  }
+
+  /** The Streams state, for health and tests. */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  @PreDestroy
+  void stop() {
+    streams.close(Duration.ofSeconds(10));
+  }
+
+  @Override
+  protected Map<String, Object> getHealthInformation() {
+    KafkaStreams.State state = streams.state();
+    healthStatus =
+        state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
+            ? HealthStatus.UP
+            : HealthStatus.DOWN;
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("applicationId", applicationId);
+    details.put("state", state.name());
+    return details;
+  }
+
+  @Override
+  protected String getName() {
+    return "coordinatorStreams";
+  }
+}

@@ -1,0 +1,84 @@
+package dev.multisigner.coordinator.topology;
+
+import dev.multisigner.schemas.topics.TopicCatalog;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The coordinator's topology, separate from its runtime configuration:
+ *
+ * <pre>
+ *  zone.intents ──────┐
+ *  signer.observations┤                        ┌─> signer.commands
+ *  signer.results ────┼─> decide (zone-state,  ├─> ds.requests
+ *  ds.events ─────────┘    zone-timers;        ├─> zone.events   (audit)
+ *                          punctuator: WakeUp) ├─> zone.state    (compacted)
+ *                                              └─> deadletter
+ * </pre>
+ *
+ * Every topic is keyed by zone, so one zone's inputs reach one task in order and its state lives in
+ * that task's store; the punctuator turns due WakeAt deadlines back into inputs, so a crash loses
+ * no wait (the deadline is in the changelogged store).
+ */
+public final class CoordinatorTopology {
+
+  public static final String STATE_STORE = "zone-state";
+  public static final String TIMER_STORE = "zone-timers";
+  static final String DECIDE = "decide";
+  static final String TO_COMMANDS = "to-commands";
+  static final String TO_DS_REQUESTS = "to-ds-requests";
+  static final String TO_ZONE_EVENTS = "to-zone-events";
+  static final String TO_ZONE_STATE = "to-zone-state";
+  static final String TO_DEAD_LETTERS = "to-dead-letters";
+
+  private CoordinatorTopology() {}
+
+  /**
+   * Builds the topology.
+   *
+   * @param producer the name put in every envelope
+   * @param wakeInterval how often the punctuator looks for due deadlines (wall clock)
+   */
+  public static Topology buildTopology(String producer, Duration wakeInterval) {
+    Topology topology = new Topology();
+    String[] sources = {
+      TopicCatalog.Names.ZONE_INTENTS,
+      TopicCatalog.Names.SIGNER_OBSERVATIONS,
+      TopicCatalog.Names.SIGNER_RESULTS,
+      TopicCatalog.Names.DS_EVENTS
+    };
+    for (String topic : sources) {
+      topology.addSource(
+          "from-" + topic,
+          Serdes.String().deserializer(),
+          Serdes.ByteArray().deserializer(),
+          topic);
+    }
+    String[] parents = new String[sources.length];
+    for (int i = 0; i < sources.length; i++) {
+      parents[i] = "from-" + sources[i];
+    }
+    topology.addProcessor(DECIDE, () -> new ZoneProcessor(producer, wakeInterval), parents);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray()),
+        DECIDE);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(), Serdes.Long()),
+        DECIDE);
+    sink(topology, TO_COMMANDS, TopicCatalog.Names.SIGNER_COMMANDS);
+    sink(topology, TO_DS_REQUESTS, TopicCatalog.Names.DS_REQUESTS);
+    sink(topology, TO_ZONE_EVENTS, TopicCatalog.Names.ZONE_EVENTS);
+    sink(topology, TO_ZONE_STATE, TopicCatalog.Names.ZONE_STATE);
+    sink(topology, TO_DEAD_LETTERS, TopicCatalog.Names.DEAD_LETTERS);
+    return topology;
+  }
+
+  private static void sink(Topology topology, String name, String topic) {
+    topology.addSink(
+        name, topic, Serdes.String().serializer(), Serdes.ByteArray().serializer(), DECIDE);
+  }
+}

@@ -1,0 +1,256 @@
+package dev.multisigner.coordinator.topology;
+
+import dev.multisigner.coordinator.mapping.InputMapper;
+import dev.multisigner.coordinator.mapping.OutputMapper;
+import dev.multisigner.coordinator.mapping.RejectedInput;
+import dev.multisigner.domain.codec.ZoneStateCodec;
+import dev.multisigner.domain.decide.Decision;
+import dev.multisigner.domain.decide.Output;
+import dev.multisigner.domain.decide.ZoneDecider;
+import dev.multisigner.domain.decide.ZoneInput;
+import dev.multisigner.domain.decide.ZoneState;
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.schemas.avro.DeadLetter;
+import dev.multisigner.schemas.avro.DsEvent;
+import dev.multisigner.schemas.avro.Envelope;
+import dev.multisigner.schemas.avro.SignerCommandResult;
+import dev.multisigner.schemas.avro.SignerObservation;
+import dev.multisigner.schemas.avro.ZoneEvent;
+import dev.multisigner.schemas.avro.ZoneIntent;
+import dev.multisigner.schemas.serde.AvroSerde;
+import dev.multisigner.schemas.topics.Topic;
+import dev.multisigner.schemas.topics.TopicCatalog;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shell around {@link ZoneDecider}: decode, load state, decide, store, emit. It holds no
+ * business branches; what it decides on its own is only what cannot reach the decider (a record
+ * that does not decode goes to the dead-letter topic; an input that cannot be mapped becomes an
+ * InputRejected audit event with its reason).
+ */
+final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ZoneProcessor.class);
+
+  private final String producer;
+  private final Duration wakeInterval;
+  private final AvroSerde<ZoneIntent> intents = TopicCatalog.ZONE_INTENTS.valueSerde();
+  private final AvroSerde<SignerObservation> observations =
+      TopicCatalog.SIGNER_OBSERVATIONS.valueSerde();
+  private final AvroSerde<SignerCommandResult> results = TopicCatalog.SIGNER_RESULTS.valueSerde();
+  private final AvroSerde<DsEvent> dsEvents = TopicCatalog.DS_EVENTS.valueSerde();
+
+  private ProcessorContext<String, byte[]> context;
+  private KeyValueStore<String, byte[]> states;
+  private KeyValueStore<String, Long> timers;
+
+  ZoneProcessor(String producer, Duration wakeInterval) {
+    this.producer = producer;
+    this.wakeInterval = wakeInterval;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, byte[]> context) {
+    this.context = context;
+    this.states = context.getStateStore(CoordinatorTopology.STATE_STORE);
+    this.timers = context.getStateStore(CoordinatorTopology.TIMER_STORE);
+    context.schedule(wakeInterval, PunctuationType.WALL_CLOCK_TIME, this::wakeDueZones);
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    String topic = context.recordMetadata().map(m -> m.topic()).orElse("unknown");
+    ZoneName zone;
+    try {
+      zone = ZoneName.of(record.key() == null ? "" : record.key());
+    } catch (IllegalArgumentException e) {
+      deadLetter(record, topic, "record key is not a zone name: " + e.getMessage());
+      return;
+    }
+    Envelope cause;
+    ZoneInput input;
+    try {
+      SpecificRecord decoded = decode(topic, record.value());
+      cause = envelopeOf(decoded);
+      input = toInput(zone, decoded);
+    } catch (SerializationException e) {
+      deadLetter(record, topic, "zone=" + zone + ": " + e.getMessage());
+      return;
+    } catch (RejectedInput e) {
+      LOG.warn("event=input_rejected zone={} topic={} reason=\"{}\"", zone, topic, e.getMessage());
+      Envelope env = envelope(zone.value(), null, null);
+      emit(
+          TopicCatalog.ZONE_EVENTS,
+          CoordinatorTopology.TO_ZONE_EVENTS,
+          zone.value(),
+          new ZoneEvent(
+              env, "InputRejected", e.getMessage(), Map.of("topic", topic, "kind", "REJECTED")));
+      return;
+    }
+    decideAndEmit(zone, input, cause);
+  }
+
+  private void wakeDueZones(long nowMillis) {
+    List<String> due = new ArrayList<>();
+    try (KeyValueIterator<String, Long> it = timers.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, Long> entry = it.next();
+        if (entry.value != null && entry.value <= nowMillis) {
+          due.add(entry.key);
+        }
+      }
+    }
+    for (String zone : due) {
+      timers.delete(zone);
+      decideAndEmit(ZoneName.of(zone), new ZoneInput.WakeUp(ZoneName.of(zone)), null);
+    }
+  }
+
+  private void decideAndEmit(ZoneName zone, ZoneInput input, Envelope cause) {
+    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    ZoneState state = load(zone);
+    Decision decision;
+    try {
+      decision = ZoneDecider.decide(state, input, now);
+    } catch (RuntimeException e) {
+      // A bug in the core must not stop every other zone's processing: keep the input, say why.
+      LOG.error("event=decide_failed zone={} input={}", zone, input.getClass().getSimpleName(), e);
+      Envelope env = envelope(zone.value(), cause);
+      emit(
+          TopicCatalog.ZONE_EVENTS,
+          CoordinatorTopology.TO_ZONE_EVENTS,
+          zone.value(),
+          new ZoneEvent(
+              env,
+              "InputFailed",
+              "zone=" + zone + ": the decider failed on " + input.getClass().getSimpleName(),
+              Map.of("error", String.valueOf(e))));
+      return;
+    }
+    ZoneState next = decision.state();
+    states.put(zone.value(), ZoneStateCodec.encode(next));
+    int ttl = next.policy() == null ? 0 : (int) next.policy().dnskeyTtl().toSeconds();
+    for (Output output : decision.outputs()) {
+      Envelope env = envelope(zone.value(), cause);
+      if (output instanceof Output.WakeAt w) {
+        timers.put(zone.value(), w.at().toEpochMilli());
+        continue;
+      }
+      var command = OutputMapper.command(env, output, ttl);
+      if (command != null) {
+        emit(TopicCatalog.SIGNER_COMMANDS, CoordinatorTopology.TO_COMMANDS, zone.value(), command);
+        continue;
+      }
+      var request = OutputMapper.dsRequest(env, output, List.of());
+      if (request != null) {
+        emit(TopicCatalog.DS_REQUESTS, CoordinatorTopology.TO_DS_REQUESTS, zone.value(), request);
+        continue;
+      }
+      var event = OutputMapper.zoneEvent(env, output);
+      if (event != null) {
+        emit(TopicCatalog.ZONE_EVENTS, CoordinatorTopology.TO_ZONE_EVENTS, zone.value(), event);
+      }
+    }
+    if (next.wakeAt() == null) {
+      timers.delete(zone.value());
+    }
+    emit(
+        TopicCatalog.ZONE_STATE,
+        CoordinatorTopology.TO_ZONE_STATE,
+        zone.value(),
+        OutputMapper.snapshot(envelope(zone.value(), cause), next));
+  }
+
+  private ZoneState load(ZoneName zone) {
+    byte[] bytes = states.get(zone.value());
+    return bytes == null ? ZoneState.absent(zone) : ZoneStateCodec.decode(bytes);
+  }
+
+  private SpecificRecord decode(String topic, byte[] value) {
+    if (value == null) {
+      throw new SerializationException("record without a value");
+    }
+    return switch (topic) {
+      case TopicCatalog.Names.ZONE_INTENTS -> intents.decode(value);
+      case TopicCatalog.Names.SIGNER_OBSERVATIONS -> observations.decode(value);
+      case TopicCatalog.Names.SIGNER_RESULTS -> results.decode(value);
+      case TopicCatalog.Names.DS_EVENTS -> dsEvents.decode(value);
+      default -> throw new SerializationException("not an input topic of the coordinator");
+    };
+  }
+
+  private static ZoneInput toInput(ZoneName zone, SpecificRecord decoded) {
+    if (decoded instanceof ZoneIntent i) {
+      return InputMapper.intent(zone, i);
+    }
+    if (decoded instanceof SignerObservation o) {
+      return InputMapper.observation(zone, o);
+    }
+    if (decoded instanceof SignerCommandResult r) {
+      return InputMapper.result(zone, r);
+    }
+    return InputMapper.dsEvent(zone, (DsEvent) decoded);
+  }
+
+  private static Envelope envelopeOf(SpecificRecord decoded) {
+    return (Envelope) decoded.get(decoded.getSchema().getField("envelope").pos());
+  }
+
+  private Envelope envelope(String zone, Envelope cause) {
+    if (cause == null) {
+      return envelope(zone, null, null);
+    }
+    String correlation =
+        cause.getCorrelationId() != null ? cause.getCorrelationId() : cause.getEventId();
+    return envelope(zone, cause.getEventId(), correlation);
+  }
+
+  private Envelope envelope(String zone, String causation, String correlation) {
+    return Envelope.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setZone(zone)
+        .setOccurredAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+        .setProducer(producer)
+        .setCausationId(causation)
+        .setCorrelationId(correlation)
+        .build();
+  }
+
+  private <V extends SpecificRecord> void emit(Topic<V> topic, String sink, String zone, V value) {
+    byte[] bytes = topic.valueSerde().encode(value);
+    context.forward(new Record<>(zone, bytes, context.currentSystemTimeMs()), sink);
+  }
+
+  private void deadLetter(Record<String, byte[]> record, String topic, String reason) {
+    String zone = record.key() == null || record.key().isBlank() ? "unknown." : record.key();
+    LOG.warn("event=dead_lettered zone={} topic={} reason=\"{}\"", zone, topic, reason);
+    long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
+    int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
+    DeadLetter letter =
+        new DeadLetter(
+            envelope(zone, null, null),
+            topic,
+            partition,
+            offset,
+            reason,
+            record.value() == null ? null : ByteBuffer.wrap(record.value()));
+    emit(TopicCatalog.DEAD_LETTERS, CoordinatorTopology.TO_DEAD_LETTERS, zone, letter);
+  }
+}
