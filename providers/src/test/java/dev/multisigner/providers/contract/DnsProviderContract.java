@@ -324,6 +324,19 @@ public abstract class DnsProviderContract {
     assertReplanIsEmpty(start);
   }
 
+  @Test
+  void aZoneTheProviderDoesNotServeIsAPermanentUnknownZoneError() {
+    ZoneName other = ZoneName.of("not-served.test.");
+
+    PermanentProviderException e =
+        catchThrowableOfType(PermanentProviderException.class, () -> provider().read(other));
+
+    assertThat(e.kind()).isEqualTo(Kind.UNKNOWN_ZONE);
+    assertThat(e.getMessage())
+        .contains("zone=not-served.test.")
+        .contains("provider=" + provider().id());
+  }
+
   /** Some RRSIG over {@code type} verifies with one of the provider's own keys (dnsjava). */
   protected void assertVerifiesWithOwnKey(ZoneKeySnapshot s, int type) throws Exception {
     RRset rrset = s.rrset(type);
