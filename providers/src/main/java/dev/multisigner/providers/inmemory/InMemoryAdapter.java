@@ -14,6 +14,8 @@ import dev.multisigner.providers.Secret;
 import dev.multisigner.providers.ZoneKeySnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.Type;
 
 /** The in-memory provider's adapter: atomic, conditional on the plan's basis, unsigned. */
 public final class InMemoryAdapter implements DnsProvider {
@@ -72,6 +74,17 @@ public final class InMemoryAdapter implements DnsProvider {
             zone,
             id,
             "served keys changed since the plan was made: now " + now.summary());
+      }
+      for (PlanChange change : plan.changes(PlanChange.Action.REMOVE, Type.DNSKEY)) {
+        if (state.ownKeys.contains(change.record())) {
+          throw ProviderException.of(
+              Kind.REFUSED,
+              zone,
+              id,
+              "the plan withdraws the signer's own key (tag "
+                  + ((DNSKEYRecord) change.record()).getFootprint()
+                  + ")");
+        }
       }
       for (PlanChange change : plan.changes()) {
         if (change.action() == PlanChange.Action.ADD) {

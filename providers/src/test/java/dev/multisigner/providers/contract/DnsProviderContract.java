@@ -325,6 +325,29 @@ public abstract class DnsProviderContract {
   }
 
   @Test
+  void refusesToWithdrawTheSignersOwnKeyAndChangesNothing() {
+    assumeTrue(can(Capability.IMPORT_FOREIGN_DNSKEY), "adapter cannot change DNSKEYs");
+    ZoneKeySnapshot before = provider().read(zone());
+    DNSKEYRecord own =
+        before.ownKeys().stream()
+            .filter(k -> (k.getFlags() & DNSKEYRecord.Flags.SEP_KEY) == 0)
+            .findFirst()
+            .orElseGet(() -> before.ownKeys().iterator().next());
+    ProviderPlan plan =
+        new ProviderPlan(before, List.of(new PlanChange(PlanChange.Action.REMOVE, own)));
+
+    PermanentProviderException e =
+        catchThrowableOfType(PermanentProviderException.class, () -> provider().apply(plan));
+
+    assertThat(e.kind()).isEqualTo(Kind.REFUSED);
+    assertThat(e.getMessage())
+        .contains("zone=" + zone())
+        .contains("provider=" + provider().id())
+        .contains("own key");
+    assertThat(provider().read(zone()).dnskeys()).isEqualTo(before.dnskeys());
+  }
+
+  @Test
   void aZoneTheProviderDoesNotServeIsAPermanentUnknownZoneError() {
     ZoneName other = ZoneName.of("not-served.test.");
 
