@@ -17,6 +17,7 @@ public record CheckReport(
     List<ChainResult> chains,
     List<PairResult> matrix,
     CdsResult cds,
+    List<PairResult> cdsSignatures,
     List<String> fetchProblems) {
 
   public CheckReport {
@@ -24,7 +25,17 @@ public record CheckReport(
     parentProblems = List.copyOf(parentProblems);
     chains = List.copyOf(chains);
     matrix = List.copyOf(matrix);
+    cdsSignatures = List.copyOf(cdsSignatures);
     fetchProblems = List.copyOf(fetchProblems);
+  }
+
+  /**
+   * Informational, not part of {@link #allValid()}: cells where a signer's CDS/CDNSKEY RRsets do
+   * not validate with another signer's DNSKEY RRset (e.g. Knot signs CDS/CDNSKEY with its KSK only,
+   * and in model 2 that KSK is not in the other signers' DNSKEY RRsets).
+   */
+  public List<PairResult> failingCdsSignatures() {
+    return cdsSignatures.stream().filter(p -> !p.valid()).toList();
   }
 
   /**
@@ -115,6 +126,14 @@ public record CheckReport(
         .append('\n');
     for (String r : cds.reasons()) {
       sb.append("       ").append(r).append('\n');
+    }
+    List<PairResult> cdsSigs = failingCdsSignatures();
+    sb.append("(d) info: CDS/CDNSKEY signatures validate with every signer's DNSKEY RRset: ")
+        .append(cdsSigs.isEmpty() ? "yes" : "no")
+        .append('\n');
+    for (PairResult p : cdsSigs) {
+      sb.append("       answers=").append(p.answerSigner()).append(" keys=").append(p.keySource());
+      sb.append(": ").append(String.join("; ", p.reasons())).append('\n');
     }
     return sb.toString();
   }

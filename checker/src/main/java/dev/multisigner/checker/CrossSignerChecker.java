@@ -78,8 +78,22 @@ public final class CrossSignerChecker {
         matrix.add(pair(answers, keys, now));
       }
     }
+    List<PairResult> cdsSignatures = new ArrayList<>();
+    for (SignerSnapshot answers : snapshots) {
+      for (SignerSnapshot keys : snapshots) {
+        cdsSignatures.add(cdsPair(answers, keys, now));
+      }
+    }
     return new CheckReport(
-        zone, now, ids, parentProblems, chains, matrix, cds(snapshots), fetchProblems);
+        zone,
+        now,
+        ids,
+        parentProblems,
+        chains,
+        matrix,
+        cds(snapshots),
+        cdsSignatures,
+        fetchProblems);
   }
 
   /** The parent's DS RRset for the zone, verified with the parent's (anchored) DNSKEY RRset. */
@@ -193,6 +207,18 @@ public final class CrossSignerChecker {
     // the apex SOA also comes back in the NXDOMAIN's authority section: report each reason once
     List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(reasons));
     return new PairResult(answers.signer().id(), keys.signer().id(), distinct.isEmpty(), distinct);
+  }
+
+  /** Do {@code answers}' CDS/CDNSKEY RRsets validate with {@code keys}' DNSKEY RRset? */
+  static PairResult cdsPair(SignerSnapshot answers, SignerSnapshot keys, Instant now) {
+    List<String> reasons = new ArrayList<>();
+    List<DNSKEYRecord> keySet = dnskeys(keys.dnskey());
+    for (RRset rrset : List.of(answers.cds(), answers.cdnskey())) {
+      if (!rrset.isEmpty()) {
+        SignatureCheck.verify(rrset, keySet, now).ifPresent(reasons::add);
+      }
+    }
+    return new PairResult(answers.signer().id(), keys.signer().id(), reasons.isEmpty(), reasons);
   }
 
   static CdsResult cds(List<SignerSnapshot> snapshots) {

@@ -126,4 +126,33 @@ class CheckerAgreesWithUnboundTest {
     assertThat(secure(bAfterA)).isEqualTo(report.pair("pdns-b", "knot-a").valid());
     assertThat(secure(aAfterB)).isEqualTo(report.pair("knot-a", "pdns-b").valid());
   }
+
+  @Test
+  void cdsSignedOnlyByKnotsKskIsBogusWithPdnsKeysAndTheCheckerSaysSo() throws Exception {
+    crossImport.importAll();
+    LabSigner a = lab.signer("knot-a");
+    LabSigner b = lab.signer("pdns-b");
+    CheckReport report = check();
+    boolean checkerKnotCdsWithPdnsKeys =
+        report.failingCdsSignatures().stream()
+            .noneMatch(p -> p.answerSigner().equals("knot-a") && p.keySource().equals("pdns-b"));
+    boolean checkerPdnsCdsWithKnotKeys =
+        report.failingCdsSignatures().stream()
+            .noneMatch(p -> p.answerSigner().equals("pdns-b") && p.keySource().equals("knot-a"));
+
+    UnboundValidator v = lab.validator();
+    v.cacheDnskeyFrom(b);
+    v.useOnly(a);
+    Message knotCds = v.query(ZONE.toName(), Type.CDS);
+    v.cacheDnskeyFrom(a);
+    v.useOnly(b);
+    Message pdnsCds = v.query(ZONE.toName(), Type.CDS);
+
+    // Knot signs CDS/CDNSKEY with its KSK only; in model 2 that KSK is not in PowerDNS's RRset
+    assertThat(checkerKnotCdsWithPdnsKeys).isFalse();
+    assertThat(secure(knotCds)).isEqualTo(checkerKnotCdsWithPdnsKeys);
+    // PowerDNS signs them with its KSK and its ZSK, which Knot's RRset holds after the import
+    assertThat(checkerPdnsCdsWithKnotKeys).isTrue();
+    assertThat(secure(pdnsCds)).isEqualTo(checkerPdnsCdsWithKnotKeys);
+  }
 }
