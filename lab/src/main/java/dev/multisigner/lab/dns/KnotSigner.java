@@ -160,6 +160,7 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
    * Stops knotd by its PID and starts it again from the same config, KASP database and journal (the
    * zone's DDNS changes survive: {@code zonefile-load: difference}); waits until it answers.
    */
+  @Override
   public void restart() {
     daemon.stop();
     daemon = launch(id, zone, dir, dnsAddress, redactor, timeout);
@@ -210,6 +211,7 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
     return dir.resolve("knot.conf");
   }
 
+  @Override
   public long pid() {
     return daemon.pid();
   }

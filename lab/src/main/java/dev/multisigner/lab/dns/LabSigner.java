@@ -19,4 +19,10 @@ public interface LabSigner {
 
   /** The last lines of the daemon's log (secrets masked). */
   String logTail();
+
+  /** The daemon's process id. */
+  long pid();
+
+  /** Stops the daemon by its PID and starts it again on the same state; waits until it answers. */
+  void restart();
 }

@@ -183,6 +183,7 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
   }
 
   /** Stops pdns_server by its PID and starts it again on the same database; waits until ready. */
+  @Override
   public void restart() {
     daemon.stop();
     daemon = launch(id, zone, dir, dnsAddress, apiUrl, apiKey, redactor, timeout);
@@ -279,6 +280,7 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
     return dir;
   }
 
+  @Override
   public long pid() {
     return daemon.pid();
   }
