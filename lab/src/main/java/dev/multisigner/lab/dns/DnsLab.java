@@ -437,19 +437,20 @@ public final class DnsLab implements AutoCloseable {
         Future<BindParent> parentF =
             withParent
                 ? pool.submit(
-                    () -> BindParent.start(parentZone, zone, dir.resolve("parent"), daemonTimeout))
+                    () ->
+                        retryOnPortClash(
+                            "parent",
+                            attempt ->
+                                BindParent.start(
+                                    parentZone,
+                                    zone,
+                                    dir.resolve(attempt == 0 ? "parent" : "parent-retry" + attempt),
+                                    daemonTimeout)))
                 : null;
         Map<String, Future<LabSigner>> signerF = new LinkedHashMap<>();
         for (SignerSpec s : signers.values()) {
-          Path sd = dir.resolve(s.id());
           signerF.put(
-              s.id(),
-              pool.submit(
-                  () ->
-                      s.kind() == SignerKind.KNOT
-                          ? KnotSigner.start(
-                              s.id(), zone, s.scheme(), sd, notifyTarget, daemonTimeout)
-                          : PdnsSigner.start(s.id(), zone, s.scheme(), sd, daemonTimeout)));
+              s.id(), pool.submit(() -> startSigner(s, zone, dir, notifyTarget, daemonTimeout)));
         }
         futures.addAll(signerF.values());
         if (parentF != null) {
@@ -488,13 +489,18 @@ public final class DnsLab implements AutoCloseable {
           parent.putDs(partial.dsOfAllSigners());
         }
         if (withValidator) {
+          BindParent p = parent;
+          LabSigner first = started.values().iterator().next();
           validator =
-              UnboundValidator.start(
-                  parent,
-                  zone,
-                  started.values().iterator().next(),
-                  dir.resolve("validator"),
-                  daemonTimeout);
+              retryOnPortClash(
+                  "validator",
+                  attempt ->
+                      UnboundValidator.start(
+                          p,
+                          zone,
+                          first,
+                          dir.resolve(attempt == 0 ? "validator" : "validator-retry" + attempt),
+                          daemonTimeout));
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         LOG.info(
