@@ -125,7 +125,7 @@ public final class DnsKeyReader {
             ofType(records, Type.NS, NSRecord.class),
             soa,
             sigs,
-            ownKeys.own(zone, dnskeys, signers),
+            served(ownKeys.own(zone, dnskeys, signers), dnskeys),
             ownKeys.source());
     LOG.debug(
         "zone={} provider={} event=keys_read server={} took_ms={} {}",
@@ -135,6 +135,13 @@ public final class DnsKeyReader {
         (System.nanoTime() - started) / 1_000_000,
         snapshot.summary());
     return snapshot;
+  }
+
+  /** Own keys that are served: a key the signer holds but does not publish yet is not listed. */
+  private static Set<DNSKEYRecord> served(Set<DNSKEYRecord> own, List<DNSKEYRecord> served) {
+    Set<DNSKEYRecord> result = new HashSet<>(served);
+    result.retainAll(own);
+    return result;
   }
 
   /** One query over TCP with DO; the answer section's records of {@code type} and their RRSIGs. */

@@ -49,6 +49,8 @@ import org.xbill.DNS.Type;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class DnsProviderContract {
 
+  private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(DnsProviderContract.class);
+
   private final ProviderPlanner planner = new ProviderPlanner();
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
@@ -282,6 +284,7 @@ public abstract class DnsProviderContract {
         catchThrowableOfType(
             ProviderException.class, () -> providerWithWrongCredentials().apply(plan));
 
+    LOG.info("event=wrong_credentials_refused message=\"{}\"", e.getMessage());
     assertThat(e).isInstanceOf(PermanentProviderException.class);
     assertThat(e.kind()).isEqualTo(Kind.AUTH_FAILED);
     assertThat(e.retryable()).isFalse();
@@ -315,6 +318,7 @@ public abstract class DnsProviderContract {
       RetryableProviderException e =
           catchThrowableOfType(RetryableProviderException.class, () -> provider().apply(late));
 
+      LOG.info("event=concurrent_change_detected message=\"{}\"", e.getMessage());
       assertThat(e.kind()).isEqualTo(Kind.CONCURRENT_CHANGE);
       assertThat(e.getMessage()).contains("zone=" + zone()).contains("provider=" + provider().id());
       assertThat(provider().read(zone()).dnskeys()).contains(first).doesNotContain(second);
