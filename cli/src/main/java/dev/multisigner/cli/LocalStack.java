@@ -1,0 +1,175 @@
+package dev.multisigner.cli;
+
+import dev.multisigner.collector.KeyCollectorApplication;
+import dev.multisigner.coordinator.CoordinatorApplication;
+import dev.multisigner.dspublisher.DsPublisherApplication;
+import dev.multisigner.lab.kafka.EmbeddedKafka;
+import dev.multisigner.schemas.topics.TopicCatalog;
+import dev.multisigner.schemas.topics.TopicProvisioner;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything Multisigner needs, in one JVM: a Kafka broker (embedded by default, or an external
+ * cluster), the catalog topics, and the three services, each in its own Micronaut context with its
+ * own HTTP port. Stopping closes the services before the broker, so no client waits on a broker
+ * that is gone.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+  /** The services, in start order. */
+  public enum Service {
+    KEY_COLLECTOR(KeyCollectorApplication.ENVIRONMENT, KeyCollectorApplication.class),
+    SIGNER_COORDINATOR(CoordinatorApplication.ENVIRONMENT, CoordinatorApplication.class),
+    DS_PUBLISHER(DsPublisherApplication.ENVIRONMENT, DsPublisherApplication.class);
+
+    final String environment;
+    final Class<?> mainClass;
+
+    Service(String environment, Class<?> mainClass) {
+      this.environment = environment;
+      this.mainClass = mainClass;
+    }
+
+    public String environment() {
+      return environment;
+    }
+  }
+
+  /** How to start the stack. */
+  public record Settings(
+      Path dataDir,
+      int kafkaPort,
+      Optional<String> externalBootstrap,
+      int partitions,
+      Map<Service, Integer> httpPorts,
+      Map<Service, Map<String, Object>> serviceProperties) {
+
+    /** Embedded broker on a free port, free HTTP ports, no extra properties. */
+    public static Settings embedded(Path dataDir) {
+      return new Settings(dataDir, 0, Optional.empty(), 6, Map.of(), Map.of());
+    }
+
+    public Settings withServiceProperties(Service service, Map<String, Object> properties) {
+      Map<Service, Map<String, Object>> copy = new HashMap<>(serviceProperties);
+      copy.put(service, properties);
+      return new Settings(dataDir, kafkaPort, externalBootstrap, partitions, httpPorts, copy);
+    }
+  }
+
+  private final EmbeddedKafka kafka;
+  private final String bootstrap;
+  private final Map<Service, ApplicationContext> contexts;
+
+  private LocalStack(
+      EmbeddedKafka kafka, String bootstrap, Map<Service, ApplicationContext> contexts) {
+    this.kafka = kafka;
+    this.bootstrap = bootstrap;
+    this.contexts = contexts;
+  }
+
+  /** Starts the broker (unless external), creates the topics and starts the three services. */
+  public static LocalStack start(Settings settings) {
+    EmbeddedKafka kafka = null;
+    String bootstrap;
+    if (settings.externalBootstrap().isPresent()) {
+      bootstrap = settings.externalBootstrap().get();
+      try (Admin admin =
+          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        TopicProvisioner.ensure(admin, TopicCatalog.all(), settings.partitions(), (short) 1);
+      }
+    } else {
+      kafka = EmbeddedKafka.start(settings.dataDir().resolve("kafka"), settings.kafkaPort());
+      kafka.createTopics(TopicCatalog.all(), settings.partitions());
+      bootstrap = kafka.bootstrapServers();
+    }
+    Map<Service, ApplicationContext> contexts = new LinkedHashMap<>();
+    LocalStack stack = new LocalStack(kafka, bootstrap, contexts);
+    try {
+      for (Service service : Service.values()) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("kafka.bootstrap.servers", bootstrap);
+        props.put("micronaut.server.port", settings.httpPorts().getOrDefault(service, -1));
+        props.put("micronaut.server.host", "127.0.0.1");
+        props.put(
+            "multisigner.coordinator.state-dir",
+            settings.dataDir().resolve("coordinator-state").toString());
+        props.putAll(settings.serviceProperties().getOrDefault(service, Map.of()));
+        ApplicationContext context =
+            Micronaut.build(new String[0])
+                .mainClass(service.mainClass)
+                .environments(service.environment)
+                .properties(props)
+                .banner(false)
+                .start();
+        contexts.put(service, context);
+      }
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+    return stack;
+  }
+
+  /** The Kafka bootstrap servers the services use. */
+  public String bootstrapServers() {
+    return bootstrap;
+  }
+
+  /** The base URL of a service's HTTP server (for /health, /prometheus and its API). */
+  public String url(Service service) {
+    EmbeddedServer server = contexts.get(service).getBean(EmbeddedServer.class);
+    return "http://127.0.0.1:" + server.getPort();
+  }
+
+  /** The running context of a service. */
+  public ApplicationContext context(Service service) {
+    return contexts.get(service);
+  }
+
+  /** One line per endpoint, for the console. */
+  public List<String> describe() {
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        String.format(
+            "%-20s %s%s",
+            "kafka",
+            bootstrap,
+            kafka == null ? " (external)" : " (embedded, data in " + kafka.dataDir() + ")"));
+    for (Service s : contexts.keySet()) {
+      lines.add(String.format("%-20s %s  (health: %s/health)", s.environment, url(s), url(s)));
+    }
+    return lines;
+  }
+
+  @Override
+  public void close() {
+    List<Service> reverse = new ArrayList<>(contexts.keySet());
+    java.util.Collections.reverse(reverse);
+    for (Service s : reverse) {
+      try {
+        contexts.get(s).close();
+      } catch (RuntimeException e) {
+        LOG.warn("event=service_stop_failed service={} error=\"{}\"", s.environment, e.toString());
+      }
+    }
+    contexts.clear();
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+}

@@ -1,0 +1,319 @@
+package dev.multisigner.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.multisigner.cli.LocalStack.Service;
+import dev.multisigner.lab.dns.BindParent;
+import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.KnotSigner;
+import dev.multisigner.schemas.avro.Dnskey;
+import dev.multisigner.schemas.avro.DsChangeRequested;
+import dev.multisigner.schemas.avro.DsEvent;
+import dev.multisigner.schemas.avro.DsRequest;
+import dev.multisigner.schemas.avro.EnrollZone;
+import dev.multisigner.schemas.avro.Envelope;
+import dev.multisigner.schemas.avro.GroupPolicy;
+import dev.multisigner.schemas.avro.ObservationSource;
+import dev.multisigner.schemas.avro.ParentDsObserved;
+import dev.multisigner.schemas.avro.ParentNsObserved;
+import dev.multisigner.schemas.avro.SignerKeysObserved;
+import dev.multisigner.schemas.avro.SignerObservation;
+import dev.multisigner.schemas.avro.SignerSpec;
+import dev.multisigner.schemas.avro.SigningModel;
+import dev.multisigner.schemas.avro.ZoneEvent;
+import dev.multisigner.schemas.avro.ZoneIntent;
+import dev.multisigner.schemas.topics.TopicCatalog;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.Name;
+
+/**
+ * The real embedded broker, the three services in one JVM, a real BIND parent and a real Knot
+ * signer: an intent and observations go in on the topics; zone events, a DS request, the parent's
+ * DS RRset and the ds-publisher's report come out, decoded with the schemas.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LogFlowIntegrationTest {
+
+  private static final String ZONE = "example.test.";
+
+  @TempDir static Path dataDir;
+  private DnsLab lab;
+  private LocalStack stack;
+  private TopicProbe probe;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  void start() {
+    lab = DnsLab.builder().zone(ZONE).knotSigner("knot-a").withParent().start();
+    BindParent parent = lab.parent();
+    Map<String, Object> parentConfig =
+        Map.of(
+            "multisigner.ds-publisher.parents.lab.zone", parent.zone().toString(),
+            "multisigner.ds-publisher.parents.lab.server",
+                "127.0.0.1:" + parent.dnsAddress().getPort(),
+            "multisigner.ds-publisher.parents.lab.tsig-key-name", parent.tsig().name(),
+            "multisigner.ds-publisher.parents.lab.tsig-algorithm", parent.tsig().algorithm(),
+            "multisigner.ds-publisher.parents.lab.tsig-secret", parent.tsig().secret(),
+            "multisigner.ds-publisher.parents.lab.trust-anchor",
+                parent.trustAnchor().get(0).rdataToString(),
+            "multisigner.ds-publisher.parents.lab.ds-ttl", 60);
+    stack =
+        LocalStack.start(
+            LocalStack.Settings.embedded(dataDir)
+                .withServiceProperties(Service.DS_PUBLISHER, parentConfig));
+    probe = new TopicProbe(stack.bootstrapServers());
+  }
+
+  @AfterAll
+  void stop() {
+    if (probe != null) {
+      probe.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  @Test
+  void everyServiceAnswersHealthUpAndServesPrometheusMetrics() throws Exception {
+    for (Service service : Service.values()) {
+      HttpResponse<String> health = get(stack.url(service) + "/health");
+      assertThat(health.statusCode()).as(service.name()).isEqualTo(200);
+      assertThat(health.body()).contains("\"status\":\"UP\"").contains("capabilities");
+      HttpResponse<String> metrics = get(stack.url(service) + "/prometheus");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+    }
+    assertThat(get(stack.url(Service.SIGNER_COORDINATOR) + "/health").body())
+        .contains("coordinatorStreams")
+        .contains("not built yet");
+  }
+
+  @Test
+  void anIntentAndObservationsBecomeZoneEventsADsRequestAndTheParentsDs() throws Exception {
+    Dnskey aKsk = key("a.ksk", 257);
+    Dnskey aZsk = key("a.zsk", 256);
+    Dnskey bKsk = key("b.ksk", 257);
+    Dnskey bZsk = key("b.zsk", 256);
+    ZoneIntent enroll = enroll();
+    probe.send(TopicCatalog.ZONE_INTENTS, ZONE, enroll);
+    // The parent delegates to knot-a only: pdns-b joins (draft-ietf-dnsop-dnssec-automation).
+    probe.send(
+        TopicCatalog.DS_EVENTS,
+        ZONE,
+        new DsEvent(envelope(), null, new ParentNsObserved(List.of("ns1.knot-a.example."))));
+    // ... and holds the DS of knot-a's KSK, as the ds-publisher would have observed.
+    probe.send(
+        TopicCatalog.DS_EVENTS,
+        ZONE,
+        new DsEvent(envelope(), null, new ParentDsObserved(List.of(ds(aKsk)), true, true)));
+    // Each signer as the collector would see it: first its own keys, then the imported ZSK.
+    probe.send(TopicCatalog.SIGNER_OBSERVATIONS, ZONE, observed("knot-a", List.of(aKsk, aZsk)));
+    probe.send(
+        TopicCatalog.SIGNER_OBSERVATIONS, ZONE, observed("pdns-b", List.of(bKsk, bZsk, aZsk)));
+    probe.send(
+        TopicCatalog.SIGNER_OBSERVATIONS, ZONE, observed("knot-a", List.of(aKsk, aZsk, bZsk)));
+
+    List<ZoneEvent> events =
+        probe.readUntil(
+            TopicCatalog.ZONE_EVENTS,
+            ZONE,
+            l -> l.stream().anyMatch(e -> e.getType().equals("DsChangeRequested")),
+            Duration.ofSeconds(60));
+    assertThat(events)
+        .extracting(ZoneEvent::getType)
+        .startsWith("ZoneEnrolled")
+        .contains("KeyObserved", "DsChangeRequested");
+    assertThat(events.get(0).getEnvelope().getCausationId())
+        .isEqualTo(enroll.getEnvelope().getEventId());
+
+    List<DsRequest> requests =
+        probe.readUntil(TopicCatalog.DS_REQUESTS, ZONE, l -> !l.isEmpty(), Duration.ofSeconds(30));
+    DsChangeRequested change = (DsChangeRequested) requests.get(0).getRequest();
+    assertThat(change.getDesiredDs())
+        .extracting(d -> d.getKeyTag())
+        .containsExactlyInAnyOrder(aKsk.getKeyTag(), bKsk.getKeyTag());
+
+    List<DsEvent> reports =
+        probe.readUntil(
+            TopicCatalog.DS_EVENTS,
+            ZONE,
+            l -> l.stream().anyMatch(e -> e.getEvent() instanceof ParentDsObserved),
+            Duration.ofSeconds(60));
+    ParentDsObserved observed =
+        reports.stream()
+            .map(DsEvent::getEvent)
+            .filter(ParentDsObserved.class::isInstance)
+            .map(ParentDsObserved.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(observed.getMatchesRequest()).isTrue();
+    assertThat(observed.getValidated()).isTrue();
+    assertThat(lab.parent().ds())
+        .extracting(DSRecord::getFootprint)
+        .containsExactlyInAnyOrder(aKsk.getKeyTag(), bKsk.getKeyTag());
+  }
+
+  @Test
+  void theKeyCollectorPublishesWhatARealKnotSignerServes() throws Exception {
+    KnotSigner knot = lab.knot("knot-a");
+    String body =
+        "{\"zone\":\"collect.test\",\"signer\":\"knot-a\",\"server\":\"127.0.0.1:"
+            + knot.dnsAddress().getPort()
+            + "\"}";
+    // collect.test is not served by knot-a: a clear, non-retryable failure naming zone and signer.
+    HttpResponse<String> refused = post(stack.url(Service.KEY_COLLECTOR) + "/observations", body);
+    assertThat(refused.statusCode()).isEqualTo(200);
+    assertThat(refused.body()).contains("collect.test.").contains("knot-a");
+
+    HttpResponse<String> ok =
+        post(
+            stack.url(Service.KEY_COLLECTOR) + "/observations",
+            body.replace("collect.test", knot.zone().toString()));
+    assertThat(ok.body()).contains("\"published\":true").contains("\"changed\":true");
+
+    List<SignerObservation> seen =
+        probe.readUntil(
+            TopicCatalog.SIGNER_OBSERVATIONS,
+            knot.zone().toString(),
+            l ->
+                l.stream()
+                    .anyMatch(
+                        o ->
+                            o.getSignerId().equals("knot-a")
+                                && o.getObservation() instanceof SignerKeysObserved k
+                                && k.getSource() == ObservationSource.REQUEST),
+            Duration.ofSeconds(30));
+    SignerKeysObserved keys =
+        seen.stream()
+            .map(SignerObservation::getObservation)
+            .filter(SignerKeysObserved.class::isInstance)
+            .map(SignerKeysObserved.class::cast)
+            .filter(k -> k.getSource() == ObservationSource.REQUEST)
+            .findFirst()
+            .orElseThrow();
+    List<Integer> served = knot.keymgrList().stream().map(k -> k.keyTag()).toList();
+    assertThat(keys.getDnskeys())
+        .extracting(Dnskey::getKeyTag)
+        .containsExactlyInAnyOrderElementsOf(served);
+    assertThat(keys.getAdded()).hasSameSizeAs(keys.getDnskeys());
+    assertThat(keys.getDnskeySignerTags()).isNotEmpty();
+
+    HttpResponse<String> again =
+        post(
+            stack.url(Service.KEY_COLLECTOR) + "/observations",
+            body.replace("collect.test", knot.zone().toString()));
+    assertThat(again.body()).contains("\"published\":false");
+  }
+
+  private HttpResponse<String> get(String url) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String url, String json) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static ZoneIntent enroll() {
+    GroupPolicy policy =
+        GroupPolicy.newBuilder()
+            .setModel(SigningModel.MODEL_2)
+            .setAlgorithm(13)
+            .setDnskeyTtlSeconds(10)
+            .setMaxZoneTtlSeconds(60)
+            .setDsTtlSeconds(60)
+            .setNsTtlSeconds(60)
+            .setPropagationDelaySeconds(2)
+            .setParentPropagationDelaySeconds(2)
+            .setMaxCdsRecords(6)
+            .setRetryIntervalSeconds(10)
+            .setUnreachableLimitSeconds(600)
+            .build();
+    return new ZoneIntent(
+        envelope(),
+        new EnrollZone(
+            List.of(
+                new SignerSpec("knot-a", "knot", 13, List.of("ns1.knot-a.example.")),
+                new SignerSpec("pdns-b", "powerdns", 13, List.of("ns1.pdns-b.example."))),
+            policy));
+  }
+
+  private static SignerObservation observed(String signer, List<Dnskey> keys) {
+    String own = signer.substring(0, 1);
+    List<Integer> ksk = List.of(key(own + ".ksk", 257).getKeyTag());
+    List<Integer> zsk = List.of(key(own + ".zsk", 256).getKeyTag());
+    return new SignerObservation(
+        envelope(),
+        signer,
+        SignerKeysObserved.newBuilder()
+            .setDnskeys(keys)
+            .setDnskeySignerTags(ksk)
+            .setZoneSignerTags(zsk)
+            .setNameservers(List.of("ns1." + signer + ".example."))
+            .setSoaSerial(1L)
+            .setDnskeyTtlSeconds(10)
+            .setSource(ObservationSource.DNS_QUERY)
+            .build());
+  }
+
+  private static dev.multisigner.schemas.avro.DsData ds(Dnskey key) {
+    byte[] pub = new byte[key.getPublicKey().remaining()];
+    key.getPublicKey().duplicate().get(pub);
+    DNSKEYRecord dnskey =
+        new DNSKEYRecord(Name.fromConstantString(ZONE), DClass.IN, 60, 257, 3, 13, pub);
+    DSRecord ds = new DSRecord(Name.fromConstantString(ZONE), DClass.IN, 60, 2, dnskey);
+    return new dev.multisigner.schemas.avro.DsData(
+        ds.getFootprint(), ds.getAlgorithm(), ds.getDigestID(), ByteBuffer.wrap(ds.getDigest()));
+  }
+
+  /** A fixed 64-byte "P-256 public key" derived from a name. */
+  private static Dnskey key(String name, int flags) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] a = sha.digest((name + "/x").getBytes(StandardCharsets.UTF_8));
+      byte[] b = sha.digest((name + "/y").getBytes(StandardCharsets.UTF_8));
+      byte[] k = Arrays.copyOf(a, 64);
+      System.arraycopy(b, 0, k, 32, 32);
+      int tag = new DNSKEYRecord(Name.root, DClass.IN, 0, flags, 3, 13, k).getFootprint();
+      return new Dnskey(flags, 3, 13, ByteBuffer.wrap(k), tag);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Envelope envelope() {
+    return new Envelope(UUID.randomUUID().toString(), ZONE, Instant.now(), "test", null, null);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.multisigner.cli;
+
+import dev.multisigner.schemas.topics.Topic;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Writes and reads Multisigner topics from a test, decoding with the schemas' serdes. */
+final class TopicProbe implements AutoCloseable {
+
+  private final String bootstrap;
+  private final KafkaProducer<String, byte[]> producer;
+
+  TopicProbe(String bootstrap) {
+    this.bootstrap = bootstrap;
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new StringSerializer(),
+            new ByteArraySerializer());
+  }
+
+  <V extends SpecificRecord> void send(Topic<V> topic, String zone, V value) {
+    try {
+      producer
+          .send(new ProducerRecord<>(topic.name(), zone, topic.valueSerde().encode(value)))
+          .get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot send to " + topic.name(), e);
+    }
+  }
+
+  /** Reads the topic from the start until {@code done} holds for the zone's records. */
+  <V extends SpecificRecord> List<V> readUntil(
+      Topic<V> topic, String zone, Predicate<List<V>> done, Duration timeout) {
+    List<V> values = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "probe-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic.name()));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!done.test(values) && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (zone.equals(r.key())) {
+            values.add(topic.valueSerde().decode(r.value()));
+          }
+        }
+      }
+    }
+    return values;
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+  }
+}
