@@ -136,16 +136,31 @@ public final class ZoneDecider {
     } else if (input instanceof SignerCommandFailed f) {
       commandFailed(w, f);
     } else if (input instanceof ParentDsObserved p) {
+      // A request fulfilled counts as a change even when the set looks the same: an earlier request
+      // may have been applied and undone between two observations (the ds-publisher applies a
+      // zone's requests in order, so once the latest is seen, no earlier one can still land).
+      boolean fulfils = w.dsRequest != null && w.dsRequest.ds().equals(p.ds());
       if (!p.ds().equals(w.parentDs)) {
-        w.parentDs = p.ds();
-        w.parentDsSince = w.now;
         w.event(ZoneEventKind.PARENT_DS_CHANGED, "parent DS now " + tagsOfDs(p.ds()));
       }
+      if (fulfils || !p.ds().equals(w.parentDs)) {
+        w.parentDs = p.ds();
+        w.parentDsSince = w.now;
+      }
+      if (fulfils) {
+        w.dsRequest = null;
+      }
     } else if (input instanceof ParentNsObserved p) {
+      boolean fulfils = w.nsRequest != null && w.nsRequest.names().equals(p.nameservers());
       if (!p.nameservers().equals(w.parentNs)) {
+        w.event(ZoneEventKind.PARENT_NS_CHANGED, "parent NS now " + p.nameservers());
+      }
+      if (fulfils || !p.nameservers().equals(w.parentNs)) {
         w.parentNs = p.nameservers();
         w.parentNsSince = w.now;
-        w.event(ZoneEventKind.PARENT_NS_CHANGED, "parent NS now " + p.nameservers());
+      }
+      if (fulfils) {
+        w.nsRequest = null;
       }
     } else if (input instanceof DsPublicationFailed f) {
       parentRequestFailed(w, f);
@@ -517,7 +532,7 @@ public final class ZoneDecider {
         return false;
       }
       case LEAVING_NS -> {
-        if (w.parentNs == null || DsPlanner.delegated(m, w.parentNs)) {
+        if (w.parentNs == null || w.nsRequest != null || DsPlanner.delegated(m, w.parentNs)) {
           return false;
         }
         Instant until = w.parentNsSince.plus(p.nsWait());
@@ -542,7 +557,7 @@ public final class ZoneDecider {
         return true;
       }
       case LEAVING_DS -> {
-        if (w.now.isBefore(m.waitUntil()) || w.parentDs == null) {
+        if (w.now.isBefore(m.waitUntil()) || w.parentDs == null || w.dsRequest != null) {
           return false;
         }
         boolean dsGone =
@@ -621,11 +636,12 @@ public final class ZoneDecider {
   }
 
   private void dnskeyCommands(Work w) {
-    for (Member t : List.copyOf(w.members.values())) {
+    List<Member> members = w.memberList();
+    for (Member t : members) {
       if (!t.phase().inService()) {
         continue;
       }
-      Set<KeyData> desired = planner.foreignKeys(w.policy, w.memberList(), w.keys, t, w.now);
+      Set<KeyData> desired = planner.foreignKeys(w.policy, members, w.keys, t, w.now);
       Set<KeyData> served = new TreeSet<>(t.served());
       List<KeyData> toImport = desired.stream().filter(d -> !served.contains(d)).sorted().toList();
       List<KeyData> toWithdraw =
@@ -723,11 +739,10 @@ public final class ZoneDecider {
   }
 
   private static void dsRequest(Work w, List<DsData> desired) {
-    if (desired.equals(w.parentDs)) {
-      w.dsRequest = null;
+    Pending p = w.dsRequest;
+    if (desired.equals(w.parentDs) && (p == null || p.ds().equals(desired))) {
       return;
     }
-    Pending p = w.dsRequest;
     if (p != null && p.ds().equals(desired) && w.now.isBefore(p.retryAt())) {
       return;
     }
@@ -753,11 +768,10 @@ public final class ZoneDecider {
       }
     }
     List<String> want = List.copyOf(desired);
-    if (want.isEmpty() || want.equals(w.parentNs)) {
-      w.nsRequest = null;
+    Pending p = w.nsRequest;
+    if (want.isEmpty() || want.equals(w.parentNs) && (p == null || p.names().equals(want))) {
       return;
     }
-    Pending p = w.nsRequest;
     if (p != null && p.names().equals(want) && w.now.isBefore(p.retryAt())) {
       return;
     }

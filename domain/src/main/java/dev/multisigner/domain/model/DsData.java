@@ -3,6 +3,8 @@ package dev.multisigner.domain.model;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.xbill.DNS.CDSRecord;
 import org.xbill.DNS.DClass;
@@ -28,9 +30,35 @@ public record DsData(int keyTag, int algorithm, int digestType, byte[] digest)
 
   /** The DS of a key at a zone with the given digest type (RFC 4509 SHA-256 = 2). */
   public static DsData of(ZoneName zone, KeyData key, int digestType) {
-    DSRecord ds = new DSRecord(zone.toName(), DClass.IN, 0, digestType, key.toRecord(zone, 0));
-    return of(ds);
+    Memo memo = new Memo(zone, key, digestType);
+    synchronized (MEMO) {
+      DsData known = MEMO.get(memo);
+      if (known != null) {
+        return known;
+      }
+    }
+    DsData ds = of(new DSRecord(zone.toName(), DClass.IN, 0, digestType, key.toRecord(zone, 0)));
+    synchronized (MEMO) {
+      MEMO.put(memo, ds);
+    }
+    return ds;
   }
+
+  /**
+   * Digests are pure functions of (zone, key, digest type) and the decider asks for the same few
+   * many times per decision, so the last few thousand are remembered.
+   */
+  private record Memo(ZoneName zone, KeyData key, int digestType) {}
+
+  private static final int MEMO_SIZE = 4096;
+
+  private static final Map<Memo, DsData> MEMO =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Memo, DsData> eldest) {
+          return size() > MEMO_SIZE;
+        }
+      };
 
   /** The rdata of a DS or CDS record. */
   public static DsData of(DSRecord ds) {

@@ -17,8 +17,7 @@ public record KeyData(int flags, int protocol, int algorithm, byte[] publicKey)
     implements Comparable<KeyData> {
 
   private static final Comparator<KeyData> ORDER =
-      Comparator.comparingInt(KeyData::keyTag)
-          .thenComparingInt(KeyData::flags)
+      Comparator.comparingInt(KeyData::flags)
           .thenComparingInt(KeyData::algorithm)
           .thenComparing(KeyData::publicKey, Arrays::compare);
 
@@ -40,8 +39,17 @@ public record KeyData(int flags, int protocol, int algorithm, byte[] publicKey)
 
   /** The key tag (RFC 4034 Appendix B), computed by dnsjava. */
   public int keyTag() {
-    return new DNSKEYRecord(Name.root, DClass.IN, 0, flags, protocol, algorithm, publicKey)
-        .getFootprint();
+    if (algorithm == 1) {
+      return new DNSKEYRecord(Name.root, DClass.IN, 0, flags, protocol, algorithm, publicKey)
+          .getFootprint();
+    }
+    // RFC 4034 Appendix B over the rdata: flags, protocol, algorithm, public key.
+    long ac = flags + ((long) protocol << 8) + algorithm;
+    for (int i = 0; i < publicKey.length; i++) {
+      ac += (i & 1) == 0 ? (publicKey[i] & 0xFF) << 8 : publicKey[i] & 0xFF;
+    }
+    ac += (ac >> 16) & 0xFFFF;
+    return (int) (ac & 0xFFFF);
   }
 
   /** True when the SEP flag is set (RFC 4034 §2.1.1): a KSK or a CSK. */

@@ -5,9 +5,11 @@ import dev.multisigner.domain.group.Member;
 import dev.multisigner.domain.group.MemberPhase;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.KeyData;
+import dev.multisigner.domain.model.SignerId;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -32,15 +34,18 @@ final class ModelTwoDnskeyPlanner {
   static Set<KeyData> foreignKeysOf(
       GroupPolicy policy, List<Member> members, List<KeyRecord> keys, Member target, Instant now) {
     Set<KeyData> out = new TreeSet<>();
+    Map<SignerId, Member> byId = new HashMap<>();
+    for (Member m : members) {
+      byId.put(m.id(), m);
+    }
     for (KeyRecord k : keys) {
       if (k.owner().equals(target.id()) || !k.role().signsZoneData()) {
         continue;
       }
-      Optional<Member> owner = members.stream().filter(m -> m.id().equals(k.owner())).findFirst();
-      if (owner.isEmpty()) {
+      Member o = byId.get(k.owner());
+      if (o == null) {
         continue;
       }
-      Member o = owner.get();
       if (o.phase() == MemberPhase.LEAVING_KEYS
           && !now.isBefore(o.leftServiceAt().plus(policy.signatureWait()))) {
         continue;

@@ -39,8 +39,8 @@ class JoinTimelineTest {
     // Step 3: knot-a's ZSK goes to pdns-b; the CDS set (identical everywhere) to pdns-b as well.
     assertThat(t.at(2, observedA(2, List.of(A_KSK, A_ZSK), List.of(A_KSK))))
         .containsExactly(
-            "KEY_OBSERVED: signer=knot-a new KSK " + A_KSK.keyTag(),
             "KEY_OBSERVED: signer=knot-a new ZSK " + A_ZSK.keyTag(),
+            "KEY_OBSERVED: signer=knot-a new KSK " + A_KSK.keyTag(),
             "import #1 into pdns-b: a.zsk",
             "KEY_IMPORT_REQUESTED: signer=pdns-b command=example.test.#1 import [ZSK of knot-a "
                 + A_ZSK.keyTag()

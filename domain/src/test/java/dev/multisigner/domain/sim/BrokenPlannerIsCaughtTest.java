@@ -1,0 +1,101 @@
+package dev.multisigner.domain.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.multisigner.domain.decide.ZoneDecider;
+import dev.multisigner.domain.group.MemberPhase;
+import dev.multisigner.domain.model.KeyData;
+import dev.multisigner.domain.plan.DnskeyPlanner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulator's validation check is not a test that cannot fail: deliberately broken planners
+ * (and a provider that breaks the rules on its own) are caught within a few seeds, with the seed
+ * and the offending cache combination in the message.
+ */
+class BrokenPlannerIsCaughtTest {
+
+  private static final DnskeyPlanner STANDARD = DnskeyPlanner.standard();
+
+  @Test
+  void aPlannerThatImportsANewZskOneDnskeyTtlLateIsCaught() {
+    DnskeyPlanner late =
+        (policy, members, keys, target, now) ->
+            STANDARD.foreignKeys(policy, members, keys, target, now).stream()
+                .filter(
+                    d ->
+                        keys.stream()
+                            .anyMatch(
+                                k ->
+                                    k.data().equals(d)
+                                        && !k.firstSeen().plus(policy.dnskeyTtl()).isAfter(now)))
+                .collect(Collectors.toSet());
+
+    List<Simulation.Result> caught = failingRuns(new ZoneDecider(late));
+
+    assertThat(caught).isNotEmpty();
+    assertThat(caught.get(0).violations()).anyMatch(v -> v.contains("invariant 1"));
+    System.out.println("caught: " + caught.get(0).describe());
+  }
+
+  @Test
+  void aPlannerThatWithdrawsALeavingSignersZskAtOnceIsCaught() {
+    DnskeyPlanner hasty =
+        (policy, members, keys, target, now) -> {
+          Set<KeyData> leaving =
+              keys.stream()
+                  .filter(
+                      k ->
+                          members.stream()
+                              .anyMatch(m -> m.id().equals(k.owner()) && m.phase().leaving()))
+                  .map(k -> k.data())
+                  .collect(Collectors.toSet());
+          return STANDARD.foreignKeys(policy, members, keys, target, now).stream()
+              .filter(d -> !leaving.contains(d))
+              .collect(Collectors.toSet());
+        };
+
+    List<Simulation.Result> caught = failingRuns(new ZoneDecider(hasty));
+
+    assertThat(caught).isNotEmpty();
+    assertThat(caught.get(0).violations()).anyMatch(v -> v.contains("invariant"));
+  }
+
+  @Test
+  void aSignerThatRetiresItsKskBeforeTheDsIsAtTheParentIsCaught() {
+    List<Simulation.Result> caught = new ArrayList<>();
+    for (long seed = 1; seed <= 300 && caught.isEmpty(); seed++) {
+      Simulation.Result r = Simulation.runWithImpatientSigners(seed);
+      if (!r.ok()) {
+        caught.add(r);
+      }
+    }
+
+    assertThat(caught).isNotEmpty();
+    assertThat(caught.get(0).violations()).anyMatch(v -> v.contains("invariant 3"));
+  }
+
+  @Test
+  void theStandardPlannerPassesTheSameSeeds() {
+    for (long seed = 1; seed <= 100; seed++) {
+      Simulation.Result r = Simulation.run(seed);
+      assertThat(r.violations()).as(r.describe()).isEmpty();
+    }
+    assertThat(MemberPhase.values()).isNotEmpty();
+  }
+
+  private static List<Simulation.Result> failingRuns(ZoneDecider decider) {
+    List<Simulation.Result> out = new ArrayList<>();
+    for (long seed = 1; seed <= 300 && out.isEmpty(); seed++) {
+      Simulation.Result r = Simulation.run(seed, decider);
+      if (!r.ok()) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+}

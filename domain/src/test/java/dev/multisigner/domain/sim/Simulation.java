@@ -1,0 +1,859 @@
+package dev.multisigner.domain.sim;
+
+import dev.multisigner.domain.codec.ZoneStateCodec;
+import dev.multisigner.domain.decide.Decision;
+import dev.multisigner.domain.decide.Output;
+import dev.multisigner.domain.decide.SignerObservation;
+import dev.multisigner.domain.decide.ZoneDecider;
+import dev.multisigner.domain.decide.ZoneInput;
+import dev.multisigner.domain.decide.ZoneState;
+import dev.multisigner.domain.decide.ZoneStatus;
+import dev.multisigner.domain.group.Member;
+import dev.multisigner.domain.group.MemberPhase;
+import dev.multisigner.domain.model.Capabilities;
+import dev.multisigner.domain.model.Capability;
+import dev.multisigner.domain.model.DsData;
+import dev.multisigner.domain.model.GroupPolicy;
+import dev.multisigner.domain.model.KeyData;
+import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.SignerModel;
+import dev.multisigner.domain.model.SignerSpec;
+import dev.multisigner.domain.model.ZoneName;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * A deterministic world around one zone: 2-4 signers (KSK+ZSK or CSK) that roll keys on their own
+ * schedules, a parent, a key collector, signer writers and a ds-publisher whose deliveries are
+ * delayed, duplicated, reordered, lost or failed, and resolvers whose caches follow the TTLs. Every
+ * random choice comes from one seed, so a run is reproduced by its seed alone.
+ *
+ * <p>After every change in what is served, the validation check runs over every combination a
+ * resolver cache can hold at that instant (invariants 1-3 of issue 3); invariant 4 is checked on
+ * every decision (all CDS commands of a decision carry one set) and at the end (every member serves
+ * the parent's DS set as CDS).
+ */
+public final class Simulation {
+
+  /** What happened in one run. */
+  public record Result(
+      long seed,
+      String scenario,
+      List<String> violations,
+      boolean halted,
+      String haltReason,
+      int decisions,
+      int maxStateBytes,
+      Set<String> processes,
+      List<String> trace) {
+
+    public boolean ok() {
+      return violations.isEmpty();
+    }
+
+    public String describe() {
+      return "seed="
+          + seed
+          + " "
+          + scenario
+          + " decisions="
+          + decisions
+          + (halted ? " halted: " + haltReason : " converged")
+          + "\n  violations:\n    "
+          + String.join("\n    ", violations.stream().limit(5).toList())
+          + "\n  last events:\n    "
+          + String.join("\n    ", trace);
+    }
+  }
+
+  static final ZoneName ZONE = ZoneName.of("sim.test.");
+  static final Instant T0 = Instant.parse("2026-11-29T20:00:00Z");
+  private static final int ALG = 13;
+  private static final long IMPORT_BUDGET = 60_000;
+  private static final int TRACE_LINES = Integer.getInteger("sim.trace", 25);
+  private static final long SCENARIO_END = 3_000_000;
+  private static final long RUN_END = 6_600_000;
+
+  private final long seed;
+  private final boolean impatient;
+  private final Random rnd;
+  private final ZoneDecider decider;
+  private final GroupPolicy policy;
+  private final PriorityQueue<Ev> queue = new PriorityQueue<>();
+  private final List<SimSigner> signers = new ArrayList<>();
+  private final Parent parent = new Parent();
+  private final Set<Integer> usedTags = new HashSet<>();
+  private final Map<KeyData, DsData> dsOf = new HashMap<>();
+  private final List<String> violations = new ArrayList<>();
+  private final ArrayDeque<String> trace = new ArrayDeque<>();
+  private final Set<String> processes = new TreeSet<>();
+  private final StringBuilder scenario = new StringBuilder();
+  private ZoneState state = ZoneState.absent(ZONE);
+  private long now;
+  private long seq;
+  private long wakeToken;
+  private int decisions;
+  private int maxStateBytes;
+  private long lastParentDelivery;
+  private long lastParentApply;
+
+  private Simulation(long seed, ZoneDecider decider, boolean impatient) {
+    this.seed = seed;
+    this.impatient = impatient;
+    this.rnd = new Random(seed);
+    this.decider = decider;
+    long dnskeyTtl = pick(30, 60, 120);
+    long maxTtl = pick(30, 60, 300);
+    this.policy =
+        new GroupPolicy(
+            SignerModel.MODEL_2,
+            ALG,
+            Duration.ofSeconds(dnskeyTtl),
+            Duration.ofSeconds(maxTtl),
+            Duration.ofSeconds(pick(60, 120, 600)),
+            Duration.ofSeconds(pick(60, 120)),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5),
+            List.of(GroupPolicy.SHA256),
+            8,
+            true,
+            Duration.ofSeconds(10),
+            Duration.ofMinutes(30));
+    scenario.append("ttl(dnskey=").append(dnskeyTtl).append(",zone=").append(maxTtl).append(")");
+  }
+
+  public static Result run(long seed) {
+    return run(seed, new ZoneDecider(dev.multisigner.domain.plan.DnskeyPlanner.standard()));
+  }
+
+  public static Result run(long seed, ZoneDecider decider) {
+    return new Simulation(seed, decider, false).run();
+  }
+
+  /**
+   * A run whose KSK/CSK signers do not wait for the parent's DS before retiring the old key: a
+   * provider bug the coordinator cannot prevent, which the validation check must report.
+   */
+  public static Result runWithImpatientSigners(long seed) {
+    return new Simulation(
+            seed, new ZoneDecider(dev.multisigner.domain.plan.DnskeyPlanner.standard()), true)
+        .run();
+  }
+
+  private long pick(long... values) {
+    return values[rnd.nextInt(values.length)];
+  }
+
+  // ---- the world ---------------------------------------------------------------------------
+
+  private static final class SimKey {
+    final KeyData data;
+    final KeyRole role;
+    boolean published = true;
+    boolean signing;
+
+    SimKey(KeyData data, KeyRole role, boolean signing) {
+      this.data = data;
+      this.role = role;
+      this.signing = signing;
+    }
+  }
+
+  /** What a signer served from {@code from} on. */
+  private record Version(
+      long from, Set<KeyData> dnskeys, Set<KeyData> dnskeySigners, Set<KeyData> zoneSigners) {}
+
+  private final class SimSigner {
+    final SignerId id;
+    final String ns;
+    final boolean csk;
+    final List<SimKey> own = new ArrayList<>();
+    final Set<KeyData> foreign = new TreeSet<>();
+    List<DsData> cds = List.of();
+    final List<Version> history = new ArrayList<>();
+    int commandFailStreak;
+    int observationFailStreak;
+    boolean rollingZsk;
+    boolean rollingSep;
+
+    SimSigner(int i, boolean csk) {
+      this.id = SignerId.of("s" + i);
+      this.ns = "ns.s" + i + ".example.";
+      this.csk = csk;
+      if (csk) {
+        own.add(new SimKey(newKey(257), KeyRole.CSK, true));
+      } else {
+        own.add(new SimKey(newKey(257), KeyRole.KSK, true));
+        own.add(new SimKey(newKey(256), KeyRole.ZSK, true));
+      }
+      history.add(version(-1_000_000_000L));
+    }
+
+    SignerSpec spec() {
+      Capabilities caps =
+          Capabilities.builder()
+              .can(Capability.IMPORT_FOREIGN_DNSKEY)
+              .can(Capability.PUBLISH_CDS_CDNSKEY)
+              .can(Capability.SENDS_NOTIFY)
+              .build();
+      return new SignerSpec(id, caps, ALG, List.of(ns));
+    }
+
+    Version version(long at) {
+      Set<KeyData> dnskeys = new TreeSet<>(foreign);
+      Set<KeyData> ksk = new TreeSet<>();
+      Set<KeyData> zsk = new TreeSet<>();
+      for (SimKey k : own) {
+        if (k.published) {
+          dnskeys.add(k.data);
+        }
+        if (k.signing && k.role.needsDs()) {
+          ksk.add(k.data);
+        }
+        if (k.signing && k.role.signsZoneData()) {
+          zsk.add(k.data);
+        }
+      }
+      return new Version(at, dnskeys, ksk, zsk);
+    }
+
+    Version current() {
+      return history.get(history.size() - 1);
+    }
+
+    void changed() {
+      Version v = version(now);
+      Version cur = current();
+      if (!v.dnskeys.equals(cur.dnskeys)
+          || !v.dnskeySigners.equals(cur.dnskeySigners)
+          || !v.zoneSigners.equals(cur.zoneSigners)) {
+        history.add(v);
+        checkInvariants();
+      }
+      scheduleObservation(this, between(100, 1500));
+    }
+  }
+
+  private final class Parent {
+    List<DsData> ds = List.of();
+    List<String> ns = List.of();
+    final List<long[]> dsChanges = new ArrayList<>();
+    final List<List<DsData>> dsVersions = new ArrayList<>();
+    final List<long[]> nsChanges = new ArrayList<>();
+    final List<List<String>> nsVersions = new ArrayList<>();
+
+    void setDs(List<DsData> d) {
+      if (!d.equals(ds)) {
+        ds = d;
+        dsChanges.add(new long[] {now});
+        dsVersions.add(d);
+        checkInvariants();
+      }
+    }
+
+    void setNs(List<String> n) {
+      if (!n.equals(ns)) {
+        ns = n;
+        nsChanges.add(new long[] {now});
+        nsVersions.add(n);
+        checkInvariants();
+      }
+    }
+  }
+
+  private KeyData newKey(int flags) {
+    while (true) {
+      byte[] pub = new byte[64];
+      rnd.nextBytes(pub);
+      KeyData k = new KeyData(flags, 3, ALG, pub);
+      if (usedTags.add(k.keyTag())) {
+        if (k.sep()) {
+          dsOf.put(k, DsData.of(ZONE, k, GroupPolicy.SHA256));
+        }
+        return k;
+      }
+    }
+  }
+
+  // ---- events ------------------------------------------------------------------------------
+
+  private record Ev(long at, long seq, Runnable action) implements Comparable<Ev> {
+    @Override
+    public int compareTo(Ev o) {
+      return at != o.at ? Long.compare(at, o.at) : Long.compare(seq, o.seq);
+    }
+  }
+
+  private void schedule(long at, Runnable action) {
+    queue.add(new Ev(Math.max(at, now), seq++, action));
+  }
+
+  private long between(long lo, long hi) {
+    return now + lo + (long) (rnd.nextDouble() * (hi - lo));
+  }
+
+  private boolean chance(double p) {
+    return rnd.nextDouble() < p;
+  }
+
+  private Result run() {
+    int n = 2 + rnd.nextInt(3);
+    for (int i = 0; i < n; i++) {
+      signers.add(new SimSigner(i, rnd.nextInt(3) == 0));
+    }
+    int enrolled = 2 + rnd.nextInt(n - 1);
+    scenario
+        .append(" signers=")
+        .append(signers.stream().map(s -> s.id + (s.csk ? ":csk" : ":ksk+zsk")).toList())
+        .append(" enrolled=")
+        .append(enrolled);
+    SimSigner first = signers.get(0);
+    parent.setNs(List.of(first.ns));
+    parent.setDs(List.of(dsOf.get(first.own.get(0).data)));
+    List<SignerSpec> specs = signers.subList(0, enrolled).stream().map(SimSigner::spec).toList();
+    schedule(1000, () -> deliver(new ZoneInput.EnrollZone(ZONE, policy, specs)));
+    schedule(2000, this::periodicParent);
+    for (SimSigner s : signers) {
+      schedule(between(0, 5000), () -> periodicObservation(s));
+    }
+    for (int i = enrolled; i < n; i++) {
+      SimSigner s = signers.get(i);
+      long at = between(30_000, 1_500_000);
+      scenario.append(" add(").append(s.id).append("@").append(at / 1000).append(")");
+      schedule(at, () -> deliver(new ZoneInput.AddSigner(ZONE, s.spec())));
+    }
+    for (SimSigner s : signers) {
+      int rolls = rnd.nextInt(3);
+      for (int r = 0; r < rolls; r++) {
+        long at = between(20_000, SCENARIO_END);
+        scenario.append(" zskroll(").append(s.id).append("@").append(at / 1000).append(")");
+        schedule(at, () -> startZoneKeyRoll(s));
+      }
+      if (chance(0.3)) {
+        long at = between(60_000, SCENARIO_END);
+        KeyRole role = s.csk ? KeyRole.CSK : KeyRole.KSK;
+        scenario.append(" rollkey(").append(s.id).append(" ").append(role).append("@");
+        scenario.append(at / 1000).append(")");
+        schedule(at, () -> deliver(new ZoneInput.RollKey(ZONE, s.id, role)));
+      }
+    }
+    if (chance(0.4)) {
+      SimSigner s = signers.get(rnd.nextInt(n));
+      long at = between(300_000, SCENARIO_END);
+      scenario.append(" remove(").append(s.id).append("@").append(at / 1000).append(")");
+      schedule(at, () -> deliver(new ZoneInput.RemoveSigner(ZONE, s.id)));
+    }
+    while (!queue.isEmpty()) {
+      Ev e = queue.poll();
+      if (e.at > RUN_END) {
+        break;
+      }
+      now = e.at;
+      e.action.run();
+      if (violations.size() > 20) {
+        break;
+      }
+    }
+    now = RUN_END;
+    if (violations.isEmpty()) {
+      checkConvergence();
+    }
+    return new Result(
+        seed,
+        scenario.toString(),
+        List.copyOf(violations),
+        state.status() == ZoneStatus.HALTED,
+        state.haltReason(),
+        decisions,
+        maxStateBytes,
+        Set.copyOf(processes),
+        List.copyOf(trace));
+  }
+
+  // ---- the coordinator and its shell -------------------------------------------------------
+
+  private void deliver(ZoneInput input) {
+    Decision d = decider.apply(state, input, T0.plusMillis(now));
+    decisions++;
+    state = d.state();
+    if (decisions % 16 == 0) {
+      byte[] bytes = ZoneStateCodec.encode(state);
+      maxStateBytes = Math.max(maxStateBytes, bytes.length);
+      if (!ZoneStateCodec.decode(bytes).equals(state)) {
+        violation("state does not round-trip through ZoneStateCodec");
+      }
+    }
+    List<List<DsData>> cdsSets = new ArrayList<>();
+    for (Output o : d.outputs()) {
+      if (o instanceof Output.ZoneEvent ev) {
+        note(ev.kind() + " " + ev.text().replace("zone=" + ZONE + " ", ""));
+        classify(ev);
+      } else if (o instanceof Output.ImportDnskeys c) {
+        signerCommand(c.signer(), c.commandId(), s -> s.foreign.addAll(c.keys()));
+      } else if (o instanceof Output.WithdrawDnskeys c) {
+        signerCommand(c.signer(), c.commandId(), s -> s.foreign.removeAll(c.keys()));
+      } else if (o instanceof Output.PublishCdsCdnskey c) {
+        cdsSets.add(c.cds());
+        signerCommand(c.signer(), c.commandId(), s -> s.cds = c.cds());
+      } else if (o instanceof Output.RollSignerKey c) {
+        signerCommand(
+            c.signer(),
+            c.commandId(),
+            s -> {
+              if (c.role() == KeyRole.ZSK || c.role() == KeyRole.CSK && s.csk) {
+                startZoneKeyRoll(s);
+              } else {
+                startKskRoll(s);
+              }
+            });
+      } else if (o instanceof Output.RequestDsChange r) {
+        parentRequest(r.requestId(), () -> parent.setDs(r.ds()));
+      } else if (o instanceof Output.RequestNsChange r) {
+        parentRequest(r.requestId(), () -> parent.setNs(r.nameservers()));
+      } else if (o instanceof Output.WakeAt w) {
+        long token = ++wakeToken;
+        long at = Duration.between(T0, w.at()).toMillis() + (long) (rnd.nextDouble() * 500);
+        schedule(
+            at,
+            () -> {
+              if (token == wakeToken) {
+                deliver(new ZoneInput.WakeUp(ZONE));
+              }
+            });
+      }
+    }
+    if (cdsSets.stream().distinct().count() > 1) {
+      violation("invariant 4: one decision published different CDS sets " + cdsSets);
+    }
+  }
+
+  private void classify(Output.ZoneEvent ev) {
+    String text = ev.text();
+    switch (ev.kind()) {
+      case SIGNER_JOINED -> processes.add(text.contains("already") ? "enroll" : "join");
+      case SIGNER_LEFT -> processes.add("leave");
+      case KEY_RETIREMENT_OBSERVED ->
+          processes.add(
+              text.contains("ZSK") ? "zsk-roll" : text.contains("CSK") ? "csk-roll" : "ksk-roll");
+      case COMMAND_FAILED -> processes.add("command-retry");
+      case DS_PUBLICATION_FAILED -> processes.add("parent-retry");
+      case ZONE_HALTED -> processes.add("halt");
+      default -> {}
+    }
+  }
+
+  private SimSigner signer(SignerId id) {
+    return signers.stream().filter(s -> s.id.equals(id)).findFirst().orElseThrow();
+  }
+
+  private void signerCommand(
+      SignerId id, String commandId, java.util.function.Consumer<SimSigner> apply) {
+    SimSigner s = signer(id);
+    schedule(
+        between(50, 2000),
+        () -> {
+          ZoneInput result;
+          if (s.commandFailStreak < 2 && chance(0.1)) {
+            s.commandFailStreak++;
+            result = new ZoneInput.SignerCommandFailed(ZONE, commandId, true, "HTTP 503");
+          } else {
+            s.commandFailStreak = 0;
+            apply.accept(s);
+            s.changed();
+            result = new ZoneInput.SignerCommandApplied(ZONE, commandId);
+          }
+          if (!chance(0.05)) {
+            ZoneInput r = result;
+            schedule(between(0, 1000), () -> deliver(r));
+            if (chance(0.1)) {
+              schedule(between(1000, 8000), () -> deliver(r));
+            }
+          }
+        });
+  }
+
+  private void parentRequest(String id, Runnable apply) {
+    if (chance(0.05)) {
+      schedule(
+          between(500, 5000),
+          () -> deliver(new ZoneInput.DsPublicationFailed(ZONE, id, "registry timeout")));
+      return;
+    }
+    lastParentApply = Math.max(lastParentApply, between(1000, 20_000));
+    schedule(
+        lastParentApply,
+        () -> {
+          apply.run();
+          observeParent();
+        });
+  }
+
+  private void observeParent() {
+    List<DsData> ds = parent.ds;
+    List<String> ns = parent.ns;
+    lastParentDelivery = Math.max(lastParentDelivery, between(0, 2000));
+    schedule(lastParentDelivery, () -> deliver(new ZoneInput.ParentDsObserved(ZONE, ds)));
+    schedule(lastParentDelivery, () -> deliver(new ZoneInput.ParentNsObserved(ZONE, ns)));
+  }
+
+  private void periodicParent() {
+    observeParent();
+    if (now < RUN_END) {
+      schedule(now + 600_000, this::periodicParent);
+    }
+  }
+
+  private void periodicObservation(SimSigner s) {
+    scheduleObservation(s, now);
+    if (now < RUN_END) {
+      schedule(now + 600_000, () -> periodicObservation(s));
+    }
+  }
+
+  private void scheduleObservation(SimSigner s, long at) {
+    schedule(
+        at,
+        () -> {
+          if (s.observationFailStreak < 2 && chance(0.05)) {
+            s.observationFailStreak++;
+            schedule(
+                between(0, 1500),
+                () -> deliver(new ZoneInput.ObservationFailed(ZONE, s.id, "TCP timeout")));
+            scheduleObservation(s, now + 5000);
+            return;
+          }
+          s.observationFailStreak = 0;
+          Version v = s.current();
+          SignerObservation obs =
+              new SignerObservation(
+                  T0.plusMillis(now),
+                  List.copyOf(v.dnskeys),
+                  tags(v.dnskeySigners),
+                  tags(v.zoneSigners),
+                  s.cds,
+                  List.of(),
+                  List.of(s.ns));
+          ZoneInput in = new ZoneInput.SignerKeysObserved(ZONE, s.id, obs);
+          schedule(between(0, 1500), () -> deliver(in));
+          if (chance(0.1)) {
+            schedule(between(1500, 6000), () -> deliver(in));
+          }
+        });
+  }
+
+  private static Set<Integer> tags(Set<KeyData> keys) {
+    return keys.stream().map(KeyData::keyTag).collect(Collectors.toSet());
+  }
+
+  // ---- the signers' own rollovers (RFC 7583; lab RECIPE 4.9-4.10) ---------------------------
+
+  private long prePublish() {
+    return policy.dnskeyWait().toMillis() + IMPORT_BUDGET;
+  }
+
+  private long signatureWait() {
+    return policy.signatureWait().toMillis();
+  }
+
+  /** ZSK pre-publication roll (or CSK roll for a CSK signer, which also waits for the DS). */
+  private void startZoneKeyRoll(SimSigner s) {
+    if (s.csk) {
+      startCskRoll(s);
+      return;
+    }
+    if (s.rollingZsk) {
+      return;
+    }
+    s.rollingZsk = true;
+    SimKey old = s.own.stream().filter(k -> k.role == KeyRole.ZSK && k.signing).findFirst().get();
+    SimKey next = new SimKey(newKey(256), KeyRole.ZSK, false);
+    s.own.add(next);
+    note("sim " + s.id + " publishes ZSK " + next.data.keyTag());
+    s.changed();
+    schedule(
+        now + prePublish() + between(0, 10_000) - now,
+        () -> {
+          next.signing = true;
+          old.signing = false;
+          note("sim " + s.id + " signs with ZSK " + next.data.keyTag());
+          s.changed();
+          schedule(
+              now + signatureWait() + between(0, 10_000) - now,
+              () -> {
+                old.published = false;
+                s.own.remove(old);
+                s.rollingZsk = false;
+                note("sim " + s.id + " drops ZSK " + old.data.keyTag());
+                s.changed();
+              });
+        });
+  }
+
+  /**
+   * Double-signature KSK roll: the old KSK leaves DS-Wait-Time after the parent shows the new DS.
+   */
+  private void startKskRoll(SimSigner s) {
+    if (s.rollingSep || s.csk) {
+      return;
+    }
+    s.rollingSep = true;
+    SimKey old = s.own.stream().filter(k -> k.role == KeyRole.KSK).findFirst().get();
+    SimKey next = new SimKey(newKey(257), KeyRole.KSK, true);
+    s.own.add(next);
+    note("sim " + s.id + " publishes KSK " + next.data.keyTag());
+    s.changed();
+    waitForDs(
+        s,
+        next,
+        0,
+        () -> {
+          old.published = false;
+          old.signing = false;
+          s.own.remove(old);
+          s.rollingSep = false;
+          note("sim " + s.id + " drops KSK " + old.data.keyTag());
+          s.changed();
+        });
+  }
+
+  /** CSK roll: pre-publish, wait for the DS, switch, then drop the old one after the sig wait. */
+  private void startCskRoll(SimSigner s) {
+    if (s.rollingSep) {
+      return;
+    }
+    s.rollingSep = true;
+    SimKey old = s.own.stream().filter(k -> k.role == KeyRole.CSK && k.signing).findFirst().get();
+    SimKey next = new SimKey(newKey(257), KeyRole.CSK, false);
+    s.own.add(next);
+    note("sim " + s.id + " publishes CSK " + next.data.keyTag());
+    s.changed();
+    waitForDs(
+        s,
+        next,
+        now + prePublish(),
+        () -> {
+          next.signing = true;
+          old.signing = false;
+          note("sim " + s.id + " signs with CSK " + next.data.keyTag());
+          s.changed();
+          schedule(
+              now + signatureWait() + between(0, 10_000) - now,
+              () -> {
+                old.published = false;
+                s.own.remove(old);
+                s.rollingSep = false;
+                note("sim " + s.id + " drops CSK " + old.data.keyTag());
+                s.changed();
+              });
+        });
+  }
+
+  /** Polls the parent (as Knot's ksk-submission check does) until the DS is there long enough. */
+  private void waitForDs(SimSigner s, SimKey key, long notBefore, Runnable then) {
+    long[] seenSince = {-1};
+    Runnable[] poll = new Runnable[1];
+    poll[0] =
+        () -> {
+          boolean there = impatient || parent.ds.contains(dsOf.get(key.data));
+          if (!there) {
+            seenSince[0] = -1;
+          } else if (seenSince[0] < 0) {
+            seenSince[0] = now;
+          }
+          if (there
+              && now >= notBefore
+              && now >= seenSince[0] + policy.dsWait().toMillis() + 1000) {
+            then.run();
+          } else if (now < RUN_END) {
+            schedule(now + 10_000, poll[0]);
+          }
+        };
+    schedule(now + 10_000, poll[0]);
+  }
+
+  // ---- resolvers: the validation check -----------------------------------------------------
+
+  private void checkInvariants() {
+    long t = now;
+    long nsWindow = policy.nsWait().toMillis();
+    List<SimSigner> queryable = new ArrayList<>();
+    for (SimSigner s : signers) {
+      if (nsVersionsSince(t - nsWindow).stream().anyMatch(ns -> ns.contains(s.ns))) {
+        queryable.add(s);
+      }
+    }
+    long dnskeyWindow = policy.dnskeyWait().toMillis();
+    long sigWindow = policy.signatureWait().toMillis();
+    List<List<DsData>> dsCached = dsVersionsSince(t - policy.dsWait().toMillis());
+    for (SimSigner a : queryable) {
+      for (Version sig : versionsSince(a, t - sigWindow)) {
+        for (SimSigner b : queryable) {
+          for (Version keys : versionsSince(b, t - dnskeyWindow)) {
+            for (KeyData z : sig.zoneSigners) {
+              if (!keys.dnskeys.contains(z)) {
+                boolean late = keys == b.current() && !a.current().zoneSigners.contains(z);
+                violation(
+                    (late
+                            ? "invariant 2: withdrawn too early: "
+                            : "invariant 1: not imported in" + " time: ")
+                        + a.id
+                        + " signs (since "
+                        + when(sig.from)
+                        + ") with "
+                        + z.keyTag()
+                        + " but a cached DNSKEY RRset of "
+                        + b.id
+                        + " (served from "
+                        + when(keys.from)
+                        + ") lacks it");
+              }
+            }
+          }
+        }
+      }
+      for (Version keys : versionsSince(a, t - dnskeyWindow)) {
+        for (List<DsData> ds : dsCached) {
+          boolean chained = keys.dnskeySigners.stream().anyMatch(k -> ds.contains(dsOf.get(k)));
+          if (!chained) {
+            violation(
+                "invariant 3: "
+                    + a.id
+                    + "'s DNSKEY RRset (served from "
+                    + when(keys.from)
+                    + ", signed by "
+                    + tags(keys.dnskeySigners)
+                    + ") has no DS in a cached parent DS set "
+                    + ds.stream().map(DsData::keyTag).toList());
+          }
+        }
+      }
+    }
+  }
+
+  private List<Version> versionsSince(SimSigner s, long from) {
+    List<Version> out = new ArrayList<>();
+    for (int i = s.history.size() - 1; i >= 0; i--) {
+      Version v = s.history.get(i);
+      out.add(v);
+      if (v.from <= from) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  private List<List<String>> nsVersionsSince(long from) {
+    List<List<String>> out = new ArrayList<>();
+    for (int i = parent.nsVersions.size() - 1; i >= 0; i--) {
+      out.add(parent.nsVersions.get(i));
+      if (parent.nsChanges.get(i)[0] <= from) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  private List<List<DsData>> dsVersionsSince(long from) {
+    List<List<DsData>> out = new ArrayList<>();
+    for (int i = parent.dsVersions.size() - 1; i >= 0; i--) {
+      out.add(parent.dsVersions.get(i));
+      if (parent.dsChanges.get(i)[0] <= from) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  private void checkConvergence() {
+    if (state.status() == ZoneStatus.HALTED) {
+      if (state.haltReason() == null || state.haltReason().isBlank()) {
+        violation("halted without a reason");
+      }
+      return;
+    }
+    if (state.status() != ZoneStatus.ACTIVE) {
+      violation("zone ended " + state.status());
+      return;
+    }
+    TreeSet<String> wantNs = new TreeSet<>();
+    TreeSet<DsData> wantDs = new TreeSet<>();
+    for (Member m : state.members()) {
+      if (m.phase() != MemberPhase.ACTIVE) {
+        violation("did not converge: " + m.id() + " still " + m.phase());
+        continue;
+      }
+      SimSigner s = signer(m.id());
+      wantNs.add(s.ns);
+      s.own.stream().filter(k -> k.role.needsDs()).forEach(k -> wantDs.add(dsOf.get(k.data)));
+    }
+    if (!parent.ns.equals(List.copyOf(wantNs))) {
+      violation("did not converge: parent NS " + parent.ns + ", members " + wantNs);
+    }
+    if (!parent.ds.equals(List.copyOf(wantDs))) {
+      violation(
+          "did not converge: parent DS " + tagsOfDs(parent.ds) + ", want " + tagsOfDs(wantDs));
+    }
+    for (Member m : state.members()) {
+      SimSigner s = signer(m.id());
+      Set<KeyData> wantForeign = new TreeSet<>();
+      for (Member o : state.members()) {
+        if (!o.id().equals(m.id())) {
+          signer(o.id()).own.stream()
+              .filter(k -> k.role.signsZoneData())
+              .forEach(k -> wantForeign.add(k.data));
+        }
+      }
+      if (!s.foreign.equals(wantForeign)) {
+        violation(
+            "did not converge: "
+                + s.id
+                + " foreign keys "
+                + tags(s.foreign)
+                + ", want "
+                + tags(wantForeign));
+      }
+      if (!s.cds.equals(parent.ds)) {
+        violation(
+            "invariant 4: "
+                + s.id
+                + " publishes CDS "
+                + tagsOfDs(s.cds)
+                + " but the group's DS set is "
+                + tagsOfDs(parent.ds));
+      }
+    }
+  }
+
+  private static List<Integer> tagsOfDs(java.util.Collection<DsData> ds) {
+    return ds.stream().map(DsData::keyTag).toList();
+  }
+
+  private static String when(long ms) {
+    return ms < 0 ? "the start" : ms / 1000 + "s";
+  }
+
+  private void violation(String text) {
+    if (violations.size() < 50) {
+      violations.add("t=" + now / 1000 + "s " + text);
+    }
+  }
+
+  private void note(String line) {
+    trace.addLast("t=" + now / 1000.0 + "s " + line);
+    if (trace.size() > TRACE_LINES) {
+      trace.removeFirst();
+    }
+  }
+}
