@@ -109,11 +109,11 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
         redactor);
     String z = zone.toString();
     pdnsutil(dir, redactor, "load-zone", z, zoneFile.toString());
-    // KSK + ZSK because default-zsk-algorithm is set; a single CSK when it is empty
+    // KSK + ZSK because default-zsk-algorithm is set, a single CSK when it is empty; secure-zone
+    // also rectifies the zone (NSEC ordering), so no separate rectify-zone
     pdnsutil(dir, redactor, "secure-zone", z);
     pdnsutil(dir, redactor, "set-meta", z, "SOA-EDIT-API", "DEFAULT");
     pdnsutil(dir, redactor, "set-meta", z, "API-RECTIFY", "1");
-    pdnsutil(dir, redactor, "rectify-zone", z);
     Daemon d =
         Daemon.start(
             "pdns_server[" + id + "]",
