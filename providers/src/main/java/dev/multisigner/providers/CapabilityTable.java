@@ -5,6 +5,7 @@ import dev.multisigner.domain.model.Capability;
 import dev.multisigner.domain.model.Support;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Renders the adapters' declared capabilities and limits as one Markdown table (the docs' feature
@@ -55,10 +56,7 @@ public final class CapabilityTable {
   }
 
   private static void row(
-      StringBuilder md,
-      String name,
-      List<Column> columns,
-      java.util.function.Function<Column, String> value) {
+      StringBuilder md, String name, List<Column> columns, Function<Column, String> value) {
     md.append("| ").append(name).append(" |");
     columns.forEach(c -> md.append(' ').append(value.apply(c)).append(" |"));
     md.append('\n');

@@ -3,6 +3,7 @@ package dev.multisigner.providers;
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.Capability;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -129,13 +130,13 @@ public final class ProviderPlanner {
       if (r instanceof CDNSKEYRecord c
           && c.getFlags() == own.getFlags()
           && c.getAlgorithm() == own.getAlgorithm()
-          && java.util.Arrays.equals(c.getKey(), own.getKey())) {
+          && Arrays.equals(c.getKey(), own.getKey())) {
         return true;
       }
       if (r instanceof CDSRecord c
           && c.getFootprint() == own.getFootprint()
           && c.getAlgorithm() == own.getAlgorithm()
-          && java.util.Arrays.equals(c.getDigest(), digest(own, c.getDigestID()))) {
+          && Arrays.equals(c.getDigest(), digest(own, c.getDigestID()))) {
         return true;
       }
     }

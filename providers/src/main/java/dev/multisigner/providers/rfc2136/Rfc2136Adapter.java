@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
@@ -103,7 +104,7 @@ public final class Rfc2136Adapter implements DnsProvider {
             zone,
             id,
             "the plan withdraws the signer's own key (tag "
-                + ((org.xbill.DNS.DNSKEYRecord) c.record()).getFootprint()
+                + ((DNSKEYRecord) c.record()).getFootprint()
                 + "); own keys roll through the signer, not through Multisigner");
       }
     }

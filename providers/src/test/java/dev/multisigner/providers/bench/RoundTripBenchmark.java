@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -145,6 +146,6 @@ class RoundTripBenchmark {
   }
 
   private static String ms(long micros) {
-    return String.format(java.util.Locale.ROOT, "%.1f ms", micros / 1000.0);
+    return String.format(Locale.ROOT, "%.1f ms", micros / 1000.0);
   }
 }

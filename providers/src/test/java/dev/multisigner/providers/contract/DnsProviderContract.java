@@ -127,12 +127,11 @@ public abstract class DnsProviderContract {
     try {
       planAndApply(start);
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(getClass())
-          .warn(
-              "zone={} provider={} event=restore_failed cause={}",
-              zone(),
-              provider().id(),
-              e.getMessage());
+      LOG.warn(
+          "zone={} provider={} event=restore_failed cause={}",
+          zone(),
+          provider().id(),
+          e.getMessage());
     }
   }
 

@@ -1,0 +1,156 @@
+package dev.multisigner.providers;
+
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.providers.cloudflare.CloudflareAdapter;
+import dev.multisigner.providers.cloudflare.CloudflareCapabilities;
+import dev.multisigner.providers.dns.DnsKeyReader.OwnKeys;
+import dev.multisigner.providers.powerdns.PowerDnsAdapter;
+import dev.multisigner.providers.powerdns.PowerDnsCapabilities;
+import dev.multisigner.providers.rfc2136.Rfc2136Adapter;
+import dev.multisigner.providers.rfc2136.Rfc2136Capabilities;
+import dev.multisigner.providers.rfc2136.TsigKey;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Builds an adapter from flat configuration, as a service reads it ({@code
+ * multisigner.providers.<signer>.<key>}). Credential keys ({@code tsig-secret}, {@code api-key},
+ * {@code api-token}) go through {@link Secret#fromConfig}: a literal, {@code file:/path} or {@code
+ * env:NAME}. Errors name the signer and the key, never a value.
+ *
+ * <pre>
+ * kind=rfc2136     server=127.0.0.1:5320  tsig-name=knot-a-ddns  tsig-algorithm=hmac-sha256
+ *                  tsig-secret=file:/run/secrets/knot-a  [timeout=PT3S]
+ * kind=powerdns    api-url=http://127.0.0.1:8081/api/v1  [server-id=localhost]
+ *                  api-key=env:PDNS_API_KEY  dns=127.0.0.1:5330  [timeout=PT3S]
+ * kind=cloudflare  api-token=file:/run/secrets/cf  nameserver=172.64.33.1:53
+ *                  [api-base=https://api.cloudflare.com/client/v4]  [timeout=PT10S]
+ * </pre>
+ */
+public final class ProviderFactory {
+
+  private ProviderFactory() {}
+
+  /** The adapter for {@code signer} described by {@code config}. */
+  public static DnsProvider create(SignerId signer, Map<String, String> config) {
+    Config c = new Config(signer, config);
+    String kind = c.required("kind");
+    return switch (kind) {
+      case "rfc2136" ->
+          new Rfc2136Adapter(
+              signer,
+              c.address("server"),
+              new TsigKey(
+                  c.required("tsig-name"),
+                  c.optional("tsig-algorithm", "hmac-sha256"),
+                  c.secret("tsig-secret")),
+              c.duration("timeout", Duration.ofSeconds(3)),
+              OwnKeys.fromSignatures(),
+              Rfc2136Capabilities.knot());
+      case "powerdns" ->
+          new PowerDnsAdapter(
+              signer,
+              c.uri("api-url"),
+              c.optional("server-id", "localhost"),
+              c.secret("api-key"),
+              c.address("dns"),
+              c.duration("timeout", PowerDnsCapabilities.limits().suggestedTimeout()));
+      case "cloudflare" ->
+          new CloudflareAdapter(
+              signer,
+              URI.create(c.optional("api-base", "https://api.cloudflare.com/client/v4")),
+              c.secret("api-token"),
+              c.address("nameserver"),
+              c.duration("timeout", CloudflareCapabilities.limits().suggestedTimeout()));
+      default -> throw c.invalid("kind", "unknown adapter kind (rfc2136, powerdns, cloudflare)");
+    };
+  }
+
+  private record Config(SignerId signer, Map<String, String> values) {
+
+    private static final Set<String> SECRET_KEYS = Set.of("tsig-secret", "api-key", "api-token");
+
+    String required(String key) {
+      String v = values.get(key);
+      if (v == null || v.isBlank()) {
+        throw new IllegalArgumentException(
+            "provider " + signer + ": missing config key '" + key + "' (have " + keys() + ")");
+      }
+      return v.trim();
+    }
+
+    String optional(String key, String fallback) {
+      String v = values.get(key);
+      return v == null || v.isBlank() ? fallback : v.trim();
+    }
+
+    Secret secret(String key) {
+      try {
+        return Secret.fromConfig(required(key));
+      } catch (RuntimeException e) {
+        // The config value may be the secret itself: say which key, not what it held.
+        throw invalid(key, e.getClass().getSimpleName() + " while loading the secret");
+      }
+    }
+
+    InetSocketAddress address(String key) {
+      String v = required(key);
+      int colon = v.lastIndexOf(':');
+      try {
+        return new InetSocketAddress(
+            v.substring(0, colon).replace("[", "").replace("]", ""),
+            Integer.parseInt(v.substring(colon + 1)));
+      } catch (RuntimeException e) {
+        throw invalid(key, "expected host:port, got '" + v + "'");
+      }
+    }
+
+    URI uri(String key) {
+      String v = required(key);
+      try {
+        return URI.create(v);
+      } catch (IllegalArgumentException e) {
+        throw invalid(key, "not a URI: '" + v + "'");
+      }
+    }
+
+    Duration duration(String key, Duration fallback) {
+      String v = values.get(key);
+      if (v == null || v.isBlank()) {
+        return fallback;
+      }
+      try {
+        return Duration.parse(v.trim());
+      } catch (RuntimeException e) {
+        throw invalid(key, "expected an ISO-8601 duration such as PT3S, got '" + v + "'");
+      }
+    }
+
+    IllegalArgumentException invalid(String key, String why) {
+      return new IllegalArgumentException(
+          "provider " + signer + ": config key '" + key + "': " + why);
+    }
+
+    /** The keys present (values are not shown: some are secrets). */
+    Set<String> keys() {
+      return new TreeSet<>(values.keySet());
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder b = new StringBuilder("Config[" + signer);
+      new TreeSet<>(values.keySet())
+          .forEach(
+              k ->
+                  b.append(' ')
+                      .append(k)
+                      .append('=')
+                      .append(SECRET_KEYS.contains(k) ? "****" : values.get(k)));
+      return b.append(']').toString();
+    }
+  }
+}
