@@ -239,6 +239,41 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
         "event=zsk_roll_started provider=knot signer={} zone={} knotc={}", id, zone, out.trim());
   }
 
+  /**
+   * Points the zone's NOTIFY at {@code target} (or turns NOTIFY off with {@code null}) in the
+   * running knotd, through a knotc configuration transaction. Not written to knot.conf: {@link
+   * #restart()} goes back to the target given at start.
+   */
+  public void setNotifyTarget(InetSocketAddress target) {
+    String z = zone.toString();
+    knotc("conf-begin");
+    try {
+      tryKnotc("conf-unset", "zone[" + z + "].notify");
+      tryKnotc("conf-unset", "remote[notify-target]");
+      if (target != null) {
+        knotc("conf-set", "remote[notify-target]");
+        knotc(
+            "conf-set",
+            "remote[notify-target].address",
+            target.getAddress().getHostAddress() + "@" + target.getPort());
+        knotc("conf-set", "zone[" + z + "].notify", "notify-target");
+      }
+      knotc("conf-commit");
+    } catch (RuntimeException e) {
+      tryKnotc("conf-abort");
+      throw e;
+    }
+    LOG.info("event=notify_target_set provider=knot signer={} zone={} target={}", id, zone, target);
+  }
+
+  private void tryKnotc(String... args) {
+    try {
+      knotc(args);
+    } catch (LabException e) {
+      // not set before: nothing to unset
+    }
+  }
+
   /** Runs {@code knotc -c knot.conf <args>} and returns its output. */
   public String knotc(String... args) {
     List<String> cmd = new ArrayList<>(List.of("knotc", "-c", configFile().toString()));

@@ -80,6 +80,23 @@ class KnotSignerTest {
   }
 
   @Test
+  void notifyTargetCanBeMovedWhileKnotRuns() throws Exception {
+    KnotSigner k = lab.knot("knot-a");
+    try (TcpNotifySink other = new TcpNotifySink()) {
+      k.setNotifyTarget(other.address());
+      Update u = new Update(ZONE);
+      u.add(Name.fromConstantString("moved.example.test."), Type.TXT, 10, "\"moved\"");
+      assertThat(Rcode.string(update(k, u, k.tsig().toTsig()).getRcode())).isEqualTo("NOERROR");
+      long serial = soaSerial(k);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(other.serials()).as(k.logTail()).contains(serial));
+    } finally {
+      k.setNotifyTarget(sink.address());
+    }
+  }
+
+  @Test
   void refusesDdnsWithAWrongKey() throws Exception {
     KnotSigner k = lab.knot("knot-a");
     TsigCredentials wrong = TsigCredentials.randomHmacSha256(k.tsig().name());
