@@ -23,9 +23,11 @@ import org.xbill.DNS.Type;
  * an empty plan: that is what the contract suite checks for every adapter.
  *
  * <p>Rules: a desired foreign DNSKEY that is not served is added; a served DNSKEY that is neither
- * the provider's own nor desired is removed; the provider's own keys are never touched. CDS and
- * CDNSKEY records derived from the provider's own keys are left to the provider (it publishes them
- * by its own policy); all others follow the desired set exactly.
+ * the provider's own nor desired is removed (when the adapter only inferred its own keys from
+ * signatures, only if it is listed as withdrawable: it could be the signer's pre-published key);
+ * the provider's own keys are never touched. CDS and CDNSKEY records derived from the provider's
+ * own keys are left to the provider (it publishes them by its own policy); all others follow the
+ * desired set exactly.
  */
 public final class ProviderPlanner {
 
@@ -41,8 +43,11 @@ public final class ProviderPlanner {
     wantedKeys.stream()
         .filter(k -> !served.dnskeys().contains(k))
         .forEach(k -> changes.add(new PlanChange(PlanChange.Action.ADD, k)));
+    Set<DNSKEYRecord> withdrawable = atApex(desired.withdrawable(), apex);
+    boolean ownKnown = served.ownKeySource() != ZoneKeySnapshot.OwnKeySource.SIGNATURES;
     served.dnskeys().stream()
         .filter(k -> !served.ownKeys().contains(k) && !wantedKeys.contains(k))
+        .filter(k -> ownKnown || withdrawable.contains(k))
         .forEach(k -> changes.add(new PlanChange(PlanChange.Action.REMOVE, k)));
 
     Predicate<Record> ownDerived = r -> derivedFromOwnKey(r, served.ownKeys());

@@ -118,6 +118,28 @@ class ProviderPlannerTest {
   }
 
   @Test
+  void withOwnKeysOnlyInferredItRemovesOnlyKeysKnownToBeForeign() {
+    DNSKEYRecord prePublished = TestKeys.zsk(APEX); // the signer's next ZSK, not signing yet
+    ZoneKeySnapshot inferred =
+        new ZoneKeySnapshot(
+            ZONE,
+            KNOT,
+            List.of(ownKsk, ownZsk, prePublished, foreignA),
+            List.of(),
+            List.of(),
+            List.of(),
+            Optional.empty(),
+            List.of(),
+            Set.of(ownKsk, ownZsk),
+            OwnKeySource.SIGNATURES);
+
+    ProviderPlan plan =
+        planner.plan(DesiredKeys.none().withWithdrawable(Set.of(foreignA)), inferred, ALL);
+
+    assertThat(plan.changes()).containsExactly(new PlanChange(PlanChange.Action.REMOVE, foreignA));
+  }
+
+  @Test
   void keysGivenWithAnotherOwnerLandAtTheApex() {
     DNSKEYRecord elsewhere = (DNSKEYRecord) foreignA.withName(Name.fromConstantString("x.test."));
 
