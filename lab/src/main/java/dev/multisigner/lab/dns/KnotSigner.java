@@ -93,6 +93,7 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
                 Map.entry("singleTypeSigning", scheme == KeyScheme.CSK ? "on" : "off")));
     Templates.write(dir.resolve("zones/zone.db"), "child.zone", Map.of("zone", zone.toString()));
     mkdirs(dir.resolve("run"), dir.resolve("db"));
+    checkSocketPath(dir.resolve("run/knot.sock"));
     LabCommand.run(List.of("knotc", "-c", conf.toString(), "conf-check"), dir, redactor);
     Daemon d =
         Daemon.start(
@@ -166,6 +167,16 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
     daemon = launch(id, zone, dir, dnsAddress, redactor, timeout);
     LOG.info(
         "event=signer_restarted provider=knot signer={} zone={} pid={}", id, zone, daemon.pid());
+  }
+
+  /** Unix socket paths (knotc, unbound-control) are limited to 107 bytes on Linux. */
+  static void checkSocketPath(Path socket) {
+    if (socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+      throw new LabException(
+          "control socket path too long for a unix socket (max 107 bytes): "
+              + socket
+              + "; give the lab a shorter work dir (DnsLab.builder().workDir(...) or java.io.tmpdir)");
+    }
   }
 
   static void mkdirs(Path... dirs) {

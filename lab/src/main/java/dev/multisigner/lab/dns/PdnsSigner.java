@@ -76,6 +76,7 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
     String apiKey = HexFormat.of().formatHex(keyBytes);
     Redactor redactor = new Redactor(List.of(apiKey));
     KnotSigner.mkdirs(dir.resolve("run"));
+    KnotSigner.checkSocketPath(dir.resolve("run/pdns.controlsocket"));
     Templates.write(
         dir.resolve("pdns.conf"),
         "pdns.conf",

@@ -55,6 +55,7 @@ public final class UnboundValidator implements AutoCloseable {
       BindParent parent, Name zone, LabSigner firstUpstream, Path dir, Duration timeout) {
     InetSocketAddress address = LabPorts.nextAddress();
     KnotSigner.mkdirs(dir);
+    KnotSigner.checkSocketPath(dir.resolve("unbound.ctl"));
     String anchor =
         parent.trustAnchor().stream().map(DNSKEYRecord::toString).collect(Collectors.joining("\n"));
     try {

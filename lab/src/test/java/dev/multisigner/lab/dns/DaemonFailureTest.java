@@ -71,6 +71,14 @@ class DaemonFailureTest {
   }
 
   @Test
+  void tooLongControlSocketPathIsRefusedWithAClearMessage() {
+    java.nio.file.Path deep = dir.resolve("x".repeat(120));
+    assertThatThrownBy(() -> KnotSigner.checkSocketPath(deep.resolve("run/knot.sock")))
+        .isInstanceOf(LabException.class)
+        .hasMessageContaining("shorter work dir");
+  }
+
+  @Test
   void tsigCredentialsNeverShowTheSecret() {
     TsigCredentials t = TsigCredentials.randomHmacSha256("knot-a-ddns");
     assertThat(t.name()).isEqualTo("knot-a-ddns.");
