@@ -131,7 +131,10 @@ final class CloudflareClient {
       kind = Kind.UNKNOWN_ZONE;
     } else if (s == 429) {
       kind = Kind.RATE_LIMITED;
-      cause += r.rawBody().isEmpty() ? "" : " (rate limit: 1200 requests / 5 min)";
+      cause +=
+          " (rate limit: 1200 requests / 5 min"
+              + r.retryAfter().map(s2 -> "; Retry-After " + s2 + " s").orElse("")
+              + ")";
     } else if (s >= 500) {
       kind = Kind.UNAVAILABLE;
     } else {

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Sends one JSON request and returns status and body. Headers carrying credentials are added by the
@@ -23,8 +24,16 @@ import java.util.Map;
  */
 public final class JsonHttp {
 
-  /** A response: status code and parsed body ({@link MissingNode} when empty or not JSON). */
-  public record Response(int status, JsonNode body, String rawBody) {}
+  /**
+   * A response: status code, parsed body ({@link MissingNode} when empty or not JSON), and the
+   * {@code Retry-After} header when there was one.
+   */
+  public record Response(int status, JsonNode body, String rawBody, Optional<String> retryAfter) {
+
+    public Response(int status, JsonNode body, String rawBody) {
+      this(status, body, rawBody, Optional.empty());
+    }
+  }
 
   public static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,7 +70,8 @@ public final class JsonHttp {
     String what = method + " " + uri.getPath();
     try {
       HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), parse(r.body()), r.body());
+      return new Response(
+          r.statusCode(), parse(r.body()), r.body(), r.headers().firstValue("Retry-After"));
     } catch (HttpTimeoutException e) {
       throw ProviderException.of(
           Kind.TIMEOUT, zone, provider, what + ": no answer within " + timeout, e);

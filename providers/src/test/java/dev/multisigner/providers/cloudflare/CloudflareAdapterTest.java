@@ -89,7 +89,7 @@ class CloudflareAdapterTest {
             () -> adapter.importDnskeys(ZONE, List.of(TestKeys.zsk(APEX))));
 
     assertThat(e.kind()).isEqualTo(Kind.RATE_LIMITED);
-    assertThat(e.getMessage()).contains("HTTP 429");
+    assertThat(e.getMessage()).contains("HTTP 429").contains("Retry-After 300 s");
     assertThat(server.dnskeyRecordCount()).isZero();
   }
 
