@@ -16,13 +16,9 @@ public class KeyCollectorCapabilities implements CapabilityReport {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("observe-on-request-via-dns", BUILT);
     c.put("publish-only-changes", BUILT);
-    c.put(
-        "scheduled-polling",
-        CapabilityReport.notBuiltYet("observations happen on POST /observations only"));
+    c.put("scheduled-polling", BUILT + " (managed zones x configured signers)");
     c.put("notify-listener", CapabilityReport.notBuiltYet("DNS NOTIFY is not received yet"));
-    c.put(
-        "observe-via-provider-api",
-        CapabilityReport.notBuiltYet("provider adapters are not wired into the collector yet"));
+    c.put("observe-via-provider-adapter", BUILT);
     return c;
   }
 }

@@ -1,5 +1,6 @@
 package dev.multisigner.coordinator;
 
+import dev.multisigner.coordinator.writer.SignerWriters;
 import dev.multisigner.support.CapabilityReport;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
@@ -11,6 +12,12 @@ import java.util.Map;
 @Requires(env = "signer-coordinator")
 public class CoordinatorCapabilities implements CapabilityReport {
 
+  private final SignerWriters writers;
+
+  public CoordinatorCapabilities(SignerWriters writers) {
+    this.writers = writers;
+  }
+
   @Override
   public Map<String, String> capabilities() {
     Map<String, String> c = new LinkedHashMap<>();
@@ -19,8 +26,12 @@ public class CoordinatorCapabilities implements CapabilityReport {
     c.put("dead-letter-poison-records", BUILT);
     c.put(
         "signer-writers",
-        CapabilityReport.notBuiltYet(
-            "signer commands are published but no writer applies them through the adapters yet"));
+        writers.signers().isEmpty()
+            ? "built, but no signer is configured (multisigner.signers.<id>)"
+            : BUILT + " for " + String.join(", ", writers.signers()));
+    c.put(
+        "roll-signer-key",
+        CapabilityReport.notBuiltYet("adapters cannot start a rollover of a signer's own key"));
     c.put(
         "halt-on-repeated-failure",
         CapabilityReport.notBuiltYet("an input the decider fails on is reported, not counted"));

@@ -137,6 +137,20 @@ public final class DnsUpdateParent {
         : new Observed(records, false, "DS RRset: " + dsNote);
   }
 
+  /** The NS RRset the parent delegates the child to (from the referral), sorted host names. */
+  public List<String> readNs(Name child) {
+    Message response = query(child, Type.NS);
+    List<String> names = new ArrayList<>();
+    for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
+      for (Record r : response.getSection(section)) {
+        if (r instanceof org.xbill.DNS.NSRecord ns && r.getName().equals(child)) {
+          names.add(ns.getTarget().toString().toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    return names.stream().distinct().sorted().toList();
+  }
+
   /** Null when some RRSIG over {@code set} verifies with one of {@code keys}, else why not. */
   private static String verifiedBy(RRset set, List<DNSKEYRecord> keys, Instant now) {
     String last = "no RRSIG";

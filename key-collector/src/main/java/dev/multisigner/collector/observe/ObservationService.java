@@ -2,6 +2,7 @@ package dev.multisigner.collector.observe;
 
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.ZoneKeySnapshot;
 import dev.multisigner.providers.dns.DnsKeyReader;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,7 @@ public class ObservationService {
   private final EventLog log;
   private final Envelopes envelopes;
   private final Map<String, SignerKeysObserved> last = new ConcurrentHashMap<>();
+  private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
 
   public ObservationService(
       EventLog log,
@@ -57,18 +60,32 @@ public class ObservationService {
   /** Observes {@code signer} for {@code zone} at {@code server} and publishes what changed. */
   public Outcome observe(
       String zone, String signer, InetSocketAddress server, ObservationSource source) {
+    DnsKeyReader reader = new DnsKeyReader(SignerId.of(signer), server, timeout);
+    return observe(
+        zone,
+        signer,
+        () -> reader.read(ZoneName.of(zone), DnsKeyReader.OwnKeys.fromSignatures()),
+        source);
+  }
+
+  /** Observes {@code signer} for {@code zone} through its provider adapter. */
+  public Outcome observe(String zone, DnsProvider provider, ObservationSource source) {
+    return observe(zone, provider.id().value(), () -> provider.read(ZoneName.of(zone)), source);
+  }
+
+  private Outcome observe(
+      String zone, String signer, Supplier<ZoneKeySnapshot> read, ObservationSource source) {
     SignerKeysObserved snapshot;
     try {
-      DnsKeyReader reader = new DnsKeyReader(SignerId.of(signer), server, timeout);
-      ZoneKeySnapshot read = reader.read(ZoneName.of(zone), DnsKeyReader.OwnKeys.fromSignatures());
-      if (read.dnskeys().isEmpty()) {
+      ZoneKeySnapshot served = read.get();
+      if (served.dnskeys().isEmpty()) {
         throw ProviderException.of(
             ProviderException.Kind.UNKNOWN_ZONE,
             ZoneName.of(zone),
             SignerId.of(signer),
-            "no DNSKEY RRset served by " + server + " (zone unsigned or unknown)");
+            "no DNSKEY RRset served (zone unsigned or unknown)");
       }
-      snapshot = SnapshotConverter.toObservation(read, source);
+      snapshot = SnapshotConverter.toObservation(served, source);
     } catch (ProviderException e) {
       LOG.warn(
           "event=observation_failed zone={} signer={} retryable={} reason=\"{}\"",
@@ -76,10 +93,15 @@ public class ObservationService {
           signer,
           e.retryable(),
           e.getMessage());
-      publish(zone, signer, new ObservationFailed(e.getMessage(), e.retryable()));
-      return new Outcome(true, false, 0, e.getMessage());
+      String key = zone + "|" + signer;
+      if (!e.getMessage().equals(lastFailure.put(key, e.getMessage()))) {
+        publish(zone, signer, new ObservationFailed(e.getMessage(), e.retryable()));
+        return new Outcome(true, false, 0, e.getMessage());
+      }
+      return new Outcome(false, false, 0, e.getMessage());
     }
     String key = zone + "|" + signer;
+    lastFailure.remove(key);
     SignerKeysObserved previous = last.get(key);
     if (previous != null && sameContent(previous, snapshot)) {
       LOG.debug("event=observation_unchanged zone={} signer={}", zone, signer);

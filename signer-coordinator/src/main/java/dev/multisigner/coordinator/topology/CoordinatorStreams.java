@@ -34,8 +34,7 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
       @Value("${multisigner.service.name}") String producer,
       @Value("${multisigner.coordinator.application-id:multisigner-coordinator}")
           String applicationId,
-      @Value("${multisigner.coordinator.state-dir:`${java.io.tmpdir}/multisigner-coordinator`}")
-          String stateDir,
+      @Value("${multisigner.coordinator.state-dir}") String stateDir,
       @Value("${multisigner.coordinator.wake-interval:1s}") Duration wakeInterval,
       @Value("${multisigner.coordinator.commit-interval:100ms}") Duration commitInterval,
       @Value("${multisigner.coordinator.replication-factor:1}") int replication) {

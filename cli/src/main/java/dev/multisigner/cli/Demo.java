@@ -1,0 +1,270 @@
+package dev.multisigner.cli;
+
+import dev.multisigner.checker.CheckReport;
+import dev.multisigner.checker.CrossSignerChecker;
+import dev.multisigner.checker.ParentEndpoint;
+import dev.multisigner.checker.SignerEndpoint;
+import dev.multisigner.cli.LocalStack.Service;
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.KnotSigner;
+import dev.multisigner.lab.dns.LabSigner;
+import dev.multisigner.lab.dns.PdnsSigner;
+import dev.multisigner.lab.dns.UnboundValidator;
+import dev.multisigner.providers.ProviderException;
+import dev.multisigner.providers.dns.DnsKeyReader;
+import dev.multisigner.schemas.avro.EnrollZone;
+import dev.multisigner.schemas.avro.Envelope;
+import dev.multisigner.schemas.avro.GroupPolicy;
+import dev.multisigner.schemas.avro.ParentChannel;
+import dev.multisigner.schemas.avro.SignerSpec;
+import dev.multisigner.schemas.avro.SigningModel;
+import dev.multisigner.schemas.avro.ZoneIntent;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+/**
+ * The main job: a real multi-signer world on this machine (Knot and PowerDNS signing one zone, a
+ * BIND parent, an Unbound validator), the embedded Kafka broker and the three services. It enrolls
+ * the zone, lets Multisigner cross-import the ZSKs, publish CDS and put both DS records at the
+ * parent, then proves with Unbound that answers validate whichever provider's DNSKEY RRset is
+ * cached, and (optionally) that a Knot ZSK rollover is followed by an import into PowerDNS.
+ */
+public final class Demo {
+
+  /** What the demo measured. */
+  public record Result(
+      boolean converged,
+      Duration convergence,
+      CheckReport report,
+      Map<String, String> validation,
+      Duration zskImport,
+      List<String> auditTrail) {
+
+    /** True when every cross-provider case validated with the AD flag. */
+    public boolean allSecure() {
+      return !validation.isEmpty()
+          && validation.values().stream().allMatch(v -> v.startsWith("NOERROR ad"));
+    }
+  }
+
+  private final PrintStream out;
+  private final Duration timeout;
+  private final boolean rollZsk;
+
+  public Demo(PrintStream out, Duration timeout, boolean rollZsk) {
+    this.out = out;
+    this.timeout = timeout;
+    this.rollZsk = rollZsk;
+  }
+
+  /** Runs the demo with its data under {@code dataDir}; everything it started is stopped. */
+  public Result run(Path dataDir) throws InterruptedException {
+    String zone = "example.test.";
+    out.println("demo: starting the DNS lab (Knot signer, PowerDNS signer, BIND parent, Unbound)");
+    try (DnsLab lab =
+        DnsLab.builder()
+            .zone(zone)
+            .knotSigner("knot-a")
+            .pdnsSigner("pdns-b")
+            .withParent()
+            .withValidator()
+            .workDir(dataDir.resolve("lab"))
+            .start()) {
+      out.println("demo: lab up in " + lab.startupTime().toMillis() + " ms");
+      LocalStack.Settings settings = LocalStack.Settings.embedded(dataDir.resolve("stack"));
+      for (Service s : Service.values()) {
+        settings = settings.withServiceProperties(s, properties(lab, s));
+      }
+      try (LocalStack stack = LocalStack.start(settings);
+          AuditTail audit = new AuditTail(stack.bootstrapServers(), zone, out)) {
+        stack.describe().forEach(l -> out.println("demo:   " + l));
+        ZoneIntent enroll = enroll(zone);
+        Instant started = Instant.now();
+        audit.intent(enroll);
+        out.println("demo: EnrollZone sent for " + zone + " (knot-a + pdns-b, model 2)");
+
+        CrossSignerChecker checker = new CrossSignerChecker(Duration.ofSeconds(3));
+        List<SignerEndpoint> endpoints =
+            lab.signers().stream().map(s -> new SignerEndpoint(s.id(), s.dnsAddress())).toList();
+        ParentEndpoint parent =
+            new ParentEndpoint(lab.parent().dnsAddress(), lab.parent().trustAnchor());
+        CheckReport report = null;
+        boolean converged = false;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+          audit.drain();
+          report = checker.check(ZoneName.of(zone), endpoints, parent, Instant.now());
+          if (report.allValid() && lab.parent().ds().size() == lab.signers().size()) {
+            converged = true;
+            break;
+          }
+          Thread.sleep(1000);
+        }
+        Duration convergence = Duration.between(started, Instant.now());
+        audit.drain();
+        out.println(
+            "demo: "
+                + (converged ? "converged" : "did NOT converge")
+                + " after "
+                + convergence.toMillis()
+                + " ms");
+        if (report != null) {
+          out.println(report.render());
+        }
+        Map<String, String> validation = converged ? crossValidate(lab) : Map.of();
+        validation.forEach((k, v) -> out.println("demo: unbound " + k + " -> " + v));
+        Duration zskImport = converged && rollZsk ? rollKnotZsk(lab, audit) : null;
+        audit.drain();
+        return new Result(converged, convergence, report, validation, zskImport, audit.lines());
+      }
+    }
+  }
+
+  /**
+   * RFC 8901 §5.2: the DNSKEY RRset cached from one provider must validate answers signed by the
+   * other. For each ordered pair, cache the DNSKEY RRset from the first, then ask through the
+   * second only.
+   */
+  static Map<String, String> crossValidate(DnsLab lab) {
+    Map<String, String> results = new java.util.LinkedHashMap<>();
+    UnboundValidator v = lab.validator();
+    Name www = lab.zone();
+    for (LabSigner keys : lab.signers()) {
+      for (LabSigner answers : lab.signers()) {
+        if (keys == answers) {
+          continue;
+        }
+        v.cacheDnskeyFrom(keys);
+        v.useOnly(answers);
+        Message m = v.query(www, Type.SOA);
+        results.put("DNSKEY from " + keys.id() + ", SOA from " + answers.id(), verdict(m));
+      }
+    }
+    return results;
+  }
+
+  static String verdict(Message m) {
+    String rcode = Rcode.string(m.getRcode());
+    boolean ad = m.getHeader().getFlag(Flags.AD);
+    return rcode + (ad ? " ad" : " (no AD)");
+  }
+
+  private Duration rollKnotZsk(DnsLab lab, AuditTail audit) throws InterruptedException {
+    KnotSigner knot = lab.knot("knot-a");
+    PdnsSigner pdns = lab.pdns("pdns-b");
+    Set<Integer> before = dnskeyTags(pdns);
+    out.println("demo: rolling knot-a's ZSK (knotc zone-key-rollover zsk)");
+    Instant t0 = Instant.now();
+    knot.rollZsk();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      Set<Integer> now = dnskeyTags(pdns);
+      if (!before.containsAll(now)) {
+        Duration took = Duration.between(t0, Instant.now());
+        now.removeAll(before);
+        out.println(
+            "demo: knot-a's new ZSK "
+                + now
+                + " served by pdns-b "
+                + took.toMillis()
+                + " ms after the roll started");
+        audit.drain();
+        return took;
+      }
+      Thread.sleep(100);
+    }
+    out.println("demo: the new ZSK did not reach pdns-b within 60 s");
+    return null;
+  }
+
+  private static Set<Integer> dnskeyTags(LabSigner signer) {
+    try {
+      return new DnsKeyReader(SignerId.of(signer.id()), signer.dnsAddress(), Duration.ofSeconds(2))
+          .query(ZoneName.of(signer.zone().toString()), Type.DNSKEY).stream()
+              .filter(r -> r instanceof DNSKEYRecord)
+              .map(r -> ((DNSKEYRecord) r).getFootprint())
+              .collect(Collectors.toCollection(java.util.TreeSet::new));
+    } catch (ProviderException e) {
+      return new java.util.TreeSet<>();
+    }
+  }
+
+  /** Per-service configuration: signers for collector and writers, the parent for ds-publisher. */
+  static Map<String, Object> properties(DnsLab lab, Service service) {
+    Map<String, Object> p = new HashMap<>();
+    KnotSigner knot = lab.knot("knot-a");
+    PdnsSigner pdns = lab.pdns("pdns-b");
+    p.put("multisigner.signers.knot-a.type", "knot");
+    p.put("multisigner.signers.knot-a.server", hostPort(knot.dnsAddress()));
+    p.put("multisigner.signers.knot-a.tsig-key-name", knot.tsig().name());
+    p.put("multisigner.signers.knot-a.tsig-algorithm", knot.tsig().algorithm());
+    p.put("multisigner.signers.knot-a.tsig-secret", knot.tsig().secret());
+    p.put("multisigner.signers.pdns-b.type", "powerdns");
+    p.put("multisigner.signers.pdns-b.server", hostPort(pdns.dnsAddress()));
+    p.put("multisigner.signers.pdns-b.api-url", pdns.apiUrl().toString());
+    p.put("multisigner.signers.pdns-b.api-key", pdns.apiKey());
+    p.put("multisigner.signers.pdns-b.server-id", pdns.serverId());
+    p.put("multisigner.collector.poll-interval", "500ms");
+    p.put("multisigner.ds-publisher.watch-interval", "1s");
+    if (service == Service.DS_PUBLISHER) {
+      var parent = lab.parent();
+      p.put("multisigner.ds-publisher.parents.lab.zone", parent.zone().toString());
+      p.put("multisigner.ds-publisher.parents.lab.server", hostPort(parent.dnsAddress()));
+      p.put("multisigner.ds-publisher.parents.lab.tsig-key-name", parent.tsig().name());
+      p.put("multisigner.ds-publisher.parents.lab.tsig-algorithm", parent.tsig().algorithm());
+      p.put("multisigner.ds-publisher.parents.lab.tsig-secret", parent.tsig().secret());
+      p.put(
+          "multisigner.ds-publisher.parents.lab.trust-anchor",
+          parent.trustAnchor().get(0).rdataToString());
+      p.put("multisigner.ds-publisher.parents.lab.ds-ttl", 60);
+    }
+    return p;
+  }
+
+  /** The lab's policy: DNSKEY TTL 10 s, zone max TTL 60 s, DS/NS TTL 60 s, short delays. */
+  static ZoneIntent enroll(String zone) {
+    GroupPolicy policy =
+        GroupPolicy.newBuilder()
+            .setModel(SigningModel.MODEL_2)
+            .setAlgorithm(13)
+            .setDnskeyTtlSeconds(10)
+            .setMaxZoneTtlSeconds(60)
+            .setDsTtlSeconds(60)
+            .setNsTtlSeconds(60)
+            .setPropagationDelaySeconds(2)
+            .setParentPropagationDelaySeconds(2)
+            .setParentChannels(List.of(ParentChannel.DNS_UPDATE))
+            .setMaxCdsRecords(6)
+            .setRetryIntervalSeconds(5)
+            .setUnreachableLimitSeconds(600)
+            .build();
+    return new ZoneIntent(
+        new Envelope(
+            UUID.randomUUID().toString(), zone, Instant.now(), "multisigner-demo", null, null),
+        new EnrollZone(
+            List.of(
+                new SignerSpec("knot-a", "knot", 13, List.of("ns1." + zone)),
+                new SignerSpec("pdns-b", "powerdns", 13, List.of("ns2." + zone))),
+            policy));
+  }
+
+  private static String hostPort(java.net.InetSocketAddress a) {
+    return a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+}

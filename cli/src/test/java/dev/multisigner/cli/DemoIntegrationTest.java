@@ -1,0 +1,45 @@
+package dev.multisigner.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The main job, for real: Knot and PowerDNS sign example.test., BIND is the parent, Unbound
+ * validates; Multisigner enrolls the zone over Kafka and must bring it to a state where every
+ * provider's answers validate with every provider's DNSKEY RRset, then follow a Knot ZSK roll.
+ */
+class DemoIntegrationTest {
+
+  @TempDir Path dataDir;
+
+  @Test
+  void enrollsConvergesValidatesAcrossProvidersAndFollowsAZskRoll() throws Exception {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    Demo.Result result =
+        new Demo(
+                new PrintStream(console, true, StandardCharsets.UTF_8), Duration.ofMinutes(2), true)
+            .run(dataDir);
+    String printed = console.toString(StandardCharsets.UTF_8);
+
+    assertThat(result.converged()).as(printed).isTrue();
+    assertThat(result.report().allValid()).as(result.report().render()).isTrue();
+    assertThat(result.validation())
+        .as(printed)
+        .hasSize(2)
+        .allSatisfy((pair, verdict) -> assertThat(verdict).isEqualTo("NOERROR ad"));
+    assertThat(result.zskImport()).as(printed).isNotNull();
+    assertThat(result.auditTrail())
+        .anyMatch(l -> l.startsWith("ZoneEnrolled"))
+        .anyMatch(l -> l.startsWith("DsChangeRequested"))
+        .anyMatch(l -> l.startsWith("CommandApplied"))
+        .anyMatch(l -> l.startsWith("KeyImportRequested") && l.contains("signer=pdns-b"))
+        .anyMatch(l -> l.startsWith("KeyImportRequested") && l.contains("signer=knot-a"));
+  }
+}

@@ -1,0 +1,138 @@
+package dev.multisigner.coordinator.writer;
+
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.DnsProvider;
+import dev.multisigner.providers.ProviderPlan;
+import dev.multisigner.providers.ZoneKeySnapshot;
+import dev.multisigner.schemas.avro.Dnskey;
+import dev.multisigner.schemas.avro.DsData;
+import dev.multisigner.schemas.avro.GroupKey;
+import dev.multisigner.schemas.avro.ImportDnskeys;
+import dev.multisigner.schemas.avro.PublishCdsCdnskey;
+import dev.multisigner.schemas.avro.RollSignerKey;
+import dev.multisigner.schemas.avro.SignerCommand;
+import dev.multisigner.schemas.avro.WithdrawCdsCdnskey;
+import dev.multisigner.schemas.avro.WithdrawDnskeys;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.CDNSKEYRecord;
+import org.xbill.DNS.CDSRecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.Name;
+
+/**
+ * Applies one signer command through the signer's adapter and says what changed. Every command is
+ * idempotent: the adapter plans against what the signer serves now, so a repeated command plans
+ * nothing.
+ */
+final class CommandApplier {
+
+  private CommandApplier() {}
+
+  /** Applies the command; returns one line describing the change (or "no change"). */
+  static String apply(DnsProvider provider, SignerCommand command) {
+    ZoneName zone = ZoneName.of(command.getEnvelope().getZone());
+    Name name = zone.toName();
+    Object c = command.getCommand();
+    if (c instanceof ImportDnskeys i) {
+      return describe(provider.importDnskeys(zone, dnskeys(name, i.getKeys(), i.getTtlSeconds())));
+    }
+    if (c instanceof WithdrawDnskeys w) {
+      return describe(provider.withdrawDnskeys(zone, dnskeys(name, w.getKeys(), 0)));
+    }
+    if (c instanceof PublishCdsCdnskey p) {
+      List<CDSRecord> cds = cds(name, p.getCds(), p.getTtlSeconds());
+      List<CDNSKEYRecord> cdnskeys = cdnskeys(name, p.getCdnskeys(), p.getTtlSeconds());
+      ZoneKeySnapshot served = provider.read(zone);
+      List<CDSRecord> extraCds =
+          served.cds().stream().filter(s -> cds.stream().noneMatch(s::equals)).toList();
+      List<CDNSKEYRecord> extraCdnskey =
+          served.cdnskeys().stream().filter(s -> cdnskeys.stream().noneMatch(s::equals)).toList();
+      String added = describe(provider.publishCdsCdnskey(zone, cds, cdnskeys));
+      String removed =
+          extraCds.isEmpty() && extraCdnskey.isEmpty()
+              ? "no change"
+              : describe(provider.withdrawCdsCdnskey(zone, extraCds, extraCdnskey));
+      return "add: " + added + "; remove: " + removed;
+    }
+    if (c instanceof WithdrawCdsCdnskey) {
+      ZoneKeySnapshot served = provider.read(zone);
+      return describe(provider.withdrawCdsCdnskey(zone, served.cds(), served.cdnskeys()));
+    }
+    if (c instanceof RollSignerKey r) {
+      throw new UnsupportedCommand(
+          "rolling the signer's own "
+              + r.getRole()
+              + " through the "
+              + provider.kind()
+              + " adapter is not built yet");
+    }
+    throw new UnsupportedCommand("unknown command " + (c == null ? "null" : c.getClass()));
+  }
+
+  private static String describe(ProviderPlan plan) {
+    return plan.isEmpty() ? "no change" : String.join("; ", plan.lines());
+  }
+
+  private static List<DNSKEYRecord> dnskeys(Name zone, List<GroupKey> keys, int ttl) {
+    List<DNSKEYRecord> out = new ArrayList<>();
+    for (GroupKey k : keys) {
+      Dnskey d = k.getDnskey();
+      out.add(
+          new DNSKEYRecord(
+              zone,
+              DClass.IN,
+              ttl,
+              d.getFlags(),
+              d.getProtocol(),
+              d.getAlgorithm(),
+              bytes(d.getPublicKey())));
+    }
+    return out;
+  }
+
+  private static List<CDNSKEYRecord> cdnskeys(Name zone, List<Dnskey> keys, int ttl) {
+    return keys.stream()
+        .map(
+            d ->
+                new CDNSKEYRecord(
+                    zone,
+                    DClass.IN,
+                    ttl,
+                    d.getFlags(),
+                    d.getProtocol(),
+                    d.getAlgorithm(),
+                    bytes(d.getPublicKey())))
+        .toList();
+  }
+
+  private static List<CDSRecord> cds(Name zone, List<DsData> ds, int ttl) {
+    return ds.stream()
+        .map(
+            d ->
+                new CDSRecord(
+                    zone,
+                    DClass.IN,
+                    ttl,
+                    d.getKeyTag(),
+                    d.getAlgorithm(),
+                    d.getDigestType(),
+                    bytes(d.getDigest())))
+        .toList();
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    byte[] out = new byte[b.remaining()];
+    b.duplicate().get(out);
+    return out;
+  }
+
+  /** A command this writer cannot carry out (not retryable). */
+  static final class UnsupportedCommand extends RuntimeException {
+    UnsupportedCommand(String message) {
+      super(message);
+    }
+  }
+}
