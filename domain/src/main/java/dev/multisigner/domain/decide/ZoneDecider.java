@@ -35,6 +35,7 @@ import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.domain.plan.DnskeyPlanner;
 import dev.multisigner.domain.plan.DsPlanner;
 import dev.multisigner.domain.plan.GroupCheck;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -590,7 +591,11 @@ public final class ZoneDecider {
           return false;
         }
         w.members.remove(m.id());
-        w.keys.removeIf(k -> k.owner().equals(m.id()));
+        for (KeyRecord k : List.copyOf(w.keys)) {
+          if (k.owner().equals(m.id()) && !k.retired()) {
+            w.replaceKey(k, k.withGoneSince(w.now));
+          }
+        }
         w.event(ZoneEventKind.SIGNER_LEFT, "signer=" + m.id() + " left the group");
         return true;
       }
@@ -781,13 +786,24 @@ public final class ZoneDecider {
     w.nsRequest = new Pending(id, List.of(), List.of(), want, w.now.plus(w.policy.retryInterval()));
   }
 
+  /**
+   * A retired key is remembered for {@link #KEY_MEMORY} after its owner dropped it (or left), not
+   * just for its waits: an import of it still in flight at some signer writer may land late, and a
+   * forgotten key would then pass for that signer's own. Remembered, it is withdrawn again.
+   */
+  static final Duration KEY_MEMORY = Duration.ofDays(1);
+
   private static void forgetKeys(Work w) {
     GroupPolicy p = w.policy;
     w.keys.removeIf(
         k ->
             k.retired()
                 && !w.now.isBefore(
-                    max(k.goneSince().plus(p.signatureWait()), k.goneSince().plus(p.dnskeyWait())))
+                    max(
+                        k.goneSince().plus(KEY_MEMORY),
+                        max(
+                            k.goneSince().plus(p.signatureWait()),
+                            k.goneSince().plus(p.dnskeyWait()))))
                 && w.members.values().stream().noneMatch(m -> m.served().contains(k.data()))
                 && !DsPlanner.references(w.zone, w.parentDs, k.data()));
   }
@@ -956,7 +972,7 @@ public final class ZoneDecider {
         candidates.add(dsRequest == null ? null : dsRequest.retryAt());
         candidates.add(nsRequest == null ? null : nsRequest.retryAt());
         for (KeyRecord k : keys) {
-          if (k.retired()) {
+          if (k.retired() && members.containsKey(k.owner())) {
             candidates.add(k.goneSince().plus(policy.signatureWait()));
             candidates.add(k.goneSince().plus(policy.dnskeyWait()));
           }
