@@ -210,13 +210,13 @@ public final class Demo {
     Map<String, Object> p = new HashMap<>();
     KnotSigner knot = lab.knot("knot-a");
     PdnsSigner pdns = lab.pdns("pdns-b");
-    p.put("multisigner.signers.knot-a.type", "knot");
+    p.put("multisigner.signers.knot-a.kind", "rfc2136");
     p.put("multisigner.signers.knot-a.server", hostPort(knot.dnsAddress()));
-    p.put("multisigner.signers.knot-a.tsig-key-name", knot.tsig().name());
+    p.put("multisigner.signers.knot-a.tsig-name", knot.tsig().name());
     p.put("multisigner.signers.knot-a.tsig-algorithm", knot.tsig().algorithm());
     p.put("multisigner.signers.knot-a.tsig-secret", knot.tsig().secret());
-    p.put("multisigner.signers.pdns-b.type", "powerdns");
-    p.put("multisigner.signers.pdns-b.server", hostPort(pdns.dnsAddress()));
+    p.put("multisigner.signers.pdns-b.kind", "powerdns");
+    p.put("multisigner.signers.pdns-b.dns", hostPort(pdns.dnsAddress()));
     p.put("multisigner.signers.pdns-b.api-url", pdns.apiUrl().toString());
     p.put("multisigner.signers.pdns-b.api-key", pdns.apiKey());
     p.put("multisigner.signers.pdns-b.server-id", pdns.serverId());
