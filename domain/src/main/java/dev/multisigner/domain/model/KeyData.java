@@ -2,7 +2,6 @@ package dev.multisigner.domain.model;
 
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Objects;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
@@ -15,11 +14,6 @@ import org.xbill.DNS.Name;
  */
 public record KeyData(int flags, int protocol, int algorithm, byte[] publicKey)
     implements Comparable<KeyData> {
-
-  private static final Comparator<KeyData> ORDER =
-      Comparator.comparingInt(KeyData::flags)
-          .thenComparingInt(KeyData::algorithm)
-          .thenComparing(KeyData::publicKey, Arrays::compare);
 
   public KeyData {
     Objects.requireNonNull(publicKey, "publicKey");
@@ -79,7 +73,16 @@ public record KeyData(int flags, int protocol, int algorithm, byte[] publicKey)
 
   @Override
   public int compareTo(KeyData o) {
-    return ORDER.compare(this, o);
+    if (flags != o.flags) {
+      return Integer.compare(flags, o.flags);
+    }
+    if (algorithm != o.algorithm) {
+      return Integer.compare(algorithm, o.algorithm);
+    }
+    if (protocol != o.protocol) {
+      return Integer.compare(protocol, o.protocol);
+    }
+    return Arrays.compare(publicKey, o.publicKey);
   }
 
   @Override

@@ -79,11 +79,15 @@ public final class GroupCheck {
 
   /** Two different keys of the group with one key tag (RFC 4034 Appendix B), if any. */
   public static Optional<String> keyTagCollision(List<KeyRecord> keys) {
+    int[] tags = new int[keys.size()];
+    for (int i = 0; i < tags.length; i++) {
+      tags[i] = keys.get(i).data().keyTag();
+    }
     for (int i = 0; i < keys.size(); i++) {
       for (int j = i + 1; j < keys.size(); j++) {
         KeyRecord a = keys.get(i);
         KeyRecord b = keys.get(j);
-        if (a.data().keyTag() == b.data().keyTag() && !a.data().equals(b.data())) {
+        if (tags[i] == tags[j] && !a.data().equals(b.data())) {
           return Optional.of(
               "key-tag collision: "
                   + a.owner()

@@ -388,7 +388,7 @@ public final class Simulation {
     Decision d = decider.apply(state, input, T0.plusMillis(now));
     decisions++;
     state = d.state();
-    if (decisions % 16 == 0) {
+    if (decisions % 64 == 0) {
       byte[] bytes = ZoneStateCodec.encode(state);
       maxStateBytes = Math.max(maxStateBytes, bytes.length);
       if (!ZoneStateCodec.decode(bytes).equals(state)) {
