@@ -150,7 +150,7 @@ public final class DnsLab implements AutoCloseable {
           Path sd = dir.resolve(attempt == 0 ? s.id() : s.id() + "-retry" + attempt);
           return s.kind() == SignerKind.KNOT
               ? KnotSigner.start(s.id(), zone, s.scheme(), sd, notifyTarget, timeout)
-              : PdnsSigner.start(s.id(), zone, s.scheme(), sd, timeout);
+              : PdnsSigner.start(s.id(), zone, s.scheme(), sd, notifyTarget, timeout);
         });
   }
 
@@ -405,7 +405,12 @@ public final class DnsLab implements AutoCloseable {
       return this;
     }
 
-    /** Where Knot signers send NOTIFY (Knot 3.2 sends it over TCP). */
+    /**
+     * Where the signers send NOTIFY when the zone changes: Knot 3.2 sends it over TCP, PowerDNS
+     * over UDP, with only the question (no SOA), about a second after a change (its zone then is a
+     * primary zone, checked for serial changes every second). PowerDNS 4.7 may skip the NOTIFY at
+     * its start (it reads also-notify after starting its notifier), never the ones of changes.
+     */
     public Builder notifyTarget(InetSocketAddress target) {
       this.notifyTarget = target;
       return this;

@@ -68,7 +68,13 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
    * Creates the sqlite database from the packaged schema, loads and secures the zone with pdnsutil,
    * starts pdns_server and waits until it serves the signed DNSKEY RRset and its API answers.
    */
-  static PdnsSigner start(String id, Name zone, KeyScheme scheme, Path dir, Duration timeout) {
+  static PdnsSigner start(
+      String id,
+      Name zone,
+      KeyScheme scheme,
+      Path dir,
+      InetSocketAddress notifyTarget,
+      Duration timeout) {
     InetSocketAddress address = LabPorts.nextAddress();
     int apiPort = LabPorts.next();
     byte[] keyBytes = new byte[24];
@@ -87,7 +93,8 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
             "port", Integer.toString(address.getPort()),
             "apiPort", Integer.toString(apiPort),
             "apiKey", apiKey,
-            "zskAlgorithm", scheme == KeyScheme.CSK ? "" : "ecdsa256"));
+            "zskAlgorithm", scheme == KeyScheme.CSK ? "" : "ecdsa256",
+            "notifyConfig", notifyConfig(notifyTarget)));
     Path zoneFile =
         Templates.write(dir.resolve("zone.db"), "child.zone", Map.of("zone", zone.toString()));
     // the packaged schema in one transaction: one fsync instead of one per statement (~0.3 s)
@@ -115,6 +122,10 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
     pdnsutil(dir, redactor, "secure-zone", z);
     pdnsutil(dir, redactor, "set-meta", z, "SOA-EDIT-API", "DEFAULT");
     pdnsutil(dir, redactor, "set-meta", z, "API-RECTIFY", "1");
+    if (notifyTarget != null) {
+      // NOTIFY goes out for primary zones only
+      pdnsutil(dir, redactor, "set-kind", z, "primary");
+    }
     Daemon d =
         Daemon.start(
             "pdns_server[" + id + "]",
@@ -147,6 +158,22 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
         scheme,
         d.pid());
     return new PdnsSigner(id, zone, scheme, dir, address, api, apiKey, redactor, d, timeout);
+  }
+
+  /**
+   * With a target: the zone is a primary zone, NOTIFY (over UDP) goes to the target only ({@code
+   * only-notify} empty keeps it from the NS addresses), and serial changes are noticed every
+   * second.
+   */
+  private static String notifyConfig(InetSocketAddress target) {
+    if (target == null) {
+      return "# no NOTIFY target";
+    }
+    return "primary=yes\nalso-notify="
+        + target.getAddress().getHostAddress()
+        + ":"
+        + target.getPort()
+        + "\nonly-notify=\nxfr-cycle-interval=1";
   }
 
   private static Daemon launch(
