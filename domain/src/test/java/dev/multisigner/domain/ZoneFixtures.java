@@ -46,7 +46,22 @@ public final class ZoneFixtures {
   public static final KeyData C_ZSK = key("c.zsk", 256);
   public static final KeyData C_CSK = key("c.csk", 257);
 
+  /** A key with a.zsk's tag but other bytes: its first two 16-bit words swapped (same sum). */
+  public static final KeyData B_ZSK_COLLIDING = collidingWith(A_ZSK, "b.zsk-colliding");
+
   private ZoneFixtures() {}
+
+  private static KeyData collidingWith(KeyData k, String name) {
+    byte[] p = k.publicKey();
+    byte[] q = p.clone();
+    q[0] = p[2];
+    q[1] = p[3];
+    q[2] = p[0];
+    q[3] = p[1];
+    KeyData d = new KeyData(k.flags(), k.protocol(), k.algorithm(), q);
+    NAMES.put(d, name);
+    return d;
+  }
 
   public static Instant at(long seconds) {
     return T0.plusSeconds(seconds);
@@ -93,13 +108,20 @@ public final class ZoneFixtures {
     return Arrays.stream(keys).map(ZoneFixtures::ds).sorted().toList();
   }
 
-  /** What a signer serves: its DNSKEY RRset and CDS; signing tags follow the SEP flag. */
+  /**
+   * What a signer serves: its DNSKEY RRset and CDS. The signer's own keys (fixture names starting
+   * with its letter, "a." for knot-a) sign: SEP keys the DNSKEY RRset, the others the zone data.
+   */
   public static SignerObservation observation(
-      Instant at, List<KeyData> dnskeys, List<KeyData> cdsFor) {
+      SignerId signer, Instant at, List<KeyData> dnskeys, List<KeyData> cdsFor) {
+    String prefix = signer.value().substring(signer.value().length() - 1) + ".";
+    List<KeyData> own = dnskeys.stream().filter(k -> name(k).startsWith(prefix)).toList();
     Set<Integer> ksk =
-        dnskeys.stream().filter(KeyData::sep).map(KeyData::keyTag).collect(Collectors.toSet());
+        own.stream().filter(KeyData::sep).map(KeyData::keyTag).collect(Collectors.toSet());
+    Set<Integer> zsk =
+        own.stream().filter(k -> !k.sep()).map(KeyData::keyTag).collect(Collectors.toSet());
     return new SignerObservation(
-        at, dnskeys, ksk, Set.of(), dsSet(cdsFor.toArray(KeyData[]::new)), cdsFor, List.of());
+        at, dnskeys, ksk, zsk, dsSet(cdsFor.toArray(KeyData[]::new)), cdsFor, List.of());
   }
 
   public static String name(KeyData k) {

@@ -319,6 +319,23 @@ public final class ZoneDecider {
     List<KeyData> own = new ArrayList<>();
     for (KeyData d : obs.dnskeys()) {
       KeyRecord known = w.key(d);
+      if (known != null && !known.owner().equals(m.id()) && signs(obs, d)) {
+        // Only the holder of the private key can sign: a key first seen (not signing) elsewhere,
+        // e.g. in a group cross-imported by hand before enrollment, belongs to the signer using it.
+        w.replaceKey(known, new KeyRecord(d, m.id(), known.role(), known.firstSeen(), null));
+        w.event(
+            ZoneEventKind.KEY_OBSERVED,
+            "signer="
+                + m.id()
+                + " signs with "
+                + known.role()
+                + " "
+                + d.keyTag()
+                + ": its own key (was attributed to "
+                + known.owner()
+                + ")");
+        known = w.key(d);
+      }
       if (known == null || known.owner().equals(m.id())) {
         own.add(d);
       }
@@ -368,6 +385,11 @@ public final class ZoneDecider {
       w.haltCause = HaltCause.NONE;
       w.haltReason = null;
     }
+  }
+
+  private static boolean signs(SignerObservation obs, KeyData d) {
+    int tag = d.keyTag();
+    return obs.zoneSignerTags().contains(tag) || obs.dnskeySignerTags().contains(tag);
   }
 
   private static void observationFailed(Work w, ObservationFailed f) {
@@ -648,7 +670,8 @@ public final class ZoneDecider {
       }
       Set<KeyData> desired = planner.foreignKeys(w.policy, members, w.keys, t, w.now);
       Set<KeyData> served = new TreeSet<>(t.served());
-      List<KeyData> toImport = desired.stream().filter(d -> !served.contains(d)).sorted().toList();
+      List<KeyData> toImport =
+          desired.stream().filter(d -> !served.contains(d) && importable(w, d)).sorted().toList();
       List<KeyData> toWithdraw =
           served.stream()
               .filter(d -> !desired.contains(d))
@@ -684,6 +707,19 @@ public final class ZoneDecider {
       }
       w.members.put(t.id(), cur);
     }
+  }
+
+  /**
+   * A key is never spread to other signers while it cannot be told apart (its tag collides with
+   * another key of the group, RFC 4034 Appendix B) or does not belong (another algorithm, RFC 8901
+   * §4); the zone halts instead.
+   */
+  private static boolean importable(Work w, KeyData d) {
+    if (d.algorithm() != w.policy.algorithm()) {
+      return false;
+    }
+    int tag = d.keyTag();
+    return w.keys.stream().noneMatch(k -> k.data().keyTag() == tag && !k.data().equals(d));
   }
 
   private void cdsCommands(Work w, List<DsData> desired, List<KeyData> dsKeys) {

@@ -55,6 +55,6 @@ class ZoneStateCodecTest {
       dev.multisigner.domain.model.SignerId s,
       long at,
       List<dev.multisigner.domain.model.KeyData> keys) {
-    return new SignerKeysObserved(ZONE, s, observation(at(at), keys, List.of(A_KSK)));
+    return new SignerKeysObserved(ZONE, s, observation(s, at(at), keys, List.of(A_KSK)));
   }
 }

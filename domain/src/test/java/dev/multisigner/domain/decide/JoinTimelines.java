@@ -38,13 +38,13 @@ final class JoinTimelines {
       long s,
       List<dev.multisigner.domain.model.KeyData> keys,
       List<dev.multisigner.domain.model.KeyData> cds) {
-    return new SignerKeysObserved(ZONE, A, observation(at(s), keys, cds));
+    return new SignerKeysObserved(ZONE, A, observation(A, at(s), keys, cds));
   }
 
   static ZoneInput observedB(
       long s,
       List<dev.multisigner.domain.model.KeyData> keys,
       List<dev.multisigner.domain.model.KeyData> cds) {
-    return new SignerKeysObserved(ZONE, B, observation(at(s), keys, cds));
+    return new SignerKeysObserved(ZONE, B, observation(B, at(s), keys, cds));
   }
 }
