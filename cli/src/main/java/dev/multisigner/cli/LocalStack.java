@@ -7,7 +7,7 @@ import dev.multisigner.lab.kafka.EmbeddedKafka;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import dev.multisigner.schemas.topics.TopicProvisioner;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.EmbeddedApplication;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,14 +109,17 @@ public final class LocalStack implements AutoCloseable {
             "multisigner.coordinator.state-dir",
             settings.dataDir().resolve("coordinator-state").toString());
         props.putAll(settings.serviceProperties().getOrDefault(service, Map.of()));
+        // Not Micronaut.start(): it adds a JVM shutdown hook per service that races with ours
+        // (which must stop the services before the broker) and deadlocks on the context lock.
         ApplicationContext context =
-            Micronaut.build(new String[0])
+            ApplicationContext.builder()
                 .mainClass(service.mainClass)
                 .environments(service.environment)
                 .properties(props)
                 .banner(false)
                 .start();
         contexts.put(service, context);
+        context.findBean(EmbeddedApplication.class).ifPresent(EmbeddedApplication::start);
       }
     } catch (RuntimeException e) {
       stack.close();
