@@ -23,6 +23,10 @@ public final class GroupCheck {
     if (signers.isEmpty()) {
       return Optional.of("a group needs at least one signer");
     }
+    if (policy.model() != SignerModel.MODEL_2) {
+      return Optional.of(
+          policy.model() + " is not supported yet: only model 2 (RFC 8901 §2.1.2) is planned");
+    }
     Set<Object> ids = new HashSet<>();
     for (SignerSpec s : signers) {
       if (!ids.add(s.id())) {

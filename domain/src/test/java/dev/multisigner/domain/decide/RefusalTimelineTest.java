@@ -13,6 +13,7 @@ import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.Capability;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.SignerModel;
 import dev.multisigner.domain.model.SignerSpec;
 import java.time.Duration;
 import java.util.List;
@@ -144,6 +145,32 @@ class RefusalTimelineTest {
                 + " with algorithm 8, the group uses 13",
             "KEY_OBSERVED: signer=pdns-b new KSK " + B_KSK.keyTag());
     assertThat(t.state().haltCause()).isEqualTo(HaltCause.UNACCOUNTABLE_KEY);
+  }
+
+  @Test
+  void refusesModelOneWhichIsNotBuiltYet() {
+    Timeline t = new Timeline();
+    GroupPolicy p = POLICY;
+    GroupPolicy modelOne =
+        new GroupPolicy(
+            SignerModel.MODEL_1,
+            p.algorithm(),
+            p.dnskeyTtl(),
+            p.maxZoneTtl(),
+            p.dsTtl(),
+            p.nsTtl(),
+            p.propagationDelay(),
+            p.parentPropagationDelay(),
+            p.cdsDigestTypes(),
+            p.maxCdsRecords(),
+            true,
+            p.retryInterval(),
+            p.unreachableLimit());
+
+    assertThat(t.at(0, new EnrollZone(ZONE, modelOne, List.of(signer(A), signer(B)))))
+        .containsExactly(
+            "REQUEST_REJECTED: enrollment refused: MODEL_1 is not supported yet: only model 2"
+                + " (RFC 8901 §2.1.2) is planned");
   }
 
   private static GroupPolicy withCds(List<Integer> digests, int max) {
