@@ -10,16 +10,11 @@ import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.DsChangeRequested;
 import dev.multisigner.schemas.avro.DsEvent;
 import dev.multisigner.schemas.avro.DsRequest;
-import dev.multisigner.schemas.avro.EnrollZone;
-import dev.multisigner.schemas.avro.Envelope;
-import dev.multisigner.schemas.avro.GroupPolicy;
 import dev.multisigner.schemas.avro.ObservationSource;
 import dev.multisigner.schemas.avro.ParentDsObserved;
 import dev.multisigner.schemas.avro.ParentNsObserved;
 import dev.multisigner.schemas.avro.SignerKeysObserved;
 import dev.multisigner.schemas.avro.SignerObservation;
-import dev.multisigner.schemas.avro.SignerSpec;
-import dev.multisigner.schemas.avro.SigningModel;
 import dev.multisigner.schemas.avro.ZoneEvent;
 import dev.multisigner.schemas.avro.ZoneIntent;
 import dev.multisigner.schemas.topics.TopicCatalog;
@@ -28,15 +23,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,28 +105,37 @@ class LogFlowIntegrationTest {
 
   @Test
   void anIntentAndObservationsBecomeZoneEventsADsRequestAndTheParentsDs() throws Exception {
-    Dnskey aKsk = key("a.ksk", 257);
-    Dnskey aZsk = key("a.zsk", 256);
-    Dnskey bKsk = key("b.ksk", 257);
-    Dnskey bZsk = key("b.zsk", 256);
-    ZoneIntent enroll = enroll();
+    Dnskey aKsk = TestRecords.key("a.ksk", 257);
+    Dnskey aZsk = TestRecords.key("a.zsk", 256);
+    Dnskey bKsk = TestRecords.key("b.ksk", 257);
+    Dnskey bZsk = TestRecords.key("b.zsk", 256);
+    ZoneIntent enroll = Demo.enroll(ZONE);
     probe.send(TopicCatalog.ZONE_INTENTS, ZONE, enroll);
     // The parent delegates to knot-a only: pdns-b joins (draft-ietf-dnsop-dnssec-automation).
     probe.send(
         TopicCatalog.DS_EVENTS,
         ZONE,
-        new DsEvent(envelope(), null, new ParentNsObserved(List.of("ns1.knot-a.example."))));
+        new DsEvent(
+            TestRecords.envelope(ZONE), null, new ParentNsObserved(List.of("ns1.example.test."))));
     // ... and holds the DS of knot-a's KSK, as the ds-publisher would have observed.
     probe.send(
         TopicCatalog.DS_EVENTS,
         ZONE,
-        new DsEvent(envelope(), null, new ParentDsObserved(List.of(ds(aKsk)), true, true)));
+        new DsEvent(
+            TestRecords.envelope(ZONE), null, new ParentDsObserved(List.of(ds(aKsk)), true, true)));
     // Each signer as the collector would see it: first its own keys, then the imported ZSK.
-    probe.send(TopicCatalog.SIGNER_OBSERVATIONS, ZONE, observed("knot-a", List.of(aKsk, aZsk)));
     probe.send(
-        TopicCatalog.SIGNER_OBSERVATIONS, ZONE, observed("pdns-b", List.of(bKsk, bZsk, aZsk)));
+        TopicCatalog.SIGNER_OBSERVATIONS,
+        ZONE,
+        TestRecords.observed(ZONE, "knot-a", List.of(aKsk, aZsk), aKsk, aZsk));
     probe.send(
-        TopicCatalog.SIGNER_OBSERVATIONS, ZONE, observed("knot-a", List.of(aKsk, aZsk, bZsk)));
+        TopicCatalog.SIGNER_OBSERVATIONS,
+        ZONE,
+        TestRecords.observed(ZONE, "pdns-b", List.of(bKsk, bZsk, aZsk), bKsk, bZsk));
+    probe.send(
+        TopicCatalog.SIGNER_OBSERVATIONS,
+        ZONE,
+        TestRecords.observed(ZONE, "knot-a", List.of(aKsk, aZsk, bZsk), aKsk, aZsk));
 
     List<ZoneEvent> events =
         probe.readUntil(
@@ -246,48 +245,6 @@ class LogFlowIntegrationTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static ZoneIntent enroll() {
-    GroupPolicy policy =
-        GroupPolicy.newBuilder()
-            .setModel(SigningModel.MODEL_2)
-            .setAlgorithm(13)
-            .setDnskeyTtlSeconds(10)
-            .setMaxZoneTtlSeconds(60)
-            .setDsTtlSeconds(60)
-            .setNsTtlSeconds(60)
-            .setPropagationDelaySeconds(2)
-            .setParentPropagationDelaySeconds(2)
-            .setMaxCdsRecords(6)
-            .setRetryIntervalSeconds(10)
-            .setUnreachableLimitSeconds(600)
-            .build();
-    return new ZoneIntent(
-        envelope(),
-        new EnrollZone(
-            List.of(
-                new SignerSpec("knot-a", "knot", 13, List.of("ns1.knot-a.example.")),
-                new SignerSpec("pdns-b", "powerdns", 13, List.of("ns1.pdns-b.example."))),
-            policy));
-  }
-
-  private static SignerObservation observed(String signer, List<Dnskey> keys) {
-    String own = signer.substring(0, 1);
-    List<Integer> ksk = List.of(key(own + ".ksk", 257).getKeyTag());
-    List<Integer> zsk = List.of(key(own + ".zsk", 256).getKeyTag());
-    return new SignerObservation(
-        envelope(),
-        signer,
-        SignerKeysObserved.newBuilder()
-            .setDnskeys(keys)
-            .setDnskeySignerTags(ksk)
-            .setZoneSignerTags(zsk)
-            .setNameservers(List.of("ns1." + signer + ".example."))
-            .setSoaSerial(1L)
-            .setDnskeyTtlSeconds(10)
-            .setSource(ObservationSource.DNS_QUERY)
-            .build());
-  }
-
   private static dev.multisigner.schemas.avro.DsData ds(Dnskey key) {
     byte[] pub = new byte[key.getPublicKey().remaining()];
     key.getPublicKey().duplicate().get(pub);
@@ -296,24 +253,5 @@ class LogFlowIntegrationTest {
     DSRecord ds = new DSRecord(Name.fromConstantString(ZONE), DClass.IN, 60, 2, dnskey);
     return new dev.multisigner.schemas.avro.DsData(
         ds.getFootprint(), ds.getAlgorithm(), ds.getDigestID(), ByteBuffer.wrap(ds.getDigest()));
-  }
-
-  /** A fixed 64-byte "P-256 public key" derived from a name. */
-  private static Dnskey key(String name, int flags) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] a = sha.digest((name + "/x").getBytes(StandardCharsets.UTF_8));
-      byte[] b = sha.digest((name + "/y").getBytes(StandardCharsets.UTF_8));
-      byte[] k = Arrays.copyOf(a, 64);
-      System.arraycopy(b, 0, k, 32, 32);
-      int tag = new DNSKEYRecord(Name.root, DClass.IN, 0, flags, 3, 13, k).getFootprint();
-      return new Dnskey(flags, 3, 13, ByteBuffer.wrap(k), tag);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Envelope envelope() {
-    return new Envelope(UUID.randomUUID().toString(), ZONE, Instant.now(), "test", null, null);
   }
 }
