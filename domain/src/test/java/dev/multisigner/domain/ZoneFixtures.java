@@ -109,8 +109,10 @@ public final class ZoneFixtures {
   }
 
   /**
-   * What a signer serves: its DNSKEY RRset and CDS. The signer's own keys (fixture names starting
-   * with its letter, "a." for knot-a) sign: SEP keys the DNSKEY RRset, the others the zone data.
+   * What a signer serves: its DNSKEY RRset and CDS. The signer's own keys are the fixture names
+   * starting with its letter ("a." for knot-a): every own SEP key signs the DNSKEY RRset, the first
+   * own ZSK in the list (or, without one, the first own CSK) signs the zone data; later ones are
+   * pre-published.
    */
   public static SignerObservation observation(
       SignerId signer, Instant at, List<KeyData> dnskeys, List<KeyData> cdsFor) {
@@ -119,7 +121,12 @@ public final class ZoneFixtures {
     Set<Integer> ksk =
         own.stream().filter(KeyData::sep).map(KeyData::keyTag).collect(Collectors.toSet());
     Set<Integer> zsk =
-        own.stream().filter(k -> !k.sep()).map(KeyData::keyTag).collect(Collectors.toSet());
+        own.stream()
+            .filter(k -> !k.sep())
+            .findFirst()
+            .or(() -> own.stream().filter(KeyData::sep).findFirst())
+            .map(k -> Set.of(k.keyTag()))
+            .orElse(Set.of());
     return new SignerObservation(
         at, dnskeys, ksk, zsk, dsSet(cdsFor.toArray(KeyData[]::new)), cdsFor, List.of());
   }

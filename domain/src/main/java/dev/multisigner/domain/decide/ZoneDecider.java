@@ -374,6 +374,7 @@ public final class ZoneDecider {
       }
     }
     GroupCheck.keyTagCollision(w.keys).ifPresent(r -> w.halt(HaltCause.KEY_TAG_COLLISION, r));
+    warnIfSigningTooEarly(w, m, obs, own);
     w.members.put(m.id(), m.withObservation(t, obs.dnskeys(), obs.cds()));
     if (w.status == ZoneStatus.HALTED
         && w.haltCause == HaltCause.SIGNER_UNREACHABLE
@@ -384,6 +385,39 @@ public final class ZoneDecider {
           "signer=" + m.id() + " answers again (was halted: " + w.haltReason + ")");
       w.haltCause = HaltCause.NONE;
       w.haltReason = null;
+    }
+  }
+
+  /**
+   * Invariant 1 is the signer's to keep (its pre-publication must cover the import, RFC 8901 §6);
+   * the decider can only notice, from the signer's own observation, that it signs zone data with a
+   * key a serving member does not serve yet, and say so.
+   */
+  private static void warnIfSigningTooEarly(
+      Work w, Member m, SignerObservation obs, List<KeyData> own) {
+    if (!(m.phase() == MemberPhase.ACTIVE || DsPlanner.delegated(m, w.parentNs))) {
+      return;
+    }
+    for (KeyData d : own) {
+      if (!obs.zoneSignerTags().contains(d.keyTag())) {
+        continue;
+      }
+      for (Member t : w.members.values()) {
+        boolean serving = t.phase() == MemberPhase.ACTIVE || DsPlanner.delegated(t, w.parentNs);
+        if (!t.id().equals(m.id()) && serving && t.observed() && !t.served().contains(d)) {
+          w.event(
+              ZoneEventKind.UNSAFE_SIGNING_OBSERVED,
+              "signer="
+                  + m.id()
+                  + " signs with "
+                  + d.keyTag()
+                  + " which "
+                  + t.id()
+                  + " does not serve yet: resolvers holding "
+                  + t.id()
+                  + "'s DNSKEY RRset fail to validate (RFC 8901 §6)");
+        }
+      }
     }
   }
 

@@ -57,6 +57,10 @@ class HaltTimelineTest {
     assertThat(t.at(300, observedA(300, List.of(A_KSK, A_ZSK2, B_ZSK), both())))
         .containsExactly(
             "KEY_RETIREMENT_OBSERVED: signer=knot-a no longer serves its ZSK " + A_ZSK.keyTag(),
+            "UNSAFE_SIGNING_OBSERVED: signer=knot-a signs with "
+                + A_ZSK2.keyTag()
+                + " which pdns-b does not serve yet: resolvers holding pdns-b's DNSKEY RRset fail"
+                + " to validate (RFC 8901 §6)",
             "import #9 into pdns-b: a.zsk2",
             "KEY_IMPORT_REQUESTED: signer=pdns-b command=example.test.#9 import [ZSK of knot-a "
                 + A_ZSK2.keyTag()

@@ -450,6 +450,7 @@ public final class Simulation {
       case COMMAND_FAILED -> processes.add("command-retry");
       case DS_PUBLICATION_FAILED -> processes.add("parent-retry");
       case ZONE_HALTED -> processes.add("halt");
+      case UNSAFE_SIGNING_OBSERVED -> processes.add("unsafe-signing-reported");
       default -> {}
     }
   }
