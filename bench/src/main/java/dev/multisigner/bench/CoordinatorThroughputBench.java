@@ -1,0 +1,429 @@
+package dev.multisigner.bench;
+
+import dev.multisigner.coordinator.topology.CoordinatorTopology;
+import dev.multisigner.lab.kafka.EmbeddedKafka;
+import dev.multisigner.schemas.avro.Dnskey;
+import dev.multisigner.schemas.avro.EnrollZone;
+import dev.multisigner.schemas.avro.Envelope;
+import dev.multisigner.schemas.avro.GroupPolicy;
+import dev.multisigner.schemas.avro.ObservationSource;
+import dev.multisigner.schemas.avro.ParentChannel;
+import dev.multisigner.schemas.avro.SignerKeysObserved;
+import dev.multisigner.schemas.avro.SignerObservation;
+import dev.multisigner.schemas.avro.SignerSpec;
+import dev.multisigner.schemas.avro.SigningModel;
+import dev.multisigner.schemas.avro.ZoneIntent;
+import dev.multisigner.schemas.topics.TopicCatalog;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.Name;
+
+/**
+ * DESIGN.md targets: coordinator events/s with exactly-once ≥ 30 % of raw produce+consume on the
+ * same broker; coordinator state ≤ 4 KiB per zone.
+ *
+ * <p>The embedded broker and the coordinator topology alone ({@link
+ * CoordinatorTopology#buildTopology} in a KafkaStreams configured as {@code CoordinatorStreams}
+ * does: exactly_once_v2, commit interval 100 ms, one stream thread). Z zones are enrolled with two
+ * "in-memory" signers, then M observations (alternating zones and signers, synthetic keys) are
+ * produced; the coordinator's rate is M over the time until every observation is reflected in
+ * {@code multisigner.zone.state} (one snapshot per input, read_committed). Then the same M records
+ * (same keys, same bytes) go through a plain producer and consumer on a topic with the same
+ * partitions: that is the raw rate.
+ *
+ * <p>{@code --zones=1000 --observations=20000 --partitions=6}
+ */
+public final class CoordinatorThroughputBench {
+
+  private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(150);
+
+  private CoordinatorThroughputBench() {}
+
+  public static void main(String[] argv) throws Exception {
+    Args args = new Args(argv, Map.of("zones", "1000", "observations", "20000", "partitions", "6"));
+    int zones = args.integer("zones");
+    int observations = args.integer("observations");
+    int partitions = args.integer("partitions");
+    String tag = "bench=coordinator_throughput";
+    System.out.println(Machine.describe("start"));
+    Path dataDir = Files.createTempDirectory("multisigner-bench-coordinator-");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0)) {
+      kafka.createTopics(TopicCatalog.all(), partitions);
+      String bootstrap = kafka.bootstrapServers();
+      KafkaStreams streams = startCoordinator(bootstrap, dataDir.resolve("coordinator-state"));
+      try (KafkaProducer<String, byte[]> producer = producer(bootstrap);
+          Counter states = new Counter(bootstrap, TopicCatalog.Names.ZONE_STATE, true)) {
+        // enrollment (also warms up the JIT, RocksDB and the transactional producer)
+        List<String> names = new ArrayList<>();
+        for (int z = 0; z < zones; z++) {
+          names.add(String.format("z%05d.bench.test.", z));
+        }
+        long e0 = System.nanoTime();
+        for (String zone : names) {
+          producer.send(
+              new ProducerRecord<>(
+                  TopicCatalog.Names.ZONE_INTENTS,
+                  zone,
+                  TopicCatalog.ZONE_INTENTS.valueSerde().encode(enroll(zone))));
+        }
+        producer.flush();
+        if (!states.await(zones, PHASE_TIMEOUT)) {
+          System.out.println(tag + " enrolled=" + states.count() + " of=" + zones + " timeout");
+          return;
+        }
+        long enrollMs = (System.nanoTime() - e0) / 1_000_000;
+        System.out.println(tag + " zones=" + zones + " enroll_ms=" + enrollMs);
+
+        // the observations, encoded before the clock starts (both runs send the same bytes)
+        List<String> keys = new ArrayList<>(observations);
+        List<byte[]> values = new ArrayList<>(observations);
+        long bytes = 0;
+        for (int i = 0; i < observations; i++) {
+          String zone = names.get(i % zones);
+          int round = i / zones;
+          byte[] v = TopicCatalog.SIGNER_OBSERVATIONS.valueSerde().encode(observation(zone, round));
+          keys.add(zone);
+          values.add(v);
+          bytes += v.length;
+        }
+        long avgBytes = bytes / observations;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < observations; i++) {
+          producer.send(
+              new ProducerRecord<>(
+                  TopicCatalog.Names.SIGNER_OBSERVATIONS, keys.get(i), values.get(i)));
+        }
+        producer.flush();
+        long produced = System.nanoTime();
+        boolean done = states.await(zones + (long) observations, PHASE_TIMEOUT);
+        long t1 = System.nanoTime();
+        long processed = states.count() - zones;
+        double coordinatorRate = processed / ((t1 - t0) / 1e9);
+        System.out.println(
+            tag
+                + " observations="
+                + observations
+                + " processed="
+                + processed
+                + " complete="
+                + done
+                + " record_bytes_avg="
+                + avgBytes
+                + " produce_ms="
+                + (produced - t0) / 1_000_000
+                + " coordinator_ms="
+                + (t1 - t0) / 1_000_000
+                + String.format(" coordinator_events_per_s=%.0f", coordinatorRate));
+        System.out.println(tag + " " + outputs(kafka.admin(), zones + (long) observations));
+        System.out.println(tag + " " + stateSize(streams));
+        streams.close(Duration.ofSeconds(10));
+
+        double rawRate = raw(kafka.admin(), bootstrap, producer, partitions, keys, values);
+        System.out.println(
+            tag
+                + String.format(
+                    " raw_records_per_s=%.0f coordinator_events_per_s=%.0f ratio=%.3f"
+                        + " target_ratio=0.30 met=%s",
+                    rawRate,
+                    coordinatorRate,
+                    coordinatorRate / rawRate,
+                    done && coordinatorRate / rawRate >= 0.30));
+      }
+    }
+    System.out.println(Machine.describe("end"));
+    System.exit(0);
+  }
+
+  /** The topology with CoordinatorStreams' settings; returns once it is RUNNING. */
+  private static KafkaStreams startCoordinator(String bootstrap, Path stateDir)
+      throws InterruptedException {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "multisigner-coordinator");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+    p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    KafkaStreams streams =
+        new KafkaStreams(
+            CoordinatorTopology.buildTopology("signer-coordinator", Duration.ofSeconds(1)), p);
+    streams.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    return streams;
+  }
+
+  /** Raw produce+consume of the same records on a fresh topic with the same partition count. */
+  private static double raw(
+      Admin admin,
+      String bootstrap,
+      KafkaProducer<String, byte[]> producer,
+      int partitions,
+      List<String> keys,
+      List<byte[]> values)
+      throws Exception {
+    String topic = "bench.raw";
+    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    try (Counter counter = new Counter(bootstrap, topic, false)) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < keys.size(); i++) {
+        producer.send(new ProducerRecord<>(topic, keys.get(i), values.get(i)));
+      }
+      producer.flush();
+      boolean done = counter.await(keys.size(), PHASE_TIMEOUT);
+      long t1 = System.nanoTime();
+      System.out.println(
+          "bench=coordinator_throughput raw_records="
+              + counter.count()
+              + " complete="
+              + done
+              + " raw_ms="
+              + (t1 - t0) / 1_000_000);
+      return counter.count() / ((t1 - t0) / 1e9);
+    }
+  }
+
+  /** Records the coordinator wrote per topic (end offsets, transaction markers included). */
+  private static String outputs(Admin admin, long inputs) throws Exception {
+    StringBuilder sb = new StringBuilder();
+    long total = 0;
+    for (String topic :
+        List.of(
+            TopicCatalog.Names.ZONE_STATE,
+            TopicCatalog.Names.ZONE_EVENTS,
+            TopicCatalog.Names.SIGNER_COMMANDS,
+            TopicCatalog.Names.DS_REQUESTS,
+            TopicCatalog.Names.DEAD_LETTERS)) {
+      var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+      Map<TopicPartition, OffsetSpec> specs = new java.util.HashMap<>();
+      description
+          .partitions()
+          .forEach(p -> specs.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      long end = 0;
+      for (ListOffsetsResult.ListOffsetsResultInfo info :
+          admin.listOffsets(specs).all().get().values()) {
+        end += info.offset();
+      }
+      total += end;
+      sb.append(topic.replace("multisigner.", "").replace('.', '_'))
+          .append("_end_offsets=")
+          .append(end)
+          .append(' ');
+    }
+    return sb.append(String.format("output_offsets_per_input=%.2f", (double) total / inputs))
+        .toString();
+  }
+
+  /** Bytes of ZoneStateCodec-encoded state per zone, read from the zone-state store. */
+  private static String stateSize(KafkaStreams streams) {
+    ReadOnlyKeyValueStore<String, byte[]> store =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(
+                CoordinatorTopology.STATE_STORE, QueryableStoreTypes.keyValueStore()));
+    long n = 0;
+    long sum = 0;
+    long max = 0;
+    try (KeyValueIterator<String, byte[]> it = store.all()) {
+      while (it.hasNext()) {
+        byte[] v = it.next().value;
+        n++;
+        sum += v.length;
+        max = Math.max(max, v.length);
+      }
+    }
+    return String.format(
+        "state_zones=%d state_bytes_avg=%d state_bytes_max=%d target_state_bytes=4096 met=%s",
+        n, n == 0 ? 0 : sum / n, max, n > 0 && max <= 4096);
+  }
+
+  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5),
+        new StringSerializer(),
+        new ByteArraySerializer());
+  }
+
+  /** Counts the records of one topic from its beginning, on its own thread. */
+  private static final class Counter implements AutoCloseable {
+
+    private final AtomicLong count = new AtomicLong();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    Counter(String bootstrap, String topic, boolean readCommitted) {
+      KafkaConsumer<String, byte[]> consumer =
+          new KafkaConsumer<>(
+              Map.of(
+                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrap,
+                  ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                  readCommitted ? "read_committed" : "read_uncommitted",
+                  ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                  false),
+              new StringDeserializer(),
+              new ByteArrayDeserializer());
+      List<TopicPartition> parts =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      thread =
+          new Thread(
+              () -> {
+                try (consumer) {
+                  while (running.get()) {
+                    count.addAndGet(consumer.poll(Duration.ofMillis(50)).count());
+                  }
+                }
+              },
+              "counter-" + topic);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    long count() {
+      return count.get();
+    }
+
+    boolean await(long target, Duration timeout) throws InterruptedException {
+      return awaitCount(count::get, target, timeout);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running.set(false);
+      thread.join(5000);
+    }
+  }
+
+  private static boolean awaitCount(LongSupplier count, long target, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (count.getAsLong() < target) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return true;
+  }
+
+  private static ZoneIntent enroll(String zone) {
+    GroupPolicy policy =
+        GroupPolicy.newBuilder()
+            .setModel(SigningModel.MODEL_2)
+            .setAlgorithm(13)
+            .setDnskeyTtlSeconds(10)
+            .setMaxZoneTtlSeconds(60)
+            .setDsTtlSeconds(60)
+            .setNsTtlSeconds(60)
+            .setPropagationDelaySeconds(2)
+            .setParentPropagationDelaySeconds(2)
+            .setParentChannels(List.of(ParentChannel.DNS_UPDATE))
+            .setMaxCdsRecords(6)
+            .setRetryIntervalSeconds(5)
+            .setUnreachableLimitSeconds(600)
+            .build();
+    return new ZoneIntent(
+        envelope(zone),
+        new EnrollZone(
+            List.of(
+                new SignerSpec("mem-a", "in-memory", 13, List.of("ns1.mem-a.example.")),
+                new SignerSpec("mem-b", "in-memory", 13, List.of("ns1.mem-b.example."))),
+            policy));
+  }
+
+  /**
+   * Round r of a zone: even rounds are mem-a, odd rounds mem-b; from round 2 on each signer also
+   * serves the other's ZSK (as after the coordinator's import), so the state moves forward.
+   */
+  static SignerObservation observation(String zone, int round) {
+    String own = round % 2 == 0 ? "a" : "b";
+    String other = round % 2 == 0 ? "b" : "a";
+    Dnskey ksk = key(zone, own + ".ksk", 257);
+    Dnskey zsk = key(zone, own + ".zsk", 256);
+    List<Dnskey> keys = new ArrayList<>(List.of(ksk, zsk));
+    if (round >= 2) {
+      keys.add(key(zone, other + ".zsk", 256));
+    }
+    String signer = "mem-" + own;
+    return new SignerObservation(
+        envelope(zone),
+        signer,
+        SignerKeysObserved.newBuilder()
+            .setDnskeys(keys)
+            .setDnskeySignerTags(List.of(ksk.getKeyTag()))
+            .setZoneSignerTags(List.of(zsk.getKeyTag()))
+            .setNameservers(List.of("ns1." + signer + ".example."))
+            .setSoaSerial((long) round + 1)
+            .setDnskeyTtlSeconds(10)
+            .setSource(ObservationSource.DNS_QUERY)
+            .build());
+  }
+
+  /** A fixed 64-byte "P-256 public key" derived from the zone and a name. */
+  private static Dnskey key(String zone, String name, int flags) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] a = sha.digest((zone + name + "/x").getBytes(StandardCharsets.UTF_8));
+      byte[] b = sha.digest((zone + name + "/y").getBytes(StandardCharsets.UTF_8));
+      byte[] k = Arrays.copyOf(a, 64);
+      System.arraycopy(b, 0, k, 32, 32);
+      int tag = new DNSKEYRecord(Name.root, DClass.IN, 0, flags, 3, 13, k).getFootprint();
+      return new Dnskey(flags, 3, 13, ByteBuffer.wrap(k), tag);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Envelope envelope(String zone) {
+    return new Envelope(
+        UUID.randomUUID().toString(), zone, Instant.now(), "multisigner-bench", null, null);
+  }
+}
