@@ -43,6 +43,27 @@ class ZoneStateCodecTest {
   }
 
   @Test
+  void aThreeSignerZoneInSteadyStateTakesWellUnderFourKib() {
+    Timeline t = new Timeline();
+    t.at(0, new EnrollZone(ZONE, POLICY, List.of(signer(A), signer(B), signer(C))));
+    t.at(1, new ParentNsObserved(ZONE, List.of(ns(A), ns(B), ns(C))));
+    t.at(1, new ParentDsObserved(ZONE, dsSet(A_KSK, B_KSK, C_KSK)));
+    List<dev.multisigner.domain.model.KeyData> cds = List.of(A_KSK, B_KSK, C_KSK);
+    t.at(2, obs(A, 2, List.of(A_KSK, A_ZSK, B_ZSK, C_ZSK), cds));
+    t.at(2, obs(B, 2, List.of(B_KSK, B_ZSK, A_ZSK, C_ZSK), cds));
+    t.at(2, obs(C, 2, List.of(C_KSK, C_ZSK, A_ZSK, B_ZSK), cds));
+    ZoneState s = t.state();
+    assertThat(s.members())
+        .allMatch(m -> m.phase() == dev.multisigner.domain.group.MemberPhase.ACTIVE);
+
+    byte[] bytes = ZoneStateCodec.encode(s);
+
+    System.out.println("3-signer steady state: " + bytes.length + " bytes");
+    assertThat(bytes.length).isLessThanOrEqualTo(1536);
+    assertThat(ZoneStateCodec.decode(bytes)).isEqualTo(s);
+  }
+
+  @Test
   void refusesAnUnknownFormatVersion() {
     byte[] bytes = ZoneStateCodec.encode(ZoneState.absent(ZONE));
     bytes[0] = 99;
@@ -55,6 +76,14 @@ class ZoneStateCodecTest {
       dev.multisigner.domain.model.SignerId s,
       long at,
       List<dev.multisigner.domain.model.KeyData> keys) {
-    return new SignerKeysObserved(ZONE, s, observation(s, at(at), keys, List.of(A_KSK)));
+    return obs(s, at, keys, List.of(A_KSK));
+  }
+
+  private static SignerKeysObserved obs(
+      dev.multisigner.domain.model.SignerId s,
+      long at,
+      List<dev.multisigner.domain.model.KeyData> keys,
+      List<dev.multisigner.domain.model.KeyData> cds) {
+    return new SignerKeysObserved(ZONE, s, observation(s, at(at), keys, cds));
   }
 }

@@ -108,6 +108,10 @@ public final class Simulation {
   private int maxStateBytes;
   private long lastParentDelivery;
   private long lastParentApply;
+  private SimSigner outageSigner;
+  private long outageFrom = Long.MAX_VALUE;
+  private long outageTo = Long.MIN_VALUE;
+  private boolean rejectionDone;
 
   private Simulation(long seed, ZoneDecider decider, boolean impatient) {
     this.seed = seed;
@@ -355,6 +359,19 @@ public final class Simulation {
       scenario.append(" remove(").append(s.id).append("@").append(at / 1000).append(")");
       schedule(at, () -> deliver(new ZoneInput.RemoveSigner(ZONE, s.id)));
     }
+    if (chance(0.15)) {
+      outageSigner = signers.get(rnd.nextInt(enrolled));
+      outageFrom = between(300_000, 2_000_000);
+      outageTo = outageFrom + 35 * 60_000 + (long) (rnd.nextDouble() * 10 * 60_000);
+      scenario
+          .append(" outage(")
+          .append(outageSigner.id)
+          .append("@")
+          .append(outageFrom / 1000)
+          .append("-")
+          .append(outageTo / 1000)
+          .append(")");
+    }
     while (!queue.isEmpty()) {
       Ev e = queue.poll();
       if (e.at > RUN_END) {
@@ -466,7 +483,13 @@ public final class Simulation {
         between(50, 2000),
         () -> {
           ZoneInput result;
-          if (s.commandFailStreak < 2 && chance(0.1)) {
+          if (!rejectionDone && chance(0.01)) {
+            rejectionDone = true;
+            result = new ZoneInput.SignerCommandFailed(ZONE, commandId, false, "HTTP 422");
+            schedule(
+                between(300_000, 900_000),
+                () -> deliver(new ZoneInput.ResumeZone(ZONE, "sim-operator", "looked at it")));
+          } else if (s.commandFailStreak < 2 && chance(0.1)) {
             s.commandFailStreak++;
             result = new ZoneInput.SignerCommandFailed(ZONE, commandId, true, "HTTP 503");
           } else {
@@ -527,6 +550,13 @@ public final class Simulation {
     schedule(
         at,
         () -> {
+          if (inOutage(s)) {
+            schedule(
+                between(0, 1500),
+                () -> deliver(new ZoneInput.ObservationFailed(ZONE, s.id, "no route to host")));
+            scheduleObservation(s, now + 60_000);
+            return;
+          }
           if (s.observationFailStreak < 2 && chance(0.05)) {
             s.observationFailStreak++;
             schedule(
@@ -554,6 +584,14 @@ public final class Simulation {
         });
   }
 
+  /**
+   * The collector cannot read this signer (its API is down); the signer itself keeps serving and,
+   * as a real provider would not be asked to, starts no rollover meanwhile (see startZoneKeyRoll).
+   */
+  private boolean inOutage(SimSigner s) {
+    return s == outageSigner && now >= outageFrom && now < outageTo;
+  }
+
   private static Set<Integer> tags(Set<KeyData> keys) {
     return keys.stream().map(KeyData::keyTag).collect(Collectors.toSet());
   }
@@ -570,6 +608,10 @@ public final class Simulation {
 
   /** ZSK pre-publication roll (or CSK roll for a CSK signer, which also waits for the DS). */
   private void startZoneKeyRoll(SimSigner s) {
+    if (inOutage(s) || s == outageSigner && now < outageTo && now + prePublish() > outageFrom) {
+      schedule(outageTo + 1000, () -> startZoneKeyRoll(s));
+      return;
+    }
     if (s.csk) {
       startCskRoll(s);
       return;
@@ -606,6 +648,10 @@ public final class Simulation {
    * Double-signature KSK roll: the old KSK leaves DS-Wait-Time after the parent shows the new DS.
    */
   private void startKskRoll(SimSigner s) {
+    if (inOutage(s)) {
+      schedule(outageTo + 1000, () -> startKskRoll(s));
+      return;
+    }
     if (s.rollingSep || s.csk) {
       return;
     }
