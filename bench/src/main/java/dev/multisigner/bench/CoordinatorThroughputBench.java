@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -72,35 +73,89 @@ import org.xbill.DNS.Name;
 public final class CoordinatorThroughputBench {
 
   private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(150);
+  private static final String RAW_TOPIC = "bench.raw";
 
   private CoordinatorThroughputBench() {}
 
   public static void main(String[] argv) throws Exception {
-    Args args = new Args(argv, Map.of("zones", "1000", "observations", "20000", "partitions", "6"));
+    Args args =
+        new Args(
+            argv,
+            Map.of(
+                "zones", "1000",
+                "observations", "20000",
+                "partitions", "6",
+                "commit-interval-ms", "100",
+                "stream-threads", "1"));
     int zones = args.integer("zones");
     int observations = args.integer("observations");
     int partitions = args.integer("partitions");
-    String tag = "bench=coordinator_throughput";
+    String tag =
+        "bench=coordinator_throughput commit_interval_ms="
+            + args.integer("commit-interval-ms")
+            + " stream_threads="
+            + args.integer("stream-threads");
     System.out.println(Machine.describe("start"));
+
+    // every record encoded before any clock starts (all runs use the same bytes)
+    List<String> names = new ArrayList<>();
+    List<byte[]> enrolls = new ArrayList<>();
+    for (int z = 0; z < zones; z++) {
+      String zone = String.format("z%05d.bench.test.", z);
+      names.add(zone);
+      enrolls.add(TopicCatalog.ZONE_INTENTS.valueSerde().encode(enroll(zone)));
+    }
+    List<String> keys = new ArrayList<>(observations);
+    List<byte[]> values = new ArrayList<>(observations);
+    long bytes = 0;
+    for (int i = 0; i < observations; i++) {
+      String zone = names.get(i % zones);
+      byte[] v = TopicCatalog.SIGNER_OBSERVATIONS.valueSerde().encode(observation(zone, i / zones));
+      keys.add(zone);
+      values.add(v);
+      bytes += v.length;
+    }
+    long avgBytes = bytes / observations;
+
+    // the core alone, no Kafka: one warm-up pass, then the measured pass
+    new CoreLoop().run(names, enrolls, keys, values);
+    CoreLoop core = new CoreLoop();
+    long coreNanos = core.run(names, enrolls, keys, values);
+    System.out.println(
+        tag
+            + String.format(
+                " core_only_events_per_s=%.0f core_outputs_per_input=%.2f",
+                observations / (coreNanos / 1e9),
+                (double) core.outputs() / (zones + observations)));
+
     Path dataDir = Files.createTempDirectory("multisigner-bench-coordinator-");
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0)) {
       kafka.createTopics(TopicCatalog.all(), partitions);
+      // created now, so its partitions have leaders long before the raw run starts
+      kafka
+          .admin()
+          .createTopics(List.of(new NewTopic(RAW_TOPIC, partitions, (short) 1)))
+          .all()
+          .get();
       String bootstrap = kafka.bootstrapServers();
-      KafkaStreams streams = startCoordinator(bootstrap, dataDir.resolve("coordinator-state"));
+      KafkaStreams streams =
+          startCoordinator(
+              bootstrap,
+              dataDir.resolve("coordinator-state"),
+              args.integer("commit-interval-ms"),
+              args.integer("stream-threads"));
       try (KafkaProducer<String, byte[]> producer = producer(bootstrap);
-          Counter states = new Counter(bootstrap, TopicCatalog.Names.ZONE_STATE, true)) {
+          Counter states =
+              new Counter(
+                  bootstrap,
+                  TopicCatalog.Names.ZONE_STATE,
+                  true,
+                  CoordinatorThroughputBench::caused)) {
         // enrollment (also warms up the JIT, RocksDB and the transactional producer)
-        List<String> names = new ArrayList<>();
-        for (int z = 0; z < zones; z++) {
-          names.add(String.format("z%05d.bench.test.", z));
-        }
         long e0 = System.nanoTime();
-        for (String zone : names) {
+        for (int z = 0; z < zones; z++) {
           producer.send(
-              new ProducerRecord<>(
-                  TopicCatalog.Names.ZONE_INTENTS,
-                  zone,
-                  TopicCatalog.ZONE_INTENTS.valueSerde().encode(enroll(zone))));
+              new ProducerRecord<>(TopicCatalog.Names.ZONE_INTENTS, names.get(z), enrolls.get(z)));
         }
         producer.flush();
         if (!states.await(zones, PHASE_TIMEOUT)) {
@@ -110,19 +165,6 @@ public final class CoordinatorThroughputBench {
         long enrollMs = (System.nanoTime() - e0) / 1_000_000;
         System.out.println(tag + " zones=" + zones + " enroll_ms=" + enrollMs);
 
-        // the observations, encoded before the clock starts (both runs send the same bytes)
-        List<String> keys = new ArrayList<>(observations);
-        List<byte[]> values = new ArrayList<>(observations);
-        long bytes = 0;
-        for (int i = 0; i < observations; i++) {
-          String zone = names.get(i % zones);
-          int round = i / zones;
-          byte[] v = TopicCatalog.SIGNER_OBSERVATIONS.valueSerde().encode(observation(zone, round));
-          keys.add(zone);
-          values.add(v);
-          bytes += v.length;
-        }
-        long avgBytes = bytes / observations;
         long t0 = System.nanoTime();
         for (int i = 0; i < observations; i++) {
           producer.send(
@@ -154,7 +196,7 @@ public final class CoordinatorThroughputBench {
         System.out.println(tag + " " + stateSize(streams));
         streams.close(Duration.ofSeconds(10));
 
-        double rawRate = raw(kafka.admin(), bootstrap, producer, partitions, keys, values);
+        double rawRate = raw(bootstrap, keys, values);
         System.out.println(
             tag
                 + String.format(
@@ -171,14 +213,16 @@ public final class CoordinatorThroughputBench {
   }
 
   /** The topology with CoordinatorStreams' settings; returns once it is RUNNING. */
-  private static KafkaStreams startCoordinator(String bootstrap, Path stateDir)
+  private static KafkaStreams startCoordinator(
+      String bootstrap, Path stateDir, int commitIntervalMs, int threads)
       throws InterruptedException {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "multisigner-coordinator");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     KafkaStreams streams =
@@ -193,32 +237,30 @@ public final class CoordinatorThroughputBench {
   }
 
   /** Raw produce+consume of the same records on a fresh topic with the same partition count. */
-  private static double raw(
-      Admin admin,
-      String bootstrap,
-      KafkaProducer<String, byte[]> producer,
-      int partitions,
-      List<String> keys,
-      List<byte[]> values)
+  private static double raw(String bootstrap, List<String> keys, List<byte[]> values)
       throws Exception {
-    String topic = "bench.raw";
-    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-    try (Counter counter = new Counter(bootstrap, topic, false)) {
+    String topic = RAW_TOPIC;
+    try (KafkaProducer<String, byte[]> producer = producer(bootstrap);
+        Counter counter = new Counter(bootstrap, topic, false, v -> true)) {
+      // one record first, so the producer has its metadata and id, as the coordinator run had
+      producer.send(new ProducerRecord<>(topic, keys.get(0), values.get(0))).get();
+      counter.await(1, PHASE_TIMEOUT);
       long t0 = System.nanoTime();
       for (int i = 0; i < keys.size(); i++) {
         producer.send(new ProducerRecord<>(topic, keys.get(i), values.get(i)));
       }
       producer.flush();
-      boolean done = counter.await(keys.size(), PHASE_TIMEOUT);
+      boolean done = counter.await(keys.size() + 1L, PHASE_TIMEOUT);
       long t1 = System.nanoTime();
+      long counted = counter.count() - 1;
       System.out.println(
           "bench=coordinator_throughput raw_records="
-              + counter.count()
+              + counted
               + " complete="
               + done
               + " raw_ms="
               + (t1 - t0) / 1_000_000);
-      return counter.count() / ((t1 - t0) / 1e9);
+      return counted / ((t1 - t0) / 1e9);
     }
   }
 
@@ -295,7 +337,7 @@ public final class CoordinatorThroughputBench {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
-    Counter(String bootstrap, String topic, boolean readCommitted) {
+    Counter(String bootstrap, String topic, boolean readCommitted, Predicate<byte[]> counts) {
       KafkaConsumer<String, byte[]> consumer =
           new KafkaConsumer<>(
               Map.of(
@@ -318,7 +360,11 @@ public final class CoordinatorThroughputBench {
               () -> {
                 try (consumer) {
                   while (running.get()) {
-                    count.addAndGet(consumer.poll(Duration.ofMillis(50)).count());
+                    for (var r : consumer.poll(Duration.ofMillis(50))) {
+                      if (counts.test(r.value())) {
+                        count.incrementAndGet();
+                      }
+                    }
                   }
                 }
               },
@@ -340,6 +386,12 @@ public final class CoordinatorThroughputBench {
       running.set(false);
       thread.join(5000);
     }
+  }
+
+  /** A state snapshot caused by an input (not by a WakeUp, which has no cause). */
+  private static boolean caused(byte[] snapshot) {
+    return TopicCatalog.ZONE_STATE.valueSerde().decode(snapshot).getEnvelope().getCausationId()
+        != null;
   }
 
   private static boolean awaitCount(LongSupplier count, long target, Duration timeout)
