@@ -35,6 +35,7 @@ import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.domain.plan.DnskeyPlanner;
 import dev.multisigner.domain.plan.DsPlanner;
 import dev.multisigner.domain.plan.GroupCheck;
+import dev.multisigner.domain.plan.Plan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -92,6 +94,82 @@ public final class ZoneDecider {
     }
     w.scheduleWake();
     return new Decision(w.freeze(), w.outputs);
+  }
+
+  /**
+   * What is still to change for this zone at {@code now}, with the standard planners: foreign keys
+   * to add or (waits passed) remove at each member, the CDS set, the parent's DS and NS sets, and
+   * the reason the DS plan is refused if it is unsafe. Reads the state only; commands in flight
+   * still count as changes until observed.
+   */
+  public static Plan plan(ZoneState state, Instant now) {
+    return STANDARD.planOf(state, now);
+  }
+
+  private Plan planOf(ZoneState state, Instant now) {
+    Work w = new Work(state, now);
+    List<Plan.Change> changes = new ArrayList<>();
+    if (w.policy == null || !(w.status == ZoneStatus.ACTIVE || w.status == ZoneStatus.HALTED)) {
+      return Plan.of(changes, Optional.empty());
+    }
+    List<Member> members = w.memberList();
+    for (Member t : members) {
+      if (!t.phase().inService()) {
+        continue;
+      }
+      Set<KeyData> desired = planner.foreignKeys(w.policy, members, w.keys, t, now);
+      for (KeyData d : desired) {
+        if (!t.served().contains(d)) {
+          changes.add(new Plan.Change(Plan.Kind.ADD_DNSKEY, t.id().value(), describe(w, d)));
+        }
+      }
+      for (KeyData d : t.served()) {
+        KeyRecord k = w.key(d);
+        if (k != null && !k.owner().equals(t.id()) && !desired.contains(d)) {
+          changes.add(new Plan.Change(Plan.Kind.REMOVE_DNSKEY, t.id().value(), describe(w, d)));
+        }
+      }
+    }
+    Optional<String> refusal = Optional.empty();
+    if (parentSidePlannable(w)) {
+      List<KeyData> dsKeys = DsPlanner.dsKeys(w.policy, members, w.keys, w.parentNs, now);
+      List<DsData> desired = DsPlanner.ds(w.zone, w.policy, dsKeys);
+      refusal = DsPlanner.refusal(w.zone, w.policy, members, w.keys, w.parentNs, desired);
+      for (Member t : members) {
+        if (t.phase().inService() && !t.cds().equals(desired)) {
+          changes.add(new Plan.Change(Plan.Kind.PUBLISH_CDS, t.id().value(), tagsOfDs(desired)));
+        }
+      }
+      for (DsData d : desired) {
+        if (!w.parentDs.contains(d)) {
+          changes.add(
+              new Plan.Change(Plan.Kind.ADD_DS, "parent", d.keyTag() + "/" + d.digestType()));
+        }
+      }
+      for (DsData d : w.parentDs) {
+        if (!desired.contains(d)) {
+          changes.add(
+              new Plan.Change(Plan.Kind.REMOVE_DS, "parent", d.keyTag() + "/" + d.digestType()));
+        }
+      }
+      List<String> ns = desiredNs(w);
+      for (String n : ns) {
+        if (!w.parentNs.contains(n)) {
+          changes.add(new Plan.Change(Plan.Kind.ADD_NS, "parent", n));
+        }
+      }
+      for (String n : w.parentNs) {
+        if (!ns.isEmpty() && !ns.contains(n)) {
+          changes.add(new Plan.Change(Plan.Kind.REMOVE_NS, "parent", n));
+        }
+      }
+    }
+    return Plan.of(changes, refusal);
+  }
+
+  private static String describe(Work w, KeyData d) {
+    KeyRecord k = w.key(d);
+    return (k == null ? "key " : k.role() + " of " + k.owner() + " ") + d.keyTag();
   }
 
   // ---- facts -------------------------------------------------------------------------------
@@ -833,7 +911,12 @@ public final class ZoneDecider {
         new Pending(id, List.of(), desired, List.of(), w.now.plus(w.policy.retryInterval()));
   }
 
-  private static void nsRequest(Work w) {
+  /**
+   * The delegation the processes want: members that have joined (or are waiting for their NS), and
+   * members already delegated that are not leaving (draft "Signer joins" step 9, "Signer leaves"
+   * step 1).
+   */
+  private static List<String> desiredNs(Work w) {
     TreeSet<String> desired = new TreeSet<>();
     for (Member m : w.members.values()) {
       boolean joined = m.phase() == MemberPhase.AWAITING_NS || m.phase() == MemberPhase.ACTIVE;
@@ -842,7 +925,11 @@ public final class ZoneDecider {
         desired.addAll(m.spec().nameservers());
       }
     }
-    List<String> want = List.copyOf(desired);
+    return List.copyOf(desired);
+  }
+
+  private static void nsRequest(Work w) {
+    List<String> want = desiredNs(w);
     Pending p = w.nsRequest;
     if (want.isEmpty() || want.equals(w.parentNs) && (p == null || p.names().equals(want))) {
       return;
@@ -905,9 +992,9 @@ public final class ZoneDecider {
     CDS(Member::cdsPublishing, Member::withCdsPublishing);
 
     private final Function<Member, Pending> getter;
-    private final java.util.function.BiFunction<Member, Pending, Member> setter;
+    private final BiFunction<Member, Pending, Member> setter;
 
-    Slot(Function<Member, Pending> g, java.util.function.BiFunction<Member, Pending, Member> s) {
+    Slot(Function<Member, Pending> g, BiFunction<Member, Pending, Member> s) {
       this.getter = g;
       this.setter = s;
     }
