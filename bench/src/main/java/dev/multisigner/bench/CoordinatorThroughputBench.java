@@ -13,6 +13,8 @@ import dev.multisigner.schemas.avro.SignerObservation;
 import dev.multisigner.schemas.avro.SignerSpec;
 import dev.multisigner.schemas.avro.SigningModel;
 import dev.multisigner.schemas.avro.ZoneIntent;
+import dev.multisigner.schemas.avro.ZoneStateSnapshot;
+import dev.multisigner.schemas.serde.AvroSerde;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +77,8 @@ public final class CoordinatorThroughputBench {
   private static final Duration PHASE_TIMEOUT = Duration.ofSeconds(150);
   private static final String RAW_TOPIC = "bench.raw";
   private static final int RAW_RUNS = 3;
+  private static final AvroSerde<ZoneStateSnapshot> SNAPSHOTS =
+      TopicCatalog.ZONE_STATE.valueSerde();
 
   private CoordinatorThroughputBench() {}
 
@@ -129,6 +133,16 @@ public final class CoordinatorThroughputBench {
                 observations / (coreNanos / 1e9), (double) core.outputs() / (zones + observations))
             + " "
             + core.breakdown(observations));
+
+    // what ZoneProcessor.emit pays per output: Topic.valueSerde() builds a new AvroSerde each call
+    long s0 = System.nanoTime();
+    for (int i = 0; i < 10_000; i++) {
+      TopicCatalog.ZONE_STATE.valueSerde();
+    }
+    System.out.println(
+        tag
+            + String.format(
+                " serde_construction_us=%.1f", (System.nanoTime() - s0) / 1e3 / 10_000));
 
     Path dataDir = Files.createTempDirectory("multisigner-bench-coordinator-");
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0)) {
@@ -406,8 +420,7 @@ public final class CoordinatorThroughputBench {
 
   /** A state snapshot caused by an input (not by a WakeUp, which has no cause). */
   private static boolean caused(byte[] snapshot) {
-    return TopicCatalog.ZONE_STATE.valueSerde().decode(snapshot).getEnvelope().getCausationId()
-        != null;
+    return SNAPSHOTS.decode(snapshot).getEnvelope().getCausationId() != null;
   }
 
   private static boolean awaitCount(LongSupplier count, long target, Duration timeout)

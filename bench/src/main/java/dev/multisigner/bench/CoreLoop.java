@@ -10,6 +10,9 @@ import dev.multisigner.domain.decide.ZoneInput;
 import dev.multisigner.domain.decide.ZoneState;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.schemas.avro.Envelope;
+import dev.multisigner.schemas.avro.SignerObservation;
+import dev.multisigner.schemas.avro.ZoneIntent;
+import dev.multisigner.schemas.serde.AvroSerde;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import java.time.Instant;
 import java.util.HashMap;
@@ -20,11 +23,16 @@ import java.util.UUID;
 /**
  * The per-input CPU work of the coordinator's ZoneProcessor without Kafka or RocksDB: decode the
  * Avro record, map it, decode the zone's state, decide, encode the state, map and encode every
- * output. Its rate is the ceiling the Streams shell can reach on one thread.
+ * output. Its rate is the ceiling the Streams shell can reach on one thread. Like ZoneProcessor, it
+ * keeps one decoder per input topic and asks the topic for a serde per output (as {@code emit}
+ * does).
  */
 final class CoreLoop {
 
   private final Map<String, byte[]> states = new HashMap<>();
+  private final AvroSerde<ZoneIntent> intents = TopicCatalog.ZONE_INTENTS.valueSerde();
+  private final AvroSerde<SignerObservation> observations =
+      TopicCatalog.SIGNER_OBSERVATIONS.valueSerde();
   private long outputs;
   // nanos per stage, for the breakdown: Avro decode + mapping, state decode, decide, state encode,
   // outputs (mapping + Avro encode, snapshot included)
@@ -35,7 +43,7 @@ final class CoreLoop {
   long run(List<String> enrollKeys, List<byte[]> enrolls, List<String> keys, List<byte[]> values) {
     for (int i = 0; i < enrollKeys.size(); i++) {
       ZoneName zone = ZoneName.of(enrollKeys.get(i));
-      var intent = TopicCatalog.ZONE_INTENTS.valueSerde().decode(enrolls.get(i));
+      var intent = intents.decode(enrolls.get(i));
       process(zone, InputMapper.intent(zone, intent), intent.getEnvelope());
     }
     timing = true;
@@ -43,7 +51,7 @@ final class CoreLoop {
     for (int i = 0; i < keys.size(); i++) {
       long s0 = System.nanoTime();
       ZoneName zone = ZoneName.of(keys.get(i));
-      var observation = TopicCatalog.SIGNER_OBSERVATIONS.valueSerde().decode(values.get(i));
+      var observation = observations.decode(values.get(i));
       ZoneInput input = InputMapper.observation(zone, observation);
       stages[0] += System.nanoTime() - s0;
       process(zone, input, observation.getEnvelope());
