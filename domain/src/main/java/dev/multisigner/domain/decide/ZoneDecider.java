@@ -577,13 +577,45 @@ public final class ZoneDecider {
                   w.halt(
                       r.startsWith("the CDS") ? HaltCause.CDS_LIMIT : HaltCause.UNSAFE_PLAN,
                       "DS plan refused: " + r));
-      if (w.status == ZoneStatus.ACTIVE) {
+      Optional<Instant> secureFrom = secureFrom(w);
+      if (secureFrom.isPresent() && w.now.isBefore(secureFrom.get())) {
+        w.secureAt = secureFrom.get();
+      }
+      boolean parentSideMayChange = secureFrom.isPresent() && w.secureAt == null;
+      if (w.status == ZoneStatus.ACTIVE && parentSideMayChange) {
         cdsCommands(w, desired, dsKeys);
         dsRequest(w, desired);
         nsRequest(w);
       }
     }
     forgetKeys(w);
+  }
+
+  /**
+   * When CDS and DS may change. A zone the parent holds no DS for is insecure; the first DS makes
+   * it secure, and from then on every DNSKEY RRset a resolver may have cached from any delegated
+   * signer must hold every ZSK any delegated signer signs with (RFC 8901 §5.2, §6). So the first
+   * CDS/DS waits until every in-service member serves every other member's keys, and then
+   * DNSKEY-Wait-Time more, for RRsets cached before the imports (draft-ietf-dnsop-dnssec-automation
+   * "Signer joins": step 3 before steps 4-6). CDS counts too: a parent that scans CDS (RFC 8078,
+   * RFC 9615) would turn it into a DS. Empty while some member is not cross-published yet; now when
+   * the parent already has a DS.
+   */
+  private static Optional<Instant> secureFrom(Work w) {
+    if (!w.parentDs.isEmpty()) {
+      return Optional.of(w.now);
+    }
+    Instant latest = null;
+    for (Member m : w.members.values()) {
+      if (!m.phase().inService()) {
+        continue;
+      }
+      if (m.keysPublishedAt() == null) {
+        return Optional.empty();
+      }
+      latest = latest == null ? m.keysPublishedAt() : max(latest, m.keysPublishedAt());
+    }
+    return latest == null ? Optional.empty() : Optional.of(latest.plus(w.policy.dnskeyWait()));
   }
 
   /**
@@ -1028,6 +1060,9 @@ public final class ZoneDecider {
     Pending nsRequest;
     Instant wakeAt;
 
+    /** When the first CDS/DS of an insecure zone may be published (transient, not stored). */
+    Instant secureAt;
+
     Work(ZoneState s, Instant now) {
       this.zone = s.zone();
       this.now = now;
@@ -1127,6 +1162,7 @@ public final class ZoneDecider {
           }
         }
         candidates.add(dsRequest == null ? null : dsRequest.retryAt());
+        candidates.add(secureAt);
         candidates.add(nsRequest == null ? null : nsRequest.retryAt());
         for (KeyRecord k : keys) {
           if (k.retired() && members.containsKey(k.owner())) {

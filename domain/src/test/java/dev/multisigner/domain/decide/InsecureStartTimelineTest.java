@@ -1,0 +1,59 @@
+package dev.multisigner.domain.decide;
+
+import static dev.multisigner.domain.ZoneFixtures.*;
+import static dev.multisigner.domain.decide.JoinTimelines.observedA;
+import static dev.multisigner.domain.decide.JoinTimelines.observedB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.multisigner.domain.Timeline;
+import dev.multisigner.domain.decide.ZoneInput.*;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A zone that both signers already serve but the parent holds no DS for (insecure): the first
+ * CDS/DS would make it secure, so it waits until each signer serves the other's ZSK and
+ * DNSKEY-Wait-Time has passed (RFC 8901 §5.2 and §6; draft-ietf-dnsop-dnssec-automation "Signer
+ * joins", step 3 before steps 4-6). Found by the lab demo: the DS reached BIND before the imports.
+ */
+class InsecureStartTimelineTest {
+
+  @Test
+  void publishesTheFirstCdsAndDsOnlyAfterTheCrossImportAndTheDnskeyWait() {
+    Timeline t = new Timeline();
+    t.at(0, new EnrollZone(ZONE, POLICY, List.of(signer(A), signer(B))));
+    t.at(1, new ParentNsObserved(ZONE, List.of(ns(A), ns(B))));
+    t.at(1, new ParentDsObserved(ZONE, List.of()));
+
+    List<String> first =
+        new java.util.ArrayList<>(t.at(2, observedA(2, List.of(A_KSK, A_ZSK), List.of())));
+    first.addAll(t.at(3, observedB(3, List.of(B_KSK, B_ZSK), List.of())));
+    assertThat(first).anyMatch(l -> l.startsWith("import"));
+    assertThat(first).noneMatch(InsecureStartTimelineTest::parentSide);
+
+    List<String> imported =
+        new java.util.ArrayList<>(t.at(5, observedA(5, List.of(A_KSK, A_ZSK, B_ZSK), List.of())));
+    imported.addAll(t.at(6, observedB(6, List.of(B_KSK, B_ZSK, A_ZSK), List.of())));
+    // Cross-published at 6 s; DNSKEY-Wait-Time is 60 s TTL + 2 s propagation.
+    assertThat(imported).noneMatch(InsecureStartTimelineTest::parentSide);
+    assertThat(imported).contains("wake +68s");
+
+    assertThat(t.at(67, new WakeUp(ZONE))).noneMatch(InsecureStartTimelineTest::parentSide);
+    List<String> due = t.at(68, new WakeUp(ZONE));
+    assertThat(due).anyMatch(l -> l.startsWith("cds #")).anyMatch(l -> l.startsWith("ds #"));
+  }
+
+  @Test
+  void aZoneWithADsAlreadyAtTheParentIsNotHeldBack() {
+    Timeline t = JoinTimelines.enrolledAndParentSeen();
+    List<String> out = t.at(2, observedA(2, List.of(A_KSK, A_ZSK), List.of(A_KSK)));
+    assertThat(out).anyMatch(l -> l.startsWith("cds #"));
+  }
+
+  private static boolean parentSide(String line) {
+    return line.startsWith("cds #")
+        || line.startsWith("ds #")
+        || line.startsWith("DS_CHANGE_REQUESTED")
+        || line.startsWith("CDS_PUBLICATION_REQUESTED");
+  }
+}
