@@ -70,6 +70,10 @@ public class ParentWatcher {
             new ParentDsObserved(DsPublication.toData(ds.ds()), false, ds.validated()));
       } catch (ParentException e) {
         LOG.warn("event=parent_watch_failed zone={} reason=\"{}\"", zone, e.getMessage());
+      } catch (IllegalStateException e) {
+        // The event log is closing (service shutdown): the next start watches again.
+        LOG.info("event=parent_watch_stopped zone={} reason=\"{}\"", zone, e.getMessage());
+        return;
       }
     }
   }

@@ -46,7 +46,17 @@ public class ObservationPoller {
           LOG.debug("event=signer_not_configured zone={} signer={}", zone.getKey(), signer);
           continue;
         }
-        service.observe(zone.getKey(), provider.get(), ObservationSource.DNS_QUERY);
+        try {
+          service.observe(zone.getKey(), provider.get(), ObservationSource.DNS_QUERY);
+        } catch (IllegalStateException e) {
+          // The event log is closing (service shutdown): the next start observes again.
+          LOG.info(
+              "event=poll_stopped zone={} signer={} reason=\"{}\"",
+              zone.getKey(),
+              signer,
+              e.getMessage());
+          return;
+        }
       }
     }
   }
