@@ -71,8 +71,8 @@ public class ParentWatcher {
       } catch (ParentException e) {
         LOG.warn("event=parent_watch_failed zone={} reason=\"{}\"", zone, e.getMessage());
       } catch (IllegalStateException e) {
-        // The event log is closing (service shutdown): the next start watches again.
-        LOG.info("event=parent_watch_stopped zone={} reason=\"{}\"", zone, e.getMessage());
+        // The event log cannot take the record (shutdown or broker gone): retried next tick.
+        LOG.warn("event=parent_watch_stopped zone={} reason=\"{}\"", zone, e.getMessage());
         return;
       }
     }

@@ -49,8 +49,8 @@ public class ObservationPoller {
         try {
           service.observe(zone.getKey(), provider.get(), ObservationSource.DNS_QUERY);
         } catch (IllegalStateException e) {
-          // The event log is closing (service shutdown): the next start observes again.
-          LOG.info(
+          // The event log cannot take the record (shutdown or broker gone): retried next tick.
+          LOG.warn(
               "event=poll_stopped zone={} signer={} reason=\"{}\"",
               zone.getKey(),
               signer,
