@@ -79,10 +79,13 @@ public class ParentWatcher {
   }
 
   private void report(String zone, String what, String fingerprint, Object event) {
-    if (fingerprint.equals(lastSeen.put(zone + "|" + what, fingerprint))) {
+    String key = zone + "|" + what;
+    if (fingerprint.equals(lastSeen.get(key))) {
       return;
     }
     LOG.info("event=parent_{}_observed zone={} value={}", what, zone, fingerprint);
     log.append(TopicCatalog.DS_EVENTS, zone, new DsEvent(envelopes.first(zone), null, event));
+    // Remembered only once on the log, so a failed append is reported again next time.
+    lastSeen.put(key, fingerprint);
   }
 }
