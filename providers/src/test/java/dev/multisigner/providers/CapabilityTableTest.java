@@ -14,12 +14,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The committed {@code providers/CAPABILITIES.md} is what the code declares. Regenerate with {@code
- * ./mvnw test -pl providers -Dtest=CapabilityTableTest -Dcapabilities.write=true}.
+ * The committed {@code docs/provider-capabilities.md} is what the code declares. Regenerate with
+ * {@code ./mvnw test -pl providers -Dtest=CapabilityTableTest -Dcapabilities.write=true}.
  */
 class CapabilityTableTest {
 
-  private static final Path COMMITTED = Path.of("CAPABILITIES.md");
+  private static final Path COMMITTED = Path.of("..", "docs", "provider-capabilities.md");
   private static final Path GENERATED = Path.of("target", "capabilities.md");
 
   static String document() {
@@ -60,7 +60,7 @@ class CapabilityTableTest {
 
     assertThat(COMMITTED).exists();
     assertThat(Files.readString(COMMITTED, StandardCharsets.UTF_8))
-        .as("providers/CAPABILITIES.md is stale: compare with providers/target/capabilities.md")
+        .as("docs/provider-capabilities.md is stale: compare with providers/target/capabilities.md")
         .isEqualTo(generated);
   }
 
