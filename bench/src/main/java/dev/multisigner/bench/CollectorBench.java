@@ -40,9 +40,13 @@ public final class CollectorBench {
     int seconds = args.integer("seconds");
     String tag = "bench=collector";
     System.out.println(Machine.describe("start"));
-    Path dataDir = Files.createTempDirectory("multisigner-bench-collector-");
-    try (DnsLab lab =
-        DnsLab.builder().zone(ZONE).knotSigner("knot-a").workDir(dataDir.resolve("lab")).start()) {
+    try (Scratch scratch = new Scratch("multisigner-bench-collector-");
+        DnsLab lab =
+            DnsLab.builder()
+                .zone(ZONE)
+                .knotSigner("knot-a")
+                .workDir(scratch.dir().resolve("lab"))
+                .start()) {
       KnotSigner knot = lab.knot("knot-a");
       String server = "127.0.0.1:" + knot.dnsAddress().getPort();
       DnsProvider provider =
@@ -68,7 +72,7 @@ public final class CollectorBench {
                     " collector_threads=%d observations_per_s=%.0f queries_per_s=%.0f",
                     threads, rate, rate * 5));
       }
-      Path queries = dataDir.resolve("dnskey.txt");
+      Path queries = scratch.dir().resolve("dnskey.txt");
       Files.writeString(queries, ZONE + " DNSKEY\n", StandardCharsets.US_ASCII);
       double udp = dnsperf(tag, server, queries, seconds, "udp", 100);
       double tcp = dnsperf(tag, server, queries, seconds, "tcp", 100);

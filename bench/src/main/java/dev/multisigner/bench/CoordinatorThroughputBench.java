@@ -18,7 +18,6 @@ import dev.multisigner.schemas.serde.AvroSerde;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -144,8 +143,9 @@ public final class CoordinatorThroughputBench {
             + String.format(
                 " serde_construction_us=%.1f", (System.nanoTime() - s0) / 1e3 / 10_000));
 
-    Path dataDir = Files.createTempDirectory("multisigner-bench-coordinator-");
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0)) {
+    try (Scratch scratch = new Scratch("multisigner-bench-coordinator-");
+        EmbeddedKafka kafka = EmbeddedKafka.start(scratch.dir().resolve("kafka"), 0)) {
+      Path dataDir = scratch.dir();
       kafka.createTopics(TopicCatalog.all(), partitions);
       // created now, so its partitions have leaders long before the raw run starts
       kafka
@@ -235,6 +235,8 @@ public final class CoordinatorThroughputBench {
                     coordinatorRate,
                     coordinatorRate / rawRate,
                     done && coordinatorRate / rawRate >= 0.30));
+      } finally {
+        streams.close(Duration.ofSeconds(10)); // before its state directory is removed
       }
     }
     System.out.println(Machine.describe("end"));

@@ -17,8 +17,6 @@ import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.dns.DnsKeyReader;
 import dev.multisigner.schemas.avro.ZoneIntent;
 import dev.multisigner.schemas.topics.TopicCatalog;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,19 +69,19 @@ public final class ImportLatencyBench {
 
   private static void run(String pollInterval, int iterations, Duration convergeTimeout)
       throws Exception {
-    Path dataDir = Files.createTempDirectory("multisigner-bench-import-");
     String tag = "bench=import_latency poll_interval=" + pollInterval;
-    try (DnsLab lab =
-        DnsLab.builder()
-            .zone(ZONE)
-            .knotSigner("knot-a")
-            .pdnsSigner("pdns-b")
-            .withParent()
-            .withValidator()
-            .workDir(dataDir.resolve("lab"))
-            .start()) {
+    try (Scratch scratch = new Scratch("multisigner-bench-import-");
+        DnsLab lab =
+            DnsLab.builder()
+                .zone(ZONE)
+                .knotSigner("knot-a")
+                .pdnsSigner("pdns-b")
+                .withParent()
+                .withValidator()
+                .workDir(scratch.dir().resolve("lab"))
+                .start()) {
       System.out.println(tag + " lab_start_ms=" + lab.startupTime().toMillis());
-      LocalStack.Settings settings = LocalStack.Settings.embedded(dataDir.resolve("stack"));
+      LocalStack.Settings settings = LocalStack.Settings.embedded(scratch.dir().resolve("stack"));
       for (Service s : Service.values()) {
         Map<String, Object> p = new HashMap<>(DemoWorld.properties(lab, s));
         p.put("multisigner.collector.poll-interval", pollInterval);
@@ -94,7 +92,8 @@ public final class ImportLatencyBench {
         sendIntent(stack.bootstrapServers(), DemoWorld.enroll(ZONE));
         Duration converged = awaitConvergence(lab, convergeTimeout);
         if (converged == null) {
-          System.out.println(tag + " converged=false converge_timeout_s=" + convergeTimeout);
+          System.out.println(
+              tag + " converged=false converge_timeout_s=" + convergeTimeout.toSeconds());
           return;
         }
         System.out.println(
