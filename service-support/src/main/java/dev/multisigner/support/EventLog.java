@@ -4,8 +4,6 @@ import dev.multisigner.schemas.serde.AvroSerde;
 import dev.multisigner.schemas.topics.Topic;
 import io.micronaut.configuration.kafka.annotation.KafkaClient;
 import jakarta.inject.Singleton;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,7 +21,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 public class EventLog {
 
   private final Producer<String, byte[]> producer;
-  private final Map<Class<?>, AvroSerde<?>> serdes = new ConcurrentHashMap<>();
 
   public EventLog(@KafkaClient("multisigner-event-log") Producer<String, byte[]> producer) {
     this.producer = producer;
@@ -57,8 +54,7 @@ public class EventLog {
     }
   }
 
-  @SuppressWarnings("unchecked")
   <V extends SpecificRecord> AvroSerde<V> serde(Topic<V> topic) {
-    return (AvroSerde<V>) serdes.computeIfAbsent(topic.valueType(), t -> topic.valueSerde());
+    return topic.valueSerde();
   }
 }

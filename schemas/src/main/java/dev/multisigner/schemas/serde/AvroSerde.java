@@ -2,7 +2,9 @@ package dev.multisigner.schemas.serde;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -36,9 +38,15 @@ public final class AvroSerde<V extends SpecificRecord>
     this.decoder = new BinaryMessageDecoder<>(model, schema, SchemaRegistry.store());
   }
 
-  /** A serde for the given generated Avro class. */
+  private static final Map<Class<?>, AvroSerde<?>> BY_TYPE = new ConcurrentHashMap<>();
+
+  /**
+   * The serde for the given generated Avro class, built once per class (Avro's message encoder and
+   * decoder are thread-safe; building them costs microseconds per record on the hot path).
+   */
+  @SuppressWarnings("unchecked")
   public static <V extends SpecificRecord> AvroSerde<V> of(Class<V> type) {
-    return new AvroSerde<>(type);
+    return (AvroSerde<V>) BY_TYPE.computeIfAbsent(type, t -> new AvroSerde<>(type));
   }
 
   /** Encodes a record (single-object encoding). */

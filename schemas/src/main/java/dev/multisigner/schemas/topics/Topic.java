@@ -43,7 +43,7 @@ public record Topic<V extends SpecificRecord>(
     return Serdes.String();
   }
 
-  /** A new serde for values, single-object encoded with the schema store of released schemas. */
+  /** The serde for values: single-object encoding, decoding every released schema version. */
   public AvroSerde<V> valueSerde() {
     return AvroSerde.of(valueType);
   }
