@@ -164,6 +164,13 @@ public final class ZoneFixtures {
       return "ds " + id(d.requestId()) + ": " + dsNames(d.ds());
     } else if (o instanceof Output.RequestNsChange n) {
       return "ns " + id(n.requestId()) + ": " + String.join(",", n.nameservers());
+    } else if (o instanceof Output.PublishNs n) {
+      return "ns "
+          + id(n.commandId())
+          + " at "
+          + n.signer()
+          + ": "
+          + String.join(",", n.nameservers());
     } else if (o instanceof Output.RollSignerKey r) {
       return "roll " + id(r.commandId()) + " " + r.signer() + " " + r.role();
     } else if (o instanceof Output.WakeAt w) {

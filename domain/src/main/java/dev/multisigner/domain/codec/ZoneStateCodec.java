@@ -39,8 +39,11 @@ import java.util.Map;
  */
 public final class ZoneStateCodec {
 
-  /** The version this codec writes. */
-  public static final int VERSION = 1;
+  /**
+   * The version this codec writes: 2 added each member's observed NS and NS command in flight, and
+   * when a command was reported applied.
+   */
+  public static final int VERSION = 2;
 
   private ZoneStateCodec() {}
 
@@ -58,10 +61,10 @@ public final class ZoneStateCodec {
   public static ZoneState decode(byte[] data) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       int version = in.readUnsignedByte();
-      if (version != VERSION) {
+      if (version < 1 || version > VERSION) {
         throw new IllegalArgumentException("unknown zone state format version " + version);
       }
-      return new Reader(in).read();
+      return new Reader(in, version).read();
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt zone state: " + e.getMessage(), e);
     }
@@ -156,10 +159,12 @@ public final class ZoneStateCodec {
       instant(m.observedAt());
       keyRefs(m.served());
       dsList(m.cds());
+      strings(m.nameservers());
       instant(m.failingSince());
       pending(m.importing());
       pending(m.withdrawing());
       pending(m.cdsPublishing());
+      pending(m.nsPublishing());
     }
 
     private void pending(Pending p) throws IOException {
@@ -178,6 +183,7 @@ public final class ZoneStateCodec {
       dsList(p.ds());
       strings(p.names());
       instant(p.retryAt());
+      instant(p.appliedAt());
     }
 
     private void keyRefs(List<KeyData> keys) throws IOException {
@@ -267,11 +273,13 @@ public final class ZoneStateCodec {
 
   private static final class Reader {
     private final DataInputStream in;
+    private final int version;
     private ZoneName zone;
     private final List<KeyRecord> keys = new ArrayList<>();
 
-    Reader(DataInputStream in) {
+    Reader(DataInputStream in, int version) {
       this.in = in;
+      this.version = version;
     }
 
     ZoneState read() throws IOException {
@@ -356,19 +364,34 @@ public final class ZoneStateCodec {
                 : kind == 1 ? Support.cannot(in.readUTF()) : Support.notYet(in.readUTF()));
       }
       SignerSpec spec = new SignerSpec(id, new Capabilities(caps), algorithm, ns);
+      MemberPhase phase = MemberPhase.values()[in.readUnsignedByte()];
+      Instant waitUntil = instant();
+      Instant keysPublishedAt = instant();
+      Instant leftServiceAt = instant();
+      Instant observedAt = instant();
+      List<KeyData> served = keyRefs();
+      List<DsData> cds = dsList();
+      List<String> nameservers = version >= 2 ? strings() : List.of();
+      Instant failingSince = instant();
+      Pending importing = pending();
+      Pending withdrawing = pending();
+      Pending cdsPublishing = pending();
+      Pending nsPublishing = version >= 2 ? pending() : null;
       return new Member(
           spec,
-          MemberPhase.values()[in.readUnsignedByte()],
-          instant(),
-          instant(),
-          instant(),
-          instant(),
-          keyRefs(),
-          dsList(),
-          instant(),
-          pending(),
-          pending(),
-          pending());
+          phase,
+          waitUntil,
+          keysPublishedAt,
+          leftServiceAt,
+          observedAt,
+          served,
+          cds,
+          nameservers,
+          failingSince,
+          importing,
+          withdrawing,
+          cdsPublishing,
+          nsPublishing);
     }
 
     private Pending pending() throws IOException {
@@ -376,7 +399,8 @@ public final class ZoneStateCodec {
         return null;
       }
       String id = in.readBoolean() ? zone.value() + "#" + varlong() : in.readUTF();
-      return new Pending(id, keyRefs(), dsList(), strings(), instant());
+      return new Pending(
+          id, keyRefs(), dsList(), strings(), instant(), version >= 2 ? instant() : null);
     }
 
     private List<KeyData> keyRefs() throws IOException {

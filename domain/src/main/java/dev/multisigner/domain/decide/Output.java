@@ -37,6 +37,16 @@ public sealed interface Output {
     }
   }
 
+  /**
+   * Replace the zone's apex NS RRset at the signer (draft-ietf-dnsop-dnssec-automation "Signer
+   * joins" step 10, "Signer leaves" step 1); the same set at every signer.
+   */
+  record PublishNs(String commandId, SignerId signer, List<String> nameservers) implements Output {
+    public PublishNs {
+      nameservers = List.copyOf(nameservers);
+    }
+  }
+
   /** Ask the signer to start a rollover of one of its own keys (its own timing applies). */
   record RollSignerKey(String commandId, SignerId signer, KeyRole role) implements Output {}
 

@@ -2,6 +2,7 @@ package dev.multisigner.domain.decide;
 
 import dev.multisigner.domain.decide.Output.ImportDnskeys;
 import dev.multisigner.domain.decide.Output.PublishCdsCdnskey;
+import dev.multisigner.domain.decide.Output.PublishNs;
 import dev.multisigner.domain.decide.Output.RequestDsChange;
 import dev.multisigner.domain.decide.Output.RequestNsChange;
 import dev.multisigner.domain.decide.Output.RollSignerKey;
@@ -25,6 +26,7 @@ import dev.multisigner.domain.group.KeyRecord;
 import dev.multisigner.domain.group.Member;
 import dev.multisigner.domain.group.MemberPhase;
 import dev.multisigner.domain.group.Pending;
+import dev.multisigner.domain.model.Capability;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.KeyData;
@@ -208,10 +210,19 @@ public final class ZoneDecider {
     } else if (input instanceof SignerCommandApplied a) {
       w.findPending(a.commandId())
           .ifPresent(
-              id ->
-                  w.event(
-                      ZoneEventKind.COMMAND_APPLIED,
-                      "signer=" + id + " command=" + a.commandId() + " applied"));
+              id -> {
+                Member m = w.members.get(id);
+                for (Slot slot : Slot.values()) {
+                  Pending p = slot.get(m);
+                  if (p != null && p.id().equals(a.commandId()) && p.appliedAt() == null) {
+                    m = slot.set(m, p.appliedAt(w.now));
+                  }
+                }
+                w.members.put(id, m);
+                w.event(
+                    ZoneEventKind.COMMAND_APPLIED,
+                    "signer=" + id + " command=" + a.commandId() + " applied");
+              });
     } else if (input instanceof SignerCommandFailed f) {
       commandFailed(w, f);
     } else if (input instanceof ParentDsObserved p) {
@@ -453,7 +464,7 @@ public final class ZoneDecider {
     }
     GroupCheck.keyTagCollision(w.keys).ifPresent(r -> w.halt(HaltCause.KEY_TAG_COLLISION, r));
     warnIfSigningTooEarly(w, m, obs, own);
-    w.members.put(m.id(), m.withObservation(t, obs.dnskeys(), obs.cds()));
+    w.members.put(m.id(), m.withObservation(t, obs.dnskeys(), obs.cds(), obs.nameservers()));
     if (w.status == ZoneStatus.HALTED
         && w.haltCause == HaltCause.SIGNER_UNREACHABLE
         && w.members.values().stream().noneMatch(x -> x.failingSince() != null)) {
@@ -564,6 +575,7 @@ public final class ZoneDecider {
   // ---- reconciliation ----------------------------------------------------------------------
 
   private void reconcile(Work w) {
+    settleNsCommands(w);
     if (w.status == ZoneStatus.ACTIVE) {
       advancePhases(w);
     }
@@ -585,6 +597,7 @@ public final class ZoneDecider {
       if (w.status == ZoneStatus.ACTIVE && parentSideMayChange) {
         cdsCommands(w, desired, dsKeys);
         dsRequest(w, desired);
+        nsCommands(w);
         nsRequest(w);
       }
     }
@@ -702,7 +715,19 @@ public final class ZoneDecider {
         if (w.parentNs == null || w.nsRequest != null || DsPlanner.delegated(m, w.parentNs)) {
           return false;
         }
-        Instant until = w.parentNsSince.plus(p.nsWait());
+        Instant childNsSince = w.parentNsSince;
+        for (Member o : w.members.values()) {
+          if (o.id().equals(m.id()) || !o.phase().inService() || !managesNs(o)) {
+            continue;
+          }
+          if (!o.observed()
+              || o.nsPublishing() != null
+              || o.nameservers().stream().anyMatch(m.spec().nameservers()::contains)) {
+            return false;
+          }
+          childNsSince = max(childNsSince, o.observedAt());
+        }
+        Instant until = childNsSince.plus(p.nsWait());
         w.members.put(m.id(), m.withPhase(MemberPhase.NS_WAIT, until));
         w.event(ZoneEventKind.WAIT_STARTED, "signer=" + m.id() + " NS-Wait-Time until " + until);
         return true;
@@ -900,11 +925,26 @@ public final class ZoneDecider {
       Function<String, Output> make,
       ZoneEventKind kind,
       String verb) {
-    if (keys.isEmpty() && ds.isEmpty()) {
+    return command(w, m, slot, keys, ds, List.of(), make, kind, verb);
+  }
+
+  private static Member command(
+      Work w,
+      Member m,
+      Slot slot,
+      List<KeyData> keys,
+      List<DsData> ds,
+      List<String> names,
+      Function<String, Output> make,
+      ZoneEventKind kind,
+      String verb) {
+    if (keys.isEmpty() && ds.isEmpty() && names.isEmpty()) {
       return slot.get(m) == null ? m : slot.set(m, null);
     }
     Pending p = slot.get(m);
-    if (p != null && p.keys().equals(keys) && p.ds().equals(ds) && w.now.isBefore(p.retryAt())) {
+    boolean same =
+        p != null && p.keys().equals(keys) && p.ds().equals(ds) && p.names().equals(names);
+    if (same && w.now.isBefore(p.retryAt())) {
       return m;
     }
     String id = w.nextId();
@@ -918,9 +958,9 @@ public final class ZoneDecider {
             + " "
             + verb
             + " "
-            + (ds.isEmpty() ? tagsOf(w, keys) : tagsOfDs(ds))
-            + (p != null && p.keys().equals(keys) && p.ds().equals(ds) ? " (retry)" : ""));
-    return slot.set(m, new Pending(id, keys, ds, List.of(), w.now.plus(w.policy.retryInterval())));
+            + (!names.isEmpty() ? names.toString() : ds.isEmpty() ? tagsOf(w, keys) : tagsOfDs(ds))
+            + (same ? " (retry)" : ""));
+    return slot.set(m, Pending.issued(id, keys, ds, names, w.now.plus(w.policy.retryInterval())));
   }
 
   private static void dsRequest(Work w, List<DsData> desired) {
@@ -940,7 +980,7 @@ public final class ZoneDecider {
         ZoneEventKind.DS_CHANGE_REQUESTED,
         "request=" + id + " DS add " + adds + " remove " + removes);
     w.dsRequest =
-        new Pending(id, List.of(), desired, List.of(), w.now.plus(w.policy.retryInterval()));
+        Pending.issued(id, List.of(), desired, List.of(), w.now.plus(w.policy.retryInterval()));
   }
 
   /**
@@ -960,8 +1000,87 @@ public final class ZoneDecider {
     return List.copyOf(desired);
   }
 
+  private static boolean entering(Work w, Member t, List<String> want) {
+    return t.phase().inService()
+        && t.spec().nameservers().stream().anyMatch(want::contains)
+        && !DsPlanner.delegated(t, w.parentNs);
+  }
+
+  private static boolean nsSettled(Member t, List<String> want) {
+    return t.observed() && t.nsPublishing() == null && t.nameservers().equals(want);
+  }
+
+  /** An NS command is done once an observation taken after its reported application shows it. */
+  private static void settleNsCommands(Work w) {
+    for (Member t : List.copyOf(w.members.values())) {
+      Pending p = t.nsPublishing();
+      if (p != null
+          && p.appliedAt() != null
+          && t.observed()
+          && t.observedAt().isAfter(p.appliedAt())
+          && t.nameservers().equals(p.names())) {
+        w.members.put(t.id(), t.withNsPublishing(null));
+      }
+    }
+  }
+
+  private static boolean managesNs(Member m) {
+    return m.spec().capabilities().can(Capability.MANAGE_NS);
+  }
+
+  /** The same apex NS RRset at every signer that manages NS, once the delegation is planned. */
+  private static void nsCommands(Work w) {
+    List<String> want = desiredNs(w);
+    if (want.isEmpty()) {
+      return;
+    }
+    // A signer entering the NS set must serve the new set itself before any other signer names it:
+    // a resolver sent there must not find a stale apex NS (naming, say, a signer that has left).
+    boolean enteringSettled =
+        w.members.values().stream()
+            .filter(t -> entering(w, t, want) && managesNs(t))
+            .allMatch(t -> nsSettled(t, want));
+    for (Member t : List.copyOf(w.members.values())) {
+      if (!t.phase().inService() || !managesNs(t)) {
+        continue;
+      }
+      if (!enteringSettled && !entering(w, t, want)) {
+        continue;
+      }
+      Pending p = t.nsPublishing();
+      boolean done =
+          t.observed()
+              && t.nameservers().equals(want)
+              && (p == null
+                  || p.names().equals(want)
+                      && p.appliedAt() != null
+                      && t.observedAt().isAfter(p.appliedAt()));
+      Member next =
+          command(
+              w,
+              t,
+              Slot.NS,
+              List.of(),
+              List.of(),
+              done ? List.of() : want,
+              id -> new PublishNs(id, t.id(), want),
+              ZoneEventKind.NS_PUBLICATION_REQUESTED,
+              "publish NS");
+      w.members.put(t.id(), next);
+    }
+  }
+
   private static void nsRequest(Work w) {
     List<String> want = desiredNs(w);
+    // The signers' apex NS first, then the parent (draft "Signer joins" steps 10-11, "Signer
+    // leaves" steps 1-2): a resolver sent by the parent to any signer must find the new set there.
+    for (Member t : w.members.values()) {
+      if (t.phase().inService()
+          && managesNs(t)
+          && (t.nsPublishing() != null || !t.observed() || !t.nameservers().equals(want))) {
+        return;
+      }
+    }
     Pending p = w.nsRequest;
     if (want.isEmpty() || want.equals(w.parentNs) && (p == null || p.names().equals(want))) {
       return;
@@ -972,7 +1091,8 @@ public final class ZoneDecider {
     String id = w.nextId();
     w.outputs.add(new RequestNsChange(id, want));
     w.event(ZoneEventKind.NS_CHANGE_REQUESTED, "request=" + id + " NS " + want);
-    w.nsRequest = new Pending(id, List.of(), List.of(), want, w.now.plus(w.policy.retryInterval()));
+    w.nsRequest =
+        Pending.issued(id, List.of(), List.of(), want, w.now.plus(w.policy.retryInterval()));
   }
 
   /**
@@ -1021,7 +1141,8 @@ public final class ZoneDecider {
   private enum Slot {
     IMPORTING(Member::importing, Member::withImporting),
     WITHDRAWING(Member::withdrawing, Member::withWithdrawing),
-    CDS(Member::cdsPublishing, Member::withCdsPublishing);
+    CDS(Member::cdsPublishing, Member::withCdsPublishing),
+    NS(Member::nsPublishing, Member::withNsPublishing);
 
     private final Function<Member, Pending> getter;
     private final BiFunction<Member, Pending, Member> setter;

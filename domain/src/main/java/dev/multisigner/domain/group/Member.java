@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * One signer in a zone's group: its spec, its phase ({@link MemberPhase}), the times its waits are
- * computed from, the latest observation of what it serves, and its commands in flight.
+ * computed from, the latest observation of what it serves (DNSKEY RRset, CDS, NS), and its commands
+ * in flight.
  */
 public record Member(
     SignerSpec spec,
@@ -21,16 +22,19 @@ public record Member(
     Instant observedAt,
     List<KeyData> served,
     List<DsData> cds,
+    List<String> nameservers,
     Instant failingSince,
     Pending importing,
     Pending withdrawing,
-    Pending cdsPublishing) {
+    Pending cdsPublishing,
+    Pending nsPublishing) {
 
   public Member {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(phase, "phase");
     served = List.copyOf(served);
     cds = List.copyOf(cds);
+    nameservers = List.copyOf(nameservers);
   }
 
   public static Member joining(SignerSpec spec) {
@@ -43,6 +47,8 @@ public record Member(
         null,
         List.of(),
         List.of(),
+        List.of(),
+        null,
         null,
         null,
         null,
@@ -67,10 +73,12 @@ public record Member(
         observedAt,
         served,
         cds,
+        nameservers,
         failingSince,
         importing,
         withdrawing,
-        cdsPublishing);
+        cdsPublishing,
+        nsPublishing);
   }
 
   public Member withKeysPublishedAt(Instant t) {
@@ -83,10 +91,12 @@ public record Member(
         observedAt,
         served,
         cds,
+        nameservers,
         failingSince,
         importing,
         withdrawing,
-        cdsPublishing);
+        cdsPublishing,
+        nsPublishing);
   }
 
   public Member withLeftServiceAt(Instant t) {
@@ -99,13 +109,15 @@ public record Member(
         observedAt,
         served,
         cds,
+        nameservers,
         failingSince,
         importing,
         withdrawing,
-        cdsPublishing);
+        cdsPublishing,
+        nsPublishing);
   }
 
-  public Member withObservation(Instant at, List<KeyData> keys, List<DsData> c) {
+  public Member withObservation(Instant at, List<KeyData> keys, List<DsData> c, List<String> ns) {
     return new Member(
         spec,
         phase,
@@ -115,10 +127,12 @@ public record Member(
         at,
         keys,
         c,
+        ns,
         null,
         importing,
         withdrawing,
-        cdsPublishing);
+        cdsPublishing,
+        nsPublishing);
   }
 
   public Member withFailingSince(Instant t) {
@@ -131,10 +145,12 @@ public record Member(
         observedAt,
         served,
         cds,
+        nameservers,
         t,
         importing,
         withdrawing,
-        cdsPublishing);
+        cdsPublishing,
+        nsPublishing);
   }
 
   public Member withImporting(Pending p) {
@@ -147,10 +163,12 @@ public record Member(
         observedAt,
         served,
         cds,
+        nameservers,
         failingSince,
         p,
         withdrawing,
-        cdsPublishing);
+        cdsPublishing,
+        nsPublishing);
   }
 
   public Member withWithdrawing(Pending p) {
@@ -163,10 +181,12 @@ public record Member(
         observedAt,
         served,
         cds,
+        nameservers,
         failingSince,
         importing,
         p,
-        cdsPublishing);
+        cdsPublishing,
+        nsPublishing);
   }
 
   public Member withCdsPublishing(Pending p) {
@@ -179,9 +199,29 @@ public record Member(
         observedAt,
         served,
         cds,
+        nameservers,
         failingSince,
         importing,
         withdrawing,
+        p,
+        nsPublishing);
+  }
+
+  public Member withNsPublishing(Pending p) {
+    return new Member(
+        spec,
+        phase,
+        waitUntil,
+        keysPublishedAt,
+        leftServiceAt,
+        observedAt,
+        served,
+        cds,
+        nameservers,
+        failingSince,
+        importing,
+        withdrawing,
+        cdsPublishing,
         p);
   }
 }

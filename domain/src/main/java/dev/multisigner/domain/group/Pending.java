@@ -8,10 +8,17 @@ import java.util.Objects;
 
 /**
  * A command or request the decider emitted and has not yet seen take effect: its id, what it asked
- * for, and when to ask again if it still has not taken effect (after a failure or a lost result).
+ * for, when to ask again if it still has not taken effect (after a failure or a lost result), and
+ * when its writer reported it applied (null until then): only an observation taken after that
+ * proves it, since an earlier command still in flight could otherwise land after the observation.
  */
 public record Pending(
-    String id, List<KeyData> keys, List<DsData> ds, List<String> names, Instant retryAt) {
+    String id,
+    List<KeyData> keys,
+    List<DsData> ds,
+    List<String> names,
+    Instant retryAt,
+    Instant appliedAt) {
 
   public Pending {
     Objects.requireNonNull(id, "id");
@@ -21,7 +28,16 @@ public record Pending(
     names = List.copyOf(names);
   }
 
+  public static Pending issued(
+      String id, List<KeyData> keys, List<DsData> ds, List<String> names, Instant retryAt) {
+    return new Pending(id, keys, ds, names, retryAt, null);
+  }
+
   public Pending retryingAt(Instant at) {
-    return new Pending(id, keys, ds, names, at);
+    return new Pending(id, keys, ds, names, at, appliedAt);
+  }
+
+  public Pending appliedAt(Instant at) {
+    return new Pending(id, keys, ds, names, retryAt, at);
   }
 }

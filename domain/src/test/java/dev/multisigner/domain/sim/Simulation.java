@@ -99,6 +99,7 @@ public final class Simulation {
   private final List<String> violations = new ArrayList<>();
   private final ArrayDeque<String> trace = new ArrayDeque<>();
   private final Set<String> processes = new TreeSet<>();
+  private final Map<SimSigner, Long> queryableSince = new HashMap<>();
   private final StringBuilder scenario = new StringBuilder();
   private ZoneState state = ZoneState.absent(ZONE);
   private long now;
@@ -177,7 +178,11 @@ public final class Simulation {
 
   /** What a signer served from {@code from} on. */
   private record Version(
-      long from, Set<KeyData> dnskeys, Set<KeyData> dnskeySigners, Set<KeyData> zoneSigners) {}
+      long from,
+      Set<KeyData> dnskeys,
+      Set<KeyData> dnskeySigners,
+      Set<KeyData> zoneSigners,
+      List<String> ns) {}
 
   private final class SimSigner {
     final SignerId id;
@@ -186,6 +191,7 @@ public final class Simulation {
     final List<SimKey> own = new ArrayList<>();
     final Set<KeyData> foreign = new TreeSet<>();
     List<DsData> cds = List.of();
+    List<String> childNs = List.of("ns.s0.example.");
     final List<Version> history = new ArrayList<>();
     int commandFailStreak;
     int observationFailStreak;
@@ -210,6 +216,7 @@ public final class Simulation {
           Capabilities.builder()
               .can(Capability.IMPORT_FOREIGN_DNSKEY)
               .can(Capability.PUBLISH_CDS_CDNSKEY)
+              .can(Capability.MANAGE_NS)
               .can(Capability.SENDS_NOTIFY)
               .build();
       return new SignerSpec(id, caps, ALG, List.of(ns));
@@ -230,7 +237,7 @@ public final class Simulation {
           zsk.add(k.data);
         }
       }
-      return new Version(at, dnskeys, ksk, zsk);
+      return new Version(at, dnskeys, ksk, zsk, childNs);
     }
 
     Version current() {
@@ -242,7 +249,8 @@ public final class Simulation {
       Version cur = current();
       if (!v.dnskeys.equals(cur.dnskeys)
           || !v.dnskeySigners.equals(cur.dnskeySigners)
-          || !v.zoneSigners.equals(cur.zoneSigners)) {
+          || !v.zoneSigners.equals(cur.zoneSigners)
+          || !v.ns.equals(cur.ns)) {
         history.add(v);
         checkInvariants();
       }
@@ -424,6 +432,8 @@ public final class Simulation {
       } else if (o instanceof Output.PublishCdsCdnskey c) {
         cdsSets.add(c.cds());
         signerCommand(c.signer(), c.commandId(), s -> s.cds = c.cds());
+      } else if (o instanceof Output.PublishNs c) {
+        signerCommand(c.signer(), c.commandId(), s -> s.childNs = c.nameservers());
       } else if (o instanceof Output.RollSignerKey c) {
         signerCommand(
             c.signer(),
@@ -575,7 +585,7 @@ public final class Simulation {
                   tags(v.zoneSigners),
                   s.cds,
                   List.of(),
-                  List.of(s.ns));
+                  s.childNs);
           ZoneInput in = new ZoneInput.SignerKeysObserved(ZONE, s.id, obs);
           schedule(between(0, 1500), () -> deliver(in));
           if (chance(0.1)) {
@@ -735,19 +745,38 @@ public final class Simulation {
   private void checkInvariants() {
     long t = now;
     long nsWindow = policy.nsWait().toMillis();
+    // Resolvers ask the nameservers the parent delegated to within the NS TTL, and those named in
+    // the apex NS RRset a queryable signer served, since it became queryable, within the NS TTL.
+    Set<String> names = new HashSet<>();
+    nsVersionsSince(t - nsWindow).forEach(names::addAll);
     List<SimSigner> queryable = new ArrayList<>();
+    boolean grew = true;
+    while (grew) {
+      grew = false;
+      for (SimSigner s : signers) {
+        if (!queryable.contains(s) && names.contains(s.ns)) {
+          queryable.add(s);
+          for (Version v : versionsSince(s, Math.max(t - nsWindow, since(s, t)))) {
+            names.addAll(v.ns);
+          }
+          grew = true;
+        }
+      }
+    }
     for (SimSigner s : signers) {
-      if (nsVersionsSince(t - nsWindow).stream().anyMatch(ns -> ns.contains(s.ns))) {
-        queryable.add(s);
+      if (queryable.contains(s)) {
+        queryableSince.putIfAbsent(s, t);
+      } else {
+        queryableSince.remove(s);
       }
     }
     long dnskeyWindow = policy.dnskeyWait().toMillis();
     long sigWindow = policy.signatureWait().toMillis();
     List<List<DsData>> dsCached = dsVersionsSince(t - policy.dsWait().toMillis());
     for (SimSigner a : queryable) {
-      for (Version sig : versionsSince(a, t - sigWindow)) {
+      for (Version sig : versionsSince(a, Math.max(t - sigWindow, since(a, t)))) {
         for (SimSigner b : queryable) {
-          for (Version keys : versionsSince(b, t - dnskeyWindow)) {
+          for (Version keys : versionsSince(b, Math.max(t - dnskeyWindow, since(b, t)))) {
             for (KeyData z : sig.zoneSigners) {
               if (!keys.dnskeys.contains(z)) {
                 boolean late = keys == b.current() && !a.current().zoneSigners.contains(z);
@@ -770,7 +799,7 @@ public final class Simulation {
           }
         }
       }
-      for (Version keys : versionsSince(a, t - dnskeyWindow)) {
+      for (Version keys : versionsSince(a, Math.max(t - dnskeyWindow, since(a, t)))) {
         for (List<DsData> ds : dsCached) {
           boolean chained = keys.dnskeySigners.stream().anyMatch(k -> ds.contains(dsOf.get(k)));
           if (!chained) {
@@ -787,6 +816,11 @@ public final class Simulation {
         }
       }
     }
+  }
+
+  /** Since when resolvers may have been asking this signer (now, if they could not before). */
+  private long since(SimSigner s, long t) {
+    return queryableSince.getOrDefault(s, t);
   }
 
   private List<Version> versionsSince(SimSigner s, long from) {
@@ -870,6 +904,9 @@ public final class Simulation {
                 + tags(s.foreign)
                 + ", want "
                 + tags(wantForeign));
+      }
+      if (!s.childNs.equals(parent.ns)) {
+        violation("did not converge: " + s.id + " apex NS " + s.childNs + ", parent " + parent.ns);
       }
       if (!s.cds.equals(parent.ds)) {
         violation(

@@ -1,0 +1,119 @@
+package dev.multisigner.domain.decide;
+
+import static dev.multisigner.domain.ZoneFixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.multisigner.domain.Timeline;
+import dev.multisigner.domain.decide.ZoneInput.EnrollZone;
+import dev.multisigner.domain.decide.ZoneInput.ParentDsObserved;
+import dev.multisigner.domain.decide.ZoneInput.ParentNsObserved;
+import dev.multisigner.domain.decide.ZoneInput.RemoveSigner;
+import dev.multisigner.domain.decide.ZoneInput.SignerCommandApplied;
+import dev.multisigner.domain.decide.ZoneInput.SignerKeysObserved;
+import dev.multisigner.domain.decide.ZoneInput.WakeUp;
+import dev.multisigner.domain.model.Capabilities;
+import dev.multisigner.domain.model.Capability;
+import dev.multisigner.domain.model.KeyData;
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.SignerSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Signers that manage their apex NS RRset get the group's NS set with the delegation
+ * (draft-ietf-dnsop-dnssec-automation "Signer joins" steps 9-10, "Signer leaves" step 1); a leave
+ * waits until every such signer was seen without the leaver, after it reported the change applied.
+ */
+class NsTimelineTest {
+
+  private static final List<String> NS_A = List.of(ns(A));
+  private static final List<String> NS_AB = List.of(ns(A), ns(B));
+
+  @Test
+  void publishesTheUnionNsAtEverySignerWithTheDelegationAndWaitsForItOnLeave() {
+    Timeline t = new Timeline();
+    t.at(0, new EnrollZone(ZONE, POLICY, List.of(managing(A), managing(B))));
+    t.at(1, new ParentNsObserved(ZONE, NS_A));
+    t.at(1, new ParentDsObserved(ZONE, dsSet(A_KSK)));
+    t.at(2, seen(A, 2, List.of(A_KSK, A_ZSK, B_ZSK), List.of(A_KSK, B_KSK), NS_A));
+    t.at(2, seen(B, 2, List.of(B_KSK, B_ZSK, A_ZSK), List.of(A_KSK, B_KSK), NS_A));
+    t.at(10, new ParentDsObserved(ZONE, dsSet(A_KSK, B_KSK)));
+
+    // Step 10, the joiner first: it must serve the new set before another signer names it.
+    assertThat(t.at(135, new WakeUp(ZONE)))
+        .containsExactly(
+            "ns #6 at pdns-b: ns1.knot-a.example.,ns1.pdns-b.example.",
+            "NS_PUBLICATION_REQUESTED: signer=pdns-b command=example.test.#6 publish NS"
+                + " [ns1.knot-a.example., ns1.pdns-b.example.]",
+            "wake +145s");
+    t.at(136, new SignerCommandApplied(ZONE, "example.test.#6"));
+    assertThat(t.at(137, seen(B, 137, List.of(B_KSK, B_ZSK, A_ZSK), List.of(A_KSK, B_KSK), NS_AB)))
+        .containsExactly(
+            "ns #7 at knot-a: ns1.knot-a.example.,ns1.pdns-b.example.",
+            "NS_PUBLICATION_REQUESTED: signer=knot-a command=example.test.#7 publish NS"
+                + " [ns1.knot-a.example., ns1.pdns-b.example.]",
+            "wake +147s");
+    t.at(138, new SignerCommandApplied(ZONE, "example.test.#7"));
+    // Step 11 once every signer serves it: the parent.
+    assertThat(t.at(139, seen(A, 139, List.of(A_KSK, A_ZSK, B_ZSK), List.of(A_KSK, B_KSK), NS_AB)))
+        .containsExactly(
+            "ns #8: ns1.knot-a.example.,ns1.pdns-b.example.",
+            "NS_CHANGE_REQUESTED: request=example.test.#8 NS [ns1.knot-a.example.,"
+                + " ns1.pdns-b.example.]",
+            "wake +149s");
+    t.at(140, new ParentNsObserved(ZONE, NS_AB));
+    assertThat(t.state().member(B).orElseThrow().phase().name()).isEqualTo("ACTIVE");
+
+    // pdns-b leaves: the NS set without it goes to both signers, then to the parent.
+    assertThat(t.at(300, new RemoveSigner(ZONE, B)))
+        .containsExactly(
+            "SIGNER_LEAVE_STARTED: signer=pdns-b leaving: NS first, then DS, then keys",
+            "ns #9 at knot-a: ns1.knot-a.example.",
+            "NS_PUBLICATION_REQUESTED: signer=knot-a command=example.test.#9 publish NS"
+                + " [ns1.knot-a.example.]",
+            "ns #10 at pdns-b: ns1.knot-a.example.",
+            "NS_PUBLICATION_REQUESTED: signer=pdns-b command=example.test.#10 publish NS"
+                + " [ns1.knot-a.example.]",
+            "wake +310s");
+    t.at(306, new SignerCommandApplied(ZONE, "example.test.#9"));
+    t.at(306, new SignerCommandApplied(ZONE, "example.test.#10"));
+    t.at(307, seen(A, 307, List.of(A_KSK, A_ZSK, B_ZSK), List.of(A_KSK, B_KSK), NS_A));
+    assertThat(t.at(307, seen(B, 307, List.of(B_KSK, B_ZSK, A_ZSK), List.of(A_KSK, B_KSK), NS_A)))
+        .containsExactly(
+            "ns #11: ns1.knot-a.example.",
+            "NS_CHANGE_REQUESTED: request=example.test.#11 NS [ns1.knot-a.example.]",
+            "wake +317s");
+    // NS-Wait-Time counts from the later of the parent's change and the signers' observations.
+    assertThat(t.at(310, new ParentNsObserved(ZONE, NS_A)))
+        .containsExactly(
+            "PARENT_NS_CHANGED: parent NS now [ns1.knot-a.example.]",
+            "WAIT_STARTED: signer=pdns-b NS-Wait-Time until 2026-11-29T20:07:15Z",
+            "wake +435s");
+  }
+
+  private static SignerSpec managing(SignerId id) {
+    Capabilities caps =
+        Capabilities.builder()
+            .can(Capability.IMPORT_FOREIGN_DNSKEY)
+            .can(Capability.PUBLISH_CDS_CDNSKEY)
+            .can(Capability.MANAGE_NS)
+            .build();
+    return new SignerSpec(id, caps, ECDSAP256, List.of(ns(id)));
+  }
+
+  private static SignerKeysObserved seen(
+      SignerId s, long at, List<KeyData> keys, List<KeyData> cds, List<String> ns) {
+    SignerObservation o = observation(s, at(at), keys, cds);
+    return new SignerKeysObserved(
+        ZONE,
+        s,
+        new SignerObservation(
+            o.observedAt(),
+            o.dnskeys(),
+            o.dnskeySignerTags(),
+            o.zoneSignerTags(),
+            o.cds(),
+            o.cdnskeys(),
+            ns));
+  }
+}
