@@ -944,7 +944,13 @@ public final class ZoneDecider {
     Pending p = slot.get(m);
     boolean same =
         p != null && p.keys().equals(keys) && p.ds().equals(ds) && p.names().equals(names);
-    if (same && w.now.isBefore(p.retryAt())) {
+    if (same && p.appliedAt() != null) {
+      // Applied: wait for an observation to show it; ask again only if one taken after the
+      // application still shows the old state (the change did not stick).
+      if (!(m.observed() && m.observedAt().isAfter(p.appliedAt()))) {
+        return m;
+      }
+    } else if (same && w.now.isBefore(p.retryAt())) {
       return m;
     }
     String id = w.nextId();
@@ -1279,7 +1285,7 @@ public final class ZoneDecider {
           candidates.add(m.waitUntil());
           for (Slot s : Slot.values()) {
             Pending p = s.get(m);
-            candidates.add(p == null ? null : p.retryAt());
+            candidates.add(p == null || p.appliedAt() != null ? null : p.retryAt());
           }
         }
         candidates.add(dsRequest == null ? null : dsRequest.retryAt());
