@@ -12,6 +12,7 @@ import dev.multisigner.schemas.avro.GroupKey;
 import dev.multisigner.schemas.avro.ImportDnskeys;
 import dev.multisigner.schemas.avro.NsChangeRequested;
 import dev.multisigner.schemas.avro.PublishCdsCdnskey;
+import dev.multisigner.schemas.avro.PublishNs;
 import dev.multisigner.schemas.avro.RollSignerKey;
 import dev.multisigner.schemas.avro.SignerCommand;
 import dev.multisigner.schemas.avro.WithdrawDnskeys;
@@ -47,6 +48,9 @@ public final class OutputMapper {
           o.commandId(),
           o.signer().value(),
           new PublishCdsCdnskey(ds(o.cds()), dnskeys(o.cdnskeys()), ttlSeconds));
+    }
+    if (output instanceof Output.PublishNs o) {
+      return command(envelope, o.commandId(), o.signer().value(), new PublishNs(o.nameservers()));
     }
     if (output instanceof Output.RollSignerKey o) {
       return command(

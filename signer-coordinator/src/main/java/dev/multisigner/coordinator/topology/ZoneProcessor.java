@@ -166,7 +166,19 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
       var event = OutputMapper.zoneEvent(env, output);
       if (event != null) {
         emit(TopicCatalog.ZONE_EVENTS, CoordinatorTopology.TO_ZONE_EVENTS, zone.value(), event);
+        continue;
       }
+      // An output this shell cannot carry must not vanish: say so in the audit log.
+      LOG.error("event=output_unmapped zone={} output={}", zone, output);
+      emit(
+          TopicCatalog.ZONE_EVENTS,
+          CoordinatorTopology.TO_ZONE_EVENTS,
+          zone.value(),
+          new ZoneEvent(
+              env,
+              "OutputUnmapped",
+              "zone=" + zone + ": the coordinator cannot carry out " + output,
+              Map.of("kind", "UNMAPPED")));
     }
     if (next.wakeAt() == null) {
       timers.delete(zone.value());

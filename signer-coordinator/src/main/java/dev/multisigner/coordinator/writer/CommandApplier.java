@@ -9,6 +9,7 @@ import dev.multisigner.schemas.avro.DsData;
 import dev.multisigner.schemas.avro.GroupKey;
 import dev.multisigner.schemas.avro.ImportDnskeys;
 import dev.multisigner.schemas.avro.PublishCdsCdnskey;
+import dev.multisigner.schemas.avro.PublishNs;
 import dev.multisigner.schemas.avro.RollSignerKey;
 import dev.multisigner.schemas.avro.SignerCommand;
 import dev.multisigner.schemas.avro.WithdrawCdsCdnskey;
@@ -60,6 +61,12 @@ final class CommandApplier {
     if (c instanceof WithdrawCdsCdnskey) {
       ZoneKeySnapshot served = provider.read(zone);
       return describe(provider.withdrawCdsCdnskey(zone, served.cds(), served.cdnskeys()));
+    }
+    if (c instanceof PublishNs) {
+      throw new UnsupportedCommand(
+          "changing the apex NS RRset through the "
+              + provider.kind()
+              + " adapter is not built yet");
     }
     if (c instanceof RollSignerKey r) {
       throw new UnsupportedCommand(
