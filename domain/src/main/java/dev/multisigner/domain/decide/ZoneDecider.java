@@ -487,6 +487,10 @@ public final class ZoneDecider {
     if (!(m.phase() == MemberPhase.ACTIVE || DsPlanner.delegated(m, w.parentNs))) {
       return;
     }
+    if (w.parentDs != null && w.parentDs.isEmpty()) {
+      // No DS at the parent: the zone is insecure, validators do not validate it (RFC 4035 §4.3).
+      return;
+    }
     for (KeyData d : own) {
       if (!obs.zoneSignerTags().contains(d.keyTag())) {
         continue;
