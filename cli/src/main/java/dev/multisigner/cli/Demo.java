@@ -35,6 +35,7 @@ import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
@@ -54,6 +55,8 @@ public final class Demo {
       CheckReport report,
       Map<String, String> validation,
       Duration zskImport,
+      Duration zskSigning,
+      BogusWatch.Counts watch,
       List<String> auditTrail) {
 
     /** True when every cross-provider case validated with the AD flag. */
@@ -96,8 +99,10 @@ public final class Demo {
         stack.describe().forEach(l -> out.println("demo:   " + l));
         ZoneIntent enroll = enroll(zone);
         Instant started = Instant.now();
+        BogusWatch watch = new BogusWatch(lab);
         audit.intent(enroll);
         out.println("demo: EnrollZone sent for " + zone + " (knot-a + pdns-b, model 2)");
+        out.println("demo: Unbound is probed across providers for bogus answers from now on");
 
         CrossSignerChecker checker = new CrossSignerChecker(Duration.ofSeconds(3));
         List<SignerEndpoint> endpoints =
@@ -127,14 +132,39 @@ public final class Demo {
         if (report != null) {
           out.println(report.render());
         }
-        Map<String, String> validation = converged ? crossValidate(lab) : Map.of();
+        Map<String, String> validation = converged ? BogusWatch.round(lab) : Map.of();
         validation.forEach((k, v) -> out.println("demo: unbound " + k + " -> " + v));
-        Duration zskImport = converged && rollZsk ? rollKnotZsk(lab, audit) : null;
+        Roll roll = converged && rollZsk ? rollKnotZsk(lab, audit) : null;
+        Duration signing = roll == null || roll.newTag() == null ? null : awaitSigning(lab, roll);
+        watch.close();
+        BogusWatch.Counts counts = watch.counts();
+        out.println(
+            "demo: Unbound cross-provider probes: "
+                + counts.probes()
+                + " total, "
+                + counts.secure()
+                + " secure, "
+                + counts.insecure()
+                + " insecure (before the DS), "
+                + counts.bogus()
+                + " bogus");
+        counts.bogusSamples().forEach(l -> out.println("demo:   bogus: " + l));
         audit.drain();
-        return new Result(converged, convergence, report, validation, zskImport, audit.lines());
+        return new Result(
+            converged,
+            convergence,
+            report,
+            validation,
+            roll == null ? null : roll.imported(),
+            signing,
+            counts,
+            audit.lines());
       }
     }
   }
+
+  /** A ZSK roll at knot-a: the new key's tag and when pdns-b served it. */
+  private record Roll(Instant started, Duration imported, Integer newTag) {}
 
   /**
    * RFC 8901 §5.2: the DNSKEY RRset cached from one provider must validate answers signed by the
@@ -165,7 +195,7 @@ public final class Demo {
     return rcode + (ad ? " ad" : " (no AD)");
   }
 
-  private Duration rollKnotZsk(DnsLab lab, AuditTail audit) throws InterruptedException {
+  private Roll rollKnotZsk(DnsLab lab, AuditTail audit) throws InterruptedException {
     KnotSigner knot = lab.knot("knot-a");
     PdnsSigner pdns = lab.pdns("pdns-b");
     Set<Integer> before = dnskeyTags(pdns);
@@ -185,12 +215,50 @@ public final class Demo {
                 + took.toMillis()
                 + " ms after the roll started");
         audit.drain();
-        return took;
+        return new Roll(t0, took, now.iterator().next());
       }
       Thread.sleep(100);
     }
     out.println("demo: the new ZSK did not reach pdns-b within 60 s");
+    return new Roll(t0, null, null);
+  }
+
+  /**
+   * Waits (while the bogus watch keeps probing) until knot-a signs its zone data with the new ZSK:
+   * the moment a missing import would break validation (RFC 8901 §6; Knot's pre-publication is
+   * propagation-delay + DNSKEY TTL).
+   */
+  private Duration awaitSigning(DnsLab lab, Roll roll) throws InterruptedException {
+    KnotSigner knot = lab.knot("knot-a");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (soaSignerTags(knot).contains(roll.newTag())) {
+        Duration took = Duration.between(roll.started(), Instant.now());
+        out.println(
+            "demo: knot-a signs with the new ZSK "
+                + roll.newTag()
+                + " "
+                + took.toMillis()
+                + " ms after the roll started");
+        Thread.sleep(2000);
+        return took;
+      }
+      Thread.sleep(200);
+    }
+    out.println("demo: knot-a did not sign with the new ZSK within 60 s");
     return null;
+  }
+
+  private static Set<Integer> soaSignerTags(LabSigner signer) {
+    try {
+      return new DnsKeyReader(SignerId.of(signer.id()), signer.dnsAddress(), Duration.ofSeconds(2))
+          .query(ZoneName.of(signer.zone().toString()), Type.SOA).stream()
+              .filter(r -> r instanceof RRSIGRecord)
+              .map(r -> ((RRSIGRecord) r).getFootprint())
+              .collect(Collectors.toCollection(java.util.TreeSet::new));
+    } catch (ProviderException e) {
+      return new java.util.TreeSet<>();
+    }
   }
 
   private static Set<Integer> dnskeyTags(LabSigner signer) {

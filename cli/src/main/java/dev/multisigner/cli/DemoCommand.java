@@ -45,6 +45,10 @@ final class DemoCommand implements Callable<Integer> {
             + result.convergence().toMillis()
             + " cross_validation="
             + (result.allSecure() ? "secure" : "NOT secure")
+            + " bogus_answers="
+            + result.watch().bogus()
+            + "/"
+            + result.watch().probes()
             + (result.zskImport() == null
                 ? ""
                 : " zsk_import_ms=" + result.zskImport().toMillis()));

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * provider's answers validate with every provider's DNSKEY RRset, then follow a Knot ZSK roll.
  */
 class DemoIntegrationTest {
+  // Unbound is probed across providers (DNSKEY from one, answer from the other) the whole time.
 
   @TempDir Path dataDir;
 
@@ -35,6 +36,11 @@ class DemoIntegrationTest {
         .hasSize(2)
         .allSatisfy((pair, verdict) -> assertThat(verdict).isEqualTo("NOERROR ad"));
     assertThat(result.zskImport()).as(printed).isNotNull();
+    assertThat(result.zskSigning()).as(printed).isNotNull().isGreaterThan(result.zskImport());
+    // The proof: Unbound never saw a bogus answer, whichever provider's DNSKEY RRset it had
+    // cached, from enrollment through the ZSK roll until Knot signed with the new key.
+    assertThat(result.watch().bogus()).as(printed).isZero();
+    assertThat(result.watch().secure()).as(printed).isPositive();
     assertThat(result.auditTrail())
         .anyMatch(l -> l.startsWith("ZoneEnrolled"))
         .anyMatch(l -> l.startsWith("DsChangeRequested"))
