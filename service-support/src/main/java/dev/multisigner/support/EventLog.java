@@ -42,18 +42,6 @@ public class EventLog {
     }
   }
 
-  /** Appends raw bytes (used for dead letters that must keep the original payload). */
-  void appendRaw(String topic, String key, byte[] value) {
-    try {
-      producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted appending to " + topic, e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot append to topic=" + topic + ": " + e.getMessage(), e);
-    }
-  }
-
   <V extends SpecificRecord> AvroSerde<V> serde(Topic<V> topic) {
     return topic.valueSerde();
   }

@@ -4,7 +4,6 @@ import dev.multisigner.providers.Secret;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -225,10 +224,5 @@ public final class DnsUpdateParent {
   @Override
   public String toString() {
     return config.toString();
-  }
-
-  /** Default wait between read-backs while the parent catches up. */
-  public static Duration defaultPoll() {
-    return Duration.ofMillis(200);
   }
 }
