@@ -64,164 +64,115 @@ public record Member(
   }
 
   public Member withPhase(MemberPhase p, Instant wait) {
-    return new Member(
-        spec,
-        p,
-        wait,
-        keysPublishedAt,
-        leftServiceAt,
-        observedAt,
-        served,
-        cds,
-        nameservers,
-        failingSince,
-        importing,
-        withdrawing,
-        cdsPublishing,
-        nsPublishing);
+    Copy c = new Copy(this);
+    c.phase = p;
+    c.waitUntil = wait;
+    return c.build();
   }
 
   public Member withKeysPublishedAt(Instant t) {
-    return new Member(
-        spec,
-        phase,
-        waitUntil,
-        t,
-        leftServiceAt,
-        observedAt,
-        served,
-        cds,
-        nameservers,
-        failingSince,
-        importing,
-        withdrawing,
-        cdsPublishing,
-        nsPublishing);
+    Copy c = new Copy(this);
+    c.keysPublishedAt = t;
+    return c.build();
   }
 
   public Member withLeftServiceAt(Instant t) {
-    return new Member(
-        spec,
-        phase,
-        waitUntil,
-        keysPublishedAt,
-        t,
-        observedAt,
-        served,
-        cds,
-        nameservers,
-        failingSince,
-        importing,
-        withdrawing,
-        cdsPublishing,
-        nsPublishing);
+    Copy c = new Copy(this);
+    c.leftServiceAt = t;
+    return c.build();
   }
 
-  public Member withObservation(Instant at, List<KeyData> keys, List<DsData> c, List<String> ns) {
-    return new Member(
-        spec,
-        phase,
-        waitUntil,
-        keysPublishedAt,
-        leftServiceAt,
-        at,
-        keys,
-        c,
-        ns,
-        null,
-        importing,
-        withdrawing,
-        cdsPublishing,
-        nsPublishing);
+  /** A fresh observation; a signer that answered is no longer failing. */
+  public Member withObservation(Instant at, List<KeyData> keys, List<DsData> ds, List<String> ns) {
+    Copy c = new Copy(this);
+    c.observedAt = at;
+    c.served = keys;
+    c.cds = ds;
+    c.nameservers = ns;
+    c.failingSince = null;
+    return c.build();
   }
 
   public Member withFailingSince(Instant t) {
-    return new Member(
-        spec,
-        phase,
-        waitUntil,
-        keysPublishedAt,
-        leftServiceAt,
-        observedAt,
-        served,
-        cds,
-        nameservers,
-        t,
-        importing,
-        withdrawing,
-        cdsPublishing,
-        nsPublishing);
+    Copy c = new Copy(this);
+    c.failingSince = t;
+    return c.build();
   }
 
   public Member withImporting(Pending p) {
-    return new Member(
-        spec,
-        phase,
-        waitUntil,
-        keysPublishedAt,
-        leftServiceAt,
-        observedAt,
-        served,
-        cds,
-        nameservers,
-        failingSince,
-        p,
-        withdrawing,
-        cdsPublishing,
-        nsPublishing);
+    Copy c = new Copy(this);
+    c.importing = p;
+    return c.build();
   }
 
   public Member withWithdrawing(Pending p) {
-    return new Member(
-        spec,
-        phase,
-        waitUntil,
-        keysPublishedAt,
-        leftServiceAt,
-        observedAt,
-        served,
-        cds,
-        nameservers,
-        failingSince,
-        importing,
-        p,
-        cdsPublishing,
-        nsPublishing);
+    Copy c = new Copy(this);
+    c.withdrawing = p;
+    return c.build();
   }
 
   public Member withCdsPublishing(Pending p) {
-    return new Member(
-        spec,
-        phase,
-        waitUntil,
-        keysPublishedAt,
-        leftServiceAt,
-        observedAt,
-        served,
-        cds,
-        nameservers,
-        failingSince,
-        importing,
-        withdrawing,
-        p,
-        nsPublishing);
+    Copy c = new Copy(this);
+    c.cdsPublishing = p;
+    return c.build();
   }
 
   public Member withNsPublishing(Pending p) {
-    return new Member(
-        spec,
-        phase,
-        waitUntil,
-        keysPublishedAt,
-        leftServiceAt,
-        observedAt,
-        served,
-        cds,
-        nameservers,
-        failingSince,
-        importing,
-        withdrawing,
-        cdsPublishing,
-        p);
+    Copy c = new Copy(this);
+    c.nsPublishing = p;
+    return c.build();
+  }
+
+  /** A mutable copy for the withers, so each names only the fields it changes. */
+  private static final class Copy {
+    private final SignerSpec spec;
+    private MemberPhase phase;
+    private Instant waitUntil;
+    private Instant keysPublishedAt;
+    private Instant leftServiceAt;
+    private Instant observedAt;
+    private List<KeyData> served;
+    private List<DsData> cds;
+    private List<String> nameservers;
+    private Instant failingSince;
+    private Pending importing;
+    private Pending withdrawing;
+    private Pending cdsPublishing;
+    private Pending nsPublishing;
+
+    private Copy(Member m) {
+      spec = m.spec;
+      phase = m.phase;
+      waitUntil = m.waitUntil;
+      keysPublishedAt = m.keysPublishedAt;
+      leftServiceAt = m.leftServiceAt;
+      observedAt = m.observedAt;
+      served = m.served;
+      cds = m.cds;
+      nameservers = m.nameservers;
+      failingSince = m.failingSince;
+      importing = m.importing;
+      withdrawing = m.withdrawing;
+      cdsPublishing = m.cdsPublishing;
+      nsPublishing = m.nsPublishing;
+    }
+
+    private Member build() {
+      return new Member(
+          spec,
+          phase,
+          waitUntil,
+          keysPublishedAt,
+          leftServiceAt,
+          observedAt,
+          served,
+          cds,
+          nameservers,
+          failingSince,
+          importing,
+          withdrawing,
+          cdsPublishing,
+          nsPublishing);
+    }
   }
 }
