@@ -1,5 +1,6 @@
 package dev.multisigner.bench;
 
+import dev.multisigner.cli.DemoWorld;
 import dev.multisigner.coordinator.topology.CoordinatorTopology;
 import dev.multisigner.lab.kafka.EmbeddedKafka;
 import dev.multisigner.schemas.avro.Dnskey;
@@ -7,11 +8,9 @@ import dev.multisigner.schemas.avro.EnrollZone;
 import dev.multisigner.schemas.avro.Envelope;
 import dev.multisigner.schemas.avro.GroupPolicy;
 import dev.multisigner.schemas.avro.ObservationSource;
-import dev.multisigner.schemas.avro.ParentChannel;
 import dev.multisigner.schemas.avro.SignerKeysObserved;
 import dev.multisigner.schemas.avro.SignerObservation;
 import dev.multisigner.schemas.avro.SignerSpec;
-import dev.multisigner.schemas.avro.SigningModel;
 import dev.multisigner.schemas.avro.ZoneIntent;
 import dev.multisigner.schemas.avro.ZoneStateSnapshot;
 import dev.multisigner.schemas.serde.AvroSerde;
@@ -437,22 +436,9 @@ public final class CoordinatorThroughputBench {
     return true;
   }
 
+  /** Two in-memory signers under the demo's lab policy. */
   private static ZoneIntent enroll(String zone) {
-    GroupPolicy policy =
-        GroupPolicy.newBuilder()
-            .setModel(SigningModel.MODEL_2)
-            .setAlgorithm(13)
-            .setDnskeyTtlSeconds(10)
-            .setMaxZoneTtlSeconds(60)
-            .setDsTtlSeconds(60)
-            .setNsTtlSeconds(60)
-            .setPropagationDelaySeconds(2)
-            .setParentPropagationDelaySeconds(2)
-            .setParentChannels(List.of(ParentChannel.DNS_UPDATE))
-            .setMaxCdsRecords(6)
-            .setRetryIntervalSeconds(5)
-            .setUnreachableLimitSeconds(600)
-            .build();
+    GroupPolicy policy = DemoWorld.labPolicy();
     return new ZoneIntent(
         envelope(zone),
         new EnrollZone(

@@ -2,6 +2,7 @@ package dev.multisigner.cli;
 
 import dev.multisigner.cli.LocalStack.Service;
 import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.schemas.avro.GroupPolicy;
 import dev.multisigner.schemas.avro.ZoneIntent;
 import java.util.Map;
 
@@ -17,6 +18,11 @@ public final class DemoWorld {
   /** {@link Demo}'s per-service properties for the lab (signers, parent, 500 ms collector poll). */
   public static Map<String, Object> properties(DnsLab lab, Service service) {
     return Demo.properties(lab, service);
+  }
+
+  /** {@link Demo}'s group policy (model 2, the lab's short TTLs). */
+  public static GroupPolicy labPolicy() {
+    return Demo.labPolicy();
   }
 
   /** {@link Demo}'s EnrollZone intent (knot-a + pdns-b, model 2, the lab's short TTLs). */

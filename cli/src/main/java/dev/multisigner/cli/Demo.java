@@ -306,22 +306,26 @@ public final class Demo {
   }
 
   /** The lab's policy: DNSKEY TTL 10 s, zone max TTL 60 s, DS/NS TTL 60 s, short delays. */
+  static GroupPolicy labPolicy() {
+    return GroupPolicy.newBuilder()
+        .setModel(SigningModel.MODEL_2)
+        .setAlgorithm(13)
+        .setDnskeyTtlSeconds(10)
+        .setMaxZoneTtlSeconds(60)
+        .setDsTtlSeconds(60)
+        .setNsTtlSeconds(60)
+        .setPropagationDelaySeconds(2)
+        .setParentPropagationDelaySeconds(2)
+        .setParentChannels(List.of(ParentChannel.DNS_UPDATE))
+        .setMaxCdsRecords(6)
+        .setRetryIntervalSeconds(5)
+        .setUnreachableLimitSeconds(600)
+        .build();
+  }
+
+  /** Demo's EnrollZone intent: knot-a (ns1) and pdns-b (ns2) under {@link #labPolicy()}. */
   static ZoneIntent enroll(String zone) {
-    GroupPolicy policy =
-        GroupPolicy.newBuilder()
-            .setModel(SigningModel.MODEL_2)
-            .setAlgorithm(13)
-            .setDnskeyTtlSeconds(10)
-            .setMaxZoneTtlSeconds(60)
-            .setDsTtlSeconds(60)
-            .setNsTtlSeconds(60)
-            .setPropagationDelaySeconds(2)
-            .setParentPropagationDelaySeconds(2)
-            .setParentChannels(List.of(ParentChannel.DNS_UPDATE))
-            .setMaxCdsRecords(6)
-            .setRetryIntervalSeconds(5)
-            .setUnreachableLimitSeconds(600)
-            .build();
+    GroupPolicy policy = labPolicy();
     return new ZoneIntent(
         new Envelope(
             UUID.randomUUID().toString(), zone, Instant.now(), "multisigner-demo", null, null),
