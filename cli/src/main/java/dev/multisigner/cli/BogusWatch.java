@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * DNSKEY RRset cached from the other (RFC 8901 §5.2). It must never see a bogus answer (SERVFAIL);
  * insecure answers (no DS yet) and secure ones (AD) are counted apart.
  */
-final class BogusWatch implements AutoCloseable {
+public final class BogusWatch implements AutoCloseable {
 
   /** What the watch saw. */
-  record Counts(int probes, int secure, int insecure, int bogus, List<String> bogusSamples) {}
+  public record Counts(
+      int probes, int secure, int insecure, int bogus, List<String> bogusSamples) {}
 
   private final DnsLab lab;
   private final Thread thread;
@@ -27,7 +28,7 @@ final class BogusWatch implements AutoCloseable {
   private final List<String> samples = new ArrayList<>();
   private volatile boolean running = true;
 
-  BogusWatch(DnsLab lab) {
+  public BogusWatch(DnsLab lab) {
     this.lab = lab;
     this.thread = new Thread(this::watch, "bogus-watch");
     thread.setDaemon(true);
@@ -35,7 +36,7 @@ final class BogusWatch implements AutoCloseable {
   }
 
   /** Runs one cross-provider round, holding the validator so no one else switches it meanwhile. */
-  static Map<String, String> round(DnsLab lab) {
+  public static Map<String, String> round(DnsLab lab) {
     synchronized (lab.validator()) {
       return Demo.crossValidate(lab);
     }
@@ -74,7 +75,7 @@ final class BogusWatch implements AutoCloseable {
     }
   }
 
-  Counts counts() {
+  public Counts counts() {
     synchronized (samples) {
       return new Counts(
           probes.get(), secure.get(), insecure.get(), bogus.get(), List.copyOf(samples));

@@ -11,11 +11,13 @@ import io.micronaut.runtime.EmbeddedApplication;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
@@ -57,17 +59,36 @@ public final class LocalStack implements AutoCloseable {
       Optional<String> externalBootstrap,
       int partitions,
       Map<Service, Integer> httpPorts,
-      Map<Service, Map<String, Object>> serviceProperties) {
+      Map<Service, Map<String, Object>> serviceProperties,
+      Set<Service> services) {
 
-    /** Embedded broker on a free port, free HTTP ports, no extra properties. */
+    public Settings {
+      services = services.isEmpty() ? EnumSet.noneOf(Service.class) : EnumSet.copyOf(services);
+    }
+
+    /** Embedded broker on a free port, free HTTP ports, no extra properties, all services. */
     public static Settings embedded(Path dataDir) {
-      return new Settings(dataDir, 0, Optional.empty(), 6, Map.of(), Map.of());
+      return new Settings(
+          dataDir, 0, Optional.empty(), 6, Map.of(), Map.of(), EnumSet.allOf(Service.class));
     }
 
     public Settings withServiceProperties(Service service, Map<String, Object> properties) {
       Map<Service, Map<String, Object>> copy = new HashMap<>(serviceProperties);
       copy.put(service, properties);
-      return new Settings(dataDir, kafkaPort, externalBootstrap, partitions, httpPorts, copy);
+      return new Settings(
+          dataDir, kafkaPort, externalBootstrap, partitions, httpPorts, copy, services);
+    }
+
+    /**
+     * The same settings without {@code service}: it runs elsewhere (its own process, another
+     * machine) against the same broker.
+     */
+    public Settings without(Service service) {
+      Set<Service> rest = EnumSet.allOf(Service.class);
+      rest.retainAll(services);
+      rest.remove(service);
+      return new Settings(
+          dataDir, kafkaPort, externalBootstrap, partitions, httpPorts, serviceProperties, rest);
     }
   }
 
@@ -82,7 +103,10 @@ public final class LocalStack implements AutoCloseable {
     this.contexts = contexts;
   }
 
-  /** Starts the broker (unless external), creates the topics and starts the three services. */
+  /**
+   * Starts the broker (unless external), creates the topics and starts the services of the settings
+   * (all three unless some run elsewhere).
+   */
   public static LocalStack start(Settings settings) {
     EmbeddedKafka kafka = null;
     String bootstrap;
@@ -100,7 +124,7 @@ public final class LocalStack implements AutoCloseable {
     Map<Service, ApplicationContext> contexts = new LinkedHashMap<>();
     LocalStack stack = new LocalStack(kafka, bootstrap, contexts);
     try {
-      for (Service service : Service.values()) {
+      for (Service service : settings.services()) {
         Map<String, Object> props = new HashMap<>();
         props.put("kafka.bootstrap.servers", bootstrap);
         props.put("micronaut.server.port", settings.httpPorts().getOrDefault(service, -1));

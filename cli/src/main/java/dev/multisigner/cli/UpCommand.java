@@ -1,6 +1,7 @@
 package dev.multisigner.cli;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -68,7 +69,8 @@ final class UpCommand implements Callable<Integer> {
             Optional.ofNullable(bootstrapServers),
             partitions,
             ports,
-            Map.of());
+            Map.of(),
+            EnumSet.allOf(LocalStack.Service.class));
     LocalStack stack = LocalStack.start(settings);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

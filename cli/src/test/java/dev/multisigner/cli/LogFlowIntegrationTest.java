@@ -6,6 +6,7 @@ import dev.multisigner.cli.LocalStack.Service;
 import dev.multisigner.lab.dns.BindParent;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KnotSigner;
+import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.DsChangeRequested;
 import dev.multisigner.schemas.avro.DsEvent;

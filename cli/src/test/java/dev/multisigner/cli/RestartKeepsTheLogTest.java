@@ -2,6 +2,7 @@ package dev.multisigner.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.ZoneEvent;
 import dev.multisigner.schemas.avro.ZoneIntent;

@@ -219,6 +219,24 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
         "event=signer_restarted provider=pdns signer={} zone={} pid={}", id, zone, daemon.pid());
   }
 
+  /**
+   * Stops pdns_server (the provider is down: DNS and API refuse connections) until {@link
+   * #start()}; the database is kept.
+   */
+  public void stop() {
+    daemon.stop();
+    LOG.info("event=signer_stopped provider=pdns signer={} zone={}", id, zone);
+  }
+
+  /** Starts pdns_server again after {@link #stop()} on the same database; waits until ready. */
+  public void start() {
+    if (daemon.isAlive()) {
+      throw new LabException("pdns_server[" + id + "] is already running", null);
+    }
+    daemon = launch(id, zone, dir, dnsAddress, apiUrl, apiKey, redactor, timeout);
+    LOG.info("event=signer_started provider=pdns signer={} zone={} pid={}", id, zone, daemon.pid());
+  }
+
   private static void awaitApi(Daemon d, URI api, String apiKey, Duration timeout) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     HttpRequest req =

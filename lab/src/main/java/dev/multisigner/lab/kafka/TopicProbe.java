@@ -1,4 +1,4 @@
-package dev.multisigner.cli;
+package dev.multisigner.lab.kafka;
 
 import dev.multisigner.schemas.topics.Topic;
 import java.time.Duration;
@@ -20,13 +20,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Writes and reads Multisigner topics from a test, decoding with the schemas' serdes. */
-final class TopicProbe implements AutoCloseable {
+/** Writes and reads Multisigner topics from a test or a tool, decoding with the schemas' serdes. */
+public final class TopicProbe implements AutoCloseable {
 
   private final String bootstrap;
   private final KafkaProducer<String, byte[]> producer;
 
-  TopicProbe(String bootstrap) {
+  public TopicProbe(String bootstrap) {
     this.bootstrap = bootstrap;
     this.producer =
         new KafkaProducer<>(
@@ -39,7 +39,7 @@ final class TopicProbe implements AutoCloseable {
             new ByteArraySerializer());
   }
 
-  <V extends SpecificRecord> void send(Topic<V> topic, String zone, V value) {
+  public <V extends SpecificRecord> void send(Topic<V> topic, String zone, V value) {
     try {
       producer
           .send(new ProducerRecord<>(topic.name(), zone, topic.valueSerde().encode(value)))
@@ -50,7 +50,7 @@ final class TopicProbe implements AutoCloseable {
   }
 
   /** Reads the topic from the start until {@code done} holds for the zone's records. */
-  <V extends SpecificRecord> List<V> readUntil(
+  public <V extends SpecificRecord> List<V> readUntil(
       Topic<V> topic, String zone, Predicate<List<V>> done, Duration timeout) {
     List<V> values = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
