@@ -2,6 +2,7 @@ package dev.multisigner.collector;
 
 import dev.multisigner.support.CapabilityReport;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,13 +12,27 @@ import java.util.Map;
 @Requires(env = "key-collector")
 public class KeyCollectorCapabilities implements CapabilityReport {
 
+  private final boolean notify;
+
+  public KeyCollectorCapabilities(
+      @Value("${multisigner.collector.notify.enabled:false}") boolean notify) {
+    this.notify = notify;
+  }
+
   @Override
   public Map<String, String> capabilities() {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("observe-on-request-via-dns", BUILT);
     c.put("publish-only-changes", BUILT);
-    c.put("scheduled-polling", BUILT + " (managed zones x configured signers)");
-    c.put("notify-listener", CapabilityReport.notBuiltYet("DNS NOTIFY is not received yet"));
+    c.put(
+        "scheduled-polling",
+        BUILT + " (managed zones x configured signers, with jitter, coalesced per pair)");
+    c.put("per-signer-isolation", BUILT + " (a bounded pool and a deadline per observation)");
+    c.put(
+        "notify-listener",
+        notify
+            ? BUILT + " (UDP and TCP)"
+            : "built, disabled (multisigner.collector.notify.enabled)");
     c.put("observe-via-provider-adapter", BUILT);
     return c;
   }

@@ -1,22 +1,26 @@
 package dev.multisigner.collector.observe;
 
-import dev.multisigner.providers.DnsProvider;
+import dev.multisigner.collector.observe.ObservationScheduler.Admission;
 import dev.multisigner.schemas.avro.ObservationSource;
-import dev.multisigner.support.signers.SignerRegistry;
 import dev.multisigner.support.zones.ZoneDirectory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.convert.ConversionService;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls every managed zone × configured signer on a fixed delay and publishes what changed. The
- * zones come from the intents (ZoneDirectory); a signer this deployment has no configuration for is
- * skipped with one log line.
+ * Every poll interval, asks the {@link ObservationScheduler} to observe every managed zone ×
+ * configured signer, each after a random delay below the jitter so that thousands of pairs do not
+ * hit the providers in the same instant. The zones come from the intents ({@link ZoneDirectory}),
+ * read anew on each tick, so a zone enrolled later is polled without a restart; a signer this
+ * deployment has no configuration for is skipped.
  */
 @Singleton
 @Requires(env = "key-collector")
@@ -25,14 +29,44 @@ public class ObservationPoller {
   private static final Logger LOG = LoggerFactory.getLogger(ObservationPoller.class);
 
   private final ZoneDirectory directory;
-  private final SignerRegistry registry;
-  private final ObservationService service;
+  private final ObservationScheduler scheduler;
+  private final Duration jitter;
 
   public ObservationPoller(
-      ZoneDirectory directory, SignerRegistry registry, ObservationService service) {
+      ZoneDirectory directory,
+      ObservationScheduler scheduler,
+      @Value("${multisigner.collector.poll-interval:5s}") Duration pollInterval,
+      @Value("${multisigner.collector.poll-jitter:0.1}") String jitter) {
     this.directory = directory;
-    this.registry = registry;
-    this.service = service;
+    this.scheduler = scheduler;
+    this.jitter = jitter(jitter, pollInterval);
+  }
+
+  /**
+   * The jitter: a fraction of the poll interval ({@code 0.1}) or a duration ({@code 300ms}, {@code
+   * PT0.3S}).
+   */
+  static Duration jitter(String value, Duration pollInterval) {
+    String v = value.trim();
+    try {
+      double fraction = Double.parseDouble(v);
+      if (fraction < 0 || fraction > 1) {
+        throw new IllegalArgumentException(
+            "multisigner.collector.poll-jitter: a fraction must be within [0, 1], got " + v);
+      }
+      return Duration.ofNanos((long) (pollInterval.toNanos() * fraction));
+    } catch (NumberFormatException notAFraction) {
+      return ConversionService.SHARED
+          .convert(v, Duration.class)
+          .filter(d -> !d.isNegative())
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "multisigner.collector.poll-jitter: expected a fraction of the poll"
+                          + " interval (0.1) or a duration (300ms), got '"
+                          + v
+                          + "'"));
+    }
   }
 
   @Scheduled(
@@ -41,23 +75,17 @@ public class ObservationPoller {
   void poll() {
     for (Map.Entry<String, Set<String>> zone : directory.zones().entrySet()) {
       for (String signer : zone.getValue()) {
-        Optional<DnsProvider> provider = registry.provider(signer);
-        if (provider.isEmpty()) {
+        Admission a =
+            scheduler.request(zone.getKey(), signer, ObservationSource.DNS_QUERY, randomDelay());
+        if (a == Admission.SIGNER_NOT_CONFIGURED) {
           LOG.debug("event=signer_not_configured zone={} signer={}", zone.getKey(), signer);
-          continue;
-        }
-        try {
-          service.observe(zone.getKey(), provider.get(), ObservationSource.DNS_QUERY);
-        } catch (IllegalStateException e) {
-          // The event log cannot take the record (shutdown or broker gone): retried next tick.
-          LOG.warn(
-              "event=poll_stopped zone={} signer={} reason=\"{}\"",
-              zone.getKey(),
-              signer,
-              e.getMessage());
-          return;
         }
       }
     }
+  }
+
+  private Duration randomDelay() {
+    long max = jitter.toMillis();
+    return max <= 0 ? Duration.ZERO : Duration.ofMillis(ThreadLocalRandom.current().nextLong(max));
   }
 }

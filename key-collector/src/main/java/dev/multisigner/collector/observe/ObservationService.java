@@ -73,7 +73,11 @@ public class ObservationService {
     return observe(zone, provider.id().value(), () -> provider.read(ZoneName.of(zone)), source);
   }
 
-  private Outcome observe(
+  /**
+   * Observes {@code signer} for {@code zone} through {@code read}. Callers run one observation of a
+   * zone × signer at a time ({@link ObservationScheduler} does), so the diffs follow each other.
+   */
+  Outcome observe(
       String zone, String signer, Supplier<ZoneKeySnapshot> read, ObservationSource source) {
     SignerKeysObserved snapshot;
     try {
