@@ -12,8 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code POST /observations}: observe one signer for one zone now. This is how an operator (or a
- * test, or a NOTIFY handler) asks the collector to look; scheduled polling and NOTIFY come later.
+ * {@code POST /observations}: observe one signer for one zone now, at a nameserver the request
+ * names (an operator's or a test's look). Polls and NOTIFYs go through the {@link
+ * ObservationScheduler} and the signers' configured adapters instead.
  */
 @Controller("/observations")
 @Requires(env = "key-collector")
