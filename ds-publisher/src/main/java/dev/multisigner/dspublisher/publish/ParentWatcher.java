@@ -14,12 +14,14 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Name;
 
 /**
@@ -60,14 +62,19 @@ public class ParentWatcher {
         continue;
       }
       try {
-        List<String> ns = parent.get().readNs(child);
+        // Canonical order: a parent may rotate an RRset's order between answers (BIND does),
+        // which is no change.
+        List<String> ns = parent.get().readNs(child).stream().sorted().toList();
         report(zone, "ns", ns.toString(), new ParentNsObserved(ns));
         DnsUpdateParent.Observed ds = parent.get().readDs(child, clock.instant());
+        List<DSRecord> sorted =
+            ds.ds().stream().sorted(Comparator.comparing(DSRecord::rdataToString)).toList();
         report(
             zone,
             "ds",
-            DsPublication.toData(ds.ds()).toString() + ds.validated(),
-            new ParentDsObserved(DsPublication.toData(ds.ds()), false, ds.validated()));
+            sorted.stream().map(DSRecord::rdataToString).toList()
+                + (ds.validated() ? " validated" : " not validated"),
+            new ParentDsObserved(DsPublication.toData(sorted), false, ds.validated()));
       } catch (ParentException e) {
         LOG.warn("event=parent_watch_failed zone={} reason=\"{}\"", zone, e.getMessage());
       } catch (IllegalStateException e) {

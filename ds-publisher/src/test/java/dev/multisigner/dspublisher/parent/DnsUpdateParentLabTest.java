@@ -3,7 +3,6 @@ package dev.multisigner.dspublisher.parent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.multisigner.lab.dns.BindParent;
 import dev.multisigner.lab.dns.DnsLab;
 import java.time.Instant;
 import java.util.Base64;
@@ -84,16 +83,7 @@ class DnsUpdateParentLabTest {
   }
 
   private ParentConfig config(String secret) {
-    BindParent p = lab.parent();
-    ParentConfig c = new ParentConfig("lab");
-    c.setZone(p.zone().toString());
-    c.setServer("127.0.0.1:" + p.dnsAddress().getPort());
-    c.setTsigKeyName(p.tsig().name());
-    c.setTsigAlgorithm(p.tsig().algorithm());
-    c.setTsigSecret(secret);
-    c.setTrustAnchor(p.trustAnchor().get(0).rdataToString());
-    c.setDsTtl(60);
-    return c;
+    return LabParentConfig.of(lab.parent(), secret);
   }
 
   private static DSRecord ds(int tag, byte fill) {
