@@ -1,0 +1,129 @@
+package dev.multisigner.e2e;
+
+import static dev.multisigner.e2e.E2eWorld.DNSKEY_TTL;
+import static dev.multisigner.e2e.E2eWorld.PROPAGATION;
+import static dev.multisigner.e2e.E2eWorld.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.multisigner.cli.BogusWatch;
+import dev.multisigner.lab.dns.LabSigner;
+import dev.multisigner.schemas.avro.SignerCommand;
+import dev.multisigner.schemas.avro.SignerCommandApplied;
+import dev.multisigner.schemas.avro.SignerCommandResult;
+import dev.multisigner.schemas.avro.ZoneEvent;
+import dev.multisigner.schemas.topics.TopicCatalog;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The signer-coordinator (with its signer writers) runs in its own JVM and is killed with SIGKILL
+ * twice during enrollment: once right after it asked for the ZSK imports (commands in flight), and
+ * once during the DNSKEY-Wait-Time that must pass before the zone's first CDS/DS (RFC 8901 §6). The
+ * zone must still converge; a command id always names the same command and every application of it
+ * succeeded with the same effect; the wait must be neither lost (nothing else would wake the zone:
+ * no observation changes after the import) nor cut short.
+ */
+class CoordinatorCrashE2eTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void sigkillDuringEnrollmentLosesNoWaitAndAppliesNothingTwiceDifferently() throws Exception {
+    try (E2eWorld w = E2eWorld.start(dir, true)) {
+      w.enroll();
+
+      // Kill 1: the moment the import commands are on the log.
+      List<ZoneEvent> early =
+          w.audit(
+              l -> l.stream().filter(e -> e.getType().equals("KeyImportRequested")).count() >= 2,
+              Duration.ofSeconds(60));
+      assertThat(early).as(E2eWorld.render(early)).anyMatch(e -> is(e, "KeyImportRequested"));
+      w.coordinator.kill();
+      Thread.sleep(1000);
+      w.coordinator.start();
+
+      // Kill 2: inside DNSKEY-Wait-Time, after both signers serve each other's ZSK.
+      assertThat(await(Duration.ofSeconds(60), () -> crossImported(w)))
+          .as("cross-imported after restart\n%s", w.coordinator.logTail(60))
+          .isTrue();
+      Instant crossImported = Instant.now();
+      Thread.sleep(1500); // let the collector report it and the coordinator start the wait
+      assertThat(w.audit())
+          .as("no CDS/DS before the wait is over")
+          .noneMatch(e -> is(e, "CdsPublicationRequested") || is(e, "DsChangeRequested"));
+      w.coordinator.kill();
+      Thread.sleep(3000);
+      w.coordinator.start();
+
+      assertThat(await(Duration.ofMinutes(2), w::converged))
+          .as(
+              "converged after two SIGKILLs\n%s\n%s\n%s",
+              w.check().render(), E2eWorld.render(w.audit()), w.coordinator.logTail(60))
+          .isTrue();
+      assertThat(w.coordinator.starts()).isEqualTo(3);
+
+      // The wait was kept across the crash, and not cut short: the first CDS came after
+      // DNSKEY-Wait-Time (DNSKEY TTL + propagation) counted from the cross-import.
+      List<ZoneEvent> events = w.audit();
+      Instant firstCds =
+          events.stream()
+              .filter(e -> is(e, "CdsPublicationRequested"))
+              .map(e -> e.getEnvelope().getOccurredAt())
+              .min(Instant::compareTo)
+              .orElseThrow();
+      assertThat(firstCds)
+          .as(E2eWorld.render(events))
+          .isAfterOrEqualTo(crossImported.plus(DNSKEY_TTL).plus(PROPAGATION).minusSeconds(2));
+
+      // A command id always names the same command, and every result for it is "applied".
+      List<SignerCommand> commands =
+          w.log.readAll(TopicCatalog.SIGNER_COMMANDS, E2eWorld.ZONE, seconds(10));
+      Map<String, SignerCommand> byId = new HashMap<>();
+      for (SignerCommand c : commands) {
+        SignerCommand first = byId.putIfAbsent(c.getCommandId(), c);
+        if (first != null) {
+          assertThat(c.getCommand()).isEqualTo(first.getCommand());
+          assertThat(c.getSignerId()).isEqualTo(first.getSignerId());
+        }
+      }
+      List<SignerCommandResult> results =
+          w.log.readAll(TopicCatalog.SIGNER_RESULTS, E2eWorld.ZONE, seconds(10));
+      assertThat(results).isNotEmpty();
+      assertThat(results)
+          .allSatisfy(r -> assertThat(r.getResult()).isInstanceOf(SignerCommandApplied.class));
+      assertThat(byId.keySet())
+          .containsAll(results.stream().map(SignerCommandResult::getCommandId).toList());
+
+      // Exactly each signer's own two keys plus the other's ZSK: nothing doubled or left over.
+      for (LabSigner s : w.lab.signers()) {
+        assertThat(w.dnskeys(s)).as(s.id()).hasSize(3).containsAll(w.allZsks());
+      }
+      w.watch.close();
+      BogusWatch.Counts counts = w.watch.counts();
+      System.out.println("e2e: Unbound cross-provider probes: " + counts);
+      assertThat(counts.bogus()).as("%s", counts.bogusSamples()).isZero();
+      assertThat(counts.secure()).isPositive();
+    }
+  }
+
+  private static boolean crossImported(E2eWorld w) {
+    Set<Integer> zsks = w.allZsks();
+    return zsks.size() == 2
+        && w.lab.signers().stream().allMatch(s -> w.dnskeys(s).containsAll(zsks));
+  }
+
+  private static boolean is(ZoneEvent e, String type) {
+    return e.getType().equals(type);
+  }
+
+  private static Duration seconds(int s) {
+    return Duration.ofSeconds(s);
+  }
+}

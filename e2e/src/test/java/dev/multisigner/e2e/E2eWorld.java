@@ -1,0 +1,328 @@
+package dev.multisigner.e2e;
+
+import dev.multisigner.checker.CheckReport;
+import dev.multisigner.checker.CrossSignerChecker;
+import dev.multisigner.checker.ParentEndpoint;
+import dev.multisigner.checker.SignerEndpoint;
+import dev.multisigner.cli.BogusWatch;
+import dev.multisigner.cli.LocalStack;
+import dev.multisigner.cli.LocalStack.Service;
+import dev.multisigner.coordinator.CoordinatorApplication;
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.KnotSigner;
+import dev.multisigner.lab.dns.LabSigner;
+import dev.multisigner.lab.dns.PdnsSigner;
+import dev.multisigner.lab.kafka.TopicProbe;
+import dev.multisigner.providers.ProviderException;
+import dev.multisigner.providers.dns.DnsKeyReader;
+import dev.multisigner.schemas.avro.EnrollZone;
+import dev.multisigner.schemas.avro.Envelope;
+import dev.multisigner.schemas.avro.GroupPolicy;
+import dev.multisigner.schemas.avro.ParentChannel;
+import dev.multisigner.schemas.avro.SignerSpec;
+import dev.multisigner.schemas.avro.SigningModel;
+import dev.multisigner.schemas.avro.ZoneEvent;
+import dev.multisigner.schemas.avro.ZoneIntent;
+import dev.multisigner.schemas.topics.TopicCatalog;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+/**
+ * The world an end-to-end test runs in, all real: Knot (knot-a) and PowerDNS (pdns-b) signing
+ * example.test., a BIND parent, an Unbound validator probed across providers from the first intent
+ * on, the embedded Kafka broker, the key-collector and ds-publisher in this JVM and the
+ * signer-coordinator either here or in its own JVM (so a test can SIGKILL it).
+ */
+final class E2eWorld implements AutoCloseable {
+
+  static final String ZONE = "example.test.";
+  static final String KNOT = "knot-a";
+  static final String PDNS = "pdns-b";
+
+  /** The lab's timing (DNSKEY TTL 10 s, DS TTL 10 s, zone max TTL 60 s, 2 s propagation). */
+  static final Duration DNSKEY_TTL = Duration.ofSeconds(10);
+
+  static final Duration DS_TTL = Duration.ofSeconds(10);
+  static final Duration PROPAGATION = Duration.ofSeconds(2);
+
+  final DnsLab lab;
+  final LocalStack stack;
+  final ServiceProcess coordinator;
+  final TopicProbe log;
+  final BogusWatch watch;
+  private final CrossSignerChecker checker = new CrossSignerChecker(Duration.ofSeconds(3));
+
+  private E2eWorld(
+      DnsLab lab, LocalStack stack, ServiceProcess coordinator, TopicProbe log, BogusWatch watch) {
+    this.lab = lab;
+    this.stack = stack;
+    this.coordinator = coordinator;
+    this.log = log;
+    this.watch = watch;
+  }
+
+  /**
+   * Starts the lab, the broker and the services. With {@code coordinatorProcess} the coordinator
+   * (and its signer writers) runs in its own JVM; the Unbound watch starts right away.
+   */
+  static E2eWorld start(Path dir, boolean coordinatorProcess) {
+    DnsLab lab =
+        DnsLab.builder()
+            .zone(ZONE)
+            .knotSigner(KNOT)
+            .pdnsSigner(PDNS)
+            .withParent()
+            .withValidator()
+            .workDir(dir.resolve("lab"))
+            .start();
+    LocalStack stack = null;
+    ServiceProcess coordinator = null;
+    try {
+      LocalStack.Settings settings = LocalStack.Settings.embedded(dir.resolve("stack"));
+      for (Service s : Service.values()) {
+        settings = settings.withServiceProperties(s, properties(lab, s));
+      }
+      if (coordinatorProcess) {
+        settings = settings.without(Service.SIGNER_COORDINATOR);
+      }
+      stack = LocalStack.start(settings);
+      if (coordinatorProcess) {
+        Map<String, Object> p = properties(lab, Service.SIGNER_COORDINATOR);
+        p.put("kafka.bootstrap.servers", stack.bootstrapServers());
+        p.put("multisigner.coordinator.state-dir", dir.resolve("coordinator-state").toString());
+        coordinator =
+            ServiceProcess.start(
+                "signer-coordinator", CoordinatorApplication.class, dir.resolve("processes"), p);
+      }
+      return new E2eWorld(
+          lab, stack, coordinator, new TopicProbe(stack.bootstrapServers()), new BogusWatch(lab));
+    } catch (RuntimeException e) {
+      if (stack != null) {
+        stack.close();
+      }
+      lab.close();
+      throw e;
+    }
+  }
+
+  /** Sends the EnrollZone intent: knot-a (ns1) + pdns-b (ns2), model 2, the lab's policy. */
+  void enroll() {
+    log.send(
+        TopicCatalog.ZONE_INTENTS,
+        ZONE,
+        new ZoneIntent(
+            new Envelope(UUID.randomUUID().toString(), ZONE, Instant.now(), "e2e-test", null, null),
+            new EnrollZone(
+                List.of(
+                    new SignerSpec(KNOT, "knot", 13, List.of("ns1." + ZONE)),
+                    new SignerSpec(PDNS, "powerdns", 13, List.of("ns2." + ZONE))),
+                policy())));
+  }
+
+  static GroupPolicy policy() {
+    return GroupPolicy.newBuilder()
+        .setModel(SigningModel.MODEL_2)
+        .setAlgorithm(13)
+        .setDnskeyTtlSeconds((int) DNSKEY_TTL.toSeconds())
+        .setMaxZoneTtlSeconds(60)
+        .setDsTtlSeconds((int) DS_TTL.toSeconds())
+        .setNsTtlSeconds(60)
+        .setPropagationDelaySeconds((int) PROPAGATION.toSeconds())
+        .setParentPropagationDelaySeconds((int) PROPAGATION.toSeconds())
+        .setParentChannels(List.of(ParentChannel.DNS_UPDATE))
+        .setMaxCdsRecords(6)
+        .setRetryIntervalSeconds(3)
+        .setUnreachableLimitSeconds(600)
+        .build();
+  }
+
+  /** Per-service configuration: the signers for collector and writers, the parent for DS. */
+  static Map<String, Object> properties(DnsLab lab, Service service) {
+    Map<String, Object> p = new HashMap<>();
+    KnotSigner knot = lab.knot(KNOT);
+    PdnsSigner pdns = lab.pdns(PDNS);
+    p.put("multisigner.signers.knot-a.kind", "rfc2136");
+    p.put("multisigner.signers.knot-a.server", hostPort(knot.dnsAddress()));
+    p.put("multisigner.signers.knot-a.tsig-name", knot.tsig().name());
+    p.put("multisigner.signers.knot-a.tsig-algorithm", knot.tsig().algorithm());
+    p.put("multisigner.signers.knot-a.tsig-secret", knot.tsig().secret());
+    p.put("multisigner.signers.pdns-b.kind", "powerdns");
+    p.put("multisigner.signers.pdns-b.dns", hostPort(pdns.dnsAddress()));
+    p.put("multisigner.signers.pdns-b.api-url", pdns.apiUrl().toString());
+    p.put("multisigner.signers.pdns-b.api-key", pdns.apiKey());
+    p.put("multisigner.signers.pdns-b.server-id", pdns.serverId());
+    p.put("multisigner.collector.poll-interval", "500ms");
+    p.put("multisigner.ds-publisher.watch-interval", "1s");
+    if (service == Service.DS_PUBLISHER) {
+      var parent = lab.parent();
+      p.put("multisigner.ds-publisher.parents.lab.zone", parent.zone().toString());
+      p.put("multisigner.ds-publisher.parents.lab.server", hostPort(parent.dnsAddress()));
+      p.put("multisigner.ds-publisher.parents.lab.tsig-key-name", parent.tsig().name());
+      p.put("multisigner.ds-publisher.parents.lab.tsig-algorithm", parent.tsig().algorithm());
+      p.put("multisigner.ds-publisher.parents.lab.tsig-secret", parent.tsig().secret());
+      p.put(
+          "multisigner.ds-publisher.parents.lab.trust-anchor",
+          parent.trustAnchor().get(0).rdataToString());
+      p.put("multisigner.ds-publisher.parents.lab.ds-ttl", DS_TTL.toSeconds());
+    }
+    return p;
+  }
+
+  /** The cross-provider checker's report now. */
+  CheckReport check() {
+    List<SignerEndpoint> endpoints =
+        lab.signers().stream().map(s -> new SignerEndpoint(s.id(), s.dnsAddress())).toList();
+    return checker.check(
+        ZoneName.of(ZONE),
+        endpoints,
+        new ParentEndpoint(lab.parent().dnsAddress(), lab.parent().trustAnchor()),
+        Instant.now());
+  }
+
+  /**
+   * Converged: every signer serves every signer's ZSK, the parent's DS set is exactly the DS of
+   * every signer's KSK, and the checker finds every chain, pair and CDS valid.
+   */
+  boolean converged() {
+    Set<Integer> ksks = new TreeSet<>();
+    for (LabSigner s : lab.signers()) {
+      ksks.addAll(ownKsks(s));
+    }
+    return !ksks.isEmpty()
+        && parentDsTags().equals(ksks)
+        && lab.signers().stream().allMatch(s -> dnskeys(s).containsAll(allZsks()))
+        && check().allValid();
+  }
+
+  /** Every ZSK (flags 256) served as its own by some signer (it signs that signer's SOA). */
+  Set<Integer> allZsks() {
+    Set<Integer> zsks = new TreeSet<>();
+    for (LabSigner s : lab.signers()) {
+      Set<Integer> signing = soaSignerTags(s);
+      records(s, Type.DNSKEY).stream()
+          .filter(r -> r instanceof DNSKEYRecord k && (k.getFlags() & 1) == 0)
+          .map(r -> ((DNSKEYRecord) r).getFootprint())
+          .filter(signing::contains)
+          .forEach(zsks::add);
+    }
+    return zsks;
+  }
+
+  /** KSKs (SEP flag) that sign {@code signer}'s DNSKEY RRset. */
+  Set<Integer> ownKsks(LabSigner signer) {
+    Set<Integer> signing =
+        records(signer, Type.DNSKEY).stream()
+            .filter(r -> r instanceof RRSIGRecord)
+            .map(r -> ((RRSIGRecord) r).getFootprint())
+            .collect(Collectors.toSet());
+    return records(signer, Type.DNSKEY).stream()
+        .filter(r -> r instanceof DNSKEYRecord k && (k.getFlags() & 1) == 1)
+        .map(r -> ((DNSKEYRecord) r).getFootprint())
+        .filter(signing::contains)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  Set<Integer> parentDsTags() {
+    return lab.parent().ds().stream()
+        .map(DSRecord::getFootprint)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** Key tags of the DNSKEY RRset {@code signer} serves. */
+  Set<Integer> dnskeys(LabSigner signer) {
+    return records(signer, Type.DNSKEY).stream()
+        .filter(r -> r instanceof DNSKEYRecord)
+        .map(r -> ((DNSKEYRecord) r).getFootprint())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** Key tags of the RRSIGs over {@code signer}'s SOA: the keys it signs zone data with. */
+  Set<Integer> soaSignerTags(LabSigner signer) {
+    return records(signer, Type.SOA).stream()
+        .filter(r -> r instanceof RRSIGRecord)
+        .map(r -> ((RRSIGRecord) r).getFootprint())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The rdata of an RRset (no RRSIGs) as {@code signer} serves it, as text, sorted. */
+  Set<String> rdata(LabSigner signer, int type) {
+    return records(signer, type).stream()
+        .filter(r -> r.getType() == type)
+        .map(Record::rdataToString)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The RRset and its RRSIGs; empty when the signer cannot be asked. */
+  List<Record> records(LabSigner signer, int type) {
+    try {
+      return new DnsKeyReader(SignerId.of(signer.id()), signer.dnsAddress(), Duration.ofSeconds(2))
+          .query(ZoneName.of(ZONE), type);
+    } catch (ProviderException e) {
+      return List.of();
+    }
+  }
+
+  /** The zone's audit events so far (read_committed, from the start of the topic). */
+  List<ZoneEvent> audit(java.util.function.Predicate<List<ZoneEvent>> until, Duration timeout) {
+    return log.readUntil(TopicCatalog.ZONE_EVENTS, ZONE, until, timeout);
+  }
+
+  /** Every audit event of the zone committed so far. */
+  List<ZoneEvent> audit() {
+    return log.readAll(TopicCatalog.ZONE_EVENTS, ZONE, Duration.ofSeconds(30));
+  }
+
+  /** Audit lines "Type: summary", for assertion messages. */
+  static String render(List<ZoneEvent> events) {
+    return events.stream()
+        .map(e -> e.getEnvelope().getOccurredAt() + " " + e.getType() + ": " + e.getSummary())
+        .collect(Collectors.joining("\n"));
+  }
+
+  /** Polls {@code condition} every 250 ms; true when it held before the timeout. */
+  static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(250);
+    }
+    return condition.getAsBoolean();
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    return a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      watch.close();
+      log.close();
+      if (coordinator != null) {
+        coordinator.close();
+      }
+      stack.close();
+    } finally {
+      lab.close();
+    }
+  }
+}
