@@ -5,6 +5,7 @@ import dev.multisigner.checker.CrossSignerChecker;
 import dev.multisigner.checker.ParentEndpoint;
 import dev.multisigner.checker.SignerEndpoint;
 import dev.multisigner.cli.LocalStack.Service;
+import dev.multisigner.collector.notify.NotifyListener;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.DnsLab;
@@ -22,6 +23,7 @@ import dev.multisigner.schemas.avro.SignerSpec;
 import dev.multisigner.schemas.avro.SigningModel;
 import dev.multisigner.schemas.avro.ZoneIntent;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,6 +99,10 @@ public final class Demo {
       try (LocalStack stack = LocalStack.start(settings);
           AuditTail audit = new AuditTail(stack.bootstrapServers(), zone, out)) {
         stack.describe().forEach(l -> out.println("demo:   " + l));
+        out.println(
+            "demo: knot-a sends NOTIFY to the key-collector at "
+                + hostPort(wireNotify(lab, stack))
+                + " (PowerDNS is polled)");
         ZoneIntent enroll = enroll(zone);
         Instant started = Instant.now();
         BogusWatch watch = new BogusWatch(lab);
@@ -273,6 +279,18 @@ public final class Demo {
     }
   }
 
+  /**
+   * Points knot-a's NOTIFY (Knot 3.2 sends it over TCP) at the key-collector's NOTIFY listener,
+   * which picked a free port at start; returns that address. PowerDNS takes its NOTIFY target only
+   * when it starts (before the collector's port is known), so it stays on polling.
+   */
+  static InetSocketAddress wireNotify(DnsLab lab, LocalStack stack) {
+    InetSocketAddress target =
+        stack.context(Service.KEY_COLLECTOR).getBean(NotifyListener.class).address();
+    lab.knot("knot-a").setNotifyTarget(target);
+    return target;
+  }
+
   /** Per-service configuration: signers for collector and writers, the parent for ds-publisher. */
   static Map<String, Object> properties(DnsLab lab, Service service) {
     Map<String, Object> p = new HashMap<>();
@@ -290,6 +308,11 @@ public final class Demo {
     p.put("multisigner.signers.pdns-b.server-id", pdns.serverId());
     p.put("multisigner.collector.poll-interval", "500ms");
     p.put("multisigner.ds-publisher.watch-interval", "1s");
+    if (service == Service.KEY_COLLECTOR) {
+      p.put("multisigner.collector.notify.enabled", true);
+      p.put("multisigner.collector.notify.address", "127.0.0.1");
+      p.put("multisigner.collector.notify.port", 0);
+    }
     if (service == Service.DS_PUBLISHER) {
       var parent = lab.parent();
       p.put("multisigner.ds-publisher.parents.lab.zone", parent.zone().toString());
@@ -336,7 +359,7 @@ public final class Demo {
             policy));
   }
 
-  private static String hostPort(java.net.InetSocketAddress a) {
+  private static String hostPort(InetSocketAddress a) {
     return a.getAddress().getHostAddress() + ":" + a.getPort();
   }
 }
