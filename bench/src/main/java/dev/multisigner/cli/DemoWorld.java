@@ -4,6 +4,7 @@ import dev.multisigner.cli.LocalStack.Service;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.schemas.avro.GroupPolicy;
 import dev.multisigner.schemas.avro.ZoneIntent;
+import java.net.InetSocketAddress;
 import java.util.Map;
 
 /**
@@ -18,6 +19,11 @@ public final class DemoWorld {
   /** {@link Demo}'s per-service properties for the lab (signers, parent, 500 ms collector poll). */
   public static Map<String, Object> properties(DnsLab lab, Service service) {
     return Demo.properties(lab, service);
+  }
+
+  /** {@link Demo}'s NOTIFY wiring: knot-a notifies the running key-collector; returns where. */
+  public static InetSocketAddress wireNotify(DnsLab lab, LocalStack stack) {
+    return Demo.wireNotify(lab, stack);
   }
 
   /** {@link Demo}'s group policy (model 2, the lab's short TTLs). */
