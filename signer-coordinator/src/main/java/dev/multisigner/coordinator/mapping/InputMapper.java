@@ -120,7 +120,8 @@ public final class InputMapper {
     throw new RejectedInput(zone.value(), "unknown DS event " + describe(e));
   }
 
-  static GroupPolicy policy(ZoneName zone, dev.multisigner.schemas.avro.GroupPolicy p) {
+  /** The domain's group policy of an intent's policy; refused with a reason naming the zone. */
+  public static GroupPolicy policy(ZoneName zone, dev.multisigner.schemas.avro.GroupPolicy p) {
     SignerModel model =
         switch (p.getModel()) {
           case MODEL_1 -> SignerModel.MODEL_1;
@@ -147,7 +148,8 @@ public final class InputMapper {
     }
   }
 
-  static SignerSpec signer(ZoneName zone, dev.multisigner.schemas.avro.SignerSpec s) {
+  /** The domain's signer spec of an intent's signer; refused with a reason naming the signer. */
+  public static SignerSpec signer(ZoneName zone, dev.multisigner.schemas.avro.SignerSpec s) {
     SignerId id = signerId(zone, s.getSignerId());
     Capabilities capabilities =
         ProviderTypes.capabilities(s.getProviderType())

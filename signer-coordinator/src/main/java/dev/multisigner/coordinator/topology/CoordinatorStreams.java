@@ -12,7 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 @Context
 @Requires(env = "signer-coordinator")
-public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Object>> {
+public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Object>>
+    implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorStreams.class);
 
@@ -60,8 +65,23 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
     return streams.state();
   }
 
+  /**
+   * The {@code zone-state} store of this instance, for interactive queries: zone to the bytes of
+   * its {@code ZoneState}. It holds only the zones of the partitions this instance runs; with one
+   * instance, that is every zone.
+   *
+   * @throws InvalidStateStoreException while Streams is not running (starting, rebalancing,
+   *     restoring, stopped)
+   */
+  public ReadOnlyKeyValueStore<String, byte[]> zoneStates() {
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(
+            CoordinatorTopology.STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+  }
+
   @PreDestroy
-  void stop() {
+  @Override
+  public void close() {
     streams.close(Duration.ofSeconds(10));
   }
 

@@ -1,0 +1,44 @@
+package dev.multisigner.coordinator.api;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.List;
+
+/**
+ * The group policy of an enrollment; every field may be omitted and then takes the default in
+ * {@link OperatorIntents#DEFAULTS} (the schema's defaults, with at most 6 CDS records).
+ */
+@Serdeable
+@Schema(description = "Group policy; omitted fields take their defaults")
+public record PolicyRequest(
+    @Nullable @Schema(description = "MODEL_2 (default) or MODEL_1 (refused: not built)")
+        String model,
+    @Nullable
+        @Schema(description = "The one DNSSEC algorithm of the group; default: the signers' or 13")
+        Integer algorithm,
+    @Nullable @Schema(description = "DNSKEY/CDS/CDNSKEY TTL, default 3600")
+        Integer dnskeyTtlSeconds,
+    @Nullable @Schema(description = "Largest TTL in the zone, default 86400")
+        Integer maxZoneTtlSeconds,
+    @Nullable @Schema(description = "Parent's DS TTL, default 86400") Integer dsTtlSeconds,
+    @Nullable @Schema(description = "NS TTL, default 86400") Integer nsTtlSeconds,
+    @Nullable @Schema(description = "Signer propagation delay, default 300")
+        Integer propagationDelaySeconds,
+    @Nullable @Schema(description = "Parent propagation delay, default 3600")
+        Integer parentPropagationDelaySeconds,
+    @Nullable
+        @Schema(
+            description =
+                "Parent channels in order of preference (DNS_UPDATE, CDS_SCAN, REGISTRAR_API,"
+                    + " NOTIFY_CDS, MANUAL); default: any configured")
+        List<String> parentChannels,
+    @Nullable @Schema(description = "CDS/DS digest types, default [2]") List<Integer> digestTypes,
+    @Nullable @Schema(description = "Registry's maximum CDS records, default 6")
+        Integer maxCdsRecords,
+    @Nullable @Schema(description = "Publish CDNSKEY beside CDS, default true")
+        Boolean publishCdnskey,
+    @Nullable @Schema(description = "Retry interval of failed commands, default 60")
+        Integer retryIntervalSeconds,
+    @Nullable @Schema(description = "How long a signer may be unobservable, default 3600")
+        Integer unreachableLimitSeconds) {}

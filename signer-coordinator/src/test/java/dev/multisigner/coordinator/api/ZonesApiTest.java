@@ -1,0 +1,371 @@
+package dev.multisigner.coordinator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.multisigner.coordinator.CoordinatorApplication;
+import dev.multisigner.coordinator.api.ZoneViews.ZoneDetails;
+import dev.multisigner.coordinator.api.ZoneViews.ZoneSummary;
+import dev.multisigner.lab.kafka.EmbeddedKafka;
+import dev.multisigner.lab.kafka.TopicProbe;
+import dev.multisigner.schemas.avro.AddSigner;
+import dev.multisigner.schemas.avro.EnrollZone;
+import dev.multisigner.schemas.avro.KeyRole;
+import dev.multisigner.schemas.avro.RemoveSigner;
+import dev.multisigner.schemas.avro.RollKey;
+import dev.multisigner.schemas.avro.ZoneIntent;
+import dev.multisigner.schemas.topics.TopicCatalog;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator API on a real Micronaut server in front of the real coordinator (Kafka Streams on
+ * the embedded broker): requests become intents on the topic, the zone's state is read back through
+ * the API, and every refusal names what was wrong.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ZonesApiTest {
+
+  private static final String ZONE = "example.test.";
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+  @TempDir static Path dir;
+  private EmbeddedKafka kafka;
+  private EmbeddedServer server;
+  private HttpClient http;
+  private TopicProbe probe;
+
+  @BeforeAll
+  void start() {
+    kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
+    kafka.createTopics(TopicCatalog.all(), 3);
+    Map<String, Object> p = new HashMap<>();
+    p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+    p.put("micronaut.server.port", -1);
+    p.put("micronaut.server.host", "127.0.0.1");
+    p.put("multisigner.coordinator.state-dir", dir.resolve("streams").toString());
+    // Three configured signers that nobody talks to here: only enrollment checks read them.
+    for (String id : List.of("knot-a", "knot-c")) {
+      p.put("multisigner.signers." + id + ".kind", "rfc2136");
+      p.put("multisigner.signers." + id + ".server", "127.0.0.1:9");
+      p.put("multisigner.signers." + id + ".tsig-name", id + "-key");
+      p.put("multisigner.signers." + id + ".tsig-secret", "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0");
+    }
+    p.put("multisigner.signers.pdns-b.kind", "powerdns");
+    p.put("multisigner.signers.pdns-b.api-url", "http://127.0.0.1:9/api/v1");
+    p.put("multisigner.signers.pdns-b.api-key", "not-used");
+    p.put("multisigner.signers.pdns-b.dns", "127.0.0.1:9");
+    server =
+        ApplicationContext.builder()
+            .mainClass(CoordinatorApplication.class)
+            .environments(CoordinatorApplication.ENVIRONMENT)
+            .properties(p)
+            .banner(false)
+            .start()
+            .getBean(EmbeddedServer.class)
+            .start();
+    http = HttpClient.create(server.getURL());
+    probe = new TopicProbe(kafka.bootstrapServers());
+    enrollTheZone();
+  }
+
+  @AfterAll
+  void stop() {
+    if (http != null) {
+      http.close();
+    }
+    if (probe != null) {
+      probe.close();
+    }
+    // The services before the broker, or their clients retry until their close timeouts.
+    if (server != null) {
+      server.getApplicationContext().close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  /** Enrolls example.test. with defaults for the whole policy, and waits for its state. */
+  private IntentAccepted accepted;
+
+  private void enrollTheZone() {
+    accepted = enrollAndAwait("Example.Test", "NS2.example.test.");
+  }
+
+  private IntentAccepted enrollAndAwait(String zone, String pdnsNameserver) {
+    IntentAccepted intent =
+        accept(
+            HttpRequest.POST(
+                "/zones",
+                Map.of(
+                    "zone",
+                    zone,
+                    "signers",
+                    List.of(signer("knot-a", "ns1." + zone), signer("pdns-b", pdnsNameserver)))));
+    await().atMost(PATIENCE).until(() -> status("/zones/" + intent.zone()) == 200);
+    return intent;
+  }
+
+  @Test
+  void anEnrollmentBecomesAnEnrollZoneIntentWithDefaultsKeyedByTheCanonicalZone() {
+    assertThat(accepted.zone()).isEqualTo(ZONE);
+    assertThat(accepted.intent()).isEqualTo("EnrollZone");
+    List<ZoneIntent> intents =
+        probe.readUntil(
+            TopicCatalog.ZONE_INTENTS,
+            ZONE,
+            l -> l.stream().anyMatch(i -> isAccepted(i, accepted)),
+            PATIENCE);
+    ZoneIntent intent = intents.stream().filter(i -> isAccepted(i, accepted)).findFirst().get();
+    EnrollZone enroll = (EnrollZone) intent.getIntent();
+    assertThat(enroll.getSigners())
+        .extracting(s -> s.getSignerId() + "/" + s.getProviderType() + "/" + s.getAlgorithm())
+        .containsExactly("knot-a/rfc2136/13", "pdns-b/powerdns/13");
+    assertThat(enroll.getSigners().get(1).getNameservers()).containsExactly("ns2.example.test.");
+    assertThat(enroll.getPolicy().getAlgorithm()).isEqualTo(13);
+    assertThat(enroll.getPolicy().getDnskeyTtlSeconds()).isEqualTo(3600);
+    assertThat(enroll.getPolicy().getMaxCdsRecords()).isEqualTo(6);
+  }
+
+  @Test
+  void theEnrolledZoneIsListedAndShownWithItsSignersJoining() {
+    List<ZoneSummary> zones =
+        http.toBlocking().retrieve(HttpRequest.GET("/zones"), Argument.listOf(ZoneSummary.class));
+    assertThat(zones)
+        .filteredOn(z -> z.zone().equals(ZONE))
+        .singleElement()
+        .satisfies(
+            z -> {
+              assertThat(z.status()).isEqualTo("ACTIVE");
+              assertThat(z.halted()).isFalse();
+              assertThat(z.process()).isEqualTo("join");
+              assertThat(z.signers())
+                  .extracting(s -> s.id() + ":" + s.phase())
+                  .containsExactly("knot-a:JOINING", "pdns-b:JOINING");
+            });
+
+    ZoneDetails zone =
+        http.toBlocking().retrieve(HttpRequest.GET("/zones/example.test"), ZoneDetails.class);
+    assertThat(zone.zone()).isEqualTo(ZONE);
+    assertThat(zone.haltCause()).isEqualTo("NONE");
+    assertThat(zone.policy().algorithm()).isEqualTo(13);
+    assertThat(zone.signers())
+        .extracting(s -> s.id() + " " + s.phase() + " " + s.nameservers())
+        .containsExactly(
+            "knot-a JOINING [ns1.example.test.]", "pdns-b JOINING [ns2.example.test.]");
+    assertThat(zone.processes())
+        .extracting(p -> p.process() + " " + p.signer() + " " + p.step())
+        .containsExactly("join knot-a JOINING", "join pdns-b JOINING");
+    assertThat(zone.keys()).isEmpty();
+  }
+
+  @Test
+  void refusesEnrollmentsThatCannotWorkNamingTheFieldZoneOrSigner() {
+    Map<String, Object> knot = signer("knot-a", "ns1.other.test");
+    Map<String, Object> pdns = signer("pdns-b", "ns2.other.test");
+    assertRefused(
+        enroll("bad..zone", List.of(knot, pdns), null),
+        400,
+        "zone: 'bad..zone' is not a valid domain name");
+    assertRefused(
+        enroll("exa mple.test", List.of(knot, pdns), null), 400, "'exa mple.test' is not a valid");
+    assertRefused(
+        enroll("other.test", List.of(), null), 400, "zone=other.test.", "at least two signers");
+    assertRefused(enroll("other.test", List.of(knot), null), 400, "at least two signers, got 1");
+    assertRefused(
+        enroll("other.test", List.of(knot, knot), null),
+        400,
+        "zone=other.test.",
+        "signer knot-a is listed twice");
+    assertRefused(
+        enroll("other.test", List.of(knot, signer("cloud-z", "ns3.other.test")), null),
+        400,
+        "signer=cloud-z",
+        "no configuration in this deployment",
+        "knot-a, knot-c, pdns-b");
+    Map<String, Object> pdns15 = new HashMap<>(pdns);
+    pdns15.put("algorithm", 15);
+    Map<String, Object> knot13 = new HashMap<>(knot);
+    knot13.put("algorithm", 13);
+    assertRefused(
+        enroll("other.test", List.of(knot13, pdns15), null),
+        400,
+        "algorithm mismatch between signers knot-a (algorithm 13) and pdns-b (algorithm 15)");
+    assertRefused(
+        enroll("other.test", List.of(knot13, pdns), Map.of("algorithm", 8)),
+        400,
+        "algorithm mismatch: signer knot-a signs with algorithm 13, the group uses 8");
+    assertRefused(
+        enroll("other.test", List.of(knot, pdns), Map.of("model", "MODEL_3")),
+        400,
+        "policy.model: unknown value 'MODEL_3' (known: MODEL_1, MODEL_2)");
+    assertRefused(
+        enroll("other.test", List.of(knot, pdns), Map.of("model", "model-1")),
+        400,
+        "MODEL_1 is not supported yet");
+    assertRefused(
+        enroll("other.test", List.of(knot, signer("pdns-b")), null),
+        400,
+        "signer=pdns-b",
+        "nameservers: at least one is required");
+    assertRefused(
+        enroll(ZONE, List.of(knot, pdns), null),
+        409,
+        "zone=example.test.: already enrolled (status ACTIVE, signers knot-a, pdns-b)");
+  }
+
+  @Test
+  void aZoneNeverEnrolledIsNotFoundForEveryZoneEndpoint() {
+    String zone = "/zones/never.test";
+    assertRefused(HttpRequest.GET(zone), 404, "zone=never.test.: not enrolled");
+    assertRefused(HttpRequest.POST(zone + "/resume", Map.of()), 404, "zone=never.test.");
+    assertRefused(
+        HttpRequest.POST(zone + "/signers", signer("knot-c", "ns3.never.test")),
+        404,
+        "zone=never.test.");
+    assertRefused(HttpRequest.DELETE(zone + "/signers/knot-a"), 404, "zone=never.test.");
+    assertRefused(
+        HttpRequest.POST(zone + "/rollovers", Map.of("signer", "knot-a", "role", "ZSK")),
+        404,
+        "zone=never.test.");
+  }
+
+  @Test
+  void joinLeaveAndRollRequestsBecomeIntentsOnTheEnrolledZone() {
+    String zone = "join.test.";
+    enrollAndAwait(zone, "ns2.join.test.");
+    IntentAccepted add =
+        accept(HttpRequest.POST("/zones/join.test/signers", signer("knot-c", "ns3.join.test")));
+    IntentAccepted roll =
+        accept(
+            HttpRequest.POST(
+                "/zones/join.test/rollovers", Map.of("signer", "knot-a", "role", "zsk")));
+    IntentAccepted remove = accept(HttpRequest.DELETE("/zones/join.test/signers/pdns-b"));
+    assertThat(List.of(add.intent(), roll.intent(), remove.intent()))
+        .containsExactly("AddSigner", "RollKey", "RemoveSigner");
+
+    List<ZoneIntent> intents =
+        probe.readUntil(
+            TopicCatalog.ZONE_INTENTS,
+            zone,
+            l -> l.stream().anyMatch(i -> isAccepted(i, remove)),
+            PATIENCE);
+    assertThat(intents.stream().filter(i -> isAccepted(i, add)).findFirst().get().getIntent())
+        .isInstanceOfSatisfying(
+            AddSigner.class, a -> assertThat(a.getSigner().getSignerId()).isEqualTo("knot-c"));
+    assertThat(intents.stream().filter(i -> isAccepted(i, roll)).findFirst().get().getIntent())
+        .isEqualTo(new RollKey("knot-a", KeyRole.ZSK));
+    assertThat(intents.stream().filter(i -> isAccepted(i, remove)).findFirst().get().getIntent())
+        .isEqualTo(new RemoveSigner("pdns-b"));
+    // The coordinator took the join: the new signer shows in the zone's state.
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                http
+                    .toBlocking()
+                    .retrieve(HttpRequest.GET("/zones/join.test"), ZoneDetails.class)
+                    .signers()
+                    .stream()
+                    .anyMatch(s -> s.id().equals("knot-c") && s.phase().equals("JOINING")));
+  }
+
+  @Test
+  void refusesZoneRequestsThatNameNoMemberOrNothingToDo() {
+    assertRefused(
+        HttpRequest.DELETE("/zones/example.test/signers/knot-z"),
+        404,
+        "zone=example.test. signer=knot-z: not a member");
+    assertRefused(
+        HttpRequest.POST(
+            "/zones/example.test/rollovers", Map.of("signer", "knot-a", "role", "PSK")),
+        400,
+        "role: unknown value 'PSK' (known: KSK, ZSK, CSK)");
+    assertRefused(
+        HttpRequest.POST("/zones/example.test/signers", signer("knot-a", "ns1.example.test")),
+        409,
+        "signer=knot-a: already a member");
+    assertRefused(
+        HttpRequest.POST("/zones/example.test/resume", Map.of("operator", "alice")),
+        409,
+        "zone=example.test.: not halted (status ACTIVE)");
+  }
+
+  @Test
+  void theOpenApiDocumentListsEveryEndpoint() {
+    String spec = http.toBlocking().retrieve(HttpRequest.GET(CoordinatorApplication.OPENAPI_PATH));
+    assertThat(spec)
+        .contains("openapi: 3.")
+        .contains("/zones:")
+        .contains("/zones/{zone}:")
+        .contains("/zones/{zone}/resume:")
+        .contains("/zones/{zone}/signers:")
+        .contains("/zones/{zone}/signers/{id}:")
+        .contains("/zones/{zone}/rollovers:")
+        .contains("EnrollZoneRequest");
+  }
+
+  private static Map<String, Object> signer(String id, String... nameservers) {
+    return Map.of("id", id, "nameservers", List.of(nameservers));
+  }
+
+  private static HttpRequest<?> enroll(
+      String zone, List<Map<String, Object>> signers, Map<String, Object> policy) {
+    Map<String, Object> body = new HashMap<>();
+    body.put("zone", zone);
+    body.put("signers", signers);
+    if (policy != null) {
+      body.put("policy", policy);
+    }
+    return HttpRequest.POST("/zones", body);
+  }
+
+  private IntentAccepted accept(HttpRequest<?> request) {
+    HttpResponse<IntentAccepted> response =
+        http.toBlocking().exchange(request, IntentAccepted.class);
+    assertThat(response.code()).isEqualTo(HttpStatus.ACCEPTED.getCode());
+    return response.body();
+  }
+
+  private void assertRefused(HttpRequest<?> request, int status, String... fragments) {
+    try {
+      http.toBlocking().exchange(request, String.class);
+    } catch (HttpClientResponseException e) {
+      assertThat(e.getStatus().getCode()).as(request.getPath()).isEqualTo(status);
+      ApiError error = e.getResponse().getBody(ApiError.class).orElseThrow();
+      assertThat(error.status()).isEqualTo(status);
+      assertThat(error.message()).contains(fragments);
+      return;
+    }
+    throw new AssertionError(request.getMethod() + " " + request.getPath() + " was accepted");
+  }
+
+  private int status(String path) {
+    try {
+      return http.toBlocking().exchange(HttpRequest.GET(path), String.class).code();
+    } catch (HttpClientResponseException e) {
+      return e.getStatus().getCode();
+    }
+  }
+
+  private static boolean isAccepted(ZoneIntent intent, IntentAccepted accepted) {
+    return intent.getEnvelope().getEventId().equals(accepted.eventId());
+  }
+}
