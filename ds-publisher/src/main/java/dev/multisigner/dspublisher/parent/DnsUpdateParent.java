@@ -37,6 +37,7 @@ public final class DnsUpdateParent {
   private final ParentConfig config;
   private final Name zone;
   private final InetSocketAddress server;
+  private final List<InetSocketAddress> verifyServers;
   private final TSIG tsig;
 
   public DnsUpdateParent(ParentConfig config) {
@@ -47,6 +48,10 @@ public final class DnsUpdateParent {
       throw new IllegalArgumentException(config + ": bad zone name", e);
     }
     this.server = parse(config.getServer());
+    this.verifyServers =
+        config.getVerifyServers().isEmpty()
+            ? List.of(server)
+            : config.getVerifyServers().stream().map(DnsUpdateParent::parse).toList();
     Secret secret =
         config.getTsigSecretFile() != null
             ? Secret.fromFile(Path.of(config.getTsigSecretFile()))
@@ -85,7 +90,7 @@ public final class DnsUpdateParent {
               ds.getDigestID(),
               ds.getDigest()));
     }
-    Message response = send(child, update, true);
+    Message response = send(child, update, true, server);
     int rcode = response.getRcode();
     if (rcode != Rcode.NOERROR) {
       boolean retryable = rcode == Rcode.SERVFAIL;
@@ -97,9 +102,19 @@ public final class DnsUpdateParent {
     }
   }
 
-  /** Reads the child's DS RRset at the parent and validates its signature where possible. */
+  /** The parent's nameservers a DS change is verified at (the update server by default). */
+  public List<InetSocketAddress> verifyServers() {
+    return verifyServers;
+  }
+
+  /** Reads the child's DS RRset at the update server and validates it where possible. */
   public Observed readDs(Name child, Instant now) {
-    Message dsAnswer = query(child, Type.DS);
+    return readDs(child, now, server);
+  }
+
+  /** Reads the child's DS RRset at {@code at} and validates its signature where possible. */
+  public Observed readDs(Name child, Instant now, InetSocketAddress at) {
+    Message dsAnswer = query(child, Type.DS, at);
     RRset ds = answer(dsAnswer, child, Type.DS);
     List<DSRecord> records = new ArrayList<>();
     if (ds != null) {
@@ -111,7 +126,7 @@ public final class DnsUpdateParent {
     if (ds == null) {
       return new Observed(records, false, "no DS RRset to validate");
     }
-    RRset keys = answer(query(zone, Type.DNSKEY), zone, Type.DNSKEY);
+    RRset keys = answer(query(zone, Type.DNSKEY, at), zone, Type.DNSKEY);
     if (keys == null) {
       return new Observed(records, false, "parent serves no DNSKEY RRset");
     }
@@ -138,7 +153,7 @@ public final class DnsUpdateParent {
 
   /** The NS RRset the parent delegates the child to (from the referral), sorted host names. */
   public List<String> readNs(Name child) {
-    Message response = query(child, Type.NS);
+    Message response = query(child, Type.NS, server);
     List<String> names = new ArrayList<>();
     for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
       for (Record r : response.getSection(section)) {
@@ -169,21 +184,21 @@ public final class DnsUpdateParent {
     return last;
   }
 
-  private Message query(Name name, int type) {
+  private Message query(Name name, int type, InetSocketAddress at) {
     Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
-    Message response = send(name, query, false);
+    Message response = send(name, query, false, at);
     if (response.getRcode() != Rcode.NOERROR && response.getRcode() != Rcode.NXDOMAIN) {
       throw new ParentException(
           name,
           config.getName(),
-          Type.string(type) + " query answered " + Rcode.string(response.getRcode()),
+          Type.string(type) + " query to " + at + " answered " + Rcode.string(response.getRcode()),
           true);
     }
     return response;
   }
 
-  private Message send(Name child, Message message, boolean signed) {
-    SimpleResolver resolver = new SimpleResolver(server);
+  private Message send(Name child, Message message, boolean signed, InetSocketAddress at) {
+    SimpleResolver resolver = new SimpleResolver(at);
     resolver.setTCP(true);
     resolver.setTimeout(config.getTimeout());
     resolver.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
@@ -194,7 +209,7 @@ public final class DnsUpdateParent {
       return resolver.send(message);
     } catch (IOException e) {
       throw new ParentException(
-          child, config.getName(), "no answer from " + server + ": " + e.getMessage(), true);
+          child, config.getName(), "no answer from " + at + ": " + e.getMessage(), true);
     }
   }
 

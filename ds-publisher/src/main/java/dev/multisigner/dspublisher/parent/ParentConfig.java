@@ -3,6 +3,7 @@ package dev.multisigner.dspublisher.parent;
 import io.micronaut.context.annotation.EachProperty;
 import io.micronaut.context.annotation.Parameter;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One parent zone that accepts DS updates, from {@code multisigner.ds-publisher.parents.<name>}.
@@ -20,6 +21,7 @@ public class ParentConfig {
   private String tsigSecret;
   private String tsigSecretFile;
   private String trustAnchor;
+  private List<String> verifyServers = List.of();
   private int dsTtl = 3600;
   private Duration timeout = Duration.ofSeconds(3);
 
@@ -86,6 +88,18 @@ public class ParentConfig {
 
   public void setTrustAnchor(String trustAnchor) {
     this.trustAnchor = trustAnchor;
+  }
+
+  /**
+   * The parent's nameservers (host:port) that must all serve the new DS RRset before a change
+   * counts as done; empty means the update server only.
+   */
+  public List<String> getVerifyServers() {
+    return verifyServers;
+  }
+
+  public void setVerifyServers(List<String> verifyServers) {
+    this.verifyServers = verifyServers == null ? List.of() : List.copyOf(verifyServers);
   }
 
   public int getDsTtl() {

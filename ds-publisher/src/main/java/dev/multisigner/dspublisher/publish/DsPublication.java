@@ -16,6 +16,7 @@ import dev.multisigner.support.EventLog;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -105,23 +106,36 @@ public class DsPublication {
     try {
       long t0 = System.nanoTime();
       p.replaceDs(child, desired);
-      DnsUpdateParent.Observed observed = p.readDs(child, clock.instant());
-      for (int i = 1; i < verifyAttempts && !matches(observed.ds(), desired); i++) {
-        Thread.sleep(verifyInterval.toMillis());
-        observed = p.readDs(child, clock.instant());
+      // Every nameserver of the parent must serve the new set (validated), not just the primary
+      // the UPDATE went to: a resolver may ask any of them.
+      DnsUpdateParent.Observed observed = null;
+      boolean matches = true;
+      boolean validated = true;
+      for (InetSocketAddress server : p.verifyServers()) {
+        DnsUpdateParent.Observed seen = p.readDs(child, clock.instant(), server);
+        for (int i = 1; i < verifyAttempts && !matches(seen.ds(), desired); i++) {
+          Thread.sleep(verifyInterval.toMillis());
+          seen = p.readDs(child, clock.instant(), server);
+        }
+        boolean serverMatches = matches(seen.ds(), desired);
+        LOG.info(
+            "event=parent_ds_observed zone={} parent={} server={} ds={} matches={} validated={}"
+                + " note=\"{}\" took_ms={}",
+            zone,
+            p.zone(),
+            server,
+            seen.ds().size(),
+            serverMatches,
+            seen.validated(),
+            seen.validationNote(),
+            (System.nanoTime() - t0) / 1_000_000);
+        if (observed == null || !serverMatches) {
+          observed = seen; // what a lagging server serves is what a resolver may get
+        }
+        matches &= serverMatches;
+        validated &= seen.validated();
       }
-      boolean matches = matches(observed.ds(), desired);
-      LOG.info(
-          "event=parent_ds_observed zone={} parent={} ds={} matches={} validated={} note=\"{}\""
-              + " took_ms={}",
-          zone,
-          p.zone(),
-          observed.ds().size(),
-          matches,
-          observed.validated(),
-          observed.validationNote(),
-          (System.nanoTime() - t0) / 1_000_000);
-      return new ParentDsObserved(toData(observed.ds()), matches, observed.validated());
+      return new ParentDsObserved(toData(observed.ds()), matches, validated);
     } catch (ParentException e) {
       LOG.warn(
           "event=ds_publication_failed zone={} retryable={} reason=\"{}\"",
