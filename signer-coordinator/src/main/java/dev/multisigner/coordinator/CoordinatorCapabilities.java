@@ -25,6 +25,10 @@ public class CoordinatorCapabilities implements CapabilityReport {
     c.put("durable-waits", BUILT);
     c.put("dead-letter-poison-records", BUILT);
     c.put(
+        "operator-api",
+        BUILT + " (/zones; OpenAPI at " + CoordinatorApplication.OPENAPI_PATH + ")");
+    c.put("writer-retry-with-backoff", BUILT);
+    c.put(
         "signer-writers",
         writers.signers().isEmpty()
             ? "built, but no signer is configured (multisigner.signers.<id>)"
