@@ -107,6 +107,8 @@ final class E2eWorld implements AutoCloseable {
         Map<String, Object> p = properties(lab, Service.SIGNER_COORDINATOR);
         p.put("kafka.bootstrap.servers", stack.bootstrapServers());
         p.put("multisigner.coordinator.state-dir", dir.resolve("coordinator-state").toString());
+        // a restarted coordinator rejoins its consumer groups as the same static member
+        p.put("multisigner.coordinator.instance-id", "e2e-coordinator");
         coordinator =
             ServiceProcess.start(
                 "signer-coordinator", CoordinatorApplication.class, dir.resolve("processes"), p);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -42,7 +43,9 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
       @Value("${multisigner.coordinator.state-dir}") String stateDir,
       @Value("${multisigner.coordinator.wake-interval:1s}") Duration wakeInterval,
       @Value("${multisigner.coordinator.commit-interval:100ms}") Duration commitInterval,
-      @Value("${multisigner.coordinator.replication-factor:1}") int replication) {
+      @Value("${multisigner.coordinator.replication-factor:1}") int replication,
+      @Value("${multisigner.coordinator.instance-id:}") String instanceId,
+      @Value("${multisigner.coordinator.session-timeout:10s}") Duration sessionTimeout) {
     this.applicationId = applicationId;
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -52,6 +55,14 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) commitInterval.toMillis());
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replication);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    // A crashed instance's partitions move after the session timeout; a restarted one with the
+    // same instance id (static membership, KIP-345) takes them back at once, without a rebalance.
+    p.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        (int) sessionTimeout.toMillis());
+    if (!instanceId.isBlank()) {
+      p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+    }
     this.streams = new KafkaStreams(CoordinatorTopology.buildTopology(producer, wakeInterval), p);
     streams.setStateListener(
         (now, before) ->

@@ -18,6 +18,7 @@ import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,7 +71,9 @@ public class SignerWriters {
       @Value("${kafka.bootstrap.servers}") String bootstrap,
       @Value("${multisigner.writers.max-attempts:4}") int maxAttempts,
       @Value("${multisigner.writers.initial-backoff:200ms}") Duration initialBackoff,
-      @Value("${multisigner.writers.max-backoff:5s}") Duration maxBackoff) {
+      @Value("${multisigner.writers.max-backoff:5s}") Duration maxBackoff,
+      @Value("${multisigner.coordinator.instance-id:}") String instanceId,
+      @Value("${multisigner.coordinator.session-timeout:10s}") Duration sessionTimeout) {
     RetryPolicy retry = new RetryPolicy(maxAttempts, initialBackoff, maxBackoff);
     List<String> ids = registry.signerIds();
     for (String id : ids) {
@@ -82,10 +85,27 @@ public class SignerWriters {
               envelopes,
               id.equals(ids.get(0)) ? Optional.of(inbox) : Optional.empty(),
               retry,
-              bootstrap);
+              membership(bootstrap, id, instanceId, sessionTimeout));
       writers.add(w);
       w.start();
     }
+  }
+
+  /**
+   * The writer's consumer group settings: group {@code multisigner-writer-<signer>}, the session
+   * timeout after which a crashed writer's partitions move, and with an instance id static
+   * membership (KIP-345), so a restarted coordinator takes its writers' partitions back at once.
+   */
+  private static Map<String, Object> membership(
+      String bootstrap, String signer, String instanceId, Duration sessionTimeout) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, "multisigner-writer-" + signer);
+    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
+    if (!instanceId.isBlank()) {
+      c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId + "-writer-" + signer);
+    }
+    return c;
   }
 
   /** The signer ids that have a writer here. */
@@ -116,7 +136,7 @@ public class SignerWriters {
         Envelopes envelopes,
         Optional<Inbox> deadLetters,
         RetryPolicy retry,
-        String bootstrap) {
+        Map<String, Object> membership) {
       super("signer-writer-" + signer);
       setDaemon(true);
       this.signer = signer;
@@ -127,25 +147,16 @@ public class SignerWriters {
       this.retry = retry;
       long worstPerCommand =
           CALL_BOUND.multipliedBy(retry.maxAttempts()).plus(retry.totalBackoff()).toMillis();
+      Map<String, Object> config = new HashMap<>(membership);
+      config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+      config.put(
+          ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+          (int) Math.max(300_000L, MAX_POLL_RECORDS * worstPerCommand));
       this.consumer =
-          new KafkaConsumer<>(
-              Map.of(
-                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                  bootstrap,
-                  ConsumerConfig.GROUP_ID_CONFIG,
-                  "multisigner-writer-" + signer,
-                  ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                  false,
-                  ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                  "earliest",
-                  ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                  "read_committed",
-                  ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                  MAX_POLL_RECORDS,
-                  ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
-                  (int) Math.max(300_000L, MAX_POLL_RECORDS * worstPerCommand)),
-              new StringDeserializer(),
-              new ByteArrayDeserializer());
+          new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     @Override
