@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Flags;
@@ -85,7 +86,8 @@ public class NotifyHandler {
           Type.string(question.getType()));
       return Optional.of(answer(query, question, Rcode.NOTIMP, false));
     }
-    if (!directory.zones().containsKey(zone)) {
+    Set<String> signers = directory.zones().get(zone);
+    if (signers == null) {
       LOG.warn(
           "event=notify_refused zone={} source={} transport={} reason=\"zone not managed here\"",
           zone,
@@ -93,7 +95,7 @@ public class NotifyHandler {
           transport);
       return Optional.of(answer(query, question, Rcode.NOTAUTH, false));
     }
-    var admissions = scheduler.requestZone(zone, ObservationSource.NOTIFY);
+    var admissions = scheduler.requestZone(zone, signers, ObservationSource.NOTIFY);
     LOG.info(
         "event=notify_received zone={} source={} transport={} serial={} observations={}",
         zone,

@@ -99,8 +99,14 @@ public class ObservationScheduler implements AutoCloseable {
 
   /** Observes {@code zone} at every signer the zone has now (e.g. on a NOTIFY for the zone). */
   public Map<String, Admission> requestZone(String zone, ObservationSource source) {
+    return requestZone(zone, directory.zones().getOrDefault(zone, Set.of()), source);
+  }
+
+  /** Observes {@code zone} now at each of {@code signers}. */
+  public Map<String, Admission> requestZone(
+      String zone, Set<String> signers, ObservationSource source) {
     Map<String, Admission> admissions = new LinkedHashMap<>();
-    for (String signer : directory.zones().getOrDefault(zone, Set.of())) {
+    for (String signer : signers) {
       admissions.put(signer, request(zone, signer, source, Duration.ZERO));
     }
     return admissions;
