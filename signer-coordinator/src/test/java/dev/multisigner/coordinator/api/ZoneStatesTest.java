@@ -25,7 +25,9 @@ class ZoneStatesTest {
             stateDir.toString(),
             Duration.ofSeconds(1),
             Duration.ofMillis(100),
-            1)) {
+            1,
+            "",
+            Duration.ofSeconds(10))) {
       ZoneStates states = new ZoneStates(streams);
       assertThatThrownBy(() -> states.get(ZoneName.of("example.test")))
           .isInstanceOfSatisfying(
