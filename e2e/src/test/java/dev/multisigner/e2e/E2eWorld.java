@@ -1,5 +1,7 @@
 package dev.multisigner.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.multisigner.checker.CheckReport;
 import dev.multisigner.checker.CrossSignerChecker;
 import dev.multisigner.checker.ParentEndpoint;
@@ -26,7 +28,12 @@ import dev.multisigner.schemas.avro.SigningModel;
 import dev.multisigner.schemas.avro.ZoneEvent;
 import dev.multisigner.schemas.avro.ZoneIntent;
 import dev.multisigner.schemas.topics.TopicCatalog;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -289,6 +296,22 @@ final class E2eWorld implements AutoCloseable {
   /** Every audit event of the zone committed so far. */
   List<ZoneEvent> audit() {
     return log.readAll(TopicCatalog.ZONE_EVENTS, ZONE, Duration.ofSeconds(30));
+  }
+
+  /** The zone as the coordinator's operator API shows it ({@code GET /zones/{zone}}). */
+  JsonNode zoneFromApi() throws IOException, InterruptedException {
+    URI base =
+        coordinator != null ? coordinator.url() : URI.create(stack.url(Service.SIGNER_COORDINATOR));
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(base.resolve("/zones/" + ZONE)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new AssertionError(
+          "GET /zones/" + ZONE + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return new ObjectMapper().readTree(r.body());
   }
 
   /** Audit lines "Type: summary", for assertion messages. */

@@ -3,6 +3,7 @@ package dev.multisigner.e2e;
 import static dev.multisigner.e2e.E2eWorld.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.multisigner.cli.BogusWatch;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
@@ -71,6 +72,14 @@ class ProviderOutageE2eTest {
           .noneMatch(e -> e.getType().equals("DsChangeRequested"))
           .noneMatch(e -> e.getType().equals("ZoneHalted"));
       assertThat(w.parentDsTags()).isEmpty();
+      // The operator API shows the zone waiting on the unreachable signer.
+      JsonNode zone = w.zoneFromApi();
+      JsonNode pdnsView = signer(zone, E2eWorld.PDNS);
+      assertThat(pdnsView.path("failingSince").isTextual()).as(zone.toPrettyString()).isTrue();
+      assertThat(signer(zone, E2eWorld.KNOT).path("failingSince").isNull())
+          .as(zone.toPrettyString())
+          .isTrue();
+      assertThat(zone.path("halted").asBoolean()).as(zone.toPrettyString()).isFalse();
 
       pdns.start();
       w.watch.resume(E2eWorld.PDNS);
@@ -106,6 +115,15 @@ class ProviderOutageE2eTest {
       assertThat(counts.bogus()).as("%s", counts.bogusSamples()).isZero();
       assertThat(counts.secure()).isPositive();
     }
+  }
+
+  private static JsonNode signer(JsonNode zone, String id) {
+    for (JsonNode s : zone.path("signers")) {
+      if (s.path("id").asText().equals(id)) {
+        return s;
+      }
+    }
+    throw new AssertionError("no signer " + id + " in " + zone.toPrettyString());
   }
 
   private static String render(E2eWorld w) {
