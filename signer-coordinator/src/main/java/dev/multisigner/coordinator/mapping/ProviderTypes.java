@@ -1,6 +1,7 @@
 package dev.multisigner.coordinator.mapping;
 
 import dev.multisigner.domain.model.Capabilities;
+import dev.multisigner.providers.cloudflare.CloudflareCapabilities;
 import dev.multisigner.providers.inmemory.InMemoryCapabilities;
 import dev.multisigner.providers.powerdns.PowerDnsCapabilities;
 import dev.multisigner.providers.rfc2136.Rfc2136Capabilities;
@@ -20,6 +21,7 @@ public final class ProviderTypes {
               "rfc2136", Rfc2136Capabilities.knot(),
               "knot", Rfc2136Capabilities.knot(),
               "powerdns", PowerDnsCapabilities.capabilities(),
+              "cloudflare", CloudflareCapabilities.capabilities(),
               "in-memory", InMemoryCapabilities.capabilities()));
 
   private ProviderTypes() {}
