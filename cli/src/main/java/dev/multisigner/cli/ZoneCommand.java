@@ -3,6 +3,7 @@ package dev.multisigner.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.multisigner.providers.Secret;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -42,6 +43,14 @@ final class ZoneCommand {
       description = "The signer-coordinator's base URL. Default: ${DEFAULT-VALUE}")
   URI api;
 
+  @Option(
+      names = "--token",
+      defaultValue = "${env:MULTISIGNER_API_TOKEN}",
+      description =
+          "The operator API's bearer token, as file:/path or env:NAME (a literal would show in the"
+              + " process list). Default: $MULTISIGNER_API_TOKEN")
+  String token;
+
   PrintStream out = System.out;
   PrintStream err = System.err;
 
@@ -54,6 +63,9 @@ final class ZoneCommand {
         HttpRequest.newBuilder(api.resolve(path))
             .timeout(Duration.ofSeconds(30))
             .header("Accept", "application/json");
+    if (token != null && !token.isBlank()) {
+      request.header("Authorization", "Bearer " + Secret.fromConfig(token).reveal());
+    }
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {

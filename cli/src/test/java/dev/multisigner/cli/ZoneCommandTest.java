@@ -7,11 +7,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -22,6 +25,7 @@ class ZoneCommandTest {
 
   private HttpServer server;
   private final List<String> received = new ArrayList<>();
+  private final List<String> authorizations = new ArrayList<>();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -34,6 +38,8 @@ class ZoneCommandTest {
           String body =
               new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
           received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + body);
+          authorizations.add(
+              String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
           boolean refuse = body.contains("bad..zone");
           byte[] answer =
               (refuse
@@ -94,6 +100,17 @@ class ZoneCommandTest {
         .containsExactly(
             "GET /zones/example.test. ",
             "POST /zones/example.test./resume {\"operator\":\"alice\",\"reason\":\"checked\"}");
+  }
+
+  @Test
+  void theBearerTokenIsReadFromAFileAndSentAsAuthorization(@TempDir Path dir) throws Exception {
+    Path token = dir.resolve("token");
+    Files.writeString(token, "op-secret-77\n");
+
+    run("--token", "file:" + token, "list");
+    run("--token", "", "list");
+
+    assertThat(authorizations).containsExactly("Bearer op-secret-77", "null");
   }
 
   private int run(String... args) {
