@@ -1,7 +1,12 @@
 package dev.multisigner.coordinator.topology;
 
+import dev.multisigner.domain.decide.Decision;
+import dev.multisigner.domain.decide.ZoneDecider;
+import dev.multisigner.domain.decide.ZoneInput;
+import dev.multisigner.domain.decide.ZoneState;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import java.time.Duration;
+import java.time.Instant;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -42,6 +47,17 @@ public final class CoordinatorTopology {
    * @param wakeInterval how often the punctuator looks for due deadlines (wall clock)
    */
   public static Topology buildTopology(String producer, Duration wakeInterval) {
+    return buildTopology(producer, wakeInterval, ZoneDecider::decide);
+  }
+
+  /** The decision function the processor calls: {@link ZoneDecider#decide} outside tests. */
+  @FunctionalInterface
+  interface Decide {
+    Decision decide(ZoneState state, ZoneInput input, Instant now);
+  }
+
+  /** The topology around {@code decider} (tests use it to make the core fail on purpose). */
+  static Topology buildTopology(String producer, Duration wakeInterval, Decide decider) {
     Topology topology = new Topology();
     String[] sources = {
       TopicCatalog.Names.ZONE_INTENTS,
@@ -60,7 +76,8 @@ public final class CoordinatorTopology {
     for (int i = 0; i < sources.length; i++) {
       parents[i] = "from-" + sources[i];
     }
-    topology.addProcessor(DECIDE, () -> new ZoneProcessor(producer, wakeInterval), parents);
+    topology.addProcessor(
+        DECIDE, () -> new ZoneProcessor(producer, wakeInterval, decider), parents);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray()),

@@ -5,10 +5,11 @@ import dev.multisigner.coordinator.mapping.OutputMapper;
 import dev.multisigner.coordinator.mapping.RejectedInput;
 import dev.multisigner.domain.codec.ZoneStateCodec;
 import dev.multisigner.domain.decide.Decision;
+import dev.multisigner.domain.decide.HaltCause;
 import dev.multisigner.domain.decide.Output;
-import dev.multisigner.domain.decide.ZoneDecider;
 import dev.multisigner.domain.decide.ZoneInput;
 import dev.multisigner.domain.decide.ZoneState;
+import dev.multisigner.domain.decide.ZoneStatus;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.schemas.avro.DeadLetter;
 import dev.multisigner.schemas.avro.DsEvent;
@@ -51,6 +52,7 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
 
   private final String producer;
   private final Duration wakeInterval;
+  private final CoordinatorTopology.Decide decider;
   private final AvroSerde<ZoneIntent> intents = TopicCatalog.ZONE_INTENTS.valueSerde();
   private final AvroSerde<SignerObservation> observations =
       TopicCatalog.SIGNER_OBSERVATIONS.valueSerde();
@@ -61,9 +63,10 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
   private KeyValueStore<String, byte[]> states;
   private KeyValueStore<String, Long> timers;
 
-  ZoneProcessor(String producer, Duration wakeInterval) {
+  ZoneProcessor(String producer, Duration wakeInterval, CoordinatorTopology.Decide decider) {
     this.producer = producer;
     this.wakeInterval = wakeInterval;
+    this.decider = decider;
   }
 
   @Override
@@ -104,7 +107,7 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
               env, "InputRejected", e.getMessage(), Map.of("topic", topic, "kind", "REJECTED")));
       return;
     }
-    decideAndEmit(zone, input, cause);
+    decideAndEmit(zone, input, cause, record, topic);
   }
 
   private void wakeDueZones(long nowMillis) {
@@ -119,19 +122,27 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
     }
     for (String zone : due) {
       timers.delete(zone);
-      decideAndEmit(ZoneName.of(zone), new ZoneInput.WakeUp(ZoneName.of(zone)), null);
+      decideAndEmit(ZoneName.of(zone), new ZoneInput.WakeUp(ZoneName.of(zone)), null, null, null);
     }
   }
 
-  private void decideAndEmit(ZoneName zone, ZoneInput input, Envelope cause) {
+  /**
+   * Decides and emits. {@code poison} and {@code topic} are the input record and its topic (null
+   * for a wake-up), kept on the dead-letter topic if the decider fails on it.
+   */
+  private void decideAndEmit(
+      ZoneName zone, ZoneInput input, Envelope cause, Record<String, byte[]> poison, String topic) {
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     ZoneState state = load(zone);
     Decision decision;
     try {
-      decision = ZoneDecider.decide(state, input, now);
+      decision = decider.decide(state, input, now);
     } catch (RuntimeException e) {
-      // A bug in the core must not stop every other zone's processing: keep the input, say why.
-      LOG.error("event=decide_failed zone={} input={}", zone, input.getClass().getSimpleName(), e);
+      // A bug in the core must not stop every other zone's processing, and the zone it hit must
+      // not go on as if the input had been handled: halt it until an operator resumes it, and
+      // keep the input (dead-letter topic) so it can be replayed once fixed.
+      String what = input.getClass().getSimpleName();
+      LOG.error("event=decide_failed zone={} input={}", zone, what, e);
       Envelope env = envelope(zone.value(), cause);
       emit(
           TopicCatalog.ZONE_EVENTS,
@@ -140,8 +151,12 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
           new ZoneEvent(
               env,
               "InputFailed",
-              "zone=" + zone + ": the decider failed on " + input.getClass().getSimpleName(),
+              "zone=" + zone + ": the decider failed on " + what,
               Map.of("error", String.valueOf(e))));
+      if (poison != null) {
+        deadLetter(poison, topic, "zone=" + zone + ": the decider failed on " + what + ": " + e);
+      }
+      haltAfterFailure(zone, state, what + ": " + e, cause);
       return;
     }
     ZoneState next = decision.state();
@@ -188,6 +203,46 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
         CoordinatorTopology.TO_ZONE_STATE,
         zone.value(),
         OutputMapper.snapshot(envelope(zone.value(), cause), next));
+  }
+
+  /** Halts a managed zone after the decider failed on one of its inputs (no-op otherwise). */
+  private void haltAfterFailure(ZoneName zone, ZoneState state, String failure, Envelope cause) {
+    if (state.status() != ZoneStatus.ACTIVE) {
+      return; // absent or retired: nothing to halt; already halted: keep the first reason
+    }
+    String reason = "the decider failed on " + failure + "; resume once the cause is understood";
+    ZoneState halted =
+        new ZoneState(
+            state.zone(),
+            ZoneStatus.HALTED,
+            HaltCause.UNSAFE_PLAN,
+            reason,
+            state.policy(),
+            state.seq(),
+            state.members(),
+            state.keys(),
+            state.parentDs(),
+            state.parentDsSince(),
+            state.parentNs(),
+            state.parentNsSince(),
+            state.dsRequest(),
+            state.nsRequest(),
+            state.wakeAt());
+    states.put(zone.value(), ZoneStateCodec.encode(halted));
+    emit(
+        TopicCatalog.ZONE_EVENTS,
+        CoordinatorTopology.TO_ZONE_EVENTS,
+        zone.value(),
+        new ZoneEvent(
+            envelope(zone.value(), cause),
+            "ZoneHalted",
+            "zone=" + zone + " halted: " + reason,
+            Map.of("kind", "ZONE_HALTED", "cause", HaltCause.UNSAFE_PLAN.name())));
+    emit(
+        TopicCatalog.ZONE_STATE,
+        CoordinatorTopology.TO_ZONE_STATE,
+        zone.value(),
+        OutputMapper.snapshot(envelope(zone.value(), cause), halted));
   }
 
   private ZoneState load(ZoneName zone) {

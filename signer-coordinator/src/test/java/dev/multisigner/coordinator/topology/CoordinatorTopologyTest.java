@@ -2,6 +2,8 @@ package dev.multisigner.coordinator.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.multisigner.domain.decide.ZoneDecider;
+import dev.multisigner.domain.decide.ZoneInput;
 import dev.multisigner.schemas.avro.DeadLetter;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.DsEvent;
@@ -11,6 +13,7 @@ import dev.multisigner.schemas.avro.GroupPolicy;
 import dev.multisigner.schemas.avro.ImportDnskeys;
 import dev.multisigner.schemas.avro.ObservationSource;
 import dev.multisigner.schemas.avro.ParentNsObserved;
+import dev.multisigner.schemas.avro.ResumeZone;
 import dev.multisigner.schemas.avro.SignerCommand;
 import dev.multisigner.schemas.avro.SignerKeysObserved;
 import dev.multisigner.schemas.avro.SignerObservation;
@@ -177,6 +180,69 @@ class CoordinatorTopologyTest {
     assertThat(zoneState.isEmpty()).isTrue();
     assertThat(commands.isEmpty()).isTrue();
     assertThat(dsRequests.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aDeciderFailureHaltsTheZoneKeepsTheInputAndAResumeClearsTheHalt() {
+    // A core that fails on every observation, as a bug would; the shell must not carry on.
+    driver.close();
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("failing").toString());
+    driver =
+        new TopologyTestDriver(
+            CoordinatorTopology.buildTopology(
+                "signer-coordinator",
+                Duration.ofSeconds(1),
+                (state, input, now) -> {
+                  if (input instanceof ZoneInput.SignerKeysObserved) {
+                    throw new IllegalStateException("a bug in the core");
+                  }
+                  return ZoneDecider.decide(state, input, now);
+                }),
+            p,
+            T0);
+    intents = input(TopicCatalog.ZONE_INTENTS);
+    observations = input(TopicCatalog.SIGNER_OBSERVATIONS);
+    zoneEvents = output(TopicCatalog.ZONE_EVENTS);
+    zoneState = output(TopicCatalog.ZONE_STATE);
+    commands = output(TopicCatalog.SIGNER_COMMANDS);
+    deadLetters = output(TopicCatalog.DEAD_LETTERS);
+    intents.pipeInput(ZONE, encode(TopicCatalog.ZONE_INTENTS, enroll("rfc2136", "powerdns")));
+    zoneEvents.readRecordsToList();
+
+    observations.pipeInput(
+        ZONE,
+        encode(
+            TopicCatalog.SIGNER_OBSERVATIONS,
+            observed("knot-a", List.of(key("a.ksk", 257), key("a.zsk", 256)))));
+
+    assertThat(decodeAll(zoneEvents, TopicCatalog.ZONE_EVENTS))
+        .extracting(ZoneEvent::getType)
+        .containsExactly("InputFailed", "ZoneHalted");
+    ZoneStateSnapshot halted = last(zoneState, TopicCatalog.ZONE_STATE);
+    assertThat(halted.getHalted()).isTrue();
+    assertThat(halted.getHaltReason()).contains("SignerKeysObserved").contains("a bug in the core");
+    assertThat(decodeAll(deadLetters, TopicCatalog.DEAD_LETTERS))
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.getSourceTopic()).isEqualTo(TopicCatalog.Names.SIGNER_OBSERVATIONS);
+              assertThat(l.getReason()).contains("zone=" + ZONE).contains("a bug in the core");
+              assertThat(l.getPayload()).isNotNull();
+            });
+    assertThat(commands.isEmpty()).isTrue();
+
+    intents.pipeInput(
+        ZONE,
+        encode(
+            TopicCatalog.ZONE_INTENTS,
+            new ZoneIntent(envelope("e-resume"), new ResumeZone("alice", "core fixed"))));
+    assertThat(decodeAll(zoneEvents, TopicCatalog.ZONE_EVENTS))
+        .extracting(ZoneEvent::getType)
+        .contains("ZoneResumed");
+    assertThat(last(zoneState, TopicCatalog.ZONE_STATE).getHalted()).isFalse();
   }
 
   @Test
