@@ -11,7 +11,9 @@ import java.util.Objects;
 /**
  * One signer in a zone's group: its spec, its phase ({@link MemberPhase}), the times its waits are
  * computed from, the latest observation of what it serves (DNSKEY RRset, CDS, NS), and its commands
- * in flight.
+ * in flight. In model 1 a member other than the KSK holder also has a signature request at the
+ * holder and an installation of the signed DNSKEY RRset in flight, and the time of its latest key
+ * signing request (its own ZSKs).
  */
 public record Member(
     SignerSpec spec,
@@ -27,7 +29,10 @@ public record Member(
     Pending importing,
     Pending withdrawing,
     Pending cdsPublishing,
-    Pending nsPublishing) {
+    Pending nsPublishing,
+    Pending signing,
+    Pending installing,
+    Instant keysRequestedAt) {
 
   public Member {
     Objects.requireNonNull(spec, "spec");
@@ -48,6 +53,9 @@ public record Member(
         List.of(),
         List.of(),
         List.of(),
+        null,
+        null,
+        null,
         null,
         null,
         null,
@@ -123,6 +131,24 @@ public record Member(
     return c.build();
   }
 
+  public Member withSigning(Pending p) {
+    Copy c = new Copy(this);
+    c.signing = p;
+    return c.build();
+  }
+
+  public Member withInstalling(Pending p) {
+    Copy c = new Copy(this);
+    c.installing = p;
+    return c.build();
+  }
+
+  public Member withKeysRequestedAt(Instant t) {
+    Copy c = new Copy(this);
+    c.keysRequestedAt = t;
+    return c.build();
+  }
+
   /** A mutable copy for the withers, so each names only the fields it changes. */
   private static final class Copy {
     private final SignerSpec spec;
@@ -139,6 +165,9 @@ public record Member(
     private Pending withdrawing;
     private Pending cdsPublishing;
     private Pending nsPublishing;
+    private Pending signing;
+    private Pending installing;
+    private Instant keysRequestedAt;
 
     private Copy(Member m) {
       spec = m.spec;
@@ -155,6 +184,9 @@ public record Member(
       withdrawing = m.withdrawing;
       cdsPublishing = m.cdsPublishing;
       nsPublishing = m.nsPublishing;
+      signing = m.signing;
+      installing = m.installing;
+      keysRequestedAt = m.keysRequestedAt;
     }
 
     private Member build() {
@@ -172,7 +204,10 @@ public record Member(
           importing,
           withdrawing,
           cdsPublishing,
-          nsPublishing);
+          nsPublishing,
+          signing,
+          installing,
+          keysRequestedAt);
     }
   }
 }
