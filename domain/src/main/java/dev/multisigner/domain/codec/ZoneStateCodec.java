@@ -13,6 +13,7 @@ import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.SignerModel;
 import dev.multisigner.domain.model.SignerSpec;
@@ -170,6 +171,15 @@ public final class ZoneStateCodec {
       pending(m.nsPublishing());
       pending(m.signing());
       pending(m.installing());
+      varint(m.installRrsigs().size());
+      for (RrsigData g : m.installRrsigs()) {
+        out.writeShort(g.keyTag());
+        out.writeByte(g.algorithm());
+        varlong(g.originalTtl());
+        instant(g.inception());
+        instant(g.expiration());
+        bytes(g.signature());
+      }
       instant(m.keysRequestedAt());
     }
 
@@ -398,6 +408,18 @@ public final class ZoneStateCodec {
       Pending nsPublishing = version >= 2 ? pending() : null;
       Pending signing = version >= 3 ? pending() : null;
       Pending installing = version >= 3 ? pending() : null;
+      List<RrsigData> installRrsigs = new ArrayList<>();
+      int nSigs = version >= 3 ? varint() : 0;
+      for (int i = 0; i < nSigs; i++) {
+        installRrsigs.add(
+            new RrsigData(
+                in.readUnsignedShort(),
+                in.readUnsignedByte(),
+                varlong(),
+                instant(),
+                instant(),
+                bytes()));
+      }
       Instant keysRequestedAt = version >= 3 ? instant() : null;
       return new Member(
           spec,
@@ -416,6 +438,7 @@ public final class ZoneStateCodec {
           nsPublishing,
           signing,
           installing,
+          installRrsigs,
           keysRequestedAt);
     }
 

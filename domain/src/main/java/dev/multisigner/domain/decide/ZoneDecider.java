@@ -729,19 +729,23 @@ public final class ZoneDecider {
 
   /**
    * Model 1: the holder signed a member's RRset. Installed at once if it is still the RRset wanted
-   * and every signature is by a KSK of the holder in it; an answer to an older request is dropped
-   * (the reconciliation asks again for the RRset wanted now).
+   * (whichever request it answers: a slow holder's answer to an earlier request for the same RRset
+   * counts) and every signature is by a KSK of the holder in it; an answer for an RRset no longer
+   * wanted is dropped, a duplicate of one being installed is ignored.
    */
   private void dnskeyRrsetSigned(Work w, DnskeyRrsetSigned r) {
-    Member m =
-        w.members.values().stream()
-            .filter(x -> x.signing() != null && x.signing().id().equals(r.commandId()))
-            .findFirst()
-            .orElse(null);
-    if (m == null) {
+    Member m = w.members.get(r.signer());
+    if (m == null || !signedByHolder(w, m) || !m.phase().inService()) {
       return;
     }
-    List<KeyData> keys = m.signing().keys();
+    List<KeyData> keys = r.keys();
+    if (!keys.equals(wantedRrset(w, m))) {
+      return;
+    }
+    Pending inst = m.installing();
+    if (inst != null && inst.keys().equals(keys) && w.now.isBefore(inst.retryAt())) {
+      return;
+    }
     Set<Integer> holderTags =
         w.keys.stream()
             .filter(
@@ -756,8 +760,10 @@ public final class ZoneDecider {
             .filter(g -> !holderTags.contains(g.keyTag()) || g.algorithm() != w.policy.algorithm())
             .findFirst();
     if (r.rrsigs().isEmpty() || foreign.isPresent()) {
+      Pending sig = m.signing();
       w.members.put(
-          m.id(), m.withSigning(m.signing().retryingAt(w.now.plus(w.policy.retryInterval()))));
+          m.id(),
+          m.withSigning(sig == null ? null : sig.retryingAt(w.now.plus(w.policy.retryInterval()))));
       w.halt(
           HaltCause.COMMAND_REJECTED,
           "the KSK holder "
@@ -769,10 +775,6 @@ public final class ZoneDecider {
               + (r.rrsigs().isEmpty()
                   ? " without a signature"
                   : " with " + foreign.get() + ", not by a KSK of its in that RRset"));
-      return;
-    }
-    if (!keys.equals(wantedRrset(w, m))) {
-      w.members.put(m.id(), m.withSigning(null));
       return;
     }
     String id = w.nextId();
@@ -792,7 +794,8 @@ public final class ZoneDecider {
         m.withSigning(null)
             .withInstalling(
                 Pending.issued(
-                    id, keys, List.of(), List.of(), w.now.plus(w.policy.retryInterval()))));
+                    id, keys, List.of(), List.of(), w.now.plus(w.policy.retryInterval())),
+                r.rrsigs()));
   }
 
   /**
@@ -1214,6 +1217,22 @@ public final class ZoneDecider {
       boolean awaitingObservation =
           inst.appliedAt() != null && !(t.observed() && t.observedAt().isAfter(inst.appliedAt()));
       if (inFlight || awaitingObservation) {
+        return;
+      }
+      // Failed, lost or did not stick: install the same signed RRset again while its RRSIGs last.
+      if (!t.installRrsigs().isEmpty()
+          && t.installRrsigs().stream().allMatch(g -> w.now.isBefore(g.expiration()))) {
+        String id = w.nextId();
+        w.outputs.add(new InstallSignedDnskeyRrset(id, t.id(), want, t.installRrsigs()));
+        w.event(
+            ZoneEventKind.SIGNED_DNSKEY_RRSET_INSTALL_REQUESTED,
+            "signer=" + t.id() + " command=" + id + " install " + tagsOf(w, want) + " (retry)");
+        w.members.put(
+            t.id(),
+            t.withInstalling(
+                Pending.issued(
+                    id, want, List.of(), List.of(), w.now.plus(w.policy.retryInterval())),
+                t.installRrsigs()));
         return;
       }
     }

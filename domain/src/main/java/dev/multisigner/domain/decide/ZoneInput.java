@@ -38,10 +38,16 @@ public sealed interface ZoneInput {
     }
   }
 
-  /** Model 1: the KSK holder signed the DNSKEY RRset a {@code SignDnskeyRrset} asked for. */
-  record DnskeyRrsetSigned(ZoneName zone, String commandId, List<RrsigData> rrsigs)
+  /**
+   * Model 1: the KSK holder signed the DNSKEY RRset a {@code SignDnskeyRrset} asked for: for which
+   * signer, which keys, and the RRSIGs. An answer to an earlier request is as good as one to the
+   * latest while it signs the RRset still wanted.
+   */
+  record DnskeyRrsetSigned(
+      ZoneName zone, String commandId, SignerId signer, List<KeyData> keys, List<RrsigData> rrsigs)
       implements ZoneInput {
     public DnskeyRrsetSigned {
+      keys = keys.stream().sorted().distinct().toList();
       rrsigs = List.copyOf(rrsigs);
     }
   }

@@ -2,6 +2,7 @@ package dev.multisigner.domain.group;
 
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.KeyData;
+import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.SignerSpec;
 import java.time.Instant;
@@ -32,6 +33,7 @@ public record Member(
     Pending nsPublishing,
     Pending signing,
     Pending installing,
+    List<RrsigData> installRrsigs,
     Instant keysRequestedAt) {
 
   public Member {
@@ -40,6 +42,7 @@ public record Member(
     served = List.copyOf(served);
     cds = List.copyOf(cds);
     nameservers = List.copyOf(nameservers);
+    installRrsigs = List.copyOf(installRrsigs);
   }
 
   public static Member joining(SignerSpec spec) {
@@ -60,6 +63,7 @@ public record Member(
         null,
         null,
         null,
+        List.of(),
         null);
   }
 
@@ -138,8 +142,14 @@ public record Member(
   }
 
   public Member withInstalling(Pending p) {
+    return withInstalling(p, p == null ? List.of() : installRrsigs);
+  }
+
+  /** The installation in flight and the holder's signatures it carries (kept for a retry). */
+  public Member withInstalling(Pending p, List<RrsigData> rrsigs) {
     Copy c = new Copy(this);
     c.installing = p;
+    c.installRrsigs = p == null ? List.of() : rrsigs;
     return c.build();
   }
 
@@ -167,6 +177,7 @@ public record Member(
     private Pending nsPublishing;
     private Pending signing;
     private Pending installing;
+    private List<RrsigData> installRrsigs;
     private Instant keysRequestedAt;
 
     private Copy(Member m) {
@@ -186,6 +197,7 @@ public record Member(
       nsPublishing = m.nsPublishing;
       signing = m.signing;
       installing = m.installing;
+      installRrsigs = m.installRrsigs;
       keysRequestedAt = m.keysRequestedAt;
     }
 
@@ -207,6 +219,7 @@ public record Member(
           nsPublishing,
           signing,
           installing,
+          installRrsigs,
           keysRequestedAt);
     }
   }

@@ -177,7 +177,7 @@ class ModelOneRefusalTimelineTest {
     t.at(2, observedA(2, List.of(A_KSK, A_ZSK)));
     t.at(3, requestedB(3, B_ZSK));
 
-    assertThat(t.at(4, signed(4, "#3", A_ZSK)))
+    assertThat(t.at(4, signed(t, 4, "#3", A_ZSK)))
         .containsExactly(
             "ZONE_HALTED: halted: the KSK holder knot-a answered example.test.#3 for pdns-b with"
                 + " RRSIG(DNSKEY) by "

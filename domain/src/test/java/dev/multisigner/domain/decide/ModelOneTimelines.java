@@ -22,6 +22,7 @@ import dev.multisigner.domain.decide.ZoneInput.ParentDsObserved;
 import dev.multisigner.domain.decide.ZoneInput.ParentNsObserved;
 import dev.multisigner.domain.decide.ZoneInput.SignerKeysObserved;
 import dev.multisigner.domain.decide.ZoneInput.WakeUp;
+import dev.multisigner.domain.group.Member;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.RrsigData;
@@ -58,7 +59,7 @@ final class ModelOneTimelines {
     Timeline t = enrolledAndParentSeen();
     t.at(2, observedA(2, List.of(A_KSK, A_ZSK)));
     t.at(3, requestedB(3, B_ZSK));
-    t.at(4, signed(4, "#3"));
+    t.at(4, signed(t, 4, "#3"));
     t.at(5, observedA(5, List.of(A_KSK, A_ZSK, B_ZSK)));
     t.at(6, observedB(6, List.of(A_KSK, A_ZSK, B_ZSK)));
     t.at(130, new WakeUp(ZONE));
@@ -86,12 +87,23 @@ final class ModelOneTimelines {
     return new KeySigningRequested(ZONE, B, at(s), Arrays.asList(zsks));
   }
 
-  /** knot-a's answer to sign request {@code id}, signed by the given KSKs (default a.ksk). */
-  static ZoneInput signed(long s, String id, KeyData... ksks) {
+  /**
+   * knot-a's answer to its pending sign request {@code id} (for the signer and RRset that request
+   * names), signed by the given KSKs (default a.ksk).
+   */
+  static ZoneInput signed(Timeline t, long s, String id, KeyData... ksks) {
+    String commandId = ZONE.value() + id;
+    Member m =
+        t.state().members().stream()
+            .filter(x -> x.signing() != null && x.signing().id().equals(commandId))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no sign request " + id));
     List<KeyData> by = ksks.length == 0 ? List.of(A_KSK) : Arrays.asList(ksks);
     return new DnskeyRrsetSigned(
         ZONE,
-        ZONE.value() + id,
+        commandId,
+        m.id(),
+        m.signing().keys(),
         by.stream()
             .map(
                 k ->
