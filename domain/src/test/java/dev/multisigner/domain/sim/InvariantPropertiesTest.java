@@ -30,6 +30,8 @@ class InvariantPropertiesTest {
     Simulation.Result r = Simulation.run(worldSeed ^ EXPLORE);
 
     Statistics.label("model").collect(r.scenario().substring(0, 6));
+    Statistics.label("start")
+        .collect(r.scenario().contains("insecure-start") ? "insecure (no DS yet)" : "secure");
     Statistics.label("outcome").collect(r.halted() ? "halted" : "converged");
     Statistics.label("halted at some point").collect(r.processes().contains("halt"));
     for (String p : r.processes()) {

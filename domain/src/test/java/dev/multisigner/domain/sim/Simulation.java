@@ -41,8 +41,9 @@ import java.util.stream.Collectors;
 /**
  * A deterministic world around one zone: 2-4 signers that roll keys on their own schedules, in
  * model 2 (each KSK+ZSK or CSK) or model 1 (the first signer holds the one KSK, or a CSK, and signs
- * every other signer's DNSKEY RRset; the others have only ZSKs, named in key signing requests), a
- * parent, a key collector, signer writers and a ds-publisher whose deliveries are delayed,
+ * every other signer's DNSKEY RRset; the others have only ZSKs, named in key signing requests),
+ * secure from the start or (one in five) insecure until the decider's first DS reaches the parent,
+ * a parent, a key collector, signer writers and a ds-publisher whose deliveries are delayed,
  * duplicated, reordered, lost or failed, and resolvers whose caches follow the TTLs. Every random
  * choice comes from one seed, so a run is reproduced by its seed alone.
  *
@@ -388,7 +389,14 @@ public final class Simulation {
         .append(enrolled);
     SimSigner first = signers.get(0);
     parent.setNs(List.of(first.ns));
-    parent.setDs(List.of(dsOf.get(first.own.get(0).data)));
+    // A fifth of the zones start insecure: no DS at the parent yet (the first DS makes them
+    // secure).
+    if (chance(0.2)) {
+      scenario.append(" insecure-start");
+      parent.setDs(List.of());
+    } else {
+      parent.setDs(List.of(dsOf.get(first.own.get(0).data)));
+    }
     List<SignerSpec> specs = signers.subList(0, enrolled).stream().map(SimSigner::spec).toList();
     schedule(1000, () -> deliver(new ZoneInput.EnrollZone(ZONE, policy, specs)));
     schedule(2000, this::periodicParent);
@@ -961,7 +969,15 @@ public final class Simulation {
     }
     long dnskeyWindow = policy.dnskeyWait().toMillis();
     long sigWindow = policy.signatureWait().toMillis();
-    List<List<DsData>> dsCached = dsVersionsSince(t - policy.dsWait().toMillis());
+    // A resolver that holds no DS for the zone treats it as insecure and validates nothing
+    // (RFC 4035 §4.3): only DS sets with records are checked against.
+    List<List<DsData>> dsCached =
+        dsVersionsSince(t - policy.dsWait().toMillis()).stream()
+            .filter(ds -> !ds.isEmpty())
+            .toList();
+    if (dsCached.isEmpty()) {
+      return;
+    }
     for (SimSigner a : queryable) {
       for (Version sig : versionsSince(a, Math.max(t - sigWindow, since(a, t)))) {
         for (SimSigner b : queryable) {
