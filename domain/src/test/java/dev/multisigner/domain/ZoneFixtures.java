@@ -96,6 +96,22 @@ public final class ZoneFixtures {
     return new SignerSpec(id, fullCapabilities(), ECDSAP256, List.of("ns1." + id + ".example."));
   }
 
+  /**
+   * Model 1: a signer that serves a DNSKEY RRset signed by the KSK holder (Knot SKR, PowerDNS 5).
+   */
+  public static SignerSpec signedElsewhere(SignerId id) {
+    return new SignerSpec(
+        id,
+        Capabilities.builder()
+            .can(Capability.READ_KEYS_DNS)
+            .can(Capability.ACCEPT_SIGNED_DNSKEY_RRSET)
+            .cannot(Capability.IMPORT_FOREIGN_DNSKEY, "keys come signed from the KSK holder")
+            .can(Capability.PUBLISH_CDS_CDNSKEY)
+            .build(),
+        ECDSAP256,
+        List.of(ns(id)));
+  }
+
   public static String ns(SignerId id) {
     return "ns1." + id + ".example.";
   }
@@ -171,6 +187,32 @@ public final class ZoneFixtures {
           + n.signer()
           + ": "
           + String.join(",", n.nameservers());
+    } else if (o instanceof Output.SignDnskeyRrset r) {
+      return "sign "
+          + id(r.commandId())
+          + " at "
+          + r.holder()
+          + " for "
+          + r.signer()
+          + ": "
+          + names(r.keys());
+    } else if (o instanceof Output.InstallSignedDnskeyRrset i) {
+      return "install "
+          + id(i.commandId())
+          + " at "
+          + i.signer()
+          + ": "
+          + names(i.keys())
+          + " signed by "
+          + i.rrsigs().stream()
+              .map(
+                  g ->
+                      NAMES.keySet().stream()
+                          .filter(k -> k.sep() && k.keyTag() == g.keyTag())
+                          .map(ZoneFixtures::name)
+                          .findFirst()
+                          .orElse("tag" + g.keyTag()))
+              .collect(Collectors.joining(","));
     } else if (o instanceof Output.RollSignerKey r) {
       return "roll " + id(r.commandId()) + " " + r.signer() + " " + r.role();
     } else if (o instanceof Output.WakeAt w) {

@@ -13,6 +13,7 @@ import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.SignerModel;
 import dev.multisigner.domain.model.SignerSpec;
@@ -41,9 +42,11 @@ public final class ZoneStateCodec {
 
   /**
    * The version this codec writes: 2 added each member's observed NS and NS command in flight, and
-   * when a command was reported applied.
+   * when a command was reported applied; 3 added model 1: the policy's KSK holder, and each
+   * member's signature request and signed-RRset installation in flight and latest key signing
+   * request time.
    */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   private ZoneStateCodec() {}
 
@@ -135,6 +138,7 @@ public final class ZoneStateCodec {
       }
       varint(p.maxCdsRecords());
       out.writeBoolean(p.publishCdnskey());
+      string(p.kskHolder() == null ? null : p.kskHolder().value());
     }
 
     private void member(Member m) throws IOException {
@@ -165,6 +169,18 @@ public final class ZoneStateCodec {
       pending(m.withdrawing());
       pending(m.cdsPublishing());
       pending(m.nsPublishing());
+      pending(m.signing());
+      pending(m.installing());
+      varint(m.installRrsigs().size());
+      for (RrsigData g : m.installRrsigs()) {
+        out.writeShort(g.keyTag());
+        out.writeByte(g.algorithm());
+        varlong(g.originalTtl());
+        instant(g.inception());
+        instant(g.expiration());
+        bytes(g.signature());
+      }
+      instant(m.keysRequestedAt());
     }
 
     private void pending(Pending p) throws IOException {
@@ -343,9 +359,22 @@ public final class ZoneStateCodec {
       }
       int maxCds = varint();
       boolean cdnskey = in.readBoolean();
+      String holder = version >= 3 ? string() : null;
       return new GroupPolicy(
-          model, algorithm, d[0], d[1], d[2], d[3], d[4], d[5], digests, maxCds, cdnskey, d[6],
-          d[7]);
+          model,
+          algorithm,
+          d[0],
+          d[1],
+          d[2],
+          d[3],
+          d[4],
+          d[5],
+          digests,
+          maxCds,
+          cdnskey,
+          d[6],
+          d[7],
+          holder == null ? null : new SignerId(holder));
     }
 
     private Member member() throws IOException {
@@ -377,6 +406,21 @@ public final class ZoneStateCodec {
       Pending withdrawing = pending();
       Pending cdsPublishing = pending();
       Pending nsPublishing = version >= 2 ? pending() : null;
+      Pending signing = version >= 3 ? pending() : null;
+      Pending installing = version >= 3 ? pending() : null;
+      List<RrsigData> installRrsigs = new ArrayList<>();
+      int nSigs = version >= 3 ? varint() : 0;
+      for (int i = 0; i < nSigs; i++) {
+        installRrsigs.add(
+            new RrsigData(
+                in.readUnsignedShort(),
+                in.readUnsignedByte(),
+                varlong(),
+                instant(),
+                instant(),
+                bytes()));
+      }
+      Instant keysRequestedAt = version >= 3 ? instant() : null;
       return new Member(
           spec,
           phase,
@@ -391,7 +435,11 @@ public final class ZoneStateCodec {
           importing,
           withdrawing,
           cdsPublishing,
-          nsPublishing);
+          nsPublishing,
+          signing,
+          installing,
+          installRrsigs,
+          keysRequestedAt);
     }
 
     private Pending pending() throws IOException {

@@ -3,6 +3,7 @@ package dev.multisigner.domain.decide;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.SignerId;
 import java.time.Instant;
 import java.util.List;
@@ -44,6 +45,31 @@ public sealed interface Output {
   record PublishNs(String commandId, SignerId signer, List<String> nameservers) implements Output {
     public PublishNs {
       nameservers = List.copyOf(nameservers);
+    }
+  }
+
+  /**
+   * Model 1 (RFC 8901 §2.1.1): ask the KSK holder to sign this DNSKEY RRset (the group's KSK plus
+   * every member's ZSK) for {@code signer}; the holder answers with {@link
+   * ZoneInput.DnskeyRrsetSigned} carrying the same command id.
+   */
+  record SignDnskeyRrset(String commandId, SignerId holder, SignerId signer, List<KeyData> keys)
+      implements Output {
+    public SignDnskeyRrset {
+      keys = List.copyOf(keys);
+    }
+  }
+
+  /**
+   * Model 1: replace the signer's DNSKEY RRset with exactly these keys and the KSK holder's RRSIGs
+   * over them (Knot: SKR import; PowerDNS 5: published DNSKEYs with direct-dnskey-signature).
+   */
+  record InstallSignedDnskeyRrset(
+      String commandId, SignerId signer, List<KeyData> keys, List<RrsigData> rrsigs)
+      implements Output {
+    public InstallSignedDnskeyRrset {
+      keys = List.copyOf(keys);
+      rrsigs = List.copyOf(rrsigs);
     }
   }
 

@@ -1,17 +1,21 @@
 package dev.multisigner.domain.decide;
 
 import dev.multisigner.domain.decide.Output.ImportDnskeys;
+import dev.multisigner.domain.decide.Output.InstallSignedDnskeyRrset;
 import dev.multisigner.domain.decide.Output.PublishCdsCdnskey;
 import dev.multisigner.domain.decide.Output.PublishNs;
 import dev.multisigner.domain.decide.Output.RequestDsChange;
 import dev.multisigner.domain.decide.Output.RequestNsChange;
 import dev.multisigner.domain.decide.Output.RollSignerKey;
+import dev.multisigner.domain.decide.Output.SignDnskeyRrset;
 import dev.multisigner.domain.decide.Output.WakeAt;
 import dev.multisigner.domain.decide.Output.WithdrawDnskeys;
 import dev.multisigner.domain.decide.Output.ZoneEvent;
 import dev.multisigner.domain.decide.ZoneInput.AddSigner;
+import dev.multisigner.domain.decide.ZoneInput.DnskeyRrsetSigned;
 import dev.multisigner.domain.decide.ZoneInput.DsPublicationFailed;
 import dev.multisigner.domain.decide.ZoneInput.EnrollZone;
+import dev.multisigner.domain.decide.ZoneInput.KeySigningRequested;
 import dev.multisigner.domain.decide.ZoneInput.ObservationFailed;
 import dev.multisigner.domain.decide.ZoneInput.ParentDsObserved;
 import dev.multisigner.domain.decide.ZoneInput.ParentNsObserved;
@@ -31,7 +35,9 @@ import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.SignerModel;
 import dev.multisigner.domain.model.SignerSpec;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.domain.plan.DnskeyPlanner;
@@ -63,6 +69,20 @@ import java.util.stream.Collectors;
  * deadline. Rollovers a signer starts on its own are handled by the same reconciliation: a new key
  * in its observed RRset is imported everywhere at once, a vanished one is withdrawn after its
  * waits.
+ *
+ * <p>Model 1 (RFC 8901 §2.1.1) runs the same processes; only the way a member's DNSKEY RRset
+ * changes differs. The KSK holder imports and withdraws foreign ZSKs in the RRset it signs itself,
+ * as in model 2. Every other member gets a whole RRset: the decider asks the holder to sign the
+ * RRset the planner wants for it ({@code SignDnskeyRrset}), installs the holder's answer there
+ * ({@code InstallSignedDnskeyRrset}) and is done when an observation shows it. Such a member's own
+ * ZSKs come from its key signing requests ({@code KeySigningRequested}), so a new ZSK is in every
+ * RRset, re-signed by the holder, before its owner signs with it:
+ *
+ * <pre>
+ *   RRset wanted != served --> SIGNING (SignDnskeyRrset to the holder)
+ *   SIGNING -- DnskeyRrsetSigned --> INSTALLING (InstallSignedDnskeyRrset)
+ *   INSTALLING -- observed serving it --> done      (failure or silence: ask the holder again)
+ * </pre>
  *
  * <p>A halted zone keeps importing keys (an added ZSK never breaks validation, a missing one does)
  * but removes nothing and advances no process until it is resumed or its cause goes away.
@@ -119,7 +139,12 @@ public final class ZoneDecider {
       if (!t.phase().inService()) {
         continue;
       }
-      Set<KeyData> desired = planner.foreignKeys(w.policy, members, w.keys, t, now);
+      // Model 1: a member other than the KSK holder gets its whole RRset, signed by the holder.
+      boolean whole = signedByHolder(w, t);
+      Set<KeyData> desired =
+          whole
+              ? planner.signedRrset(w.policy, members, w.keys, t, now)
+              : planner.foreignKeys(w.policy, members, w.keys, t, now);
       for (KeyData d : desired) {
         if (!t.served().contains(d)) {
           changes.add(new Plan.Change(Plan.Kind.ADD_DNSKEY, t.id().value(), describe(w, d)));
@@ -127,7 +152,7 @@ public final class ZoneDecider {
       }
       for (KeyData d : t.served()) {
         KeyRecord k = w.key(d);
-        if (k != null && !k.owner().equals(t.id()) && !desired.contains(d)) {
+        if (k != null && (whole || !k.owner().equals(t.id())) && !desired.contains(d)) {
           changes.add(new Plan.Change(Plan.Kind.REMOVE_DNSKEY, t.id().value(), describe(w, d)));
         }
       }
@@ -225,6 +250,10 @@ public final class ZoneDecider {
               });
     } else if (input instanceof SignerCommandFailed f) {
       commandFailed(w, f);
+    } else if (input instanceof KeySigningRequested r) {
+      keySigningRequested(w, r);
+    } else if (input instanceof DnskeyRrsetSigned r) {
+      dnskeyRrsetSigned(w, r);
     } else if (input instanceof ParentDsObserved p) {
       // A request fulfilled counts as a change even when the set looks the same: an earlier request
       // may have been applied and undone between two observations (the ds-publisher applies a
@@ -350,6 +379,15 @@ public final class ZoneDecider {
           "remove signer " + id + " refused: " + (m == null ? "not a member" : "already leaving"));
       return;
     }
+    if (w.policy.holdsKsk(id)) {
+      w.event(
+          ZoneEventKind.REQUEST_REJECTED,
+          "remove signer "
+              + id
+              + " refused: it holds the group's KSK (model 1); handing the KSK to another signer is"
+              + " not built");
+      return;
+    }
     boolean anotherServes =
         w.members.values().stream()
             .anyMatch(o -> !o.id().equals(id) && o.phase() == MemberPhase.ACTIVE);
@@ -371,6 +409,18 @@ public final class ZoneDecider {
       w.event(
           ZoneEventKind.REQUEST_REJECTED,
           "roll the " + k.role() + " of " + k.signer() + " refused: not an active member");
+      return;
+    }
+    if (k.role().needsDs() && w.policy.model() == SignerModel.MODEL_1 && !holds(w, k.signer())) {
+      w.event(
+          ZoneEventKind.REQUEST_REJECTED,
+          "roll the "
+              + k.role()
+              + " of "
+              + k.signer()
+              + " refused: in model 1 only the KSK holder "
+              + w.policy.kskHolder()
+              + " has a KSK (RFC 8901 §2.1.1)");
       return;
     }
     if (k.role().needsDs()) {
@@ -404,6 +454,111 @@ public final class ZoneDecider {
     if (m == null || (m.observedAt() != null && !obs.observedAt().isAfter(m.observedAt()))) {
       return;
     }
+    if (signedByHolder(w, m)) {
+      observedSignedMember(w, m, obs);
+    } else {
+      observedOwnSigner(w, m, obs);
+    }
+    GroupCheck.keyTagCollision(w.keys).ifPresent(r -> w.halt(HaltCause.KEY_TAG_COLLISION, r));
+    m = w.members.get(m.id());
+    warnIfSigningTooEarly(w, m, obs, ownKeys(w, m, obs));
+    w.members.put(m.id(), m.withObservation(t(obs), obs.dnskeys(), obs.cds(), obs.nameservers()));
+    if (w.status == ZoneStatus.HALTED
+        && w.haltCause == HaltCause.SIGNER_UNREACHABLE
+        && w.members.values().stream().noneMatch(x -> x.failingSince() != null)) {
+      w.status = ZoneStatus.ACTIVE;
+      w.event(
+          ZoneEventKind.ZONE_RESUMED,
+          "signer=" + m.id() + " answers again (was halted: " + w.haltReason + ")");
+      w.haltCause = HaltCause.NONE;
+      w.haltReason = null;
+    }
+  }
+
+  private static Instant t(SignerObservation obs) {
+    return obs.observedAt();
+  }
+
+  /** The keys of {@code m} among those it serves. */
+  private static List<KeyData> ownKeys(Work w, Member m, SignerObservation obs) {
+    List<KeyData> own = new ArrayList<>();
+    for (KeyData d : obs.dnskeys()) {
+      KeyRecord k = w.key(d);
+      if (k != null && k.owner().equals(m.id())) {
+        own.add(d);
+      }
+    }
+    return own;
+  }
+
+  /**
+   * Model 1, a member other than the KSK holder: its RRset is the one the decider installed, so its
+   * own ZSKs are known from its key signing requests and retire only by them. A ZSK it serves that
+   * is new to the group is taken as its own; a KSK or CSK of its own would be a second KSK holder
+   * (RFC 8901 §2.1.1), and the zone halts. Only signing zone data makes a key its own: the holder's
+   * KSK signs its DNSKEY RRset.
+   */
+  private static void observedSignedMember(Work w, Member m, SignerObservation obs) {
+    Instant t = obs.observedAt();
+    Member holder = w.members.get(w.policy.kskHolder());
+    for (KeyData d : obs.dnskeys()) {
+      KeyRecord known = w.key(d);
+      if (known != null
+          && !known.owner().equals(m.id())
+          && !d.sep()
+          && obs.zoneSignerTags().contains(d.keyTag())) {
+        w.replaceKey(known, new KeyRecord(d, m.id(), KeyRole.ZSK, known.firstSeen(), null));
+        w.event(
+            ZoneEventKind.KEY_OBSERVED,
+            "signer="
+                + m.id()
+                + " signs with ZSK "
+                + d.keyTag()
+                + ": its own key (was attributed to "
+                + known.owner()
+                + ")");
+        continue;
+      }
+      if (known != null) {
+        continue;
+      }
+      if (d.sep()) {
+        if (holder != null && holder.observed()) {
+          w.halt(
+              HaltCause.UNACCOUNTABLE_KEY,
+              "signer "
+                  + m.id()
+                  + " serves a KSK/CSK "
+                  + d.keyTag()
+                  + " of its own: in model 1 only the KSK holder "
+                  + w.policy.kskHolder()
+                  + " has one (RFC 8901 §2.1.1)");
+        }
+        continue;
+      }
+      newZsk(w, m, d, t, "new ZSK");
+    }
+  }
+
+  private static void newZsk(Work w, Member m, KeyData d, Instant t, String what) {
+    w.keys.add(new KeyRecord(d, m.id(), KeyRole.ZSK, t, null));
+    w.event(ZoneEventKind.KEY_OBSERVED, "signer=" + m.id() + " " + what + " " + d.keyTag());
+    if (d.algorithm() != w.policy.algorithm()) {
+      w.halt(
+          HaltCause.UNACCOUNTABLE_KEY,
+          "signer "
+              + m.id()
+              + " serves key "
+              + d.keyTag()
+              + " with algorithm "
+              + d.algorithm()
+              + ", the group uses "
+              + w.policy.algorithm());
+    }
+  }
+
+  /** A signer that signs its own DNSKEY RRset (model 2, and the KSK holder of model 1). */
+  private static void observedOwnSigner(Work w, Member m, SignerObservation obs) {
     Instant t = obs.observedAt();
     List<KeyData> own = new ArrayList<>();
     for (KeyData d : obs.dnskeys()) {
@@ -462,19 +617,6 @@ public final class ZoneDecider {
             "signer=" + m.id() + " no longer serves its " + k.role() + " " + k.data().keyTag());
       }
     }
-    GroupCheck.keyTagCollision(w.keys).ifPresent(r -> w.halt(HaltCause.KEY_TAG_COLLISION, r));
-    warnIfSigningTooEarly(w, m, obs, own);
-    w.members.put(m.id(), m.withObservation(t, obs.dnskeys(), obs.cds(), obs.nameservers()));
-    if (w.status == ZoneStatus.HALTED
-        && w.haltCause == HaltCause.SIGNER_UNREACHABLE
-        && w.members.values().stream().noneMatch(x -> x.failingSince() != null)) {
-      w.status = ZoneStatus.ACTIVE;
-      w.event(
-          ZoneEventKind.ZONE_RESUMED,
-          "signer=" + m.id() + " answers again (was halted: " + w.haltReason + ")");
-      w.haltCause = HaltCause.NONE;
-      w.haltReason = null;
-    }
   }
 
   /**
@@ -512,6 +654,169 @@ public final class ZoneDecider {
         }
       }
     }
+  }
+
+  /** Model 1, a member other than the KSK holder: its DNSKEY RRset is signed by the holder. */
+  private static boolean signedByHolder(Work w, Member m) {
+    return w.policy.model() == SignerModel.MODEL_1 && !m.id().equals(w.policy.kskHolder());
+  }
+
+  private static boolean holds(Work w, SignerId id) {
+    return w.policy.holdsKsk(id);
+  }
+
+  /**
+   * Model 1: a member's own ZSKs are the ones its latest key signing request names. A new one is
+   * recorded (and planned into every RRset at once); one no longer named retires at the request's
+   * time and stays in every RRset for the signature wait (RFC 7583 §3.3.1).
+   */
+  private static void keySigningRequested(Work w, KeySigningRequested r) {
+    Member m = w.members.get(r.signer());
+    if (m == null || !signedByHolder(w, m)) {
+      w.event(
+          ZoneEventKind.REQUEST_REJECTED,
+          "key signing request of "
+              + r.signer()
+              + " ignored: only a model 1 member other than the KSK holder sends one");
+      return;
+    }
+    if (m.keysRequestedAt() != null && !r.requestedAt().isAfter(m.keysRequestedAt())) {
+      return;
+    }
+    Optional<KeyData> sep = r.zsks().stream().filter(KeyData::sep).findFirst();
+    if (sep.isPresent()) {
+      w.halt(
+          HaltCause.UNACCOUNTABLE_KEY,
+          "signer "
+              + m.id()
+              + " asks to publish a KSK/CSK "
+              + sep.get().keyTag()
+              + " of its own: in model 1 only the KSK holder "
+              + w.policy.kskHolder()
+              + " has one (RFC 8901 §2.1.1)");
+      return;
+    }
+    Instant t = r.requestedAt();
+    for (KeyData d : r.zsks()) {
+      KeyRecord known = w.key(d);
+      if (known == null) {
+        newZsk(w, m, d, t, "requests new ZSK");
+      } else if (!known.owner().equals(m.id())) {
+        w.event(
+            ZoneEventKind.REQUEST_REJECTED,
+            "signer="
+                + m.id()
+                + " requests key "
+                + d.keyTag()
+                + " which belongs to "
+                + known.owner()
+                + ": ignored");
+      } else if (known.retired()) {
+        w.replaceKey(known, known.withGoneSince(null));
+      }
+    }
+    for (KeyRecord k : List.copyOf(w.keys)) {
+      if (k.owner().equals(m.id()) && !k.retired() && !r.zsks().contains(k.data())) {
+        w.replaceKey(k, k.withGoneSince(t));
+        w.event(
+            ZoneEventKind.KEY_RETIREMENT_OBSERVED,
+            "signer=" + m.id() + " no longer requests its ZSK " + k.data().keyTag());
+      }
+    }
+    w.members.put(m.id(), m.withKeysRequestedAt(t));
+    GroupCheck.keyTagCollision(w.keys).ifPresent(x -> w.halt(HaltCause.KEY_TAG_COLLISION, x));
+  }
+
+  /**
+   * Model 1: the holder signed a member's RRset. Installed at once if it is still the RRset wanted
+   * (whichever request it answers: a slow holder's answer to an earlier request for the same RRset
+   * counts) and every signature is by a KSK of the holder in it; an answer for an RRset no longer
+   * wanted is dropped, a duplicate of one being installed is ignored.
+   */
+  private void dnskeyRrsetSigned(Work w, DnskeyRrsetSigned r) {
+    Member m = w.members.get(r.signer());
+    if (m == null || !signedByHolder(w, m) || !m.phase().inService()) {
+      return;
+    }
+    List<KeyData> keys = r.keys();
+    if (!keys.equals(wantedRrset(w, m))) {
+      return;
+    }
+    Pending inst = m.installing();
+    if (inst != null && inst.keys().equals(keys) && w.now.isBefore(inst.retryAt())) {
+      return;
+    }
+    Set<Integer> holderTags =
+        w.keys.stream()
+            .filter(
+                k ->
+                    k.owner().equals(w.policy.kskHolder())
+                        && k.role().needsDs()
+                        && keys.contains(k.data()))
+            .map(k -> k.data().keyTag())
+            .collect(Collectors.toSet());
+    Optional<RrsigData> foreign =
+        r.rrsigs().stream()
+            .filter(g -> !holderTags.contains(g.keyTag()) || g.algorithm() != w.policy.algorithm())
+            .findFirst();
+    if (r.rrsigs().isEmpty() || foreign.isPresent()) {
+      Pending sig = m.signing();
+      w.members.put(
+          m.id(),
+          m.withSigning(sig == null ? null : sig.retryingAt(w.now.plus(w.policy.retryInterval()))));
+      w.halt(
+          HaltCause.COMMAND_REJECTED,
+          "the KSK holder "
+              + w.policy.kskHolder()
+              + " answered "
+              + r.commandId()
+              + " for "
+              + m.id()
+              + (r.rrsigs().isEmpty()
+                  ? " without a signature"
+                  : " with " + foreign.get() + ", not by a KSK of its in that RRset"));
+      return;
+    }
+    String id = w.nextId();
+    w.outputs.add(new InstallSignedDnskeyRrset(id, m.id(), keys, r.rrsigs()));
+    w.event(
+        ZoneEventKind.SIGNED_DNSKEY_RRSET_INSTALL_REQUESTED,
+        "signer="
+            + m.id()
+            + " command="
+            + id
+            + " install "
+            + tagsOf(w, keys)
+            + " signed by "
+            + r.rrsigs().stream().map(g -> String.valueOf(g.keyTag())).toList());
+    w.members.put(
+        m.id(),
+        m.withSigning(null)
+            .withInstalling(
+                Pending.issued(
+                    id, keys, List.of(), List.of(), w.now.plus(w.policy.retryInterval())),
+                r.rrsigs()));
+  }
+
+  /**
+   * Model 1, a member other than the KSK holder: the DNSKEY RRset it must serve now, in order. In a
+   * halted zone nothing is removed: keys it serves that the group knows stay.
+   */
+  private List<KeyData> wantedRrset(Work w, Member m) {
+    Set<KeyData> want = new TreeSet<>();
+    for (KeyData d : planner.signedRrset(w.policy, w.memberList(), w.keys, m, w.now)) {
+      if (importable(w, d) || m.served().contains(d)) {
+        want.add(d);
+      }
+    }
+    if (w.status == ZoneStatus.HALTED) {
+      for (KeyData d : m.served()) {
+        if (w.key(d) != null) {
+          want.add(d);
+        }
+      }
+    }
+    return List.copyOf(new TreeSet<>(want));
   }
 
   private static boolean signs(SignerObservation obs, KeyData d) {
@@ -805,8 +1110,12 @@ public final class ZoneDecider {
    * joins" steps 3 and 8).
    */
   private Optional<Instant> crossPublishedAt(Work w, Member m) {
-    if (!m.observed()
-        || w.keys.stream().noneMatch(k -> k.owner().equals(m.id()) && k.role().needsDs())) {
+    // Model 1: a member other than the holder has ZSKs only; the holder's KSK signs its RRset.
+    boolean hasKeys =
+        signedByHolder(w, m)
+            ? w.keys.stream().anyMatch(k -> k.owner().equals(m.id()) && !k.retired())
+            : w.keys.stream().anyMatch(k -> k.owner().equals(m.id()) && k.role().needsDs());
+    if (!m.observed() || !hasKeys) {
       return Optional.empty();
     }
     Instant latest = m.observedAt();
@@ -817,7 +1126,10 @@ public final class ZoneDecider {
       if (!t.observed()) {
         return Optional.empty();
       }
-      Set<KeyData> want = planner.foreignKeys(w.policy, w.memberList(), w.keys, t, w.now);
+      Set<KeyData> want =
+          signedByHolder(w, t)
+              ? planner.signedRrset(w.policy, w.memberList(), w.keys, t, w.now)
+              : planner.foreignKeys(w.policy, w.memberList(), w.keys, t, w.now);
       if (!t.served().containsAll(want)) {
         return Optional.empty();
       }
@@ -827,9 +1139,10 @@ public final class ZoneDecider {
   }
 
   private static boolean dsCovers(Work w, Member m) {
+    SignerId signer = DsPlanner.dnskeySigner(w.policy, m);
     List<KeyRecord> sep =
         w.keys.stream()
-            .filter(k -> k.owner().equals(m.id()) && k.role().needsDs() && !k.retired())
+            .filter(k -> k.owner().equals(signer) && k.role().needsDs() && !k.retired())
             .toList();
     return !sep.isEmpty()
         && sep.stream().allMatch(k -> DsPlanner.references(w.zone, w.parentDs, k.data()));
@@ -839,6 +1152,10 @@ public final class ZoneDecider {
     List<Member> members = w.memberList();
     for (Member t : members) {
       if (!t.phase().inService()) {
+        continue;
+      }
+      if (signedByHolder(w, t)) {
+        signedRrsetCommands(w, w.members.get(t.id()));
         continue;
       }
       Set<KeyData> desired = planner.foreignKeys(w.policy, members, w.keys, t, w.now);
@@ -880,6 +1197,74 @@ public final class ZoneDecider {
       }
       w.members.put(t.id(), cur);
     }
+  }
+
+  /**
+   * Model 1: gets the RRset wanted for {@code t} signed by the holder and installed (the state
+   * diagram is in the class comment). Done when an observation shows {@code t} serving it; an
+   * installation applied is awaited until an observation taken after it; one that failed, was lost
+   * or did not stick starts over with a new signature.
+   */
+  private void signedRrsetCommands(Work w, Member t) {
+    List<KeyData> want = wantedRrset(w, t);
+    if (t.observed() && t.served().equals(want)) {
+      w.members.put(t.id(), t.withSigning(null).withInstalling(null));
+      return;
+    }
+    Pending inst = t.installing();
+    if (inst != null && inst.keys().equals(want)) {
+      boolean inFlight = inst.appliedAt() == null && w.now.isBefore(inst.retryAt());
+      boolean awaitingObservation =
+          inst.appliedAt() != null && !(t.observed() && t.observedAt().isAfter(inst.appliedAt()));
+      if (inFlight || awaitingObservation) {
+        return;
+      }
+      // Failed, lost or did not stick: install the same signed RRset again while its RRSIGs last.
+      if (!t.installRrsigs().isEmpty()
+          && t.installRrsigs().stream().allMatch(g -> w.now.isBefore(g.expiration()))) {
+        String id = w.nextId();
+        w.outputs.add(new InstallSignedDnskeyRrset(id, t.id(), want, t.installRrsigs()));
+        w.event(
+            ZoneEventKind.SIGNED_DNSKEY_RRSET_INSTALL_REQUESTED,
+            "signer=" + t.id() + " command=" + id + " install " + tagsOf(w, want) + " (retry)");
+        w.members.put(
+            t.id(),
+            t.withInstalling(
+                Pending.issued(
+                    id, want, List.of(), List.of(), w.now.plus(w.policy.retryInterval())),
+                t.installRrsigs()));
+        return;
+      }
+    }
+    Pending sig = t.signing();
+    if (sig != null && sig.keys().equals(want) && w.now.isBefore(sig.retryAt())) {
+      return;
+    }
+    // Nothing to sign before the holder's keys are known and the member named its own ZSKs.
+    Member holder = w.members.get(w.policy.kskHolder());
+    boolean ownKnown = w.keys.stream().anyMatch(k -> k.owner().equals(t.id()) && !k.retired());
+    if (holder == null || !holder.observed() || !ownKnown) {
+      return;
+    }
+    String id = w.nextId();
+    w.outputs.add(new SignDnskeyRrset(id, holder.id(), t.id(), want));
+    w.event(
+        ZoneEventKind.DNSKEY_RRSET_SIGNATURE_REQUESTED,
+        "signer="
+            + holder.id()
+            + " command="
+            + id
+            + " sign "
+            + tagsOf(w, want)
+            + " for "
+            + t.id()
+            + (sig != null && sig.keys().equals(want) ? " (retry)" : ""));
+    w.members.put(
+        t.id(),
+        t.withInstalling(null)
+            .withSigning(
+                Pending.issued(
+                    id, want, List.of(), List.of(), w.now.plus(w.policy.retryInterval()))));
   }
 
   /**
@@ -1147,12 +1532,14 @@ public final class ZoneDecider {
         .collect(Collectors.joining(", ", "[", "]"));
   }
 
-  /** The three command slots of a member. */
+  /** The command slots of a member (the last two in model 1 only). */
   private enum Slot {
     IMPORTING(Member::importing, Member::withImporting),
     WITHDRAWING(Member::withdrawing, Member::withWithdrawing),
     CDS(Member::cdsPublishing, Member::withCdsPublishing),
-    NS(Member::nsPublishing, Member::withNsPublishing);
+    NS(Member::nsPublishing, Member::withNsPublishing),
+    SIGNING(Member::signing, Member::withSigning),
+    INSTALLING(Member::installing, Member::withInstalling);
 
     private final Function<Member, Pending> getter;
     private final BiFunction<Member, Pending, Member> setter;

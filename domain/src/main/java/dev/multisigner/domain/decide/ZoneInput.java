@@ -2,10 +2,13 @@ package dev.multisigner.domain.decide;
 
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.GroupPolicy;
+import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.SignerSpec;
 import dev.multisigner.domain.model.ZoneName;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -20,6 +23,34 @@ public sealed interface ZoneInput {
   /** A signer's served keys, as collected (snapshot). */
   record SignerKeysObserved(ZoneName zone, SignerId signer, SignerObservation observed)
       implements ZoneInput {}
+
+  /**
+   * Model 1: a member other than the KSK holder asks for its DNSKEY RRset to hold exactly these
+   * ZSKs of its own (Knot's key signing request, KSR): a new ZSK enters every member's RRset before
+   * the signer signs with it, one missing from the request is on its way out. Requests older than
+   * one already seen are ignored.
+   */
+  record KeySigningRequested(
+      ZoneName zone, SignerId signer, Instant requestedAt, List<KeyData> zsks)
+      implements ZoneInput {
+    public KeySigningRequested {
+      zsks = zsks.stream().sorted().distinct().toList();
+    }
+  }
+
+  /**
+   * Model 1: the KSK holder signed the DNSKEY RRset a {@code SignDnskeyRrset} asked for: for which
+   * signer, which keys, and the RRSIGs. An answer to an earlier request is as good as one to the
+   * latest while it signs the RRset still wanted.
+   */
+  record DnskeyRrsetSigned(
+      ZoneName zone, String commandId, SignerId signer, List<KeyData> keys, List<RrsigData> rrsigs)
+      implements ZoneInput {
+    public DnskeyRrsetSigned {
+      keys = keys.stream().sorted().distinct().toList();
+      rrsigs = List.copyOf(rrsigs);
+    }
+  }
 
   /** The collector could not read a signer's keys. */
   record ObservationFailed(ZoneName zone, SignerId signer, String reason) implements ZoneInput {}

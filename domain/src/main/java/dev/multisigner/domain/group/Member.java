@@ -2,6 +2,7 @@ package dev.multisigner.domain.group;
 
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.KeyData;
+import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.SignerSpec;
 import java.time.Instant;
@@ -11,7 +12,9 @@ import java.util.Objects;
 /**
  * One signer in a zone's group: its spec, its phase ({@link MemberPhase}), the times its waits are
  * computed from, the latest observation of what it serves (DNSKEY RRset, CDS, NS), and its commands
- * in flight.
+ * in flight. In model 1 a member other than the KSK holder also has a signature request at the
+ * holder and an installation of the signed DNSKEY RRset in flight, and the time of its latest key
+ * signing request (its own ZSKs).
  */
 public record Member(
     SignerSpec spec,
@@ -27,7 +30,11 @@ public record Member(
     Pending importing,
     Pending withdrawing,
     Pending cdsPublishing,
-    Pending nsPublishing) {
+    Pending nsPublishing,
+    Pending signing,
+    Pending installing,
+    List<RrsigData> installRrsigs,
+    Instant keysRequestedAt) {
 
   public Member {
     Objects.requireNonNull(spec, "spec");
@@ -35,6 +42,7 @@ public record Member(
     served = List.copyOf(served);
     cds = List.copyOf(cds);
     nameservers = List.copyOf(nameservers);
+    installRrsigs = List.copyOf(installRrsigs);
   }
 
   public static Member joining(SignerSpec spec) {
@@ -52,6 +60,10 @@ public record Member(
         null,
         null,
         null,
+        null,
+        null,
+        null,
+        List.of(),
         null);
   }
 
@@ -123,6 +135,30 @@ public record Member(
     return c.build();
   }
 
+  public Member withSigning(Pending p) {
+    Copy c = new Copy(this);
+    c.signing = p;
+    return c.build();
+  }
+
+  public Member withInstalling(Pending p) {
+    return withInstalling(p, p == null ? List.of() : installRrsigs);
+  }
+
+  /** The installation in flight and the holder's signatures it carries (kept for a retry). */
+  public Member withInstalling(Pending p, List<RrsigData> rrsigs) {
+    Copy c = new Copy(this);
+    c.installing = p;
+    c.installRrsigs = p == null ? List.of() : rrsigs;
+    return c.build();
+  }
+
+  public Member withKeysRequestedAt(Instant t) {
+    Copy c = new Copy(this);
+    c.keysRequestedAt = t;
+    return c.build();
+  }
+
   /** A mutable copy for the withers, so each names only the fields it changes. */
   private static final class Copy {
     private final SignerSpec spec;
@@ -139,6 +175,10 @@ public record Member(
     private Pending withdrawing;
     private Pending cdsPublishing;
     private Pending nsPublishing;
+    private Pending signing;
+    private Pending installing;
+    private List<RrsigData> installRrsigs;
+    private Instant keysRequestedAt;
 
     private Copy(Member m) {
       spec = m.spec;
@@ -155,6 +195,10 @@ public record Member(
       withdrawing = m.withdrawing;
       cdsPublishing = m.cdsPublishing;
       nsPublishing = m.nsPublishing;
+      signing = m.signing;
+      installing = m.installing;
+      installRrsigs = m.installRrsigs;
+      keysRequestedAt = m.keysRequestedAt;
     }
 
     private Member build() {
@@ -172,7 +216,11 @@ public record Member(
           importing,
           withdrawing,
           cdsPublishing,
-          nsPublishing);
+          nsPublishing,
+          signing,
+          installing,
+          installRrsigs,
+          keysRequestedAt);
     }
   }
 }

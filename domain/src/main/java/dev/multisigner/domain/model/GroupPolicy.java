@@ -8,6 +8,9 @@ import java.util.Objects;
  * How a signer group works for one zone: the model, the algorithm every signer uses, the TTLs and
  * propagation delays the waits are computed from (RFC 7583 §3.3, draft-ietf-dnsop-dnssec-automation
  * "Terminology"), and the registry's policy for CDS/CDNSKEY (digest types, maximum CDS records).
+ *
+ * <p>In model 1 (RFC 8901 §2.1.1) {@code kskHolder} names the one member that holds the group's KSK
+ * and signs every member's DNSKEY RRset with it; in model 2 it is null.
  */
 public record GroupPolicy(
     SignerModel model,
@@ -22,7 +25,8 @@ public record GroupPolicy(
     int maxCdsRecords,
     boolean publishCdnskey,
     Duration retryInterval,
-    Duration unreachableLimit) {
+    Duration unreachableLimit,
+    SignerId kskHolder) {
 
   /** SHA-256 (RFC 4509), the default CDS/DS digest. */
   public static final int SHA256 = 2;
@@ -33,6 +37,67 @@ public record GroupPolicy(
     if (cdsDigestTypes.isEmpty()) {
       throw new IllegalArgumentException("a group needs at least one CDS digest type");
     }
+  }
+
+  /** A policy without a KSK holder (model 2, or a model 1 policy still to be refused). */
+  public GroupPolicy(
+      SignerModel model,
+      int algorithm,
+      Duration dnskeyTtl,
+      Duration maxZoneTtl,
+      Duration dsTtl,
+      Duration nsTtl,
+      Duration propagationDelay,
+      Duration parentPropagationDelay,
+      List<Integer> cdsDigestTypes,
+      int maxCdsRecords,
+      boolean publishCdnskey,
+      Duration retryInterval,
+      Duration unreachableLimit) {
+    this(
+        model,
+        algorithm,
+        dnskeyTtl,
+        maxZoneTtl,
+        dsTtl,
+        nsTtl,
+        propagationDelay,
+        parentPropagationDelay,
+        cdsDigestTypes,
+        maxCdsRecords,
+        publishCdnskey,
+        retryInterval,
+        unreachableLimit,
+        null);
+  }
+
+  /** Model 1 with the same lab TTLs as {@link #modelTwo}: {@code holder} signs every RRset. */
+  public static GroupPolicy modelOne(int algorithm, SignerId holder) {
+    return modelTwo(algorithm).withModel(SignerModel.MODEL_1, holder);
+  }
+
+  /** This policy for another model and KSK holder. */
+  public GroupPolicy withModel(SignerModel m, SignerId holder) {
+    return new GroupPolicy(
+        m,
+        algorithm,
+        dnskeyTtl,
+        maxZoneTtl,
+        dsTtl,
+        nsTtl,
+        propagationDelay,
+        parentPropagationDelay,
+        cdsDigestTypes,
+        maxCdsRecords,
+        publishCdnskey,
+        retryInterval,
+        unreachableLimit,
+        holder);
+  }
+
+  /** True when {@code id} holds the group's one KSK (model 1). */
+  public boolean holdsKsk(SignerId id) {
+    return model == SignerModel.MODEL_1 && id.equals(kskHolder);
   }
 
   /** Model 2, one algorithm, SHA-256 DS, at most 6 CDS records (.se policy), lab TTLs. */

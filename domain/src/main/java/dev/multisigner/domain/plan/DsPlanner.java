@@ -6,6 +6,8 @@ import dev.multisigner.domain.group.MemberPhase;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.KeyData;
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.SignerModel;
 import dev.multisigner.domain.model.ZoneName;
 import java.time.Instant;
 import java.util.List;
@@ -20,6 +22,10 @@ import java.util.TreeSet;
  * joins" step 4) until DNSKEY-Wait-Time after it left service; a retired KSK stays covered until
  * DNSKEY-Wait-Time after its owner stopped serving it, so no cached DNSKEY RRset signed only by it
  * loses its DS (RFC 7583 §3.3.2, draft "KSK rollover" step 5).
+ *
+ * <p>In model 1 (RFC 8901 §2.1.1) only the KSK holder has keys with a DS, and every member's DNSKEY
+ * RRset is signed with them; a retired KSK of the holder also stays covered while any member still
+ * serves an RRset holding it (one signed before the new KSK was published may still say so).
  */
 public final class DsPlanner {
 
@@ -45,12 +51,23 @@ public final class DsPlanner {
       for (KeyRecord k : keys) {
         if (k.owner().equals(m.id())
             && k.role().needsDs()
-            && (!k.retired() || now.isBefore(k.goneSince().plus(policy.dnskeyWait())))) {
+            && (!k.retired()
+                || now.isBefore(k.goneSince().plus(policy.dnskeyWait()))
+                || policy.model() == SignerModel.MODEL_1 && servedByAnyone(members, k.data()))) {
           out.add(k.data());
         }
       }
     }
     return List.copyOf(out);
+  }
+
+  private static boolean servedByAnyone(List<Member> members, KeyData key) {
+    return members.stream().anyMatch(m -> m.phase().inService() && m.served().contains(key));
+  }
+
+  /** The member whose KSKs/CSKs sign {@code m}'s DNSKEY RRset: the KSK holder in model 1. */
+  public static SignerId dnskeySigner(GroupPolicy policy, Member m) {
+    return policy.model() == SignerModel.MODEL_1 ? policy.kskHolder() : m.id();
   }
 
   private static boolean covered(GroupPolicy policy, Member m, List<String> parentNs, Instant now) {
@@ -102,13 +119,19 @@ public final class DsPlanner {
           keys.stream()
               .anyMatch(
                   k ->
-                      k.owner().equals(m.id())
+                      k.owner().equals(dnskeySigner(policy, m))
                           && k.role().needsDs()
                           && !k.retired()
                           && references(zone, desired, k.data()));
       if (!covered && m.phase().inService()) {
         return Optional.of(
-            "signer " + m.id() + " serves the zone but no KSK/CSK of it would have a DS");
+            "signer "
+                + m.id()
+                + " serves the zone but no KSK/CSK "
+                + (policy.model() == SignerModel.MODEL_1
+                    ? "of the KSK holder " + policy.kskHolder()
+                    : "of it")
+                + " would have a DS");
       }
     }
     return Optional.empty();

@@ -23,9 +23,11 @@ public final class GroupCheck {
     if (signers.isEmpty()) {
       return Optional.of("a group needs at least one signer");
     }
-    if (policy.model() != SignerModel.MODEL_2) {
-      return Optional.of(
-          policy.model() + " is not supported yet: only model 2 (RFC 8901 §2.1.2) is planned");
+    if (policy.model() == SignerModel.MODEL_1) {
+      Optional<String> holder = holderRefusal(policy, signers);
+      if (holder.isPresent()) {
+        return holder;
+      }
     }
     Set<Object> ids = new HashSet<>();
     for (SignerSpec s : signers) {
@@ -42,10 +44,7 @@ public final class GroupCheck {
                 + policy.algorithm()
                 + " (RFC 8901 §4)");
       }
-      Capability needed =
-          policy.model() == SignerModel.MODEL_2
-              ? Capability.IMPORT_FOREIGN_DNSKEY
-              : Capability.ACCEPT_SIGNED_DNSKEY_RRSET;
+      Capability needed = needed(policy, s);
       if (signers.size() > 1 && !s.capabilities().can(needed)) {
         return Optional.of(
             "signer "
@@ -53,7 +52,9 @@ public final class GroupCheck {
                 + " cannot "
                 + (needed == Capability.IMPORT_FOREIGN_DNSKEY
                     ? "import foreign DNSKEYs"
-                    : "accept a signed DNSKEY RRset")
+                    : "accept a DNSKEY RRset signed by the KSK holder "
+                        + policy.kskHolder()
+                        + " (RFC 8901 §2.1.1)")
                 + ": "
                 + s.capabilities().support(needed).reason());
       }
@@ -79,6 +80,38 @@ public final class GroupCheck {
               + policy.maxCdsRecords());
     }
     return Optional.empty();
+  }
+
+  /**
+   * Model 1 needs exactly one KSK holder, one of the signers (RFC 8901 §2.1.1: the zone owner or
+   * one designated provider; a KSK held outside the group is not built).
+   */
+  private static Optional<String> holderRefusal(GroupPolicy policy, List<SignerSpec> signers) {
+    if (policy.kskHolder() == null) {
+      return Optional.of(
+          "model 1 needs a KSK holder: the one signer whose KSK signs every signer's DNSKEY RRset"
+              + " (RFC 8901 §2.1.1)");
+    }
+    if (signers.stream().noneMatch(s -> s.id().equals(policy.kskHolder()))) {
+      return Optional.of(
+          "the KSK holder " + policy.kskHolder() + " is not one of the signers " + ids(signers));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Model 2: every signer imports the others' ZSKs. Model 1: the KSK holder imports the others'
+   * ZSKs into the RRset it signs itself; every other signer serves a DNSKEY RRset signed by the
+   * holder.
+   */
+  private static Capability needed(GroupPolicy policy, SignerSpec s) {
+    return policy.model() == SignerModel.MODEL_2 || s.id().equals(policy.kskHolder())
+        ? Capability.IMPORT_FOREIGN_DNSKEY
+        : Capability.ACCEPT_SIGNED_DNSKEY_RRSET;
+  }
+
+  private static List<String> ids(List<SignerSpec> signers) {
+    return signers.stream().map(s -> s.id().value()).toList();
   }
 
   /** Two different keys of the group with one key tag (RFC 4034 Appendix B), if any. */

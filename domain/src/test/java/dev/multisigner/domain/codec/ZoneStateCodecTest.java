@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.multisigner.domain.Timeline;
+import dev.multisigner.domain.decide.ZoneInput;
 import dev.multisigner.domain.decide.ZoneInput.EnrollZone;
 import dev.multisigner.domain.decide.ZoneInput.ParentDsObserved;
 import dev.multisigner.domain.decide.ZoneInput.ParentNsObserved;
 import dev.multisigner.domain.decide.ZoneInput.SignerKeysObserved;
 import dev.multisigner.domain.decide.ZoneState;
+import dev.multisigner.domain.model.GroupPolicy;
+import dev.multisigner.domain.model.SignerSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +64,56 @@ class ZoneStateCodecTest {
     System.out.println("3-signer steady state: " + bytes.length + " bytes");
     assertThat(bytes.length).isLessThanOrEqualTo(1536);
     assertThat(ZoneStateCodec.decode(bytes)).isEqualTo(s);
+  }
+
+  @Test
+  void decodesBytesWrittenByVersionTwo() throws Exception {
+    // Written by the version 2 codec (before model 1) from this timeline, at commit 646946d.
+    Timeline t = new Timeline();
+    t.at(0, new EnrollZone(ZONE, POLICY, List.of(signer(A), signer(B), signer(C))));
+    t.at(1, new ParentNsObserved(ZONE, List.of(ns(A))));
+    t.at(1, new ParentDsObserved(ZONE, dsSet(A_KSK)));
+    t.at(2, obs(A, 2, List.of(A_KSK, A_ZSK, A_ZSK2)));
+    t.at(3, obs(B, 3, List.of(B_KSK, B_ZSK, A_ZSK)));
+    t.at(4, new ZoneInput.SignerCommandApplied(ZONE, "example.test.#1"));
+    String hex;
+    try (var in = getClass().getResourceAsStream("zone-state-v2.hex")) {
+      hex = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+    }
+    byte[] v2 = java.util.HexFormat.of().parseHex(hex);
+
+    ZoneState decoded = ZoneStateCodec.decode(v2);
+
+    assertThat(v2[0]).isEqualTo((byte) 2);
+    assertThat(decoded).isEqualTo(t.state());
+    assertThat(decoded.members()).allMatch(m -> m.signing() == null && m.installing() == null);
+    assertThat(decoded.policy().kskHolder()).isNull();
+  }
+
+  @Test
+  void aThreeSignerModelOneZoneMidRollTakesUnderFourKib() {
+    Timeline t = new Timeline();
+    SignerSpec b = signedElsewhere(B);
+    SignerSpec c = signedElsewhere(C);
+    t.at(0, new EnrollZone(ZONE, GroupPolicy.modelOne(13, A), List.of(signer(A), b, c)));
+    t.at(1, new ParentNsObserved(ZONE, List.of(ns(A), ns(B), ns(C))));
+    t.at(1, new ParentDsObserved(ZONE, dsSet(A_KSK)));
+    List<dev.multisigner.domain.model.KeyData> cds = List.of(A_KSK);
+    t.at(2, obs(A, 2, List.of(A_KSK, A_ZSK, B_ZSK, C_ZSK), cds));
+    t.at(2, new ZoneInput.KeySigningRequested(ZONE, B, at(2), List.of(B_ZSK)));
+    t.at(2, new ZoneInput.KeySigningRequested(ZONE, C, at(2), List.of(C_ZSK)));
+    t.at(3, obs(B, 3, List.of(A_KSK, A_ZSK, B_ZSK, C_ZSK), cds));
+    t.at(3, obs(C, 3, List.of(A_KSK, A_ZSK, B_ZSK, C_ZSK), cds));
+    // Mid-roll: B requests a second ZSK; signatures for B and C are requested.
+    t.at(4, new ZoneInput.KeySigningRequested(ZONE, B, at(4), List.of(B_ZSK, B_ZSK2)));
+    ZoneState s = t.state();
+    assertThat(s.members()).anyMatch(m -> m.signing() != null);
+
+    byte[] bytes = ZoneStateCodec.encode(s);
+
+    System.out.println("3-signer model 1 state mid ZSK roll: " + bytes.length + " bytes");
+    assertThat(ZoneStateCodec.decode(bytes)).isEqualTo(s);
+    assertThat(bytes.length).isLessThanOrEqualTo(4096);
   }
 
   @Test

@@ -148,7 +148,7 @@ class RefusalTimelineTest {
   }
 
   @Test
-  void refusesModelOneWhichIsNotBuiltYet() {
+  void refusesModelOneWithoutAKskHolder() {
     Timeline t = new Timeline();
     GroupPolicy p = POLICY;
     GroupPolicy modelOne =
@@ -169,8 +169,8 @@ class RefusalTimelineTest {
 
     assertThat(t.at(0, new EnrollZone(ZONE, modelOne, List.of(signer(A), signer(B)))))
         .containsExactly(
-            "REQUEST_REJECTED: enrollment refused: MODEL_1 is not supported yet: only model 2"
-                + " (RFC 8901 §2.1.2) is planned");
+            "REQUEST_REJECTED: enrollment refused: model 1 needs a KSK holder: the one signer whose"
+                + " KSK signs every signer's DNSKEY RRset (RFC 8901 §2.1.1)");
   }
 
   private static GroupPolicy withCds(List<Integer> digests, int max) {

@@ -79,6 +79,22 @@ class BrokenPlannerIsCaughtTest {
   }
 
   @Test
+  void aModelOneKskHolderThatSignsOneStepLateIsCaught() {
+    List<Simulation.Result> caught = new ArrayList<>();
+    for (long seed = 1; seed <= 300 && caught.isEmpty(); seed++) {
+      Simulation.Result r = Simulation.runWithLateKskHolder(seed);
+      if (!r.ok()) {
+        caught.add(r);
+      }
+    }
+
+    assertThat(caught).isNotEmpty();
+    assertThat(caught.get(0).scenario()).startsWith("model1");
+    assertThat(caught.get(0).violations()).anyMatch(v -> v.contains("invariant 1"));
+    System.out.println("caught: " + caught.get(0).describe());
+  }
+
+  @Test
   void theStandardPlannerPassesTheSameSeeds() {
     for (long seed = 1; seed <= 100; seed++) {
       Simulation.Result r = Simulation.run(seed);

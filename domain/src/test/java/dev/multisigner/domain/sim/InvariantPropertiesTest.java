@@ -8,12 +8,13 @@ import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Issue 3's safety invariants, proved over many simulated worlds: 2-4 signers (KSK+ZSK or CSK) that
- * enroll, join, leave and roll ZSKs, KSKs and CSKs on their own schedules, with delayed,
- * duplicated, reordered and failing deliveries, collector outages longer than the unreachable limit
- * (the zone halts, then resumes by itself) and rejected commands (the zone halts until an operator
- * resumes). Every run must keep invariants 1-4 at every instant and end converged or halted with a
- * reason.
+ * Issue 3's safety invariants, proved over many simulated worlds: 2-4 signers that enroll, join,
+ * leave and roll ZSKs, KSKs and CSKs on their own schedules, half in model 2 (each KSK+ZSK or CSK)
+ * and half in model 1 (one KSK holder, KSK+ZSK or CSK, signs every other signer's DNSKEY RRset; the
+ * others have ZSKs only), with delayed, duplicated, reordered and failing deliveries, collector
+ * outages longer than the unreachable limit (the zone halts, then resumes by itself) and rejected
+ * commands (the zone halts until an operator resumes). Every run must keep invariants 1-4 at every
+ * instant and end converged or halted with a reason.
  *
  * <p>A failure prints the world's seed; {@code Simulation.run(seed)} replays that run exactly (see
  * {@code SimulationReplayTest}). The build runs a fixed set of 10,000 worlds (the jqwik seed is
@@ -28,6 +29,9 @@ class InvariantPropertiesTest {
   void everyRunKeepsTheInvariantsAndConvergesOrHaltsWithAReason(@ForAll long worldSeed) {
     Simulation.Result r = Simulation.run(worldSeed ^ EXPLORE);
 
+    Statistics.label("model").collect(r.scenario().substring(0, 6));
+    Statistics.label("start")
+        .collect(r.scenario().contains("insecure-start") ? "insecure (no DS yet)" : "secure");
     Statistics.label("outcome").collect(r.halted() ? "halted" : "converged");
     Statistics.label("halted at some point").collect(r.processes().contains("halt"));
     for (String p : r.processes()) {

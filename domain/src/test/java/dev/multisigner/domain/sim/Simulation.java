@@ -16,14 +16,18 @@ import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.SignerModel;
 import dev.multisigner.domain.model.SignerSpec;
 import dev.multisigner.domain.model.ZoneName;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,10 +39,13 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * A deterministic world around one zone: 2-4 signers (KSK+ZSK or CSK) that roll keys on their own
- * schedules, a parent, a key collector, signer writers and a ds-publisher whose deliveries are
- * delayed, duplicated, reordered, lost or failed, and resolvers whose caches follow the TTLs. Every
- * random choice comes from one seed, so a run is reproduced by its seed alone.
+ * A deterministic world around one zone: 2-4 signers that roll keys on their own schedules, in
+ * model 2 (each KSK+ZSK or CSK) or model 1 (the first signer holds the one KSK, or a CSK, and signs
+ * every other signer's DNSKEY RRset; the others have only ZSKs, named in key signing requests),
+ * secure from the start or (one in five) insecure until the decider's first DS reaches the parent,
+ * a parent, a key collector, signer writers and a ds-publisher whose deliveries are delayed,
+ * duplicated, reordered, lost or failed, and resolvers whose caches follow the TTLs. Every random
+ * choice comes from one seed, so a run is reproduced by its seed alone.
  *
  * <p>After every change in what is served, the validation check runs over every combination a
  * resolver cache can hold at that instant (invariants 1-3 of issue 3); invariant 4 is checked on
@@ -88,6 +95,9 @@ public final class Simulation {
 
   private final long seed;
   private final boolean impatient;
+  private final boolean lateHolder;
+  private final boolean modelOne;
+  private final Map<Integer, KeyData> byTag = new HashMap<>();
   private final Random rnd;
   private final ZoneDecider decider;
   private final GroupPolicy policy;
@@ -114,16 +124,18 @@ public final class Simulation {
   private long outageTo = Long.MIN_VALUE;
   private boolean rejectionDone;
 
-  private Simulation(long seed, ZoneDecider decider, boolean impatient) {
+  private Simulation(long seed, ZoneDecider decider, boolean impatient, boolean lateHolder) {
     this.seed = seed;
     this.impatient = impatient;
+    this.lateHolder = lateHolder;
     this.rnd = new Random(seed);
     this.decider = decider;
+    this.modelOne = lateHolder || rnd.nextBoolean();
     long dnskeyTtl = pick(30, 60, 120);
     long maxTtl = pick(30, 60, 300);
     this.policy =
         new GroupPolicy(
-            SignerModel.MODEL_2,
+            modelOne ? SignerModel.MODEL_1 : SignerModel.MODEL_2,
             ALG,
             Duration.ofSeconds(dnskeyTtl),
             Duration.ofSeconds(maxTtl),
@@ -135,7 +147,9 @@ public final class Simulation {
             8,
             true,
             Duration.ofSeconds(10),
-            Duration.ofMinutes(30));
+            Duration.ofMinutes(30),
+            modelOne ? SignerId.of("s0") : null);
+    scenario.append(modelOne ? "model1 " : "model2 ");
     scenario.append("ttl(dnskey=").append(dnskeyTtl).append(",zone=").append(maxTtl).append(")");
   }
 
@@ -144,7 +158,21 @@ public final class Simulation {
   }
 
   public static Result run(long seed, ZoneDecider decider) {
-    return new Simulation(seed, decider, false).run();
+    return new Simulation(seed, decider, false, false).run();
+  }
+
+  /**
+   * A model 1 run whose KSK holder answers every signature request one step late (its whole import
+   * budget plus a DNSKEY TTL): a holder bug the coordinator cannot prevent, which the check must
+   * report.
+   */
+  public static Result runWithLateKskHolder(long seed) {
+    return new Simulation(
+            seed,
+            new ZoneDecider(dev.multisigner.domain.plan.DnskeyPlanner.standard()),
+            false,
+            true)
+        .run();
   }
 
   /**
@@ -153,7 +181,10 @@ public final class Simulation {
    */
   public static Result runWithImpatientSigners(long seed) {
     return new Simulation(
-            seed, new ZoneDecider(dev.multisigner.domain.plan.DnskeyPlanner.standard()), true)
+            seed,
+            new ZoneDecider(dev.multisigner.domain.plan.DnskeyPlanner.standard()),
+            true,
+            false)
         .run();
   }
 
@@ -188,6 +219,12 @@ public final class Simulation {
     final SignerId id;
     final String ns;
     final boolean csk;
+
+    /** Model 1, not the KSK holder: serves the RRset installed for it, signed by the holder. */
+    final boolean signedByHolder;
+
+    Set<KeyData> installed;
+    Set<KeyData> installedSigners = Set.of();
     final List<SimKey> own = new ArrayList<>();
     final Set<KeyData> foreign = new TreeSet<>();
     List<DsData> cds = List.of();
@@ -201,8 +238,11 @@ public final class Simulation {
     SimSigner(int i, boolean csk) {
       this.id = SignerId.of("s" + i);
       this.ns = "ns.s" + i + ".example.";
-      this.csk = csk;
-      if (csk) {
+      this.signedByHolder = modelOne && i > 0;
+      this.csk = csk && !signedByHolder;
+      if (signedByHolder) {
+        own.add(new SimKey(newKey(256), KeyRole.ZSK, true));
+      } else if (this.csk) {
         own.add(new SimKey(newKey(257), KeyRole.CSK, true));
       } else {
         own.add(new SimKey(newKey(257), KeyRole.KSK, true));
@@ -214,7 +254,10 @@ public final class Simulation {
     SignerSpec spec() {
       Capabilities caps =
           Capabilities.builder()
-              .can(Capability.IMPORT_FOREIGN_DNSKEY)
+              .can(
+                  signedByHolder
+                      ? Capability.ACCEPT_SIGNED_DNSKEY_RRSET
+                      : Capability.IMPORT_FOREIGN_DNSKEY)
               .can(Capability.PUBLISH_CDS_CDNSKEY)
               .can(Capability.MANAGE_NS)
               .can(Capability.SENDS_NOTIFY)
@@ -223,6 +266,18 @@ public final class Simulation {
     }
 
     Version version(long at) {
+      if (signedByHolder) {
+        Set<KeyData> zsk = new TreeSet<>();
+        own.stream().filter(k -> k.signing).forEach(k -> zsk.add(k.data));
+        // Before its first installation it serves its own ZSKs, signed by nothing.
+        Set<KeyData> dnskeys = new TreeSet<>();
+        if (installed != null) {
+          dnskeys.addAll(installed);
+        } else {
+          own.forEach(k -> dnskeys.add(k.data));
+        }
+        return new Version(at, dnskeys, Set.copyOf(installedSigners), zsk, childNs);
+      }
       Set<KeyData> dnskeys = new TreeSet<>(foreign);
       Set<KeyData> ksk = new TreeSet<>();
       Set<KeyData> zsk = new TreeSet<>();
@@ -291,6 +346,7 @@ public final class Simulation {
       rnd.nextBytes(pub);
       KeyData k = new KeyData(flags, 3, ALG, pub);
       if (usedTags.add(k.keyTag())) {
+        byTag.put(k.keyTag(), k);
         if (k.sep()) {
           dsOf.put(k, DsData.of(ZONE, k, GroupPolicy.SHA256));
         }
@@ -333,7 +389,14 @@ public final class Simulation {
         .append(enrolled);
     SimSigner first = signers.get(0);
     parent.setNs(List.of(first.ns));
-    parent.setDs(List.of(dsOf.get(first.own.get(0).data)));
+    // A fifth of the zones start insecure: no DS at the parent yet (the first DS makes them
+    // secure).
+    if (chance(0.2)) {
+      scenario.append(" insecure-start");
+      parent.setDs(List.of());
+    } else {
+      parent.setDs(List.of(dsOf.get(first.own.get(0).data)));
+    }
     List<SignerSpec> specs = signers.subList(0, enrolled).stream().map(SimSigner::spec).toList();
     schedule(1000, () -> deliver(new ZoneInput.EnrollZone(ZONE, policy, specs)));
     schedule(2000, this::periodicParent);
@@ -353,7 +416,7 @@ public final class Simulation {
         scenario.append(" zskroll(").append(s.id).append("@").append(at / 1000).append(")");
         schedule(at, () -> startZoneKeyRoll(s));
       }
-      if (chance(0.3)) {
+      if (chance(0.3) && !s.signedByHolder) {
         long at = between(60_000, SCENARIO_END);
         KeyRole role = s.csk ? KeyRole.CSK : KeyRole.KSK;
         scenario.append(" rollkey(").append(s.id).append(" ").append(role).append("@");
@@ -432,6 +495,16 @@ public final class Simulation {
       } else if (o instanceof Output.PublishCdsCdnskey c) {
         cdsSets.add(c.cds());
         signerCommand(c.signer(), c.commandId(), s -> s.cds = c.cds());
+      } else if (o instanceof Output.SignDnskeyRrset c) {
+        holderSigns(c);
+      } else if (o instanceof Output.InstallSignedDnskeyRrset c) {
+        signerCommand(
+            c.signer(),
+            c.commandId(),
+            s -> {
+              s.installed = new TreeSet<>(c.keys());
+              s.installedSigners = verified(c.keys(), c.rrsigs());
+            });
       } else if (o instanceof Output.PublishNs c) {
         signerCommand(c.signer(), c.commandId(), s -> s.childNs = c.nameservers());
       } else if (o instanceof Output.RollSignerKey c) {
@@ -518,6 +591,84 @@ public final class Simulation {
         });
   }
 
+  /**
+   * The KSK holder's signer writer: signs the RRset with every KSK/CSK of the holder in it (the
+   * signature is a MAC over the key and the RRset, see {@link #verified}); fails like any command.
+   */
+  private void holderSigns(Output.SignDnskeyRrset c) {
+    SimSigner h = signer(c.holder());
+    long delay = lateHolder ? policy.dnskeyTtl().toMillis() + importBudget() : 0;
+    schedule(
+        between(50, 2000) + delay,
+        () -> {
+          ZoneInput result;
+          if (h.commandFailStreak < 2 && chance(0.1)) {
+            h.commandFailStreak++;
+            result = new ZoneInput.SignerCommandFailed(ZONE, c.commandId(), true, "HTTP 503");
+          } else {
+            h.commandFailStreak = 0;
+            List<RrsigData> sigs = new ArrayList<>();
+            for (SimKey k : h.own) {
+              if (k.role.needsDs() && c.keys().contains(k.data)) {
+                sigs.add(
+                    new RrsigData(
+                        k.data.keyTag(),
+                        ALG,
+                        policy.dnskeyTtl().toSeconds(),
+                        T0.plusMillis(now),
+                        T0.plusMillis(now).plus(Duration.ofDays(14)),
+                        mac(k.data, c.keys())));
+              }
+            }
+            result =
+                new ZoneInput.DnskeyRrsetSigned(ZONE, c.commandId(), c.signer(), c.keys(), sigs);
+          }
+          if (!chance(0.05)) {
+            ZoneInput r = result;
+            schedule(between(0, 1000), () -> deliver(r));
+            if (chance(0.1)) {
+              schedule(between(1000, 8000), () -> deliver(r));
+            }
+          }
+        });
+  }
+
+  /** The signing keys whose signature matches exactly this RRset: a resolver accepts only those. */
+  private Set<KeyData> verified(List<KeyData> keys, List<RrsigData> sigs) {
+    Set<KeyData> out = new TreeSet<>();
+    for (RrsigData g : sigs) {
+      KeyData k = byTag.get(g.keyTag());
+      if (k != null && keys.contains(k) && Arrays.equals(g.signature(), mac(k, keys))) {
+        out.add(k);
+      }
+    }
+    return out;
+  }
+
+  private static byte[] mac(KeyData signer, List<KeyData> keys) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(signer.publicKey());
+      new TreeSet<>(keys).forEach(k -> sha.update(k.publicKey()));
+      return sha.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Model 1: the signer's key signing request names its own ZSKs (Knot's KSR). */
+  private void requestKeys(SimSigner s) {
+    if (!s.signedByHolder) {
+      return;
+    }
+    List<KeyData> zsks = s.own.stream().filter(k -> k.published).map(k -> k.data).toList();
+    ZoneInput in = new ZoneInput.KeySigningRequested(ZONE, s.id, T0.plusMillis(now), zsks);
+    schedule(between(0, 1500), () -> deliver(in));
+    if (chance(0.1)) {
+      schedule(between(1500, 6000), () -> deliver(in));
+    }
+  }
+
   private void parentRequest(String id, Runnable apply) {
     if (chance(0.05)) {
       schedule(
@@ -551,6 +702,7 @@ public final class Simulation {
 
   private void periodicObservation(SimSigner s) {
     scheduleObservation(s, now);
+    requestKeys(s);
     if (now < RUN_END) {
       schedule(now + 600_000, () -> periodicObservation(s));
     }
@@ -609,7 +761,16 @@ public final class Simulation {
   // ---- the signers' own rollovers (RFC 7583; lab RECIPE 4.9-4.10) ---------------------------
 
   private long prePublish() {
-    return policy.dnskeyWait().toMillis() + IMPORT_BUDGET;
+    return policy.dnskeyWait().toMillis() + importBudget();
+  }
+
+  /**
+   * How long a provider allows for its new key to reach every other signer (RFC 8901 §6): in model
+   * 1 two writers are on the way (the holder signs, the signer installs), each with its own
+   * retries, so twice the model 2 budget.
+   */
+  private long importBudget() {
+    return modelOne ? 2 * IMPORT_BUDGET : IMPORT_BUDGET;
   }
 
   private long signatureWait() {
@@ -627,6 +788,10 @@ public final class Simulation {
       return;
     }
     if (s.rollingZsk) {
+      return;
+    }
+    if (s.signedByHolder) {
+      startRequestedZskRoll(s);
       return;
     }
     s.rollingZsk = true;
@@ -649,6 +814,38 @@ public final class Simulation {
                 s.own.remove(old);
                 s.rollingZsk = false;
                 note("sim " + s.id + " drops ZSK " + old.data.keyTag());
+                s.changed();
+              });
+        });
+  }
+
+  /**
+   * Model 1, not the holder: the new ZSK goes into a key signing request; the signer signs with it
+   * after its pre-publication and drops it from its request a signature wait after the switch.
+   */
+  private void startRequestedZskRoll(SimSigner s) {
+    s.rollingZsk = true;
+    SimKey old = s.own.stream().filter(k -> k.role == KeyRole.ZSK && k.signing).findFirst().get();
+    SimKey next = new SimKey(newKey(256), KeyRole.ZSK, false);
+    s.own.add(next);
+    note("sim " + s.id + " requests ZSK " + next.data.keyTag());
+    requestKeys(s);
+    s.changed();
+    schedule(
+        now + prePublish() + between(0, 10_000) - now,
+        () -> {
+          next.signing = true;
+          old.signing = false;
+          note("sim " + s.id + " signs with ZSK " + next.data.keyTag());
+          s.changed();
+          schedule(
+              now + signatureWait() + between(0, 10_000) - now,
+              () -> {
+                old.published = false;
+                s.own.remove(old);
+                s.rollingZsk = false;
+                note("sim " + s.id + " no longer requests ZSK " + old.data.keyTag());
+                requestKeys(s);
                 s.changed();
               });
         });
@@ -772,7 +969,15 @@ public final class Simulation {
     }
     long dnskeyWindow = policy.dnskeyWait().toMillis();
     long sigWindow = policy.signatureWait().toMillis();
-    List<List<DsData>> dsCached = dsVersionsSince(t - policy.dsWait().toMillis());
+    // A resolver that holds no DS for the zone treats it as insecure and validates nothing
+    // (RFC 4035 §4.3): only DS sets with records are checked against.
+    List<List<DsData>> dsCached =
+        dsVersionsSince(t - policy.dsWait().toMillis()).stream()
+            .filter(ds -> !ds.isEmpty())
+            .toList();
+    if (dsCached.isEmpty()) {
+      return;
+    }
     for (SimSigner a : queryable) {
       for (Version sig : versionsSince(a, Math.max(t - sigWindow, since(a, t)))) {
         for (SimSigner b : queryable) {
@@ -888,8 +1093,29 @@ public final class Simulation {
     }
     for (Member m : state.members()) {
       SimSigner s = signer(m.id());
+      if (s.signedByHolder) {
+        Set<KeyData> want = new TreeSet<>();
+        for (Member o : state.members()) {
+          SimSigner os = signer(o.id());
+          os.own.stream()
+              .filter(k -> k.role.signsZoneData() || !os.signedByHolder)
+              .forEach(k -> want.add(k.data));
+        }
+        if (s.installed == null || !s.installed.equals(want)) {
+          violation(
+              "did not converge: "
+                  + s.id
+                  + " serves "
+                  + (s.installed == null ? "nothing installed" : tags(s.installed))
+                  + ", want "
+                  + tags(want));
+        }
+      }
       Set<KeyData> wantForeign = new TreeSet<>();
       for (Member o : state.members()) {
+        if (s.signedByHolder) {
+          break;
+        }
         if (!o.id().equals(m.id())) {
           signer(o.id()).own.stream()
               .filter(k -> k.role.signsZoneData())

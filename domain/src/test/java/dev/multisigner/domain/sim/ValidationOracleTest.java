@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.KeyData;
+import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.ZoneName;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -92,6 +93,40 @@ class ValidationOracleTest {
     assertThat(realValidation(Set.of(0, 1), 0, 4, Set.of(0, 3))).isFalse();
     // After B's ZSK was imported into A's RRset, the same answer validates.
     assertThat(realValidation(Set.of(0, 1, 4), 0, 4, Set.of(0, 3))).isTrue();
+  }
+
+  @Test
+  void modelOneAnRrsetSignedByTheHolderValidatesOnlyForTheKeysItWasSignedOver() throws Exception {
+    // Model 1 (RFC 8901 §2.1.1): signer B serves the RRset holder A signed for it: A's KSK 0, A's
+    // ZSK 1, B's ZSK 4. The RRSIG travels as RrsigData (SignDnskeyRrset -> InstallSigned...).
+    Instant inception = NOW.minusSeconds(3600);
+    Instant expiration = NOW.plusSeconds(86400);
+    RRset signedFor = rrset(0, 1, 4);
+    RRSIGRecord made =
+        DNSSEC.sign(signedFor, KEYS.get(0), PAIRS.get(0).getPrivate(), inception, expiration);
+    RRSIGRecord carried = RrsigData.of(made).toRecord(ZONE, 60);
+
+    assertThat(RrsigData.of(carried)).isEqualTo(RrsigData.of(made));
+    assertThat(verifies(signedFor, carried, KEYS.get(0))).isTrue();
+    // B's new ZSK 5 served with the old signature (not re-signed by the holder) is bogus ...
+    assertThat(verifies(rrset(0, 1, 4, 5), carried, KEYS.get(0))).isFalse();
+    // ... which is why the holder signs the RRset with it before B signs with it.
+    RRSIGRecord resigned =
+        DNSSEC.sign(
+            rrset(0, 1, 4, 5), KEYS.get(0), PAIRS.get(0).getPrivate(), inception, expiration);
+    assertThat(verifies(rrset(0, 1, 4, 5), resigned, KEYS.get(0))).isTrue();
+    // And no key of B can stand in for the holder's KSK.
+    RRSIGRecord byB =
+        DNSSEC.sign(signedFor, KEYS.get(4), PAIRS.get(4).getPrivate(), inception, expiration);
+    assertThat(verifies(signedFor, byB, KEYS.get(0))).isFalse();
+  }
+
+  private static RRset rrset(int... keys) {
+    RRset set = new RRset();
+    for (int k : keys) {
+      set.addRR(KEYS.get(k));
+    }
+    return set;
   }
 
   private static Set<Integer> randomSubset(Random rnd) {
