@@ -61,9 +61,11 @@ public final class SchemaRegistry {
 
   /**
    * Avro 1.12 refuses to instantiate classes from packages it does not trust; trust our generated
-   * records (and keep whatever else the process already trusts).
+   * records (and keep whatever else the process already trusts). Serdes call it; so must code that
+   * builds records with defaults holding our enums (a builder copies defaults reflectively) before
+   * any serde exists.
    */
-  static void trustOurClasses() {
+  public static void trustOurClasses() {
     if (trusted) {
       return;
     }

@@ -20,6 +20,7 @@ import dev.multisigner.schemas.avro.RollKey;
 import dev.multisigner.schemas.avro.SignerSpec;
 import dev.multisigner.schemas.avro.SigningModel;
 import dev.multisigner.schemas.avro.ZoneIntent;
+import dev.multisigner.schemas.serde.SchemaRegistry;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import dev.multisigner.support.Envelopes;
 import dev.multisigner.support.EventLog;
@@ -58,6 +59,10 @@ public class OperatorIntents {
    */
   /** A host-name label (RFC 1123 §2.1 letters, digits, hyphens; underscores for service zones). */
   private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
+
+  static {
+    SchemaRegistry.trustOurClasses(); // the builder copies enum defaults reflectively
+  }
 
   static final GroupPolicy DEFAULTS = GroupPolicy.newBuilder().setMaxCdsRecords(6).build();
 

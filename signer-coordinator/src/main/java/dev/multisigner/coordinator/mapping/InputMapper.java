@@ -128,6 +128,12 @@ public final class InputMapper {
           case MODEL_2 -> SignerModel.MODEL_2;
           default -> throw new RejectedInput(zone.value(), "group policy without a known model");
         };
+    if (p.getMaxCdsRecords() < 0) {
+      throw new RejectedInput(
+          zone.value(), "maxCdsRecords " + p.getMaxCdsRecords() + " is negative (0 = no limit)");
+    }
+    // The schema's 0 means "the registry sets no limit"; the domain counts against its maximum.
+    int maxCds = p.getMaxCdsRecords() == 0 ? Integer.MAX_VALUE : p.getMaxCdsRecords();
     try {
       return new GroupPolicy(
           model,
@@ -139,7 +145,7 @@ public final class InputMapper {
           Duration.ofSeconds(p.getPropagationDelaySeconds()),
           Duration.ofSeconds(p.getParentPropagationDelaySeconds()),
           p.getDigestTypes(),
-          p.getMaxCdsRecords(),
+          maxCds,
           p.getPublishCdnskey(),
           Duration.ofSeconds(p.getRetryIntervalSeconds()),
           Duration.ofSeconds(p.getUnreachableLimitSeconds()));

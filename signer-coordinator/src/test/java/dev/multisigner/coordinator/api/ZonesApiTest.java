@@ -219,7 +219,7 @@ class ZonesApiTest {
     assertRefused(
         enroll("other.test", List.of(knot, pdns), Map.of("model", "model-1")),
         400,
-        "MODEL_1 is not supported yet");
+        "model 1 needs a KSK holder");
     assertRefused(
         enroll("other.test", List.of(knot, signer("pdns-b")), null),
         400,
