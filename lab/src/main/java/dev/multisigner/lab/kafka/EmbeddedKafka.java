@@ -69,7 +69,12 @@ public final class EmbeddedKafka implements AutoCloseable {
       Files.createDirectories(dataDir);
       Path logDir = dataDir.resolve("kraft-combined-logs");
       int brokerPort = port == 0 ? freePort() : port;
+      // Two separate picks can return the same port (each socket is closed before the next):
+      // pick again until they differ.
       int controllerPort = freePort();
+      while (controllerPort == brokerPort) {
+        controllerPort = freePort();
+      }
       String clusterId = clusterId(dataDir);
       Properties props = brokerProperties(logDir, brokerPort, controllerPort);
       format(logDir, clusterId);
