@@ -12,7 +12,6 @@ import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
-import dev.multisigner.lab.dns.UnboundValidator;
 import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.dns.DnsKeyReader;
 import dev.multisigner.schemas.avro.EnrollZone;
@@ -34,11 +33,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /**
@@ -101,7 +96,7 @@ public final class Demo {
         stack.describe().forEach(l -> out.println("demo:   " + l));
         out.println(
             "demo: knot-a sends NOTIFY to the key-collector at "
-                + hostPort(wireNotify(lab, stack))
+                + LabWiring.hostPort(wireNotify(lab, stack))
                 + " (PowerDNS is polled)");
         ZoneIntent enroll = enroll(zone);
         Instant started = Instant.now();
@@ -117,9 +112,13 @@ public final class Demo {
             new ParentEndpoint(lab.parent().dnsAddress(), lab.parent().trustAnchor());
         CheckReport report = null;
         boolean converged = false;
+        ZoneProgress progress =
+            new ZoneProgress(
+                stack.url(Service.SIGNER_COORDINATOR), zone, out, java.time.Clock.systemUTC());
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
           audit.drain();
+          progress.print();
           report = checker.check(ZoneName.of(zone), endpoints, parent, Instant.now());
           if (report.allValid() && lab.parent().ds().size() == lab.signers().size()) {
             converged = true;
@@ -171,35 +170,6 @@ public final class Demo {
 
   /** A ZSK roll at knot-a: the new key's tag and when pdns-b served it. */
   private record Roll(Instant started, Duration imported, Integer newTag) {}
-
-  /**
-   * RFC 8901 §5.2: the DNSKEY RRset cached from one provider must validate answers signed by the
-   * other. For each ordered pair, cache the DNSKEY RRset from the first, then ask through the
-   * second only.
-   */
-  static Map<String, String> crossValidate(DnsLab lab) {
-    Map<String, String> results = new java.util.LinkedHashMap<>();
-    UnboundValidator v = lab.validator();
-    Name www = lab.zone();
-    for (LabSigner keys : lab.signers()) {
-      for (LabSigner answers : lab.signers()) {
-        if (keys == answers) {
-          continue;
-        }
-        v.cacheDnskeyFrom(keys);
-        v.useOnly(answers);
-        Message m = v.query(www, Type.SOA);
-        results.put("DNSKEY from " + keys.id() + ", SOA from " + answers.id(), verdict(m));
-      }
-    }
-    return results;
-  }
-
-  static String verdict(Message m) {
-    String rcode = Rcode.string(m.getRcode());
-    boolean ad = m.getHeader().getFlag(Flags.AD);
-    return rcode + (ad ? " ad" : " (no AD)");
-  }
 
   private Roll rollKnotZsk(DnsLab lab, AuditTail audit) throws InterruptedException {
     KnotSigner knot = lab.knot("knot-a");
@@ -293,19 +263,7 @@ public final class Demo {
 
   /** Per-service configuration: signers for collector and writers, the parent for ds-publisher. */
   static Map<String, Object> properties(DnsLab lab, Service service) {
-    Map<String, Object> p = new HashMap<>();
-    KnotSigner knot = lab.knot("knot-a");
-    PdnsSigner pdns = lab.pdns("pdns-b");
-    p.put("multisigner.signers.knot-a.kind", "rfc2136");
-    p.put("multisigner.signers.knot-a.server", hostPort(knot.dnsAddress()));
-    p.put("multisigner.signers.knot-a.tsig-name", knot.tsig().name());
-    p.put("multisigner.signers.knot-a.tsig-algorithm", knot.tsig().algorithm());
-    p.put("multisigner.signers.knot-a.tsig-secret", knot.tsig().secret());
-    p.put("multisigner.signers.pdns-b.kind", "powerdns");
-    p.put("multisigner.signers.pdns-b.dns", hostPort(pdns.dnsAddress()));
-    p.put("multisigner.signers.pdns-b.api-url", pdns.apiUrl().toString());
-    p.put("multisigner.signers.pdns-b.api-key", pdns.apiKey());
-    p.put("multisigner.signers.pdns-b.server-id", pdns.serverId());
+    Map<String, Object> p = new HashMap<>(LabWiring.signers(lab));
     p.put("multisigner.collector.poll-interval", "500ms");
     p.put("multisigner.ds-publisher.watch-interval", "1s");
     if (service == Service.KEY_COLLECTOR) {
@@ -314,16 +272,7 @@ public final class Demo {
       p.put("multisigner.collector.notify.port", 0);
     }
     if (service == Service.DS_PUBLISHER) {
-      var parent = lab.parent();
-      p.put("multisigner.ds-publisher.parents.lab.zone", parent.zone().toString());
-      p.put("multisigner.ds-publisher.parents.lab.server", hostPort(parent.dnsAddress()));
-      p.put("multisigner.ds-publisher.parents.lab.tsig-key-name", parent.tsig().name());
-      p.put("multisigner.ds-publisher.parents.lab.tsig-algorithm", parent.tsig().algorithm());
-      p.put("multisigner.ds-publisher.parents.lab.tsig-secret", parent.tsig().secret());
-      p.put(
-          "multisigner.ds-publisher.parents.lab.trust-anchor",
-          parent.trustAnchor().get(0).rdataToString());
-      p.put("multisigner.ds-publisher.parents.lab.ds-ttl", 60);
+      p.putAll(LabWiring.parent(lab, 60));
     }
     return p;
   }
@@ -357,9 +306,5 @@ public final class Demo {
                 new SignerSpec("knot-a", "knot", 13, List.of("ns1." + zone)),
                 new SignerSpec("pdns-b", "powerdns", 13, List.of("ns2." + zone))),
             policy));
-  }
-
-  private static String hostPort(InetSocketAddress a) {
-    return a.getAddress().getHostAddress() + ":" + a.getPort();
   }
 }

@@ -7,15 +7,14 @@ import dev.multisigner.checker.CrossSignerChecker;
 import dev.multisigner.checker.ParentEndpoint;
 import dev.multisigner.checker.SignerEndpoint;
 import dev.multisigner.cli.BogusWatch;
+import dev.multisigner.cli.LabWiring;
 import dev.multisigner.cli.LocalStack;
 import dev.multisigner.cli.LocalStack.Service;
 import dev.multisigner.coordinator.CoordinatorApplication;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.DnsLab;
-import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.LabSigner;
-import dev.multisigner.lab.dns.PdnsSigner;
 import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.dns.DnsKeyReader;
@@ -29,7 +28,6 @@ import dev.multisigner.schemas.avro.ZoneEvent;
 import dev.multisigner.schemas.avro.ZoneIntent;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -164,32 +162,11 @@ final class E2eWorld implements AutoCloseable {
 
   /** Per-service configuration: the signers for collector and writers, the parent for DS. */
   static Map<String, Object> properties(DnsLab lab, Service service) {
-    Map<String, Object> p = new HashMap<>();
-    KnotSigner knot = lab.knot(KNOT);
-    PdnsSigner pdns = lab.pdns(PDNS);
-    p.put("multisigner.signers.knot-a.kind", "rfc2136");
-    p.put("multisigner.signers.knot-a.server", hostPort(knot.dnsAddress()));
-    p.put("multisigner.signers.knot-a.tsig-name", knot.tsig().name());
-    p.put("multisigner.signers.knot-a.tsig-algorithm", knot.tsig().algorithm());
-    p.put("multisigner.signers.knot-a.tsig-secret", knot.tsig().secret());
-    p.put("multisigner.signers.pdns-b.kind", "powerdns");
-    p.put("multisigner.signers.pdns-b.dns", hostPort(pdns.dnsAddress()));
-    p.put("multisigner.signers.pdns-b.api-url", pdns.apiUrl().toString());
-    p.put("multisigner.signers.pdns-b.api-key", pdns.apiKey());
-    p.put("multisigner.signers.pdns-b.server-id", pdns.serverId());
+    Map<String, Object> p = new HashMap<>(LabWiring.signers(lab));
     p.put("multisigner.collector.poll-interval", "500ms");
     p.put("multisigner.ds-publisher.watch-interval", "1s");
     if (service == Service.DS_PUBLISHER) {
-      var parent = lab.parent();
-      p.put("multisigner.ds-publisher.parents.lab.zone", parent.zone().toString());
-      p.put("multisigner.ds-publisher.parents.lab.server", hostPort(parent.dnsAddress()));
-      p.put("multisigner.ds-publisher.parents.lab.tsig-key-name", parent.tsig().name());
-      p.put("multisigner.ds-publisher.parents.lab.tsig-algorithm", parent.tsig().algorithm());
-      p.put("multisigner.ds-publisher.parents.lab.tsig-secret", parent.tsig().secret());
-      p.put(
-          "multisigner.ds-publisher.parents.lab.trust-anchor",
-          parent.trustAnchor().get(0).rdataToString());
-      p.put("multisigner.ds-publisher.parents.lab.ds-ttl", DS_TTL.toSeconds());
+      p.putAll(LabWiring.parent(lab, DS_TTL.toSeconds()));
     }
     return p;
   }
@@ -331,10 +308,6 @@ final class E2eWorld implements AutoCloseable {
       Thread.sleep(250);
     }
     return condition.getAsBoolean();
-  }
-
-  private static String hostPort(InetSocketAddress a) {
-    return a.getAddress().getHostAddress() + ":" + a.getPort();
   }
 
   @Override

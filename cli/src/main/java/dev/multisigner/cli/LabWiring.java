@@ -1,0 +1,64 @@
+package dev.multisigner.cli;
+
+import dev.multisigner.lab.dns.BindParent;
+import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.KnotSigner;
+import dev.multisigner.lab.dns.LabSigner;
+import dev.multisigner.lab.dns.PdnsSigner;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The services' configuration for a lab world: each lab signer as a {@code
+ * multisigner.signers.<id>} adapter (Knot through RFC 2136 + TSIG, PowerDNS through its API) and
+ * the lab's BIND parent as the ds-publisher's parent "lab". Used by the demo, the benchmarks and
+ * the end-to-end tests.
+ */
+public final class LabWiring {
+
+  private LabWiring() {}
+
+  /** Every signer of the lab, by its id. */
+  public static Map<String, Object> signers(DnsLab lab) {
+    Map<String, Object> p = new HashMap<>();
+    for (LabSigner s : lab.signers()) {
+      String prefix = "multisigner.signers." + s.id() + ".";
+      if (s instanceof KnotSigner knot) {
+        p.put(prefix + "kind", "rfc2136");
+        p.put(prefix + "server", hostPort(knot.dnsAddress()));
+        p.put(prefix + "tsig-name", knot.tsig().name());
+        p.put(prefix + "tsig-algorithm", knot.tsig().algorithm());
+        p.put(prefix + "tsig-secret", knot.tsig().secret());
+      } else if (s instanceof PdnsSigner pdns) {
+        p.put(prefix + "kind", "powerdns");
+        p.put(prefix + "dns", hostPort(pdns.dnsAddress()));
+        p.put(prefix + "api-url", pdns.apiUrl().toString());
+        p.put(prefix + "api-key", pdns.apiKey());
+        p.put(prefix + "server-id", pdns.serverId());
+      } else {
+        throw new IllegalArgumentException("no adapter wiring for lab signer " + s);
+      }
+    }
+    return p;
+  }
+
+  /** The lab's BIND parent as the ds-publisher's parent "lab", writing DS with {@code dsTtl}. */
+  public static Map<String, Object> parent(DnsLab lab, long dsTtlSeconds) {
+    Map<String, Object> p = new HashMap<>();
+    BindParent parent = lab.parent();
+    String prefix = "multisigner.ds-publisher.parents.lab.";
+    p.put(prefix + "zone", parent.zone().toString());
+    p.put(prefix + "server", hostPort(parent.dnsAddress()));
+    p.put(prefix + "tsig-key-name", parent.tsig().name());
+    p.put(prefix + "tsig-algorithm", parent.tsig().algorithm());
+    p.put(prefix + "tsig-secret", parent.tsig().secret());
+    p.put(prefix + "trust-anchor", parent.trustAnchor().get(0).rdataToString());
+    p.put(prefix + "ds-ttl", dsTtlSeconds);
+    return p;
+  }
+
+  static String hostPort(InetSocketAddress a) {
+    return a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+}
