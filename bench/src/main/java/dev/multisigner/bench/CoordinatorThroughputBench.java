@@ -48,9 +48,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
@@ -328,24 +326,10 @@ public final class CoordinatorThroughputBench {
 
   /** Bytes of ZoneStateCodec-encoded state per zone, read from the zone-state store. */
   private static String stateSize(KafkaStreams streams) {
-    ReadOnlyKeyValueStore<String, byte[]> store =
+    return StateSize.describe(
         streams.store(
             StoreQueryParameters.fromNameAndType(
-                CoordinatorTopology.STATE_STORE, QueryableStoreTypes.keyValueStore()));
-    long n = 0;
-    long sum = 0;
-    long max = 0;
-    try (KeyValueIterator<String, byte[]> it = store.all()) {
-      while (it.hasNext()) {
-        byte[] v = it.next().value;
-        n++;
-        sum += v.length;
-        max = Math.max(max, v.length);
-      }
-    }
-    return String.format(
-        "state_zones=%d state_bytes_avg=%d state_bytes_max=%d target_state_bytes=4096 met=%s",
-        n, n == 0 ? 0 : sum / n, max, n > 0 && max <= 4096);
+                CoordinatorTopology.STATE_STORE, QueryableStoreTypes.keyValueStore())));
   }
 
   private static KafkaProducer<String, byte[]> producer(String bootstrap) {

@@ -15,6 +15,7 @@ import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.dns.DnsKeyReader;
 import dev.multisigner.schemas.topics.TopicCatalog;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -63,12 +64,7 @@ final class DemoRun {
                 .workDir(scratch.dir().resolve("lab"))
                 .start()) {
       System.out.println(tag + " lab_start_ms=" + lab.startupTime().toMillis());
-      LocalStack.Settings settings = LocalStack.Settings.embedded(scratch.dir().resolve("stack"));
-      for (Service s : Service.values()) {
-        Map<String, Object> p = new HashMap<>(DemoWorld.properties(lab, s));
-        p.putAll(overrides);
-        settings = settings.withServiceProperties(s, p);
-      }
+      LocalStack.Settings settings = settings(lab, scratch.dir().resolve("stack"), overrides);
       try (LocalStack stack = LocalStack.start(settings)) {
         started.accept(lab, stack);
         Instant enrolled = Instant.now();
@@ -87,6 +83,17 @@ final class DemoRun {
         measure.accept(lab, stack);
       }
     }
+  }
+
+  /** The embedded stack with Demo's per-service properties for {@code lab}, plus overrides. */
+  static LocalStack.Settings settings(DnsLab lab, Path dataDir, Map<String, Object> overrides) {
+    LocalStack.Settings settings = LocalStack.Settings.embedded(dataDir);
+    for (Service s : Service.values()) {
+      Map<String, Object> p = new HashMap<>(DemoWorld.properties(lab, s));
+      p.putAll(overrides);
+      settings = settings.withServiceProperties(s, p);
+    }
+    return settings;
   }
 
   /** Demo's convergence: the checker finds every case valid and the parent holds both DS. */

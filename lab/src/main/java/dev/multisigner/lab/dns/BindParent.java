@@ -58,6 +58,55 @@ public final class BindParent implements AutoCloseable {
 
   /** Renders named.conf and the parent zone into {@code dir}, starts named, waits until signed. */
   static BindParent start(Name zone, Name child, Path dir, Duration timeout) {
+    return start(
+        zone,
+        child,
+        dir,
+        timeout,
+        file ->
+            Templates.write(
+                file, "parent.zone", Map.of("parent", zone.toString(), "zone", child.toString())));
+  }
+
+  /**
+   * A parent delegating many children: one NS pair and its glue per child in the zone file, DS/NS
+   * updates allowed as for one child. {@link #child()} is the first child.
+   */
+  static BindParent startZones(Name zone, List<Name> children, Path dir, Duration timeout) {
+    StringBuilder delegations = new StringBuilder();
+    for (Name c : children) {
+      delegations
+          .append(c)
+          .append(" IN NS ns1.")
+          .append(c)
+          .append('\n')
+          .append(c)
+          .append(" IN NS ns2.")
+          .append(c)
+          .append("\nns1.")
+          .append(c)
+          .append(" IN A 127.0.0.1\nns2.")
+          .append(c)
+          .append(" IN A 127.0.0.1\n");
+    }
+    return start(
+        zone,
+        children.get(0),
+        dir,
+        timeout,
+        file ->
+            Templates.write(
+                file,
+                "parent-zones.zone",
+                Map.of("parent", zone.toString(), "delegations", delegations.toString())));
+  }
+
+  private static BindParent start(
+      Name zone,
+      Name child,
+      Path dir,
+      Duration timeout,
+      java.util.function.Consumer<Path> writeZoneFile) {
     InetSocketAddress address = LabPorts.nextAddress();
     TsigCredentials tsig = TsigCredentials.randomHmacSha256("parent-ddns");
     Redactor redactor = new Redactor(List.of(tsig.secret()));
@@ -73,10 +122,7 @@ public final class BindParent implements AutoCloseable {
                 "tsigName", tsig.configName(),
                 "tsigAlgorithm", tsig.algorithm(),
                 "tsigSecret", tsig.secret()));
-    Templates.write(
-        dir.resolve("parent.db"),
-        "parent.zone",
-        Map.of("parent", zone.toString(), "zone", child.toString()));
+    writeZoneFile.accept(dir.resolve("parent.db"));
     LabCommand.run(List.of("named-checkconf", conf.toString()), dir, redactor);
     Daemon d =
         Daemon.start(

@@ -75,6 +75,24 @@ public final class DnsLab implements AutoCloseable {
     this.daemonTimeout = daemonTimeout;
   }
 
+  /** A lab of daemons started elsewhere in this package (e.g. {@link MultiZoneLab}). */
+  static DnsLab assemble(
+      Name zone,
+      Path workDir,
+      boolean ownWorkDir,
+      Map<String, LabSigner> signers,
+      BindParent parent,
+      Duration startupTime,
+      Duration daemonTimeout) {
+    return new DnsLab(
+        zone, workDir, ownWorkDir, signers, parent, null, startupTime, null, daemonTimeout);
+  }
+
+  /** Creates a temporary work directory (rwx for the owner only). */
+  static Path createTempWorkDir() {
+    return Builder.createTempDir();
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -95,4 +95,14 @@ final class DnsQueries {
             + ")",
         null);
   }
+
+  /** Waits until each of {@code zones} serves a signed DNSKEY RRset, all within {@code timeout}. */
+  static void awaitSignedDnskeys(
+      Daemon daemon, InetSocketAddress server, List<Name> zones, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Name z : zones) {
+      Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000));
+      awaitAnswer(daemon, server, z, Type.DNSKEY, false, m -> signedAnswer(m, Type.DNSKEY), left);
+    }
+  }
 }

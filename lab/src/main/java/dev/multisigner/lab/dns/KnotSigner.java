@@ -126,6 +126,63 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
     return new KnotSigner(id, zone, scheme, dir, address, tsig, redactor, d, timeout);
   }
 
+  /**
+   * A Knot signer of many zones (KSK+ZSK each, the single-zone lab's policy, no NOTIFY): one {@code
+   * zone:} entry per zone through the default template, zone files generated; waits until every
+   * zone serves a signed DNSKEY RRset. {@link #zone()} is the first zone.
+   */
+  static KnotSigner startZones(String id, List<Name> zones, Path dir, Duration timeout) {
+    InetSocketAddress address = LabPorts.nextAddress();
+    TsigCredentials tsig = TsigCredentials.randomHmacSha256(id + "-ddns");
+    Redactor redactor = new Redactor(List.of(tsig.secret()));
+    StringBuilder entries = new StringBuilder();
+    for (Name z : zones) {
+      entries.append("  - domain: ").append(z).append('\n');
+      Templates.write(
+          dir.resolve("zones/" + z.toString(true) + ".zone"),
+          "child.zone",
+          Map.of("zone", z.toString()));
+    }
+    Path conf =
+        Templates.write(
+            dir.resolve("knot.conf"),
+            "knot-zones.conf",
+            Map.of(
+                "id", id,
+                "zoneCount", Integer.toString(zones.size()),
+                "dir", dir.toString(),
+                "port", Integer.toString(address.getPort()),
+                "tsigName", tsig.configName(),
+                "tsigAlgorithm", tsig.algorithm(),
+                "tsigSecret", tsig.secret(),
+                "zoneEntries", entries.toString()));
+    mkdirs(dir.resolve("run"), dir.resolve("db"));
+    checkSocketPath(dir.resolve("run/knot.sock"));
+    LabCommand.run(List.of("knotc", "-c", conf.toString(), "conf-check"), dir, redactor);
+    Daemon d =
+        Daemon.start(
+            "knotd[" + id + "]",
+            zones.size() + " zones",
+            List.of("knotd", "-c", conf.toString()),
+            dir,
+            dir.resolve("knotd.log"),
+            redactor);
+    try {
+      DnsQueries.awaitSignedDnskeys(d, address, zones, timeout);
+    } catch (RuntimeException e) {
+      d.stop();
+      throw e;
+    }
+    LOG.info(
+        "event=signer_ready provider=knot signer={} zones={} address={} pid={}",
+        id,
+        zones.size(),
+        address,
+        d.pid());
+    return new KnotSigner(
+        id, zones.get(0), KeyScheme.KSK_ZSK, dir, address, tsig, redactor, d, timeout);
+  }
+
   private static Daemon launch(
       String id,
       Name zone,

@@ -77,44 +77,12 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
       Duration timeout) {
     InetSocketAddress address = LabPorts.nextAddress();
     int apiPort = LabPorts.next();
-    byte[] keyBytes = new byte[24];
-    RANDOM.nextBytes(keyBytes);
-    String apiKey = HexFormat.of().formatHex(keyBytes);
+    String apiKey = newApiKey();
     Redactor redactor = new Redactor(List.of(apiKey));
-    KnotSigner.mkdirs(dir.resolve("run"));
-    KnotSigner.checkSocketPath(dir.resolve("run/pdns.controlsocket"));
-    Templates.write(
-        dir.resolve("pdns.conf"),
-        "pdns.conf",
-        Map.of(
-            "id", id,
-            "zone", zone.toString(),
-            "dir", dir.toString(),
-            "port", Integer.toString(address.getPort()),
-            "apiPort", Integer.toString(apiPort),
-            "apiKey", apiKey,
-            "zskAlgorithm", scheme == KeyScheme.CSK ? "" : "ecdsa256",
-            "notifyConfig", notifyConfig(notifyTarget)));
+    writeConfigAndDatabase(
+        id, zone.toString(), scheme, dir, address, apiPort, apiKey, notifyTarget, redactor);
     Path zoneFile =
         Templates.write(dir.resolve("zone.db"), "child.zone", Map.of("zone", zone.toString()));
-    // the packaged schema in one transaction: one fsync instead of one per statement (~0.3 s)
-    Path schema = dir.resolve("schema.sql");
-    try {
-      java.nio.file.Files.writeString(
-          schema, "BEGIN;\n" + java.nio.file.Files.readString(SQLITE_SCHEMA) + "\nCOMMIT;\n");
-    } catch (IOException e) {
-      throw new LabException(
-          "cannot read the PowerDNS sqlite schema "
-              + SQLITE_SCHEMA
-              + " (package pdns-backend-sqlite3)",
-          e);
-    }
-    LabCommand.run(
-        List.of("sqlite3", dir.resolve("pdns.sqlite3").toString()),
-        dir,
-        schema,
-        LabCommand.DEFAULT_TIMEOUT,
-        redactor);
     String z = zone.toString();
     pdnsutil(dir, redactor, "load-zone", z, zoneFile.toString());
     // KSK + ZSK because default-zsk-algorithm is set, a single CSK when it is empty; secure-zone
@@ -158,6 +126,216 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
         scheme,
         d.pid());
     return new PdnsSigner(id, zone, scheme, dir, address, api, apiKey, redactor, d, timeout);
+  }
+
+  /** A per-run API key: 24 random bytes in hex. */
+  private static String newApiKey() {
+    byte[] keyBytes = new byte[24];
+    RANDOM.nextBytes(keyBytes);
+    return HexFormat.of().formatHex(keyBytes);
+  }
+
+  /** Renders pdns.conf and creates the sqlite database from the packaged schema. */
+  private static void writeConfigAndDatabase(
+      String id,
+      String zoneLabel,
+      KeyScheme scheme,
+      Path dir,
+      InetSocketAddress address,
+      int apiPort,
+      String apiKey,
+      InetSocketAddress notifyTarget,
+      Redactor redactor) {
+    KnotSigner.mkdirs(dir.resolve("run"));
+    KnotSigner.checkSocketPath(dir.resolve("run/pdns.controlsocket"));
+    Templates.write(
+        dir.resolve("pdns.conf"),
+        "pdns.conf",
+        Map.of(
+            "id",
+            id,
+            "zone",
+            zoneLabel,
+            "dir",
+            dir.toString(),
+            "port",
+            Integer.toString(address.getPort()),
+            "apiPort",
+            Integer.toString(apiPort),
+            "apiKey",
+            apiKey,
+            "zskAlgorithm",
+            scheme == KeyScheme.CSK ? "" : "ecdsa256",
+            "notifyConfig",
+            notifyConfig(notifyTarget)));
+    // the packaged schema in one transaction: one fsync instead of one per statement (~0.3 s)
+    Path schema = dir.resolve("schema.sql");
+    try {
+      java.nio.file.Files.writeString(
+          schema, "BEGIN;\n" + java.nio.file.Files.readString(SQLITE_SCHEMA) + "\nCOMMIT;\n");
+    } catch (IOException e) {
+      throw new LabException(
+          "cannot read the PowerDNS sqlite schema "
+              + SQLITE_SCHEMA
+              + " (package pdns-backend-sqlite3)",
+          e);
+    }
+    LabCommand.run(
+        List.of("sqlite3", dir.resolve("pdns.sqlite3").toString()),
+        dir,
+        schema,
+        LabCommand.DEFAULT_TIMEOUT,
+        redactor);
+  }
+
+  /**
+   * A PowerDNS signer of many zones (KSK+ZSK each, no NOTIFY), its zones created either through the
+   * API of the running pdns_server ({@code threads} concurrent requests) or with pdnsutil before
+   * the start (one zone after another); waits until each serves a signed DNSKEY RRset. {@link
+   * #zone()} is the first zone.
+   */
+  static PdnsSigner startZones(
+      String id,
+      List<Name> zones,
+      Path dir,
+      Duration timeout,
+      PdnsZoneCreation creation,
+      int threads) {
+    InetSocketAddress address = LabPorts.nextAddress();
+    int apiPort = LabPorts.next();
+    String apiKey = newApiKey();
+    Redactor redactor = new Redactor(List.of(apiKey));
+    writeConfigAndDatabase(
+        id,
+        zones.size() + " zones",
+        KeyScheme.KSK_ZSK,
+        dir,
+        address,
+        apiPort,
+        apiKey,
+        null,
+        redactor);
+    // zones pdnsutil creates while pdns_server runs stay REFUSED until its zone cache refreshes
+    // (zone-cache-refresh-interval, 5 min): pdnsutil runs before the start
+    long t0 = System.nanoTime();
+    if (creation == PdnsZoneCreation.PDNSUTIL) {
+      for (Name z : zones) {
+        Path file =
+            Templates.write(
+                dir.resolve("zones/" + z.toString(true) + ".zone"),
+                "child.zone",
+                Map.of("zone", z.toString()));
+        pdnsutil(dir, redactor, "load-zone", z.toString(), file.toString());
+        pdnsutil(dir, redactor, "secure-zone", z.toString());
+        pdnsutil(dir, redactor, "set-meta", z.toString(), "SOA-EDIT-API", "DEFAULT");
+        pdnsutil(dir, redactor, "set-meta", z.toString(), "API-RECTIFY", "1");
+      }
+    }
+    Daemon d =
+        Daemon.start(
+            "pdns_server[" + id + "]",
+            zones.size() + " zones",
+            List.of("pdns_server", "--config-dir=" + dir),
+            dir,
+            dir.resolve("pdns.log"),
+            redactor);
+    URI api = URI.create("http://127.0.0.1:" + apiPort + "/api/v1");
+    try {
+      awaitApi(d, api, apiKey, timeout);
+      if (creation == PdnsZoneCreation.API) {
+        createZonesByApi(d, api, apiKey, zones, threads);
+      }
+      LOG.info(
+          "event=pdns_zones_created signer={} zones={} creation={} ms={}",
+          id,
+          zones.size(),
+          creation,
+          (System.nanoTime() - t0) / 1_000_000);
+      DnsQueries.awaitSignedDnskeys(d, address, zones, timeout);
+    } catch (RuntimeException e) {
+      d.stop();
+      throw e;
+    }
+    LOG.info(
+        "event=signer_ready provider=pdns signer={} zones={} address={} api={} pid={}",
+        id,
+        zones.size(),
+        address,
+        api,
+        d.pid());
+    return new PdnsSigner(
+        id, zones.get(0), KeyScheme.KSK_ZSK, dir, address, api, apiKey, redactor, d, timeout);
+  }
+
+  private static void createZonesByApi(
+      Daemon d, URI api, String apiKey, List<Name> zones, int threads) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    URI url = URI.create(api + "/servers/localhost/zones");
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, threads));
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (Name z : zones) {
+        String body =
+            "{\"name\":\""
+                + z
+                + "\",\"kind\":\"Native\",\"dnssec\":true,\"soa_edit_api\":\"DEFAULT\","
+                + "\"api_rectify\":true,\"nameservers\":[],\"zone\":"
+                + jsonString(Templates.render("child.zone", Map.of("zone", z.toString())))
+                + "}";
+        HttpRequest req =
+            HttpRequest.newBuilder(url)
+                .header("X-API-Key", apiKey)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        done.add(
+            pool.submit(
+                () -> {
+                  HttpResponse<String> r;
+                  try {
+                    r = http.send(req, HttpResponse.BodyHandlers.ofString());
+                  } catch (IOException | InterruptedException e) {
+                    throw d.failure("API zone creation of " + z + " failed: " + e, e);
+                  }
+                  if (r.statusCode() != 201) {
+                    throw d.failure(
+                        "API refused zone " + z + ": HTTP " + r.statusCode() + " " + r.body(),
+                        null);
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException re
+              ? re
+              : new LabException("zone creation failed", e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new LabException("interrupted while creating zones", e);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static String jsonString(String text) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\t' -> b.append("\\t");
+        default -> b.append(c);
+      }
+    }
+    return b.append('"').toString();
   }
 
   /**

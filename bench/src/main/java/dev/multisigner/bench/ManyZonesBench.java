@@ -1,0 +1,347 @@
+package dev.multisigner.bench;
+
+import dev.multisigner.cli.DemoWorld;
+import dev.multisigner.cli.LocalStack;
+import dev.multisigner.cli.LocalStack.Service;
+import dev.multisigner.coordinator.topology.CoordinatorStreams;
+import dev.multisigner.lab.dns.LabSigner;
+import dev.multisigner.lab.dns.MultiZoneLab;
+import dev.multisigner.lab.dns.PdnsZoneCreation;
+import dev.multisigner.schemas.avro.ZoneIntent;
+import dev.multisigner.schemas.topics.Topic;
+import dev.multisigner.schemas.topics.TopicCatalog;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * DESIGN.md target: N zones enrolled on two real signers converge (keys cross-imported, DS at the
+ * parent) in ≤ 5 min on a 2-core machine; coordinator state ≤ 4 KiB per zone. A {@link
+ * MultiZoneLab} (Knot knot-a, PowerDNS pdns-b, BIND parent {@code test.}, N zones {@code
+ * z00001.test.} ...), the three services in one JVM with Demo's properties (plus the overrides
+ * below), every zone enrolled with Demo's EnrollZone intent (model 2, the lab's short TTLs). Every
+ * {@code check-interval-s} the zones not yet converged are checked over UDP: the parent's DS RRset
+ * (converged with 2 records) and each signer's DNSKEY RRset (cross-imported with 2 ZSKs).
+ *
+ * <p>{@code --zones=1000 --poll-interval=5s --max-concurrency-per-signer=4 --check-interval-s=5
+ * --converge-timeout-s=900 --pdns-create=api --pdns-api-threads=4 --check-threads=8
+ * --lab-only=false}
+ */
+public final class ManyZonesBench {
+
+  private static final String TAG = "bench=many_zones";
+
+  private ManyZonesBench() {}
+
+  public static void main(String[] argv) throws Exception {
+    Args args =
+        new Args(
+            argv,
+            Map.of(
+                "zones", "1000",
+                "poll-interval", "5s",
+                "max-concurrency-per-signer", "4",
+                "check-interval-s", "5",
+                "converge-timeout-s", "900",
+                "pdns-create", "api",
+                "pdns-api-threads", "4",
+                "check-threads", "8",
+                "lab-only", "false"));
+    int n = args.integer("zones");
+    System.out.println(Machine.describe("start"));
+    List<String> zones = MultiZoneLab.numberedZones(n, "test.");
+    try (Scratch scratch = new Scratch("multisigner-bench-");
+        MultiZoneLab lab =
+            MultiZoneLab.builder()
+                .zones(zones)
+                .knotSigner("knot-a")
+                .pdnsSigner("pdns-b")
+                .pdnsZoneCreation(
+                    PdnsZoneCreation.valueOf(args.string("pdns-create").toUpperCase(Locale.ROOT)),
+                    args.integer("pdns-api-threads"))
+                .workDir(scratch.dir().resolve("lab"))
+                .start()) {
+      StringBuilder startLine =
+          new StringBuilder(
+              TAG
+                  + " zones="
+                  + n
+                  + " pdns_create="
+                  + args.string("pdns-create")
+                  + " lab_start_ms="
+                  + lab.startupTime().toMillis());
+      lab.componentStartup()
+          .forEach(
+              (k, v) -> startLine.append(' ').append(k).append("_start_ms=").append(v.toMillis()));
+      System.out.println(startLine);
+      System.out.println(Machine.describe("lab_up"));
+      if (!Boolean.parseBoolean(args.string("lab-only"))) {
+        Map<String, Object> overrides = new HashMap<>();
+        overrides.put("multisigner.collector.poll-interval", args.string("poll-interval"));
+        overrides.put(
+            "multisigner.collector.max-concurrency-per-signer",
+            args.integer("max-concurrency-per-signer"));
+        // one zone's NOTIFY target is per zone in Knot: polling only, for every zone alike
+        overrides.put("multisigner.collector.notify.enabled", false);
+        try (LocalStack stack =
+            LocalStack.start(
+                DemoRun.settings(lab.lab(), scratch.dir().resolve("stack"), overrides))) {
+          run(lab, stack, zones, args);
+        }
+      }
+    }
+    System.out.println(Machine.describe("end"));
+    System.exit(0);
+  }
+
+  private static void run(MultiZoneLab lab, LocalStack stack, List<String> zones, Args args)
+      throws Exception {
+    Map<String, Long> enrolledAt = enroll(stack.bootstrapServers(), zones);
+    long t0 = enrolledAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+    Map<String, Long> crossAt = new ConcurrentHashMap<>();
+    Map<String, Long> dsAt = new ConcurrentHashMap<>();
+    List<LabSigner> signers = lab.lab().signers();
+    InetSocketAddress parent = lab.parent().dnsAddress();
+    long deadline = t0 + TimeUnit.SECONDS.toNanos(args.integer("converge-timeout-s"));
+    long interval = TimeUnit.SECONDS.toNanos(args.integer("check-interval-s"));
+    ExecutorService pool = Executors.newFixedThreadPool(args.integer("check-threads"));
+    try {
+      while (dsAt.size() < zones.size() || crossAt.size() < zones.size()) {
+        long roundStart = System.nanoTime();
+        if (roundStart > deadline) {
+          break;
+        }
+        List<Future<?>> checks = new ArrayList<>();
+        for (String z : zones) {
+          if (dsAt.containsKey(z) && crossAt.containsKey(z)) {
+            continue;
+          }
+          checks.add(
+              pool.submit(
+                  () -> {
+                    Name name = Name.fromString(z);
+                    if (!crossAt.containsKey(z) && crossImported(signers, name)) {
+                      crossAt.put(z, System.nanoTime());
+                    }
+                    // the DS follows the CDS, which follows the cross-import: ask the parent
+                    // only then, so the checks load the machine less
+                    if (crossAt.containsKey(z)
+                        && !dsAt.containsKey(z)
+                        && count(parent, name, Type.DS, DSRecord.class) == 2) {
+                      dsAt.put(z, System.nanoTime());
+                    }
+                    return null;
+                  }));
+        }
+        for (Future<?> f : checks) {
+          f.get();
+        }
+        long now = System.nanoTime();
+        System.out.printf(
+            "%s progress elapsed_s=%.1f cross_imported=%d ds_at_parent=%d round_ms=%d load=%s%n",
+            TAG,
+            (now - t0) / 1e9,
+            crossAt.size(),
+            dsAt.size(),
+            TimeUnit.NANOSECONDS.toMillis(now - roundStart),
+            Machine.describe("now").replaceAll(".*loadavg_1_5_15=", ""));
+        long sleep = interval - (now - roundStart);
+        if (sleep > 0) {
+          TimeUnit.NANOSECONDS.sleep(sleep);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    report(zones, enrolledAt, crossAt, dsAt, t0, stack);
+  }
+
+  private static void report(
+      List<String> zones,
+      Map<String, Long> enrolledAt,
+      Map<String, Long> crossAt,
+      Map<String, Long> dsAt,
+      long t0,
+      LocalStack stack) {
+    List<Long> converge = new ArrayList<>();
+    List<Long> cross = new ArrayList<>();
+    long last = t0;
+    for (String z : zones) {
+      long e = enrolledAt.get(z);
+      if (crossAt.containsKey(z)) {
+        cross.add(TimeUnit.NANOSECONDS.toMillis(crossAt.get(z) - e));
+      }
+      if (crossAt.containsKey(z) && dsAt.containsKey(z)) {
+        long done = Math.max(crossAt.get(z), dsAt.get(z));
+        converge.add(TimeUnit.NANOSECONDS.toMillis(done - e));
+        last = Math.max(last, done);
+      }
+    }
+    boolean all = converge.size() == zones.size();
+    long totalMs = TimeUnit.NANOSECONDS.toMillis(last - t0);
+    StringBuilder s =
+        new StringBuilder(
+            TAG
+                + " zones="
+                + zones.size()
+                + " converged="
+                + converge.size()
+                + " cross_imported="
+                + cross.size()
+                + " ds_at_parent="
+                + dsAt.size()
+                + " all_converged="
+                + all
+                + " total_converge_ms="
+                + (all ? totalMs : -1));
+    if (!converge.isEmpty()) {
+      s.append(' ').append(new Percentiles(converge).render("zone_converge"));
+    }
+    if (!cross.isEmpty()) {
+      s.append(' ').append(new Percentiles(cross).render("zone_cross_import"));
+    }
+    s.append(" target_total_ms=300000 met=").append(all && totalMs <= 300_000);
+    System.out.println(s);
+    System.out.println(TAG + " " + stateSize(stack));
+    printMetrics(stack);
+  }
+
+  /** Sends one EnrollZone intent per zone (Demo's), all at once; returns each zone's send time. */
+  private static Map<String, Long> enroll(String bootstrap, List<String> zones) {
+    Topic<ZoneIntent> topic = TopicCatalog.ZONE_INTENTS;
+    Map<String, Long> at = new HashMap<>();
+    long t = System.nanoTime();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      for (String z : zones) {
+        at.put(z, System.nanoTime());
+        producer.send(
+            new ProducerRecord<>(topic.name(), z, topic.valueSerde().encode(DemoWorld.enroll(z))));
+      }
+      producer.flush();
+    }
+    System.out.println(
+        TAG
+            + " enrolled="
+            + zones.size()
+            + " enroll_send_ms="
+            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t));
+    return at;
+  }
+
+  /** True when every signer serves two ZSKs (its own and the other's) for the zone. */
+  private static boolean crossImported(List<LabSigner> signers, Name zone) {
+    for (LabSigner s : signers) {
+      int zsks = 0;
+      Message m = query(s.dnsAddress(), zone, Type.DNSKEY);
+      if (m == null) {
+        return false;
+      }
+      for (Record r : m.getSection(Section.ANSWER)) {
+        if (r instanceof DNSKEYRecord k && k.getFlags() == 256) {
+          zsks++;
+        }
+      }
+      if (zsks < 2) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int count(InetSocketAddress server, Name name, int type, Class<?> kind) {
+    Message m = query(server, name, type);
+    return m == null
+        ? 0
+        : (int) m.getSection(Section.ANSWER).stream().filter(kind::isInstance).count();
+  }
+
+  private static Message query(InetSocketAddress server, Name name, int type) {
+    try {
+      SimpleResolver r = new SimpleResolver(server);
+      r.setTimeout(Duration.ofSeconds(2));
+      r.setEDNS(0, 4096, ExtendedFlags.DO, List.of());
+      Message q = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+      q.getHeader().unsetFlag(Flags.RD);
+      Message m = r.send(q);
+      if (m.getHeader().getFlag(Flags.TC)) {
+        r.setTCP(true);
+        m = r.send(q);
+      }
+      return m;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Bytes of the coordinator's zone-state store per zone (ZoneStateCodec bytes). */
+  private static String stateSize(LocalStack stack) {
+    try {
+      return StateSize.describe(
+          stack.context(Service.SIGNER_COORDINATOR).getBean(CoordinatorStreams.class).zoneStates());
+    } catch (RuntimeException e) {
+      return "state_error=\"" + e + "\"";
+    }
+  }
+
+  /** The services' own counters (Prometheus, lines with multisigner_ and no zone label). */
+  private static void printMetrics(LocalStack stack) {
+    HttpClient http = HttpClient.newHttpClient();
+    for (Service s : Service.values()) {
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(stack.url(s) + "/prometheus"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        r.body()
+            .lines()
+            .filter(l -> l.startsWith("multisigner_") && !l.contains("zone=\""))
+            .limit(60)
+            .forEach(l -> System.out.println("metric service=" + s.environment() + " " + l));
+      } catch (IOException | InterruptedException e) {
+        System.out.println("metric service=" + s.environment() + " error=\"" + e + "\"");
+      }
+    }
+  }
+}
