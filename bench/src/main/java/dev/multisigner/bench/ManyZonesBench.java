@@ -7,6 +7,8 @@ import dev.multisigner.coordinator.topology.CoordinatorStreams;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.dns.MultiZoneLab;
 import dev.multisigner.lab.dns.PdnsZoneCreation;
+import dev.multisigner.schemas.avro.EnrollZone;
+import dev.multisigner.schemas.avro.GroupPolicy;
 import dev.multisigner.schemas.avro.ZoneIntent;
 import dev.multisigner.schemas.topics.Topic;
 import dev.multisigner.schemas.topics.TopicCatalog;
@@ -55,7 +57,7 @@ import org.xbill.DNS.Type;
  *
  * <p>{@code --zones=1000 --poll-interval=5s --max-concurrency-per-signer=4 --check-interval-s=5
  * --converge-timeout-s=900 --pdns-create=api --pdns-api-threads=4 --check-threads=8
- * --lab-only=false}
+ * --lab-only=false --retry-interval-s=0} ({@code retry-interval-s} 0: Demo's policy, 5 s)
  */
 public final class ManyZonesBench {
 
@@ -76,7 +78,8 @@ public final class ManyZonesBench {
                 "pdns-create", "api",
                 "pdns-api-threads", "4",
                 "check-threads", "8",
-                "lab-only", "false"));
+                "lab-only", "false",
+                "retry-interval-s", "0"));
     int n = args.integer("zones");
     System.out.println(Machine.describe("start"));
     List<String> zones = MultiZoneLab.numberedZones(n, "test.");
@@ -126,7 +129,8 @@ public final class ManyZonesBench {
 
   private static void run(MultiZoneLab lab, LocalStack stack, List<String> zones, Args args)
       throws Exception {
-    Map<String, Long> enrolledAt = enroll(stack.bootstrapServers(), zones);
+    Map<String, Long> enrolledAt =
+        enroll(stack.bootstrapServers(), zones, args.integer("retry-interval-s"));
     long t0 = enrolledAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();
     Map<String, Long> crossAt = new ConcurrentHashMap<>();
     Map<String, Long> dsAt = new ConcurrentHashMap<>();
@@ -236,8 +240,12 @@ public final class ManyZonesBench {
     printMetrics(stack);
   }
 
-  /** Sends one EnrollZone intent per zone (Demo's), all at once; returns each zone's send time. */
-  private static Map<String, Long> enroll(String bootstrap, List<String> zones) {
+  /**
+   * Sends one EnrollZone intent per zone (Demo's; with {@code retryIntervalS > 0} its policy's
+   * command retry interval replaced), all at once; returns each zone's send time.
+   */
+  private static Map<String, Long> enroll(
+      String bootstrap, List<String> zones, int retryIntervalS) {
     Topic<ZoneIntent> topic = TopicCatalog.ZONE_INTENTS;
     Map<String, Long> at = new HashMap<>();
     long t = System.nanoTime();
@@ -253,9 +261,16 @@ public final class ManyZonesBench {
             new StringSerializer(),
             new ByteArraySerializer())) {
       for (String z : zones) {
+        ZoneIntent intent = DemoWorld.enroll(z);
+        if (retryIntervalS > 0) {
+          ((EnrollZone) intent.getIntent())
+              .setPolicy(
+                  GroupPolicy.newBuilder(DemoWorld.labPolicy())
+                      .setRetryIntervalSeconds(retryIntervalS)
+                      .build());
+        }
         at.put(z, System.nanoTime());
-        producer.send(
-            new ProducerRecord<>(topic.name(), z, topic.valueSerde().encode(DemoWorld.enroll(z))));
+        producer.send(new ProducerRecord<>(topic.name(), z, topic.valueSerde().encode(intent)));
       }
       producer.flush();
     }
@@ -263,6 +278,10 @@ public final class ManyZonesBench {
         TAG
             + " enrolled="
             + zones.size()
+            + " retry_interval_s="
+            + (retryIntervalS > 0
+                ? retryIntervalS
+                : DemoWorld.labPolicy().getRetryIntervalSeconds())
             + " enroll_send_ms="
             + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t));
     return at;
