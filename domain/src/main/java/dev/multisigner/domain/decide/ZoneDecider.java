@@ -666,6 +666,11 @@ public final class ZoneDecider {
       if (!obs.zoneSignerTags().contains(d.keyTag())) {
         continue;
       }
+      if (w.roll != null && d.algorithm() == w.roll.to() && !w.roll.phase().newDsAllowed()) {
+        // Double signature before any DS of the new algorithm: validators use the old algorithm,
+        // whose keys every signer serves (RFC 6840 §5.11, RFC 6781 §4.1.4).
+        continue;
+      }
       for (Member t : w.members.values()) {
         boolean serving = t.phase() == MemberPhase.ACTIVE || DsPlanner.delegated(t, w.parentNs);
         if (!t.id().equals(m.id()) && serving && t.observed() && !t.served().contains(d)) {
@@ -1021,9 +1026,6 @@ public final class ZoneDecider {
       return Optional.of("algorithm " + to + " is not one a signer may sign with (RFC 8624 §3.1)");
     }
     for (Member m : w.members.values()) {
-      if (m.phase() != MemberPhase.ACTIVE) {
-        return Optional.of("signer " + m.id() + " is " + m.phase() + ", not ACTIVE");
-      }
       if (!m.spec().capabilities().can(Capability.READ_KEYS_DNS)) {
         return Optional.of(
             "signer "
@@ -1033,10 +1035,11 @@ public final class ZoneDecider {
                 + m.spec().capabilities().support(Capability.READ_KEYS_DNS).reason());
       }
     }
-    if (w.parentDs == null || w.parentNs == null) {
-      return Optional.of("the parent has not been observed yet");
+    // Model 2: at least one KSK/CSK per member, each with a DS of both algorithms at once.
+    int ksks = w.members.size();
+    if (w.parentDs != null && w.parentNs != null) {
+      ksks = Math.max(ksks, dsKeysNow(w, w.memberList()).size());
     }
-    int ksks = dsKeysNow(w, w.memberList()).size();
     int cds = 2 * ksks * w.policy.cdsDigestTypes().size();
     if (cds > w.policy.maxCdsRecords()) {
       return Optional.of(
@@ -1044,6 +1047,15 @@ public final class ZoneDecider {
               + cds
               + " records with both algorithms, the registry accepts at most "
               + w.policy.maxCdsRecords());
+    }
+    for (Member m : w.members.values()) {
+      if (m.phase() != MemberPhase.ACTIVE) {
+        return Optional.of(
+            "signer " + m.id() + " is " + m.phase() + ": no join or leave may run alongside");
+      }
+    }
+    if (w.parentDs == null || w.parentNs == null) {
+      return Optional.of("the parent has not been observed yet");
     }
     return Optional.empty();
   }
