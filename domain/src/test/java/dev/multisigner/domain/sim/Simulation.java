@@ -137,7 +137,7 @@ public final class Simulation {
     this.impatient = impatient;
     this.lateHolder = lateHolder;
     this.rnd = new Random(seed);
-    this.algRnd = new Random(seed * 31 + 7);
+    this.algRnd = new Random(seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
     this.decider = decider;
     this.modelOne = lateHolder || rnd.nextBoolean();
     long dnskeyTtl = pick(30, 60, 120);
@@ -899,6 +899,11 @@ public final class Simulation {
     if (s.rollingSep || s.csk) {
       return;
     }
+    if (s.rollingAlg) {
+      // A KSK roll asked for before the algorithm rollover rolls the new algorithm's KSK after it.
+      schedule(now + 60_000, () -> startKskRoll(s));
+      return;
+    }
     s.rollingSep = true;
     SimKey old = s.own.stream().filter(k -> k.role == KeyRole.KSK).findFirst().get();
     SimKey next = new SimKey(newKey(257, s.alg), KeyRole.KSK, true);
@@ -1066,7 +1071,8 @@ public final class Simulation {
       for (Version sig : versionsSince(a, Math.max(t - sigWindow, since(a, t)))) {
         for (SimSigner b : queryable) {
           for (Version keys : versionsSince(b, Math.max(t - dnskeyWindow, since(b, t)))) {
-            if (algRollAccepted && validatesWithOneAlgorithm(sig, keys, dsCached)) {
+            if (algRollAccepted) {
+              everyDsAlgorithmSigns(a, sig, b, keys, dsCached);
               continue;
             }
             for (KeyData z : sig.zoneSigners) {
@@ -1093,7 +1099,15 @@ public final class Simulation {
       }
       for (Version keys : versionsSince(a, Math.max(t - dnskeyWindow, since(a, t)))) {
         for (List<DsData> ds : dsCached) {
-          boolean chained = keys.dnskeySigners.stream().anyMatch(k -> ds.contains(dsOf.get(k)));
+          boolean chained =
+              algRollAccepted
+                  ? ds.stream()
+                      .map(DsData::algorithm)
+                      .allMatch(
+                          alg ->
+                              keys.dnskeySigners.stream()
+                                  .anyMatch(k -> k.algorithm() == alg && ds.contains(dsOf.get(k))))
+                  : keys.dnskeySigners.stream().anyMatch(k -> ds.contains(dsOf.get(k)));
           if (!chained) {
             violation(
                 "invariant 3: "
@@ -1111,22 +1125,42 @@ public final class Simulation {
   }
 
   /**
-   * RFC 6840 §5.11: with two algorithms a validator needs one algorithm of the DS set that signs
-   * the data with a key of the cached DNSKEY RRset; signatures of another algorithm are not needed.
-   * True when that holds for every cached DS set (used only in runs with an algorithm rollover).
+   * Invariants 1 and 2 in a run with an algorithm rollover, for a strict validator: every algorithm
+   * of a cached DS set must sign the answer with a key of the cached DNSKEY RRset (RFC 4035 §2.2,
+   * the conservative order of RFC 6781 §4.1.4). Signatures of an algorithm the DS set does not name
+   * are not needed (RFC 6840 §5.11): a signer may sign with a new-algorithm ZSK before the others
+   * import it, while no DS names that algorithm.
    */
-  private boolean validatesWithOneAlgorithm(
-      Version sig, Version keys, List<List<DsData>> dsCached) {
+  private void everyDsAlgorithmSigns(
+      SimSigner a, Version sig, SimSigner b, Version keys, List<List<DsData>> dsCached) {
     for (List<DsData> ds : dsCached) {
-      Set<Integer> algs = ds.stream().map(DsData::algorithm).collect(Collectors.toSet());
-      boolean ok =
-          sig.zoneSigners.stream()
-              .anyMatch(z -> keys.dnskeys.contains(z) && algs.contains(z.algorithm()));
-      if (!ok) {
-        return false;
+      for (int alg :
+          ds.stream().map(DsData::algorithm).collect(Collectors.toCollection(TreeSet::new))) {
+        boolean ok =
+            sig.zoneSigners.stream()
+                .anyMatch(z -> z.algorithm() == alg && keys.dnskeys.contains(z));
+        if (!ok) {
+          violation(
+              "invariant 1/2 (algorithm "
+                  + alg
+                  + "): "
+                  + a.id
+                  + " signs (since "
+                  + when(sig.from)
+                  + ") with "
+                  + tags(sig.zoneSigners)
+                  + " but a cached DNSKEY RRset of "
+                  + b.id
+                  + " (served from "
+                  + when(keys.from)
+                  + ") has none of algorithm "
+                  + alg
+                  + ", which the cached DS set "
+                  + tagsOfDs(ds)
+                  + " names");
+        }
       }
     }
-    return true;
   }
 
   /** Since when resolvers may have been asking this signer (now, if they could not before). */
