@@ -69,13 +69,18 @@ public final class ZoneFixtures {
 
   /** A fixed 64-byte "P-256 public key" derived from a name (the decider never verifies it). */
   public static KeyData key(String name, int flags) {
+    return key(name, flags, ECDSAP256);
+  }
+
+  /** A fixed 64-byte public key of another algorithm, named for rendering. */
+  public static KeyData key(String name, int flags, int algorithm) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       byte[] a = sha.digest((name + "/x").getBytes(StandardCharsets.UTF_8));
       byte[] b = sha.digest((name + "/y").getBytes(StandardCharsets.UTF_8));
       byte[] k = Arrays.copyOf(a, 64);
       System.arraycopy(b, 0, k, 32, 32);
-      KeyData d = new KeyData(flags, 3, ECDSAP256, k);
+      KeyData d = new KeyData(flags, 3, algorithm, k);
       NAMES.put(d, name);
       return d;
     } catch (NoSuchAlgorithmException e) {

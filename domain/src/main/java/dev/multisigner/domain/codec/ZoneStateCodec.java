@@ -3,6 +3,7 @@ package dev.multisigner.domain.codec;
 import dev.multisigner.domain.decide.HaltCause;
 import dev.multisigner.domain.decide.ZoneState;
 import dev.multisigner.domain.decide.ZoneStatus;
+import dev.multisigner.domain.group.AlgorithmRoll;
 import dev.multisigner.domain.group.KeyRecord;
 import dev.multisigner.domain.group.Member;
 import dev.multisigner.domain.group.MemberPhase;
@@ -44,9 +45,9 @@ public final class ZoneStateCodec {
    * The version this codec writes: 2 added each member's observed NS and NS command in flight, and
    * when a command was reported applied; 3 added model 1: the policy's KSK holder, and each
    * member's signature request and signed-RRset installation in flight and latest key signing
-   * request time.
+   * request time; 4 added the algorithm rollover in progress, if any.
    */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   private ZoneStateCodec() {}
 
@@ -114,6 +115,17 @@ public final class ZoneStateCodec {
       pending(s.dsRequest());
       pending(s.nsRequest());
       instant(s.wakeAt());
+      AlgorithmRoll r = s.algorithmRoll();
+      out.writeBoolean(r != null);
+      if (r != null) {
+        varint(r.from());
+        varint(r.to());
+        string(r.operator());
+        out.writeByte(r.phase().ordinal());
+        instant(r.startedAt());
+        instant(r.waitUntil());
+        strings(r.doubleSigned().stream().map(SignerId::value).toList());
+      }
     }
 
     private void policy(GroupPolicy p) throws IOException {
@@ -327,6 +339,17 @@ public final class ZoneStateCodec {
       Pending dsRequest = pending();
       Pending nsRequest = pending();
       Instant wakeAt = instant();
+      AlgorithmRoll roll = null;
+      if (version >= 4 && in.readBoolean()) {
+        int from = varint();
+        int to = varint();
+        String operator = string();
+        AlgorithmRoll.Phase phase = AlgorithmRoll.Phase.values()[in.readUnsignedByte()];
+        Instant startedAt = instant();
+        Instant waitUntil = instant();
+        List<SignerId> signed = strings().stream().map(SignerId::new).toList();
+        roll = new AlgorithmRoll(from, to, operator, phase, startedAt, waitUntil, signed);
+      }
       return new ZoneState(
           zone,
           status,
@@ -342,7 +365,8 @@ public final class ZoneStateCodec {
           parentNsSince,
           dsRequest,
           nsRequest,
-          wakeAt);
+          wakeAt,
+          roll);
     }
 
     private GroupPolicy policy() throws IOException {

@@ -22,10 +22,12 @@ import dev.multisigner.domain.decide.ZoneInput.ParentNsObserved;
 import dev.multisigner.domain.decide.ZoneInput.RemoveSigner;
 import dev.multisigner.domain.decide.ZoneInput.ResumeZone;
 import dev.multisigner.domain.decide.ZoneInput.RetireZone;
+import dev.multisigner.domain.decide.ZoneInput.RollAlgorithm;
 import dev.multisigner.domain.decide.ZoneInput.RollKey;
 import dev.multisigner.domain.decide.ZoneInput.SignerCommandApplied;
 import dev.multisigner.domain.decide.ZoneInput.SignerCommandFailed;
 import dev.multisigner.domain.decide.ZoneInput.SignerKeysObserved;
+import dev.multisigner.domain.group.AlgorithmRoll;
 import dev.multisigner.domain.group.KeyRecord;
 import dev.multisigner.domain.group.Member;
 import dev.multisigner.domain.group.MemberPhase;
@@ -152,14 +154,17 @@ public final class ZoneDecider {
       }
       for (KeyData d : t.served()) {
         KeyRecord k = w.key(d);
-        if (k != null && (whole || !k.owner().equals(t.id())) && !desired.contains(d)) {
+        if (k != null
+            && (whole || !k.owner().equals(t.id()))
+            && !desired.contains(d)
+            && mayWithdraw(w, d)) {
           changes.add(new Plan.Change(Plan.Kind.REMOVE_DNSKEY, t.id().value(), describe(w, d)));
         }
       }
     }
     Optional<String> refusal = Optional.empty();
     if (parentSidePlannable(w)) {
-      List<KeyData> dsKeys = DsPlanner.dsKeys(w.policy, members, w.keys, w.parentNs, now);
+      List<KeyData> dsKeys = dsKeysNow(w, members);
       List<DsData> desired = DsPlanner.ds(w.zone, w.policy, dsKeys);
       refusal = DsPlanner.refusal(w.zone, w.policy, members, w.keys, w.parentNs, desired);
       for (Member t : members) {
@@ -206,16 +211,23 @@ public final class ZoneDecider {
     if (input instanceof EnrollZone e) {
       enroll(w, e);
     } else if (input instanceof AddSigner a) {
-      if (intentAllowed(w, "add signer " + a.signer().id())) {
+      if (intentAllowed(w, "add signer " + a.signer().id())
+          && notRolling(w, "add signer " + a.signer().id())) {
         addSigner(w, a.signer());
       }
     } else if (input instanceof RemoveSigner r) {
-      if (intentAllowed(w, "remove signer " + r.signer())) {
+      if (intentAllowed(w, "remove signer " + r.signer())
+          && notRolling(w, "remove signer " + r.signer())) {
         removeSigner(w, r.signer());
       }
     } else if (input instanceof RollKey k) {
-      if (intentAllowed(w, "roll the " + k.role() + " of " + k.signer())) {
+      if (intentAllowed(w, "roll the " + k.role() + " of " + k.signer())
+          && (!k.role().needsDs() || notRolling(w, "roll the " + k.role() + " of " + k.signer()))) {
         rollKey(w, k);
+      }
+    } else if (input instanceof RollAlgorithm r) {
+      if (intentAllowed(w, "algorithm roll to " + r.algorithm() + " by " + r.operator())) {
+        startRoll(w, r);
       }
     } else if (input instanceof ResumeZone r) {
       resume(w, r);
@@ -332,6 +344,7 @@ public final class ZoneDecider {
     w.policy = e.policy();
     w.members.clear();
     w.keys.clear();
+    w.roll = null;
     w.parentDs = null;
     w.parentNs = null;
     w.parentDsSince = null;
@@ -462,6 +475,7 @@ public final class ZoneDecider {
     GroupCheck.keyTagCollision(w.keys).ifPresent(r -> w.halt(HaltCause.KEY_TAG_COLLISION, r));
     m = w.members.get(m.id());
     warnIfSigningTooEarly(w, m, obs, ownKeys(w, m, obs));
+    noteDoubleSignature(w, m, obs);
     w.members.put(m.id(), m.withObservation(t(obs), obs.dnskeys(), obs.cds(), obs.nameservers()));
     if (w.status == ZoneStatus.HALTED
         && w.haltCause == HaltCause.SIGNER_UNREACHABLE
@@ -543,7 +557,7 @@ public final class ZoneDecider {
   private static void newZsk(Work w, Member m, KeyData d, Instant t, String what) {
     w.keys.add(new KeyRecord(d, m.id(), KeyRole.ZSK, t, null));
     w.event(ZoneEventKind.KEY_OBSERVED, "signer=" + m.id() + " " + what + " " + d.keyTag());
-    if (d.algorithm() != w.policy.algorithm()) {
+    if (!groupAlgorithm(w, d.algorithm())) {
       w.halt(
           HaltCause.UNACCOUNTABLE_KEY,
           "signer "
@@ -584,14 +598,18 @@ public final class ZoneDecider {
         own.add(d);
       }
     }
-    boolean hasZsk = own.stream().anyMatch(d -> !d.sep());
     for (KeyData d : own) {
+      // Per algorithm: during an algorithm rollover a signer may pair a KSK and a ZSK in one
+      // algorithm and use a CSK in the other.
+      boolean hasZsk =
+          own.stream()
+              .anyMatch(x -> !x.sep() && (w.roll == null || x.algorithm() == d.algorithm()));
       KeyRole role = !d.sep() ? KeyRole.ZSK : hasZsk ? KeyRole.KSK : KeyRole.CSK;
       KeyRecord known = w.key(d);
       if (known == null) {
         w.keys.add(new KeyRecord(d, m.id(), role, t, null));
         w.event(ZoneEventKind.KEY_OBSERVED, "signer=" + m.id() + " new " + role + " " + d.keyTag());
-        if (d.algorithm() != w.policy.algorithm()) {
+        if (!groupAlgorithm(w, d.algorithm())) {
           w.halt(
               HaltCause.UNACCOUNTABLE_KEY,
               "signer "
@@ -614,7 +632,18 @@ public final class ZoneDecider {
         w.replaceKey(k, k.withGoneSince(t));
         w.event(
             ZoneEventKind.KEY_RETIREMENT_OBSERVED,
-            "signer=" + m.id() + " no longer serves its " + k.role() + " " + k.data().keyTag());
+            "signer="
+                + m.id()
+                + " no longer serves its "
+                + k.role()
+                + " "
+                + k.data().keyTag()
+                + (w.roll != null
+                        && k.data().algorithm() == w.roll.from()
+                        && w.roll.phase() != AlgorithmRoll.Phase.OLD_KEYS
+                    ? " before the algorithm rollover lets old-algorithm keys go"
+                        + " (RFC 6781 §4.1.4)"
+                    : ""));
       }
     }
   }
@@ -635,6 +664,11 @@ public final class ZoneDecider {
     }
     for (KeyData d : own) {
       if (!obs.zoneSignerTags().contains(d.keyTag())) {
+        continue;
+      }
+      if (w.roll != null && d.algorithm() == w.roll.to() && !w.roll.phase().newDsAllowed()) {
+        // Double signature before any DS of the new algorithm: validators use the old algorithm,
+        // whose keys every signer serves (RFC 6840 §5.11, RFC 6781 §4.1.4).
         continue;
       }
       for (Member t : w.members.values()) {
@@ -881,16 +915,400 @@ public final class ZoneDecider {
         "request=" + f.requestId() + " failed (" + f.reason() + "), retry at " + retry);
   }
 
+  // ---- algorithm rollover ------------------------------------------------------------------
+
+  /**
+   * The algorithms whose keys pass for the group's: the policy's, and during an algorithm rollover
+   * the new one too (RFC 6781 §4.1.4: both are served and used side by side).
+   */
+  private static boolean groupAlgorithm(Work w, int algorithm) {
+    return algorithm == w.policy.algorithm() || w.roll != null && w.roll.uses(algorithm);
+  }
+
+  /**
+   * The algorithms the parent's DS set (and the CDS set) may reference now: the policy's; during a
+   * rollover the old one until its DS is to leave, the new one only once every signer double-signs
+   * and the waits passed (RFC 7583 §3.4.1, "conservative" approach for multi-signer).
+   */
+  private static boolean dsAlgorithm(Work w, int algorithm) {
+    AlgorithmRoll r = w.roll;
+    if (r == null) {
+      return algorithm == w.policy.algorithm();
+    }
+    if (algorithm == r.from()) {
+      return !r.phase().oldDsRemoved();
+    }
+    return algorithm == r.to() && r.phase().newDsAllowed();
+  }
+
+  private static List<KeyData> dsKeysNow(Work w, List<Member> members) {
+    return DsPlanner.dsKeys(w.policy, members, w.keys, w.parentNs, w.now).stream()
+        .filter(k -> dsAlgorithm(w, k.algorithm()))
+        .toList();
+  }
+
+  private static boolean notRolling(Work w, String what) {
+    if (w.roll == null) {
+      return true;
+    }
+    w.event(
+        ZoneEventKind.REQUEST_REJECTED,
+        what
+            + " refused: an algorithm rollover from "
+            + w.roll.from()
+            + " to "
+            + w.roll.to()
+            + " is running ("
+            + w.roll.phase()
+            + ")");
+    return false;
+  }
+
+  /**
+   * Algorithms a signer may roll to: the RFC 8624 §3.1 algorithms that MUST or MAY be used for
+   * signing (RSASHA256, RSASHA512, ECDSAP256SHA256, ECDSAP384SHA384, ED25519, ED448).
+   */
+  private static final Set<Integer> SIGNING_ALGORITHMS = Set.of(8, 10, 13, 14, 15, 16);
+
+  private static void startRoll(Work w, RollAlgorithm r) {
+    Optional<String> refusal = rollRefusal(w, r.algorithm());
+    if (refusal.isPresent()) {
+      w.event(
+          ZoneEventKind.REQUEST_REJECTED,
+          "algorithm roll to "
+              + r.algorithm()
+              + " by "
+              + r.operator()
+              + " refused: "
+              + refusal.get());
+      return;
+    }
+    w.roll =
+        new AlgorithmRoll(
+            w.policy.algorithm(),
+            r.algorithm(),
+            r.operator(),
+            AlgorithmRoll.Phase.PUBLISHING,
+            w.now,
+            null,
+            List.of());
+    w.event(
+        ZoneEventKind.ALGORITHM_ROLL_STARTED,
+        "algorithm roll from "
+            + w.policy.algorithm()
+            + " to "
+            + r.algorithm()
+            + " started by "
+            + r.operator()
+            + ": every signer publishes and signs with both algorithms before any DS for "
+            + r.algorithm()
+            + " (RFC 6781 §4.1.4)");
+  }
+
+  private static Optional<String> rollRefusal(Work w, int to) {
+    if (w.roll != null) {
+      return Optional.of(
+          "an algorithm rollover from "
+              + w.roll.from()
+              + " to "
+              + w.roll.to()
+              + " is already running ("
+              + w.roll.phase()
+              + ")");
+    }
+    if (w.policy.model() != SignerModel.MODEL_2) {
+      return Optional.of("an algorithm rollover is built for model 2 groups only");
+    }
+    if (to == w.policy.algorithm()) {
+      return Optional.of("the group already uses algorithm " + to);
+    }
+    if (!SIGNING_ALGORITHMS.contains(to)) {
+      return Optional.of("algorithm " + to + " is not one a signer may sign with (RFC 8624 §3.1)");
+    }
+    for (Member m : w.members.values()) {
+      if (!m.spec().capabilities().can(Capability.READ_KEYS_DNS)) {
+        return Optional.of(
+            "signer "
+                + m.id()
+                + " cannot be read over DNS with RRSIGs, so its double signature (RFC 6781"
+                + " §4.1.4) cannot be seen: "
+                + m.spec().capabilities().support(Capability.READ_KEYS_DNS).reason());
+      }
+    }
+    // Model 2: at least one KSK/CSK per member, each with a DS of both algorithms at once.
+    int ksks = w.members.size();
+    if (w.parentDs != null && w.parentNs != null) {
+      ksks = Math.max(ksks, dsKeysNow(w, w.memberList()).size());
+    }
+    int cds = 2 * ksks * w.policy.cdsDigestTypes().size();
+    if (cds > w.policy.maxCdsRecords()) {
+      return Optional.of(
+          "the CDS set would grow to "
+              + cds
+              + " records with both algorithms, the registry accepts at most "
+              + w.policy.maxCdsRecords());
+    }
+    for (Member m : w.members.values()) {
+      if (m.phase() != MemberPhase.ACTIVE) {
+        return Optional.of(
+            "signer " + m.id() + " is " + m.phase() + ": no join or leave may run alongside");
+      }
+    }
+    if (w.parentDs == null || w.parentNs == null) {
+      return Optional.of("the parent has not been observed yet");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * During PUBLISHING: whether the member's latest observation shows it signing its DNSKEY RRset
+   * and its zone data with keys of its own of both algorithms (RFC 6781 §4.1.4 step 2; RFC 4035
+   * §2.2: every algorithm in the DNSKEY RRset signs every RRset).
+   */
+  private static void noteDoubleSignature(Work w, Member m, SignerObservation obs) {
+    AlgorithmRoll r = w.roll;
+    if (r == null || r.phase() != AlgorithmRoll.Phase.PUBLISHING) {
+      return;
+    }
+    boolean both = true;
+    for (int alg : List.of(r.from(), r.to())) {
+      boolean dnskey = false;
+      boolean zone = false;
+      for (KeyRecord k : w.keys) {
+        if (!k.owner().equals(m.id())
+            || k.retired()
+            || k.data().algorithm() != alg
+            || !obs.dnskeys().contains(k.data())) {
+          continue;
+        }
+        if (k.role().needsDs() && obs.dnskeySignerTags().contains(k.data().keyTag())) {
+          dnskey = true;
+        }
+        if (k.role().signsZoneData() && obs.zoneSignerTags().contains(k.data().keyTag())) {
+          zone = true;
+        }
+      }
+      both &= dnskey && zone;
+    }
+    boolean was = r.doubleSigned().contains(m.id());
+    if (both == was) {
+      return;
+    }
+    List<SignerId> ids = new ArrayList<>(r.doubleSigned());
+    if (both) {
+      ids.add(m.id());
+    } else {
+      ids.remove(m.id());
+    }
+    w.roll = r.withDoubleSigned(ids);
+    w.event(
+        ZoneEventKind.ALGORITHM_ROLL_ADVANCED,
+        "signer="
+            + m.id()
+            + (both ? " signs" : " no longer signs")
+            + " its DNSKEY RRset and zone with algorithms "
+            + r.from()
+            + " and "
+            + r.to());
+  }
+
+  /** Advances the rollover as far as the observations allow (the diagram is in AlgorithmRoll). */
+  private void advanceRoll(Work w) {
+    boolean changed = true;
+    while (w.roll != null && changed) {
+      changed = rollStep(w);
+    }
+  }
+
+  private boolean rollStep(Work w) {
+    AlgorithmRoll r = w.roll;
+    GroupPolicy p = w.policy;
+    switch (r.phase()) {
+      case PUBLISHING -> {
+        Optional<Instant> at = newAlgorithmPublishedAt(w, r);
+        if (at.isEmpty()) {
+          return false;
+        }
+        Duration wait =
+            p.dnskeyWait().compareTo(p.signatureWait()) >= 0 ? p.dnskeyWait() : p.signatureWait();
+        Instant until = at.get().plus(wait);
+        w.roll = r.withPhase(AlgorithmRoll.Phase.PUBLISH_WAIT, until);
+        w.event(
+            ZoneEventKind.ALGORITHM_ROLL_ADVANCED,
+            "every signer serves and signs with algorithm "
+                + r.to()
+                + " and serves every new ZSK (observed "
+                + at.get()
+                + "); max(DNSKEY-Wait-Time, signature wait) until "
+                + until
+                + " before its DS (RFC 7583 §3.4.1)");
+        return true;
+      }
+      case PUBLISH_WAIT -> {
+        if (w.now.isBefore(r.waitUntil())) {
+          return false;
+        }
+        w.roll = r.withPhase(AlgorithmRoll.Phase.NEW_DS, null);
+        w.event(
+            ZoneEventKind.ALGORITHM_ROLL_ADVANCED,
+            "DS for algorithm " + r.to() + " may now be published at every signer and the parent");
+        return true;
+      }
+      case NEW_DS -> {
+        if (w.parentDs == null || w.dsRequest != null) {
+          return false;
+        }
+        List<KeyRecord> sep = rollSepKeys(w, r.to());
+        if (sep.isEmpty()
+            || !sep.stream().allMatch(k -> DsPlanner.references(w.zone, w.parentDs, k.data()))) {
+          return false;
+        }
+        Instant until = w.parentDsSince.plus(p.dsWait());
+        w.roll = r.withPhase(AlgorithmRoll.Phase.NEW_DS_WAIT, until);
+        w.event(
+            ZoneEventKind.ALGORITHM_ROLL_ADVANCED,
+            "parent DS holds algorithm "
+                + r.to()
+                + "; DS-Wait-Time until "
+                + until
+                + " before the DS of algorithm "
+                + r.from()
+                + " leaves");
+        return true;
+      }
+      case NEW_DS_WAIT -> {
+        if (w.now.isBefore(r.waitUntil())) {
+          return false;
+        }
+        w.roll = r.withPhase(AlgorithmRoll.Phase.OLD_DS_REMOVAL, null);
+        w.event(
+            ZoneEventKind.ALGORITHM_ROLL_ADVANCED,
+            "DS of algorithm " + r.from() + " leaves CDS at every signer and the parent");
+        return true;
+      }
+      case OLD_DS_REMOVAL -> {
+        if (w.parentDs == null
+            || w.dsRequest != null
+            || w.parentDs.stream().anyMatch(d -> d.algorithm() == r.from())) {
+          return false;
+        }
+        Instant until = w.parentDsSince.plus(p.dsWait());
+        w.roll = r.withPhase(AlgorithmRoll.Phase.OLD_DS_WAIT, until);
+        w.event(
+            ZoneEventKind.ALGORITHM_ROLL_ADVANCED,
+            "parent DS without algorithm "
+                + r.from()
+                + "; DS-Wait-Time until "
+                + until
+                + " before its keys may go");
+        return true;
+      }
+      case OLD_DS_WAIT -> {
+        if (w.now.isBefore(r.waitUntil())) {
+          return false;
+        }
+        w.roll = r.withPhase(AlgorithmRoll.Phase.OLD_KEYS, null);
+        w.event(
+            ZoneEventKind.ALGORITHM_ROLL_ADVANCED,
+            "signers may now stop signing with and withdraw their algorithm "
+                + r.from()
+                + " keys; foreign ones are withdrawn after the signature wait (RFC 6781 §4.1.4)");
+        return true;
+      }
+      case OLD_KEYS -> {
+        boolean gone =
+            w.members.values().stream()
+                .filter(m -> m.phase().inService())
+                .allMatch(
+                    m ->
+                        m.observed()
+                            && m.served().stream().noneMatch(d -> d.algorithm() == r.from()));
+        if (!gone) {
+          return false;
+        }
+        w.policy = p.withAlgorithm(r.to());
+        for (Member m : List.copyOf(w.members.values())) {
+          SignerSpec s = m.spec();
+          w.members.put(
+              m.id(),
+              m.withSpec(new SignerSpec(s.id(), s.capabilities(), r.to(), s.nameservers())));
+        }
+        w.roll = null;
+        w.event(
+            ZoneEventKind.ALGORITHM_ROLL_COMPLETED,
+            "algorithm roll from "
+                + r.from()
+                + " to "
+                + r.to()
+                + " done: no signer serves an"
+                + " algorithm "
+                + r.from()
+                + " key; the group uses algorithm "
+                + r.to());
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The in-service members' current KSKs/CSKs of this algorithm. */
+  private static List<KeyRecord> rollSepKeys(Work w, int algorithm) {
+    return w.keys.stream()
+        .filter(
+            k ->
+                k.data().algorithm() == algorithm
+                    && k.role().needsDs()
+                    && !k.retired()
+                    && w.members.containsKey(k.owner())
+                    && w.members.get(k.owner()).phase().inService())
+        .toList();
+  }
+
+  /**
+   * When every in-service member double-signs (observed), owns a KSK/CSK and a zone-signing key of
+   * the new algorithm, and serves every foreign key the planner wants (the new ZSKs cross-imported,
+   * draft "Algorithm rollover"): the latest of their observations.
+   */
+  private Optional<Instant> newAlgorithmPublishedAt(Work w, AlgorithmRoll r) {
+    Instant latest = null;
+    List<Member> members = w.memberList();
+    for (Member m : members) {
+      if (!m.phase().inService()) {
+        continue;
+      }
+      if (!m.observed() || !r.doubleSigned().contains(m.id())) {
+        return Optional.empty();
+      }
+      boolean sep = false;
+      boolean zsk = false;
+      for (KeyRecord k : w.keys) {
+        if (k.owner().equals(m.id()) && !k.retired() && k.data().algorithm() == r.to()) {
+          sep |= k.role().needsDs();
+          zsk |= k.role().signsZoneData();
+        }
+      }
+      if (!sep || !zsk) {
+        return Optional.empty();
+      }
+      if (!m.served().containsAll(planner.foreignKeys(w.policy, members, w.keys, m, w.now))) {
+        return Optional.empty();
+      }
+      latest = latest == null ? m.observedAt() : max(latest, m.observedAt());
+    }
+    return Optional.ofNullable(latest);
+  }
+
   // ---- reconciliation ----------------------------------------------------------------------
 
   private void reconcile(Work w) {
     settleNsCommands(w);
     if (w.status == ZoneStatus.ACTIVE) {
       advancePhases(w);
+      advanceRoll(w);
     }
     dnskeyCommands(w);
     if (parentSidePlannable(w)) {
-      List<KeyData> dsKeys = DsPlanner.dsKeys(w.policy, w.memberList(), w.keys, w.parentNs, w.now);
+      List<KeyData> dsKeys = dsKeysNow(w, w.memberList());
       List<DsData> desired = DsPlanner.ds(w.zone, w.policy, dsKeys);
       DsPlanner.refusal(w.zone, w.policy, w.memberList(), w.keys, w.parentNs, desired)
           .ifPresent(
@@ -1168,7 +1586,7 @@ public final class ZoneDecider {
               .filter(
                   d -> {
                     KeyRecord k = w.key(d);
-                    return k != null && !k.owner().equals(t.id());
+                    return k != null && !k.owner().equals(t.id()) && mayWithdraw(w, d);
                   })
               .sorted()
               .toList();
@@ -1197,6 +1615,16 @@ public final class ZoneDecider {
       }
       w.members.put(t.id(), cur);
     }
+  }
+
+  /**
+   * During an algorithm rollover no old-algorithm key is withdrawn before the old DS has left the
+   * parent for DS-Wait-Time (RFC 6781 §4.1.4 step 8 before step 9).
+   */
+  private static boolean mayWithdraw(Work w, KeyData d) {
+    return w.roll == null
+        || d.algorithm() != w.roll.from()
+        || w.roll.phase() == AlgorithmRoll.Phase.OLD_KEYS;
   }
 
   /**
@@ -1273,7 +1701,7 @@ public final class ZoneDecider {
    * §4); the zone halts instead.
    */
   private static boolean importable(Work w, KeyData d) {
-    if (d.algorithm() != w.policy.algorithm()) {
+    if (!groupAlgorithm(w, d.algorithm())) {
       return false;
     }
     int tag = d.keyTag();
@@ -1577,6 +2005,7 @@ public final class ZoneDecider {
     Pending dsRequest;
     Pending nsRequest;
     Instant wakeAt;
+    AlgorithmRoll roll;
 
     /** When the first CDS/DS of an insecure zone may be published (transient, not stored). */
     Instant secureAt;
@@ -1598,6 +2027,7 @@ public final class ZoneDecider {
       dsRequest = s.dsRequest();
       nsRequest = s.nsRequest();
       wakeAt = s.wakeAt();
+      roll = s.algorithmRoll();
     }
 
     ZoneState freeze() {
@@ -1616,7 +2046,8 @@ public final class ZoneDecider {
           parentNsSince,
           dsRequest,
           nsRequest,
-          wakeAt);
+          wakeAt,
+          roll);
     }
 
     List<Member> memberList() {
@@ -1682,6 +2113,7 @@ public final class ZoneDecider {
         candidates.add(dsRequest == null ? null : dsRequest.retryAt());
         candidates.add(secureAt);
         candidates.add(nsRequest == null ? null : nsRequest.retryAt());
+        candidates.add(roll == null ? null : roll.waitUntil());
         for (KeyRecord k : keys) {
           if (k.retired() && members.containsKey(k.owner())) {
             candidates.add(k.goneSince().plus(policy.signatureWait()));

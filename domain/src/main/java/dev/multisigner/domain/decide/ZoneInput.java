@@ -72,6 +72,13 @@ public sealed interface ZoneInput {
   /** Operator: ask a signer to roll one of its keys. */
   record RollKey(ZoneName zone, SignerId signer, KeyRole role) implements ZoneInput {}
 
+  /**
+   * Operator: roll the whole group to another algorithm (draft-ietf-dnsop-dnssec-automation
+   * "Algorithm rollover", RFC 6781 §4.1.4 double signature). Each signer rolls its own keys; the
+   * decider coordinates the DS changes and says when old-algorithm keys may go.
+   */
+  record RollAlgorithm(ZoneName zone, int algorithm, String operator) implements ZoneInput {}
+
   /** Operator: clear a halt after looking at its reason. */
   record ResumeZone(ZoneName zone, String operator, String reason) implements ZoneInput {}
 

@@ -1,5 +1,6 @@
 package dev.multisigner.domain.decide;
 
+import dev.multisigner.domain.group.AlgorithmRoll;
 import dev.multisigner.domain.group.KeyRecord;
 import dev.multisigner.domain.group.Member;
 import dev.multisigner.domain.group.Pending;
@@ -32,7 +33,8 @@ public record ZoneState(
     Instant parentNsSince,
     Pending dsRequest,
     Pending nsRequest,
-    Instant wakeAt) {
+    Instant wakeAt,
+    AlgorithmRoll algorithmRoll) {
 
   public ZoneState {
     Objects.requireNonNull(zone, "zone");
@@ -42,6 +44,63 @@ public record ZoneState(
     keys = List.copyOf(keys);
     parentDs = parentDs == null ? null : List.copyOf(parentDs);
     parentNs = parentNs == null ? null : List.copyOf(parentNs);
+  }
+
+  /** A state without an algorithm rollover in progress. */
+  public ZoneState(
+      ZoneName zone,
+      ZoneStatus status,
+      HaltCause haltCause,
+      String haltReason,
+      GroupPolicy policy,
+      long seq,
+      List<Member> members,
+      List<KeyRecord> keys,
+      List<DsData> parentDs,
+      Instant parentDsSince,
+      List<String> parentNs,
+      Instant parentNsSince,
+      Pending dsRequest,
+      Pending nsRequest,
+      Instant wakeAt) {
+    this(
+        zone,
+        status,
+        haltCause,
+        haltReason,
+        policy,
+        seq,
+        members,
+        keys,
+        parentDs,
+        parentDsSince,
+        parentNs,
+        parentNsSince,
+        dsRequest,
+        nsRequest,
+        wakeAt,
+        null);
+  }
+
+  /** This state with another status and halt cause, everything else (a rollover too) kept. */
+  public ZoneState withStatus(ZoneStatus s, HaltCause cause, String reason) {
+    return new ZoneState(
+        zone,
+        s,
+        cause,
+        reason,
+        policy,
+        seq,
+        members,
+        keys,
+        parentDs,
+        parentDsSince,
+        parentNs,
+        parentNsSince,
+        dsRequest,
+        nsRequest,
+        wakeAt,
+        algorithmRoll);
   }
 
   /** The state of a zone never seen. */
@@ -55,6 +114,7 @@ public record ZoneState(
         0,
         List.of(),
         List.of(),
+        null,
         null,
         null,
         null,

@@ -75,6 +75,32 @@ public record Member(
     return observedAt != null;
   }
 
+  /** This member with another spec (same id): the end of an algorithm rollover. */
+  public Member withSpec(SignerSpec s) {
+    if (!s.id().equals(spec.id())) {
+      throw new IllegalArgumentException("a member keeps its id");
+    }
+    return new Member(
+        s,
+        phase,
+        waitUntil,
+        keysPublishedAt,
+        leftServiceAt,
+        observedAt,
+        served,
+        cds,
+        nameservers,
+        failingSince,
+        importing,
+        withdrawing,
+        cdsPublishing,
+        nsPublishing,
+        signing,
+        installing,
+        installRrsigs,
+        keysRequestedAt);
+  }
+
   public Member withPhase(MemberPhase p, Instant wait) {
     Copy c = new Copy(this);
     c.phase = p;

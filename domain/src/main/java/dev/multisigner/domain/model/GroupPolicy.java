@@ -95,6 +95,25 @@ public record GroupPolicy(
         holder);
   }
 
+  /** This policy with another algorithm (the end of an algorithm rollover). */
+  public GroupPolicy withAlgorithm(int a) {
+    return new GroupPolicy(
+        model,
+        a,
+        dnskeyTtl,
+        maxZoneTtl,
+        dsTtl,
+        nsTtl,
+        propagationDelay,
+        parentPropagationDelay,
+        cdsDigestTypes,
+        maxCdsRecords,
+        publishCdnskey,
+        retryInterval,
+        unreachableLimit,
+        kskHolder);
+  }
+
   /** True when {@code id} holds the group's one KSK (model 1). */
   public boolean holdsKsk(SignerId id) {
     return model == SignerModel.MODEL_1 && id.equals(kskHolder);

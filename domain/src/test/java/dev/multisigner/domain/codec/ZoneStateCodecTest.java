@@ -117,6 +117,35 @@ class ZoneStateCodecTest {
   }
 
   @Test
+  void roundTripsAZoneMidAlgorithmRoll() {
+    Timeline t = dev.multisigner.domain.decide.JoinTimelinesAccess.algorithmRollNewDsRequested();
+    ZoneState s = t.state();
+    assertThat(s.algorithmRoll()).isNotNull();
+    assertThat(s.algorithmRoll().phase())
+        .isEqualTo(dev.multisigner.domain.group.AlgorithmRoll.Phase.NEW_DS);
+    assertThat(s.algorithmRoll().doubleSigned()).containsExactly(A, B);
+    assertThat(s.members()).allMatch(m -> m.cdsPublishing() != null);
+
+    byte[] bytes = ZoneStateCodec.encode(s);
+
+    assertThat(bytes[0]).isEqualTo((byte) 4);
+    assertThat(ZoneStateCodec.decode(bytes)).isEqualTo(s);
+    assertThat(bytes.length).isLessThanOrEqualTo(4096);
+  }
+
+  @Test
+  void decodesTheVersionThreeLayout() {
+    // Version 3 is version 4 without the trailing rollover flag (the v4 writer appends only it).
+    ZoneState s = dev.multisigner.domain.decide.JoinTimelinesAccess.twoSignersJoined().state();
+    byte[] v4 = ZoneStateCodec.encode(s);
+    assertThat(v4[v4.length - 1]).isEqualTo((byte) 0);
+    byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - 1);
+    v3[0] = 3;
+
+    assertThat(ZoneStateCodec.decode(v3)).isEqualTo(s);
+  }
+
+  @Test
   void refusesAnUnknownFormatVersion() {
     byte[] bytes = ZoneStateCodec.encode(ZoneState.absent(ZONE));
     bytes[0] = 99;

@@ -10,4 +10,14 @@ public final class JoinTimelinesAccess {
   public static Timeline twoSignersJoined() {
     return JoinTimelines.twoSignersJoined();
   }
+
+  /**
+   * Algorithm rollover 13 to 15 of the two joined signers, every signer double-signing (t=203) and
+   * the new CDS/DS requested (t=265).
+   */
+  public static Timeline algorithmRollNewDsRequested() {
+    Timeline t = AlgorithmRollTimelineTest.doubleSigned();
+    t.at(265, new ZoneInput.WakeUp(dev.multisigner.domain.ZoneFixtures.ZONE));
+    return t;
+  }
 }

@@ -124,11 +124,20 @@ public final class Simulation {
   private long outageTo = Long.MIN_VALUE;
   private boolean rejectionDone;
 
+  /** Draws for the algorithm rollover only, so the other draws of a world stay as they were. */
+  private final Random algRnd;
+
+  /** True once the decider accepted an algorithm rollover in this run. */
+  private boolean algRollAccepted;
+
+  private static final int NEW_ALG = 15;
+
   private Simulation(long seed, ZoneDecider decider, boolean impatient, boolean lateHolder) {
     this.seed = seed;
     this.impatient = impatient;
     this.lateHolder = lateHolder;
     this.rnd = new Random(seed);
+    this.algRnd = new Random(seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
     this.decider = decider;
     this.modelOne = lateHolder || rnd.nextBoolean();
     long dnskeyTtl = pick(30, 60, 120);
@@ -234,6 +243,8 @@ public final class Simulation {
     int observationFailStreak;
     boolean rollingZsk;
     boolean rollingSep;
+    boolean rollingAlg;
+    int alg = ALG;
 
     SimSigner(int i, boolean csk) {
       this.id = SignerId.of("s" + i);
@@ -258,6 +269,7 @@ public final class Simulation {
                   signedByHolder
                       ? Capability.ACCEPT_SIGNED_DNSKEY_RRSET
                       : Capability.IMPORT_FOREIGN_DNSKEY)
+              .can(Capability.READ_KEYS_DNS)
               .can(Capability.PUBLISH_CDS_CDNSKEY)
               .can(Capability.MANAGE_NS)
               .can(Capability.SENDS_NOTIFY)
@@ -341,10 +353,14 @@ public final class Simulation {
   }
 
   private KeyData newKey(int flags) {
+    return newKey(flags, ALG);
+  }
+
+  private KeyData newKey(int flags, int alg) {
     while (true) {
       byte[] pub = new byte[64];
       rnd.nextBytes(pub);
-      KeyData k = new KeyData(flags, 3, ALG, pub);
+      KeyData k = new KeyData(flags, 3, alg, pub);
       if (usedTags.add(k.keyTag())) {
         byTag.put(k.keyTag(), k);
         if (k.sep()) {
@@ -429,6 +445,14 @@ public final class Simulation {
       long at = between(300_000, SCENARIO_END);
       scenario.append(" remove(").append(s.id).append("@").append(at / 1000).append(")");
       schedule(at, () -> deliver(new ZoneInput.RemoveSigner(ZONE, s.id)));
+    }
+    // A quarter of the model 2 zones roll to Ed25519 once (draft "Algorithm rollover"); the
+    // decider refuses it while a join or leave runs or the zone is halted, and the signers act
+    // only once it is accepted.
+    if (!modelOne && algRnd.nextInt(4) == 0) {
+      long at = 60_000 + (long) (algRnd.nextDouble() * (SCENARIO_END - 60_000));
+      scenario.append(" algroll(@").append(at / 1000).append(")");
+      schedule(at, () -> deliver(new ZoneInput.RollAlgorithm(ZONE, NEW_ALG, "sim-operator")));
     }
     if (chance(0.15)) {
       outageSigner = signers.get(rnd.nextInt(enrolled));
@@ -551,6 +575,15 @@ public final class Simulation {
       case DS_PUBLICATION_FAILED -> processes.add("parent-retry");
       case ZONE_HALTED -> processes.add("halt");
       case UNSAFE_SIGNING_OBSERVED -> processes.add("unsafe-signing-reported");
+      case ALGORITHM_ROLL_STARTED -> {
+        processes.add("alg-roll");
+        algRollAccepted = true;
+        for (Member m : state.members()) {
+          SimSigner s = signer(m.id());
+          schedule(between(1000, 60_000), () -> startAlgorithmRoll(s));
+        }
+      }
+      case ALGORITHM_ROLL_COMPLETED -> processes.add("alg-roll-done");
       default -> {}
     }
   }
@@ -783,6 +816,10 @@ public final class Simulation {
       schedule(outageTo + 1000, () -> startZoneKeyRoll(s));
       return;
     }
+    if (s.rollingAlg) {
+      schedule(now + 60_000, () -> startZoneKeyRoll(s));
+      return;
+    }
     if (s.csk) {
       startCskRoll(s);
       return;
@@ -796,7 +833,7 @@ public final class Simulation {
     }
     s.rollingZsk = true;
     SimKey old = s.own.stream().filter(k -> k.role == KeyRole.ZSK && k.signing).findFirst().get();
-    SimKey next = new SimKey(newKey(256), KeyRole.ZSK, false);
+    SimKey next = new SimKey(newKey(256, s.alg), KeyRole.ZSK, false);
     s.own.add(next);
     note("sim " + s.id + " publishes ZSK " + next.data.keyTag());
     s.changed();
@@ -862,9 +899,14 @@ public final class Simulation {
     if (s.rollingSep || s.csk) {
       return;
     }
+    if (s.rollingAlg) {
+      // A KSK roll asked for before the algorithm rollover rolls the new algorithm's KSK after it.
+      schedule(now + 60_000, () -> startKskRoll(s));
+      return;
+    }
     s.rollingSep = true;
     SimKey old = s.own.stream().filter(k -> k.role == KeyRole.KSK).findFirst().get();
-    SimKey next = new SimKey(newKey(257), KeyRole.KSK, true);
+    SimKey next = new SimKey(newKey(257, s.alg), KeyRole.KSK, true);
     s.own.add(next);
     note("sim " + s.id + " publishes KSK " + next.data.keyTag());
     s.changed();
@@ -889,7 +931,7 @@ public final class Simulation {
     }
     s.rollingSep = true;
     SimKey old = s.own.stream().filter(k -> k.role == KeyRole.CSK && k.signing).findFirst().get();
-    SimKey next = new SimKey(newKey(257), KeyRole.CSK, false);
+    SimKey next = new SimKey(newKey(257, s.alg), KeyRole.CSK, false);
     s.own.add(next);
     note("sim " + s.id + " publishes CSK " + next.data.keyTag());
     s.changed();
@@ -912,6 +954,53 @@ public final class Simulation {
                 s.changed();
               });
         });
+  }
+
+  /**
+   * Algorithm rollover at one signer, the conservative double-signature way (RFC 6781 §4.1.4): it
+   * publishes and signs with a KSK and ZSK (or a CSK) of the new algorithm at once, keeps the old
+   * ones, and drops every old-algorithm key once the parent's DS set has held no old-algorithm DS
+   * for DS-Wait-Time (what the decider's audit event tells its operator).
+   */
+  private void startAlgorithmRoll(SimSigner s) {
+    if (s.rollingAlg || s.alg == NEW_ALG) {
+      return;
+    }
+    if (s.rollingZsk || s.rollingSep) {
+      schedule(now + 30_000, () -> startAlgorithmRoll(s));
+      return;
+    }
+    s.rollingAlg = true;
+    s.alg = NEW_ALG;
+    if (s.csk) {
+      s.own.add(new SimKey(newKey(257, NEW_ALG), KeyRole.CSK, true));
+    } else {
+      s.own.add(new SimKey(newKey(257, NEW_ALG), KeyRole.KSK, true));
+      s.own.add(new SimKey(newKey(256, NEW_ALG), KeyRole.ZSK, true));
+    }
+    note("sim " + s.id + " publishes and signs with algorithm " + NEW_ALG);
+    s.changed();
+    long[] oldGoneSince = {-1};
+    Runnable[] poll = new Runnable[1];
+    poll[0] =
+        () -> {
+          boolean oldGone =
+              !parent.ds.isEmpty() && parent.ds.stream().noneMatch(d -> d.algorithm() == ALG);
+          if (!oldGone) {
+            oldGoneSince[0] = -1;
+          } else if (oldGoneSince[0] < 0) {
+            oldGoneSince[0] = now;
+          }
+          if (oldGone && now >= oldGoneSince[0] + policy.dsWait().toMillis() + 60_000) {
+            s.own.removeIf(k -> k.data.algorithm() == ALG);
+            s.rollingAlg = false;
+            note("sim " + s.id + " drops its algorithm " + ALG + " keys");
+            s.changed();
+          } else if (now < RUN_END) {
+            schedule(now + 10_000, poll[0]);
+          }
+        };
+    schedule(now + 10_000, poll[0]);
   }
 
   /** Polls the parent (as Knot's ksk-submission check does) until the DS is there long enough. */
@@ -982,6 +1071,10 @@ public final class Simulation {
       for (Version sig : versionsSince(a, Math.max(t - sigWindow, since(a, t)))) {
         for (SimSigner b : queryable) {
           for (Version keys : versionsSince(b, Math.max(t - dnskeyWindow, since(b, t)))) {
+            if (algRollAccepted) {
+              everyDsAlgorithmSigns(a, sig, b, keys, dsCached);
+              continue;
+            }
             for (KeyData z : sig.zoneSigners) {
               if (!keys.dnskeys.contains(z)) {
                 boolean late = keys == b.current() && !a.current().zoneSigners.contains(z);
@@ -1006,7 +1099,15 @@ public final class Simulation {
       }
       for (Version keys : versionsSince(a, Math.max(t - dnskeyWindow, since(a, t)))) {
         for (List<DsData> ds : dsCached) {
-          boolean chained = keys.dnskeySigners.stream().anyMatch(k -> ds.contains(dsOf.get(k)));
+          boolean chained =
+              algRollAccepted
+                  ? ds.stream()
+                      .map(DsData::algorithm)
+                      .allMatch(
+                          alg ->
+                              keys.dnskeySigners.stream()
+                                  .anyMatch(k -> k.algorithm() == alg && ds.contains(dsOf.get(k))))
+                  : keys.dnskeySigners.stream().anyMatch(k -> ds.contains(dsOf.get(k)));
           if (!chained) {
             violation(
                 "invariant 3: "
@@ -1018,6 +1119,45 @@ public final class Simulation {
                     + ") has no DS in a cached parent DS set "
                     + ds.stream().map(DsData::keyTag).toList());
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * Invariants 1 and 2 in a run with an algorithm rollover, for a strict validator: every algorithm
+   * of a cached DS set must sign the answer with a key of the cached DNSKEY RRset (RFC 4035 §2.2,
+   * the conservative order of RFC 6781 §4.1.4). Signatures of an algorithm the DS set does not name
+   * are not needed (RFC 6840 §5.11): a signer may sign with a new-algorithm ZSK before the others
+   * import it, while no DS names that algorithm.
+   */
+  private void everyDsAlgorithmSigns(
+      SimSigner a, Version sig, SimSigner b, Version keys, List<List<DsData>> dsCached) {
+    for (List<DsData> ds : dsCached) {
+      for (int alg :
+          ds.stream().map(DsData::algorithm).collect(Collectors.toCollection(TreeSet::new))) {
+        boolean ok =
+            sig.zoneSigners.stream()
+                .anyMatch(z -> z.algorithm() == alg && keys.dnskeys.contains(z));
+        if (!ok) {
+          violation(
+              "invariant 1/2 (algorithm "
+                  + alg
+                  + "): "
+                  + a.id
+                  + " signs (since "
+                  + when(sig.from)
+                  + ") with "
+                  + tags(sig.zoneSigners)
+                  + " but a cached DNSKEY RRset of "
+                  + b.id
+                  + " (served from "
+                  + when(keys.from)
+                  + ") has none of algorithm "
+                  + alg
+                  + ", which the cached DS set "
+                  + tagsOfDs(ds)
+                  + " names");
         }
       }
     }
