@@ -14,10 +14,6 @@ import dev.multisigner.schemas.topics.Topic;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -237,7 +233,6 @@ public final class ManyZonesBench {
     s.append(" target_total_ms=300000 met=").append(all && totalMs <= 300_000);
     System.out.println(s);
     System.out.println(TAG + " " + stateSize(stack));
-    printMetrics(stack);
   }
 
   /**
@@ -339,28 +334,6 @@ public final class ManyZonesBench {
           stack.context(Service.SIGNER_COORDINATOR).getBean(CoordinatorStreams.class).zoneStates());
     } catch (RuntimeException e) {
       return "state_error=\"" + e + "\"";
-    }
-  }
-
-  /** The services' own counters (Prometheus, lines with multisigner_ and no zone label). */
-  private static void printMetrics(LocalStack stack) {
-    HttpClient http = HttpClient.newHttpClient();
-    for (Service s : Service.values()) {
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(stack.url(s) + "/prometheus"))
-                    .timeout(Duration.ofSeconds(5))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        r.body()
-            .lines()
-            .filter(l -> l.startsWith("multisigner_") && !l.contains("zone=\""))
-            .limit(60)
-            .forEach(l -> System.out.println("metric service=" + s.environment() + " " + l));
-      } catch (IOException | InterruptedException e) {
-        System.out.println("metric service=" + s.environment() + " error=\"" + e + "\"");
-      }
     }
   }
 }
