@@ -211,23 +211,7 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
       return; // absent or retired: nothing to halt; already halted: keep the first reason
     }
     String reason = "the decider failed on " + failure + "; resume once the cause is understood";
-    ZoneState halted =
-        new ZoneState(
-            state.zone(),
-            ZoneStatus.HALTED,
-            HaltCause.UNSAFE_PLAN,
-            reason,
-            state.policy(),
-            state.seq(),
-            state.members(),
-            state.keys(),
-            state.parentDs(),
-            state.parentDsSince(),
-            state.parentNs(),
-            state.parentNsSince(),
-            state.dsRequest(),
-            state.nsRequest(),
-            state.wakeAt());
+    ZoneState halted = state.withStatus(ZoneStatus.HALTED, HaltCause.UNSAFE_PLAN, reason);
     states.put(zone.value(), ZoneStateCodec.encode(halted));
     emit(
         TopicCatalog.ZONE_EVENTS,
