@@ -131,6 +131,11 @@ final class E2eWorld implements AutoCloseable {
 
   /** Sends the EnrollZone intent: knot-a (ns1) + pdns-b (ns2), model 2, the lab's policy. */
   void enroll() {
+    enroll(policy());
+  }
+
+  /** Sends the EnrollZone intent for knot-a (ns1) + pdns-b (ns2) under {@code policy}. */
+  void enroll(GroupPolicy policy) {
     log.send(
         TopicCatalog.ZONE_INTENTS,
         ZONE,
@@ -140,7 +145,7 @@ final class E2eWorld implements AutoCloseable {
                 List.of(
                     new SignerSpec(KNOT, "knot", 13, List.of("ns1." + ZONE)),
                     new SignerSpec(PDNS, "powerdns", 13, List.of("ns2." + ZONE))),
-                policy())));
+                policy)));
   }
 
   static GroupPolicy policy() {
