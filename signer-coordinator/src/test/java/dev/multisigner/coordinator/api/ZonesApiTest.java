@@ -106,6 +106,9 @@ class ZonesApiTest {
   private IntentAccepted accepted;
 
   private void enrollTheZone() {
+    // Until Streams runs, the API answers 503 "retry shortly" (it checks the store for an existing
+    // enrollment): a client retries, and so does this test.
+    await().atMost(PATIENCE).until(() -> status("/zones") == 200);
     accepted = enrollAndAwait("Example.Test", "NS2.example.test.");
   }
 
