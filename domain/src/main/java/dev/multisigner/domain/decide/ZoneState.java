@@ -46,42 +46,6 @@ public record ZoneState(
     parentNs = parentNs == null ? null : List.copyOf(parentNs);
   }
 
-  /** A state without an algorithm rollover in progress. */
-  public ZoneState(
-      ZoneName zone,
-      ZoneStatus status,
-      HaltCause haltCause,
-      String haltReason,
-      GroupPolicy policy,
-      long seq,
-      List<Member> members,
-      List<KeyRecord> keys,
-      List<DsData> parentDs,
-      Instant parentDsSince,
-      List<String> parentNs,
-      Instant parentNsSince,
-      Pending dsRequest,
-      Pending nsRequest,
-      Instant wakeAt) {
-    this(
-        zone,
-        status,
-        haltCause,
-        haltReason,
-        policy,
-        seq,
-        members,
-        keys,
-        parentDs,
-        parentDsSince,
-        parentNs,
-        parentNsSince,
-        dsRequest,
-        nsRequest,
-        wakeAt,
-        null);
-  }
-
   /** This state with another status and halt cause, everything else (a rollover too) kept. */
   public ZoneState withStatus(ZoneStatus s, HaltCause cause, String reason) {
     return new ZoneState(

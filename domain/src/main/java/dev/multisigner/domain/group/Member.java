@@ -80,25 +80,9 @@ public record Member(
     if (!s.id().equals(spec.id())) {
       throw new IllegalArgumentException("a member keeps its id");
     }
-    return new Member(
-        s,
-        phase,
-        waitUntil,
-        keysPublishedAt,
-        leftServiceAt,
-        observedAt,
-        served,
-        cds,
-        nameservers,
-        failingSince,
-        importing,
-        withdrawing,
-        cdsPublishing,
-        nsPublishing,
-        signing,
-        installing,
-        installRrsigs,
-        keysRequestedAt);
+    Copy c = new Copy(this);
+    c.spec = s;
+    return c.build();
   }
 
   public Member withPhase(MemberPhase p, Instant wait) {
@@ -187,7 +171,7 @@ public record Member(
 
   /** A mutable copy for the withers, so each names only the fields it changes. */
   private static final class Copy {
-    private final SignerSpec spec;
+    private SignerSpec spec;
     private MemberPhase phase;
     private Instant waitUntil;
     private Instant keysPublishedAt;

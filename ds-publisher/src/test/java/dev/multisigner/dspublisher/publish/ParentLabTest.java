@@ -91,7 +91,6 @@ class ParentLabTest {
 
   @Test
   void reportsTheParentsDsAndNsOnceWhateverOrderTheParentAnswersIn() {
-    String zone = ZONE;
     DnsUpdateParent parent = new DnsUpdateParent(config());
     parent.replaceDs(CHILD, List.of(ds(11111, 1), ds(22222, 2), ds(33333, 3)));
     Set<List<Integer>> orders = new HashSet<>();
@@ -103,7 +102,7 @@ class ParentLabTest {
     assertThat(orders).as("the parent rotates the DS RRset").hasSizeGreaterThan(1);
 
     ZoneDirectory directory = new ZoneDirectory(kafka.bootstrapServers());
-    directory.apply(zone, enroll());
+    directory.apply(ZONE, enroll());
     ParentWatcher watcher =
         new ParentWatcher(
             directory,
@@ -115,7 +114,7 @@ class ParentLabTest {
       watcher.watch();
     }
 
-    List<DsEvent> events = probe.readAll(TopicCatalog.DS_EVENTS, zone, Duration.ofSeconds(30));
+    List<DsEvent> events = probe.readAll(TopicCatalog.DS_EVENTS, ZONE, Duration.ofSeconds(30));
     assertThat(events.stream().filter(e -> e.getEvent() instanceof ParentDsObserved))
         .singleElement()
         .satisfies(
