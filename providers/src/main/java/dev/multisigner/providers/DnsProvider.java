@@ -1,24 +1,33 @@
 package dev.multisigner.providers;
 
 import dev.multisigner.domain.model.Capabilities;
+import dev.multisigner.domain.model.Capability;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Stream;
 import org.xbill.DNS.CDNSKEYRecord;
 import org.xbill.DNS.CDSRecord;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 
 /**
  * A DNS provider (one signer account) as Multisigner sees it: it reads what the provider serves for
- * a zone's keys, and applies plans that add or remove foreign DNSKEYs and CDS/CDNSKEY records.
- * Every failure is a {@link ProviderException} naming zone and provider, retryable or not by type.
+ * a zone's keys, and applies plans that add or remove foreign DNSKEYs, CDS/CDNSKEY records, apex NS
+ * records and the CSYNC record. Every failure is a {@link ProviderException} naming zone and
+ * provider, retryable or not by type.
  *
  * <p>Implementations are thread-safe and hold no per-zone state beyond caches.
  */
 public interface DnsProvider {
+
+  /** The TTL of new apex NS records when the zone serves none (it always should). */
+  long DEFAULT_NS_TTL = 3600;
 
   /** The signer this adapter talks to, e.g. {@code knot-a}. */
   SignerId id();
@@ -32,7 +41,10 @@ public interface DnsProvider {
   /** Rate limit, write granularity, conditional writes. */
   ProviderLimits limits();
 
-  /** Reads the zone's DNSKEY, CDS, CDNSKEY and NS RRsets, with RRSIGs where the adapter can. */
+  /**
+   * Reads the zone's DNSKEY, CDS, CDNSKEY, NS and CSYNC RRsets and SOA, with RRSIGs where the
+   * adapter can.
+   */
   ZoneKeySnapshot read(ZoneName zone);
 
   /**
@@ -67,6 +79,95 @@ public interface DnsProvider {
         zone, PlanChange.Action.REMOVE, Stream.concat(cds.stream(), cdnskeys.stream()));
   }
 
+  /**
+   * Makes the apex NS RRset exactly {@code nameservers} (reads first; one plan): adds the missing
+   * ones before it removes the others, so the apex never has no NS. Needs {@link
+   * Capability#MANAGE_NS}. The new records take the TTL of the served NS RRset. Glue is not
+   * managed: name nameservers outside the zone, or ones whose addresses the zone already serves.
+   *
+   * @throws ProviderException {@link ProviderException.Kind#MALFORMED} for an empty list or a
+   *     relative name, {@link ProviderException.Kind#UNSUPPORTED} without the capability
+   */
+  default ProviderPlan publishNs(ZoneName zone, List<Name> nameservers) {
+    requireCapability(zone, Capability.MANAGE_NS);
+    if (nameservers.isEmpty()) {
+      throw ProviderException.of(
+          ProviderException.Kind.MALFORMED,
+          zone,
+          id(),
+          "refusing to publish an empty apex NS RRset: a zone needs at least one nameserver");
+    }
+    nameservers.stream()
+        .filter(n -> !n.isAbsolute())
+        .findFirst()
+        .ifPresent(
+            n -> {
+              throw ProviderException.of(
+                  ProviderException.Kind.MALFORMED,
+                  zone,
+                  id(),
+                  "nameserver name '" + n + "' is relative; NS targets must be absolute");
+            });
+    ZoneKeySnapshot basis = read(zone);
+    long ttl = basis.ns().isEmpty() ? DEFAULT_NS_TTL : basis.ns().get(0).getTTL();
+    List<NSRecord> wanted =
+        nameservers.stream()
+            .distinct()
+            .map(n -> new NSRecord(zone.toName(), DClass.IN, ttl, n))
+            .toList();
+    return replaceRrset(basis, wanted, basis.ns());
+  }
+
+  /**
+   * Makes the apex CSYNC RRset exactly {@code csync} (reads first; one plan): adds it, then removes
+   * any other CSYNC served. Needs {@link Capability#PUBLISH_CSYNC}.
+   */
+  default ProviderPlan publishCsync(ZoneName zone, CSYNCRecord csync) {
+    requireCapability(zone, Capability.PUBLISH_CSYNC);
+    ZoneKeySnapshot basis = read(zone);
+    Record atApex = csync.getName().equals(zone.toName()) ? csync : csync.withName(zone.toName());
+    return replaceRrset(basis, List.of(atApex), basis.csync());
+  }
+
+  /**
+   * Removes every apex CSYNC record (reads first; one plan; nothing to do when none is served).
+   * Needs {@link Capability#PUBLISH_CSYNC}.
+   */
+  default ProviderPlan withdrawCsync(ZoneName zone) {
+    requireCapability(zone, Capability.PUBLISH_CSYNC);
+    ZoneKeySnapshot basis = read(zone);
+    return replaceRrset(basis, List.of(), basis.csync());
+  }
+
+  private void requireCapability(ZoneName zone, Capability capability) {
+    Capabilities caps = capabilities();
+    if (!caps.can(capability)) {
+      throw ProviderException.of(
+          ProviderException.Kind.UNSUPPORTED,
+          zone,
+          id(),
+          "this "
+              + kind()
+              + " provider does not support "
+              + capability
+              + ": "
+              + caps.support(capability).reason());
+    }
+  }
+
+  /** One plan that makes the served RRset {@code served} exactly {@code wanted}. */
+  private ProviderPlan replaceRrset(
+      ZoneKeySnapshot basis, List<? extends Record> wanted, List<? extends Record> served) {
+    List<PlanChange> changes = new ArrayList<>();
+    wanted.stream()
+        .filter(r -> !served.contains(r))
+        .forEach(r -> changes.add(new PlanChange(PlanChange.Action.ADD, r)));
+    served.stream()
+        .filter(r -> !wanted.contains(r))
+        .forEach(r -> changes.add(new PlanChange(PlanChange.Action.REMOVE, r)));
+    return applyIfNotEmpty(new ProviderPlan(basis, changes));
+  }
+
   private ProviderPlan applyChanges(
       ZoneName zone, PlanChange.Action action, Stream<? extends Record> records) {
     ZoneKeySnapshot basis = read(zone);
@@ -76,16 +177,18 @@ public interface DnsProvider {
             .filter(r -> served(basis, r) != (action == PlanChange.Action.ADD))
             .map(r -> new PlanChange(action, (Record) r))
             .toList();
-    ProviderPlan plan = new ProviderPlan(basis, changes);
+    return applyIfNotEmpty(new ProviderPlan(basis, changes));
+  }
+
+  private ProviderPlan applyIfNotEmpty(ProviderPlan plan) {
     if (!plan.isEmpty()) {
       apply(plan);
     }
     return plan;
   }
 
+  /** By type code: dnsjava's CDNSKEYRecord extends DNSKEYRecord, CDSRecord extends DSRecord. */
   private static boolean served(ZoneKeySnapshot snapshot, Record r) {
-    return snapshot.dnskeys().contains(r)
-        || snapshot.cds().contains(r)
-        || snapshot.cdnskeys().contains(r);
+    return snapshot.records(r.getType()).contains(r);
   }
 }

@@ -8,7 +8,10 @@ import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
-/** One change in a {@link ProviderPlan}: add or remove one record at the zone apex. */
+/**
+ * One change in a {@link ProviderPlan}: add or remove one DNSKEY, CDS, CDNSKEY, NS or CSYNC record
+ * at the zone apex.
+ */
 public record PlanChange(Action action, Record record) {
 
   /** Adds come before removes in every plan (RFC 8901 §8.1: publish before withdraw). */
@@ -31,15 +34,21 @@ public record PlanChange(Action action, Record record) {
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(record, "record");
     int type = record.getType();
-    if (type != Type.DNSKEY && type != Type.CDS && type != Type.CDNSKEY) {
+    if (type != Type.DNSKEY
+        && type != Type.CDS
+        && type != Type.CDNSKEY
+        && type != Type.NS
+        && type != Type.CSYNC) {
       throw new IllegalArgumentException(
-          "a provider plan changes DNSKEY, CDS or CDNSKEY only, not " + Type.string(type));
+          "a provider plan changes DNSKEY, CDS, CDNSKEY, NS or CSYNC only, not "
+              + Type.string(type));
     }
   }
 
   /**
-   * The deterministic order: adds before removes; adds DNSKEY first, then CDNSKEY, then CDS;
-   * removes CDS first, then CDNSKEY, then DNSKEY (a DS signal goes before the key it points at);
+   * The deterministic order: adds before removes; adds DNSKEY first, then CDNSKEY, then CDS, then
+   * NS, then CSYNC (a CSYNC tells the parent to copy the NS set, so it comes after it); removes in
+   * the reverse type order, CSYNC first and DNSKEY last (a signal goes before what it points at);
    * then by rdata.
    */
   public static final Comparator<PlanChange> ORDER =
@@ -52,7 +61,9 @@ public record PlanChange(Action action, Record record) {
         switch (record.getType()) {
           case Type.DNSKEY -> 0;
           case Type.CDNSKEY -> 1;
-          default -> 2;
+          case Type.CDS -> 2;
+          case Type.NS -> 3;
+          default -> 4;
         };
     return action == Action.ADD ? rank : -rank;
   }
@@ -61,17 +72,18 @@ public record PlanChange(Action action, Record record) {
     return record.getType();
   }
 
-  /** One line: sign, type, rdata, and the key tag as a reading aid. */
+  /** One line: sign, type, rdata, and for key records the key tag as a reading aid. */
   public String line() {
-    return action.sign()
-        + " "
-        + record.getName()
-        + " "
-        + Type.string(record.getType())
-        + " "
-        + record.rdataToString()
-        + " ; tag "
-        + tag(record);
+    String line =
+        action.sign()
+            + " "
+            + record.getName()
+            + " "
+            + Type.string(record.getType())
+            + " "
+            + record.rdataToString();
+    int tag = tag(record);
+    return tag < 0 ? line : line + " ; tag " + tag;
   }
 
   private static int tag(Record r) {

@@ -96,6 +96,8 @@ public final class ProviderPlanner {
         caps,
         Capability.PUBLISH_CDS_CDNSKEY,
         plan.touches(Type.CDS) || plan.touches(Type.CDNSKEY));
+    require(plan, caps, Capability.MANAGE_NS, plan.touches(Type.NS));
+    require(plan, caps, Capability.PUBLISH_CSYNC, plan.touches(Type.CSYNC));
   }
 
   private static void require(

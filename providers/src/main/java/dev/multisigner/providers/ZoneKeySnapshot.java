@@ -21,9 +21,9 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
 
 /**
- * What one provider serves for a zone's keys at one moment: the DNSKEY, CDS, CDNSKEY and NS RRsets
- * with their RRSIGs (empty when the adapter cannot see signatures), the SOA, and which of the
- * DNSKEYs are the provider's own (it holds their private keys).
+ * What one provider serves for a zone's keys at one moment: the DNSKEY, CDS, CDNSKEY, NS and CSYNC
+ * RRsets with their RRSIGs (empty when the adapter cannot see signatures), the SOA, and which of
+ * the DNSKEYs are the provider's own (it holds their private keys).
  *
  * <p>Records compare by owner, type, class and rdata (dnsjava's {@code Record.equals}); TTLs are
  * the provider's business.
@@ -38,7 +38,8 @@ public record ZoneKeySnapshot(
     Optional<SOARecord> soa,
     List<RRSIGRecord> signatures,
     Set<DNSKEYRecord> ownKeys,
-    OwnKeySource ownKeySource) {
+    OwnKeySource ownKeySource,
+    List<CSYNCRecord> csync) {
 
   /** How the adapter told its own keys from foreign ones. */
   public enum OwnKeySource {
@@ -66,6 +67,33 @@ public record ZoneKeySnapshot(
     signatures = sorted(signatures);
     ownKeys = Set.copyOf(ownKeys);
     Objects.requireNonNull(ownKeySource, "ownKeySource");
+    csync = sorted(csync);
+  }
+
+  /** A snapshot without CSYNC (the signature before CSYNC was read). */
+  public ZoneKeySnapshot(
+      ZoneName zone,
+      SignerId provider,
+      List<DNSKEYRecord> dnskeys,
+      List<CDSRecord> cds,
+      List<CDNSKEYRecord> cdnskeys,
+      List<NSRecord> ns,
+      Optional<SOARecord> soa,
+      List<RRSIGRecord> signatures,
+      Set<DNSKEYRecord> ownKeys,
+      OwnKeySource ownKeySource) {
+    this(
+        zone,
+        provider,
+        dnskeys,
+        cds,
+        cdnskeys,
+        ns,
+        soa,
+        signatures,
+        ownKeys,
+        ownKeySource,
+        List.of());
   }
 
   private static <R extends Record> List<R> sorted(Collection<R> records) {
@@ -112,19 +140,23 @@ public record ZoneKeySnapshot(
     return !signatures.isEmpty();
   }
 
+  /** The served records of {@code type} (DNSKEY, CDS, CDNSKEY, NS, CSYNC or SOA), no RRSIGs. */
+  public List<? extends Record> records(int type) {
+    return switch (type) {
+      case Type.DNSKEY -> dnskeys;
+      case Type.CDS -> cds;
+      case Type.CDNSKEY -> cdnskeys;
+      case Type.NS -> ns;
+      case Type.CSYNC -> csync;
+      case Type.SOA -> soa.stream().toList();
+      default -> throw new IllegalArgumentException("not in a snapshot: " + Type.string(type));
+    };
+  }
+
   /** The served RRset of {@code type} with its RRSIGs, ready for {@code DNSSEC.verify}. */
   public RRset rrset(int type) {
     RRset set = new RRset();
-    List<? extends Record> records =
-        switch (type) {
-          case Type.DNSKEY -> dnskeys;
-          case Type.CDS -> cds;
-          case Type.CDNSKEY -> cdnskeys;
-          case Type.NS -> ns;
-          case Type.SOA -> soa.stream().toList();
-          default -> throw new IllegalArgumentException("not in a snapshot: " + Type.string(type));
-        };
-    records.forEach(set::addRR);
+    records(type).forEach(set::addRR);
     signaturesOver(type).forEach(set::addRR);
     return set;
   }
@@ -145,6 +177,10 @@ public record ZoneKeySnapshot(
         + " dnskeySigners="
         + dnskeySignerTags()
         + " soaSigners="
-        + soaSignerTags();
+        + soaSignerTags()
+        + " ns="
+        + ns.size()
+        + " csync="
+        + csync.size();
   }
 }

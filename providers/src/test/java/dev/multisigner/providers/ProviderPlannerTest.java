@@ -12,8 +12,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
 
 class ProviderPlannerTest {
 
@@ -149,5 +153,85 @@ class ProviderPlannerTest {
     assertThat(plan.changes())
         .singleElement()
         .satisfies(c -> assertThat(c.record()).isEqualTo(foreignA));
+  }
+
+  @Test
+  void nsAndCsyncChangesComeAfterKeyAddsAndBeforeKeyRemovesWithoutATag() {
+    NSRecord ns = new NSRecord(APEX, DClass.IN, 60, Name.fromConstantString("ns1.knot-a.test."));
+    NSRecord oldNs =
+        new NSRecord(APEX, DClass.IN, 60, Name.fromConstantString("ns1.example.test."));
+    CSYNCRecord csync = CSYNCRecord.of(APEX, 60, 0, CSYNCRecord.Flags.IMMEDIATE, Type.NS);
+    CSYNCRecord oldCsync = CSYNCRecord.of(APEX, 60, 7, CSYNCRecord.Flags.SOA_MINIMUM, Type.NS);
+
+    ProviderPlan plan =
+        new ProviderPlan(
+            served(List.of(foreignA)),
+            List.of(
+                new PlanChange(PlanChange.Action.REMOVE, foreignA),
+                new PlanChange(PlanChange.Action.REMOVE, oldNs),
+                new PlanChange(PlanChange.Action.ADD, csync),
+                new PlanChange(PlanChange.Action.REMOVE, oldCsync),
+                new PlanChange(PlanChange.Action.ADD, ns),
+                new PlanChange(PlanChange.Action.ADD, foreignB)));
+
+    assertThat(plan.lines())
+        .containsExactly(
+            "+ example.test. DNSKEY "
+                + foreignB.rdataToString()
+                + " ; tag "
+                + foreignB.getFootprint(),
+            "+ example.test. NS ns1.knot-a.test.",
+            "+ example.test. CSYNC 0 1 NS",
+            "- example.test. CSYNC 7 2 NS",
+            "- example.test. NS ns1.example.test.",
+            "- example.test. DNSKEY "
+                + foreignA.rdataToString()
+                + " ; tag "
+                + foreignA.getFootprint());
+  }
+
+  @Test
+  void nsAndCsyncChangesNeedTheirCapabilities() {
+    ProviderPlan ns =
+        new ProviderPlan(
+            served(List.of()),
+            List.of(
+                new PlanChange(
+                    PlanChange.Action.ADD,
+                    new NSRecord(APEX, DClass.IN, 60, Name.fromConstantString("ns.x.test.")))));
+    ProviderPlan csync =
+        new ProviderPlan(
+            served(List.of()),
+            List.of(
+                new PlanChange(
+                    PlanChange.Action.ADD, CSYNCRecord.of(APEX, 60, 0, 1, Type.NS, Type.A))));
+
+    assertThatThrownBy(() -> ProviderPlanner.requireCapabilities(ns, ALL))
+        .isInstanceOf(ProviderException.PermanentProviderException.class)
+        .hasMessageContaining("zone=example.test.")
+        .hasMessageContaining("MANAGE_NS");
+    assertThatThrownBy(() -> ProviderPlanner.requireCapabilities(csync, ALL))
+        .hasMessageContaining("PUBLISH_CSYNC");
+    Capabilities nsAndCsync =
+        Capabilities.builder().can(Capability.MANAGE_NS).can(Capability.PUBLISH_CSYNC).build();
+    ProviderPlanner.requireCapabilities(ns, nsAndCsync);
+    ProviderPlanner.requireCapabilities(csync, nsAndCsync);
+  }
+
+  @Test
+  void aPlanChangesOnlyTheApexRrsetsItKnows() {
+    assertThatThrownBy(
+            () ->
+                new PlanChange(
+                    PlanChange.Action.ADD,
+                    new ARecord(APEX, DClass.IN, 60, java.net.InetAddress.getLoopbackAddress())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("DNSKEY, CDS, CDNSKEY, NS or CSYNC");
+  }
+
+  @Test
+  void theOldSnapshotConstructorServesNoCsync() {
+    assertThat(served(List.of()).csync()).isEmpty();
+    assertThat(served(List.of()).rrset(Type.CSYNC).size()).isZero();
   }
 }

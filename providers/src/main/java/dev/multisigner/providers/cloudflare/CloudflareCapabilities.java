@@ -32,7 +32,10 @@ public final class CloudflareCapabilities {
         .cannot(
             Capability.ACCEPT_SIGNED_DNSKEY_RRSET,
             "Cloudflare signs live; pre-signed zones only as a secondary (dnssec_presigned)")
-        .notYet(Capability.MANAGE_NS, "apex NS records need multi-provider DNS; not built yet")
+        .cannot(
+            Capability.MANAGE_NS,
+            "Cloudflare always serves its own assigned nameservers at the apex; multi-provider DNS"
+                + " adds apex NS records to them, so the NS set cannot be replaced")
         .cannot(Capability.PUBLISH_CSYNC, "not a record type of the DNS records API")
         .cannot(Capability.SENDS_NOTIFY, "Cloudflare as primary notifies only its secondaries")
         .build();

@@ -12,15 +12,21 @@ import dev.multisigner.providers.ProviderPlan;
 import dev.multisigner.providers.ProviderPlanner;
 import dev.multisigner.providers.Secret;
 import dev.multisigner.providers.ZoneKeySnapshot;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
-/** The in-memory provider's adapter: atomic, conditional on the plan's basis, unsigned. */
+/**
+ * The in-memory provider's adapter: atomic, conditional on the plan's basis (every RRset it can
+ * change), unsigned.
+ */
 public final class InMemoryAdapter implements DnsProvider {
 
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryAdapter.class);
+  private static final int[] TYPES = {Type.DNSKEY, Type.CDS, Type.CDNSKEY, Type.NS, Type.CSYNC};
 
   private final SignerId id;
   private final InMemoryClient client;
@@ -66,14 +72,17 @@ public final class InMemoryAdapter implements DnsProvider {
     synchronized (client) {
       InMemoryClient.ZoneState state = state(zone);
       ZoneKeySnapshot now = InMemoryConverter.snapshot(id, zone, state);
-      if (!now.dnskeys().equals(plan.basis().dnskeys())
-          || !now.cds().equals(plan.basis().cds())
-          || !now.cdnskeys().equals(plan.basis().cdnskeys())) {
-        throw ProviderException.of(
-            Kind.CONCURRENT_CHANGE,
-            zone,
-            id,
-            "served keys changed since the plan was made: now " + now.summary());
+      for (int type : TYPES) {
+        if (!now.records(type).equals(plan.basis().records(type))) {
+          throw ProviderException.of(
+              Kind.CONCURRENT_CHANGE,
+              zone,
+              id,
+              "served "
+                  + Type.string(type)
+                  + " RRset changed since the plan was made: now "
+                  + now.summary());
+        }
       }
       for (PlanChange change : plan.changes(PlanChange.Action.REMOVE, Type.DNSKEY)) {
         if (state.ownKeys.contains(change.record())) {
@@ -87,10 +96,11 @@ public final class InMemoryAdapter implements DnsProvider {
         }
       }
       for (PlanChange change : plan.changes()) {
+        Set<Record> target = change.type() == Type.NS ? state.ns : state.added;
         if (change.action() == PlanChange.Action.ADD) {
-          state.added.add(change.record());
+          target.add(change.record());
         } else {
-          state.added.remove(change.record());
+          target.remove(change.record());
         }
       }
       state.serial++;

@@ -19,8 +19,8 @@ public final class InMemoryCapabilities {
         .can(Capability.IMPORT_FOREIGN_DNSKEY)
         .can(Capability.PUBLISH_CDS_CDNSKEY)
         .cannot(Capability.ACCEPT_SIGNED_DNSKEY_RRSET, "it signs nothing")
-        .cannot(Capability.MANAGE_NS, "test double for key management only")
-        .cannot(Capability.PUBLISH_CSYNC, "test double for key management only")
+        .can(Capability.MANAGE_NS)
+        .can(Capability.PUBLISH_CSYNC)
         .cannot(Capability.SENDS_NOTIFY, "nothing on the wire")
         .build();
   }

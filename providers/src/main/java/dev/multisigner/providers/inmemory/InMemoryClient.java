@@ -15,21 +15,22 @@ import org.xbill.DNS.Record;
 
 /**
  * The in-memory "provider" itself: per zone, the signer's own keys (from which it derives its CDS
- * and CDNSKEY, as Knot and PowerDNS do) and the records added through the adapter. It checks a
- * token, so the wrong-credentials contract case has something to refuse.
+ * and CDNSKEY, as Knot and PowerDNS do), the apex NS RRset, and the records added through the
+ * adapter (foreign DNSKEYs, CDS, CDNSKEY, CSYNC). It checks a token, so the wrong-credentials
+ * contract case has something to refuse.
  */
 public final class InMemoryClient {
 
   /** One zone's state. */
   static final class ZoneState {
     final List<DNSKEYRecord> ownKeys;
-    final List<NSRecord> ns;
+    final Set<Record> ns;
     final Set<Record> added = new LinkedHashSet<>();
     long serial = 1;
 
     ZoneState(List<DNSKEYRecord> ownKeys, List<NSRecord> ns) {
       this.ownKeys = List.copyOf(ownKeys);
-      this.ns = List.copyOf(ns);
+      this.ns = new LinkedHashSet<>(ns);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.multisigner.providers.inmemory;
 
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.CSYNCRecord;
 import dev.multisigner.providers.ZoneKeySnapshot;
 import dev.multisigner.providers.ZoneKeySnapshot.OwnKeySource;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import org.xbill.DNS.CDSRecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
@@ -40,13 +42,15 @@ final class InMemoryConverter {
                 own.getKey()));
       }
     }
+    List<CSYNCRecord> csync = new ArrayList<>();
     for (Record r : z.added) {
       // By type code: dnsjava's CDNSKEYRecord extends DNSKEYRecord, CDSRecord extends DSRecord.
       switch (r.getType()) {
         case Type.DNSKEY -> dnskeys.add((DNSKEYRecord) r);
         case Type.CDS -> cds.add((CDSRecord) r);
         case Type.CDNSKEY -> cdnskeys.add((CDNSKEYRecord) r);
-        default -> throw new IllegalStateException("not a key record: " + r);
+        case Type.CSYNC -> csync.add(CSYNCRecord.of(r));
+        default -> throw new IllegalStateException("not a key or CSYNC record: " + r);
       }
     }
     return new ZoneKeySnapshot(
@@ -55,10 +59,11 @@ final class InMemoryConverter {
         dnskeys,
         cds,
         cdnskeys,
-        z.ns,
+        z.ns.stream().map(NSRecord.class::cast).toList(),
         Optional.empty(),
         List.of(),
         Set.copyOf(z.ownKeys),
-        OwnKeySource.DECLARED);
+        OwnKeySource.DECLARED,
+        csync);
   }
 }

@@ -32,9 +32,10 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * A PowerDNS 4.7 signer: reads over DNS (it signs live), writes foreign DNSKEY, CDS and CDNSKEY
- * into the records table through the HTTP API. The zone must be served with {@code
- * direct-dnskey=yes}, or PowerDNS accepts the PATCH and silently serves nothing (RECIPE §4.5).
+ * A PowerDNS 4.7 signer: reads over DNS (it signs live), writes foreign DNSKEY, CDS and CDNSKEY,
+ * the apex NS RRset and CSYNC into the records table through the HTTP API. The zone must be served
+ * with {@code direct-dnskey=yes}, or PowerDNS accepts the PATCH and silently serves nothing (RECIPE
+ * §4.5).
  *
  * <p>PATCH replaces whole rrsets, so the adapter reads the records table, checks it still holds
  * what the plan's basis saw (4.7 has no conditional PATCH), merges the plan's changes and writes.
@@ -42,7 +43,7 @@ import org.xbill.DNS.Type;
 public final class PowerDnsAdapter implements DnsProvider {
 
   private static final Logger LOG = LoggerFactory.getLogger(PowerDnsAdapter.class);
-  private static final int[] KEY_TYPES = {Type.DNSKEY, Type.CDNSKEY, Type.CDS};
+  private static final int[] TYPES = {Type.DNSKEY, Type.CDNSKEY, Type.CDS, Type.NS, Type.CSYNC};
 
   private final SignerId id;
   private final URI apiUrl;
@@ -125,7 +126,7 @@ public final class PowerDnsAdapter implements DnsProvider {
       }
     }
     List<PowerDnsConverter.RrsetChange> writes = new ArrayList<>();
-    for (int type : KEY_TYPES) {
+    for (int type : TYPES) {
       if (!plan.touches(type)) {
         continue;
       }
@@ -154,8 +155,7 @@ public final class PowerDnsAdapter implements DnsProvider {
           }
         }
       }
-      writes.add(
-          new PowerDnsConverter.RrsetChange(type, ttl(plan.basis(), type), List.copyOf(table)));
+      writes.add(new PowerDnsConverter.RrsetChange(type, ttl(plan, type), List.copyOf(table)));
     }
     client.patchRrsets(zone, PowerDnsConverter.patch(apex, writes));
     LOG.info(
@@ -172,24 +172,33 @@ public final class PowerDnsAdapter implements DnsProvider {
   /** The records Multisigner manages in the basis: not own keys, not derived from own keys. */
   private static List<Record> managed(
       ZoneKeySnapshot basis, int type, Set<DNSKEYRecord> own, ProviderPlan plan) {
-    List<? extends Record> served =
-        switch (type) {
-          case Type.DNSKEY -> basis.dnskeys();
-          case Type.CDS -> basis.cds();
-          default -> basis.cdnskeys();
-        };
-    return served.stream().filter(r -> !isOwn(r, own, plan)).map(r -> (Record) r).toList();
+    return basis.records(type).stream()
+        .filter(r -> !isOwn(r, own, plan))
+        .map(r -> (Record) r)
+        .toList();
   }
 
   private static boolean isOwn(Record r, Set<DNSKEYRecord> own, ProviderPlan plan) {
-    if (r.getType() == Type.DNSKEY) {
-      return own.contains(r);
-    }
-    return ProviderPlanner.derivedFromOwnKey(r, own);
+    return switch (r.getType()) {
+      case Type.DNSKEY -> own.contains(r);
+      case Type.CDS, Type.CDNSKEY -> ProviderPlanner.derivedFromOwnKey(r, own);
+      default -> false;
+    };
   }
 
-  /** All key RRsets share the DNSKEY TTL (PowerDNS serves one TTL anyway; RECIPE pitfall 9). */
-  private static long ttl(ZoneKeySnapshot basis, int type) {
+  /**
+   * All key RRsets share the DNSKEY TTL (PowerDNS serves one TTL anyway; RECIPE pitfall 9). NS and
+   * CSYNC take the TTL of the records the plan adds (the caller's choice), else the served one.
+   */
+  private static long ttl(ProviderPlan plan, int type) {
+    ZoneKeySnapshot basis = plan.basis();
+    if (type == Type.NS || type == Type.CSYNC) {
+      return plan.changes(PlanChange.Action.ADD, type).stream()
+          .map(c -> c.record().getTTL())
+          .findFirst()
+          .orElseGet(
+              () -> basis.records(type).isEmpty() ? 3600 : basis.records(type).get(0).getTTL());
+    }
     return basis.dnskeys().isEmpty() ? 3600 : basis.dnskeys().get(0).getTTL();
   }
 

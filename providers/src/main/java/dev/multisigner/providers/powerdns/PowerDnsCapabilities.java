@@ -23,8 +23,8 @@ public final class PowerDnsCapabilities {
         .cannot(
             Capability.ACCEPT_SIGNED_DNSKEY_RRSET,
             "4.7 signs the DNSKEY RRset live with its own KSK; a pre-signed RRset needs 5.x")
-        .notYet(Capability.MANAGE_NS, "the API can replace the NS rrset; the adapter does not yet")
-        .notYet(Capability.PUBLISH_CSYNC, "the API can add CSYNC; the adapter does not yet")
+        .can(Capability.MANAGE_NS)
+        .can(Capability.PUBLISH_CSYNC)
         .notYet(
             Capability.SENDS_NOTIFY,
             "PowerDNS notifies secondaries as a primary; not configured or verified in the lab")

@@ -3,6 +3,7 @@ package dev.multisigner.providers.powerdns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.multisigner.providers.CSYNCRecord;
 import dev.multisigner.providers.http.JsonHttp;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,6 +18,11 @@ import org.xbill.DNS.Type;
 
 /** PowerDNS JSON (rrsets, cryptokeys) to and from dnsjava records. */
 final class PowerDnsConverter {
+
+  static {
+    // PowerDNS writes CSYNC as "0 1 NS A AAAA", which dnsjava 3.7.1 cannot parse on its own
+    CSYNCRecord.register();
+  }
 
   private PowerDnsConverter() {}
 

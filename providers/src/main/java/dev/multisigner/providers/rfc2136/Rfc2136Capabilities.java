@@ -14,7 +14,8 @@ public final class Rfc2136Capabilities {
 
   /**
    * Knot 3.2 with {@code dnskey-management: incremental} (it keeps DNSKEY, CDS and CDNSKEY added by
-   * UPDATE and signs them with its own keys; lab RECIPE §4.5, §4.8).
+   * UPDATE and signs them with its own keys; lab RECIPE §4.5, §4.8). Apex NS and CSYNC go through
+   * the same UPDATE path (the lab's update ACL limits no record type) and Knot signs them.
    */
   public static Capabilities knot() {
     return Capabilities.builder()
@@ -25,8 +26,8 @@ public final class Rfc2136Capabilities {
         .cannot(
             Capability.ACCEPT_SIGNED_DNSKEY_RRSET,
             "an UPDATE cannot carry a DNSKEY RRset signed elsewhere; Knot takes SKRs via keymgr")
-        .notYet(Capability.MANAGE_NS, "UPDATE can change NS; the adapter does not yet")
-        .notYet(Capability.PUBLISH_CSYNC, "UPDATE can add CSYNC; the adapter does not yet")
+        .can(Capability.MANAGE_NS)
+        .can(Capability.PUBLISH_CSYNC)
         .can(Capability.SENDS_NOTIFY)
         .build();
   }

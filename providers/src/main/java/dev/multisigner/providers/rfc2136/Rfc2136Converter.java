@@ -11,14 +11,14 @@ import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
 /**
- * Turns a plan into one DNS UPDATE (RFC 2136 §2). For every RRset the plan touches, the
- * prerequisite section pins it to exactly what the plan's basis saw (§2.4.2 "RRset exists, value
- * dependent", or §2.4.3 "RRset does not exist" when it was empty), so the server refuses the update
- * with NXRRSET if anyone changed it in between.
+ * Turns a plan into one DNS UPDATE (RFC 2136 §2). For every RRset the plan touches (DNSKEY,
+ * CDNSKEY, CDS, apex NS, CSYNC), the prerequisite section pins it to exactly what the plan's basis
+ * saw (§2.4.2 "RRset exists, value dependent", or §2.4.3 "RRset does not exist" when it was empty),
+ * so the server refuses the update with NXRRSET if anyone changed it in between.
  */
 final class Rfc2136Converter {
 
-  private static final int[] KEY_TYPES = {Type.DNSKEY, Type.CDNSKEY, Type.CDS};
+  private static final int[] TYPES = {Type.DNSKEY, Type.CDNSKEY, Type.CDS, Type.NS, Type.CSYNC};
 
   private Rfc2136Converter() {}
 
@@ -26,11 +26,11 @@ final class Rfc2136Converter {
     ZoneKeySnapshot basis = plan.basis();
     Name apex = basis.zone().toName();
     Update update = new Update(apex, DClass.IN);
-    for (int type : KEY_TYPES) {
+    for (int type : TYPES) {
       if (!plan.touches(type)) {
         continue;
       }
-      List<? extends Record> served = served(basis, type);
+      List<? extends Record> served = basis.records(type);
       if (served.isEmpty()) {
         update.absent(apex, type);
       } else {
@@ -49,21 +49,16 @@ final class Rfc2136Converter {
     return update;
   }
 
-  private static List<? extends Record> served(ZoneKeySnapshot basis, int type) {
-    return switch (type) {
-      case Type.DNSKEY -> basis.dnskeys();
-      case Type.CDS -> basis.cds();
-      case Type.CDNSKEY -> basis.cdnskeys();
-      default -> List.of();
-    };
-  }
-
   /**
-   * Added records take the TTL of the served RRset (the signer's DNSKEY TTL): Knot would otherwise
-   * reset the whole RRset's TTL to the new record's (RECIPE pitfall 9).
+   * Added key records take the TTL of the served RRset (the signer's DNSKEY TTL): Knot would
+   * otherwise reset the whole RRset's TTL to the new record's (RECIPE pitfall 9). NS and CSYNC
+   * records keep their own TTL: the caller chose it ({@code publishNs} takes the served NS TTL).
    */
   static long ttlFor(ZoneKeySnapshot basis, int type, long fallback) {
-    List<? extends Record> served = served(basis, type);
+    if (type == Type.NS || type == Type.CSYNC) {
+      return fallback;
+    }
+    List<? extends Record> served = basis.records(type);
     if (!served.isEmpty()) {
       return served.get(0).getTTL();
     }

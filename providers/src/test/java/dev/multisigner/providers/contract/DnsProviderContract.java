@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.multisigner.domain.model.Capability;
 import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.CSYNCRecord;
 import dev.multisigner.providers.DesiredKeys;
 import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.PlanChange;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +39,8 @@ import org.xbill.DNS.CDNSKEYRecord;
 import org.xbill.DNS.CDSRecord;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Type;
@@ -252,13 +256,9 @@ public abstract class DnsProviderContract {
             Set.of(TestKeys.cds(ksk)),
             Set.of(TestKeys.cdnskey(ksk)));
 
-    PermanentProviderException e =
-        catchThrowableOfType(
-            PermanentProviderException.class,
-            () -> planner.plan(desired, before, provider().capabilities()));
+    permanentFailure(
+        Kind.UNSUPPORTED, () -> planner.plan(desired, before, provider().capabilities()));
 
-    assertThat(e.kind()).isEqualTo(Kind.UNSUPPORTED);
-    assertThat(e.getMessage()).contains(zone().toString()).contains(provider().id().toString());
     assertThat(provider().read(zone()).dnskeys()).isEqualTo(before.dnskeys());
   }
 
@@ -339,14 +339,9 @@ public abstract class DnsProviderContract {
     ProviderPlan plan =
         new ProviderPlan(before, List.of(new PlanChange(PlanChange.Action.REMOVE, own)));
 
-    PermanentProviderException e =
-        catchThrowableOfType(PermanentProviderException.class, () -> provider().apply(plan));
+    PermanentProviderException e = permanentFailure(Kind.REFUSED, () -> provider().apply(plan));
 
-    assertThat(e.kind()).isEqualTo(Kind.REFUSED);
-    assertThat(e.getMessage())
-        .contains("zone=" + zone())
-        .contains("provider=" + provider().id())
-        .contains("own key");
+    assertThat(e.getMessage()).contains("own key");
     assertThat(provider().read(zone()).dnskeys()).isEqualTo(before.dnskeys());
   }
 
@@ -361,6 +356,175 @@ public abstract class DnsProviderContract {
     assertThat(e.getMessage())
         .contains("zone=not-served.test.")
         .contains("provider=" + provider().id());
+  }
+
+  /** Nameservers outside the zone (glue is not managed), neither of them served at the start. */
+  private static final List<Name> OTHER_NAMESERVERS =
+      List.of(
+          Name.fromConstantString("ns1.knot-a.test."), Name.fromConstantString("ns2.pdns-b.test."));
+
+  private static List<Name> targets(ZoneKeySnapshot s) {
+    return s.ns().stream().map(NSRecord::getTarget).toList();
+  }
+
+  /** CSYNC flags 1 (immediate), serial 0, types NS A AAAA: "copy NS and glue now". */
+  private CSYNCRecord csync() {
+    return CSYNCRecord.of(
+        zone().toName(), 60, 0, CSYNCRecord.Flags.IMMEDIATE, Type.NS, Type.A, Type.AAAA);
+  }
+
+  /** Cleanup after a case: runs {@code step}, without hiding the case's own failure. */
+  private void cleanUp(String what, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "zone={} provider={} event=cleanup_failed step={} cause={}",
+          zone(),
+          provider().id(),
+          what,
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void publishNsReplacesTheApexNsSetAndASecondIdenticalCallPlansNothing() throws Exception {
+    assumeTrue(can(Capability.MANAGE_NS), "adapter cannot manage the apex NS RRset");
+    ZoneKeySnapshot before = provider().read(zone());
+    List<Name> original = targets(before);
+    assertThat(original).isNotEmpty().doesNotContainAnyElementsOf(OTHER_NAMESERVERS);
+    try {
+      ProviderPlan plan = provider().publishNs(zone(), OTHER_NAMESERVERS);
+
+      assertThat(plan.lines()).hasSize(OTHER_NAMESERVERS.size() + original.size());
+      assertThat(plan.changes().subList(0, OTHER_NAMESERVERS.size()))
+          .as("adds before removes: the apex never has no NS")
+          .allMatch(c -> c.action() == PlanChange.Action.ADD && c.type() == Type.NS);
+      assertThat(plan.changes(PlanChange.Action.REMOVE, Type.NS)).hasSize(original.size());
+      ZoneKeySnapshot after = provider().read(zone());
+      assertThat(targets(after)).containsExactlyInAnyOrderElementsOf(OTHER_NAMESERVERS);
+      assertThat(after.dnskeys()).isEqualTo(before.dnskeys());
+      if (can(Capability.READ_KEYS_DNS)) {
+        assertVerifiesWithOwnKey(after, Type.NS);
+      }
+      ProviderPlan again = provider().publishNs(zone(), OTHER_NAMESERVERS);
+      assertThat(again.lines()).as("second identical publishNs").isEmpty();
+    } finally {
+      cleanUp("restore_ns", () -> provider().publishNs(zone(), original));
+    }
+    assertThat(targets(provider().read(zone()))).containsExactlyInAnyOrderElementsOf(original);
+    assertThat(provider().publishNs(zone(), original).isEmpty()).isTrue();
+  }
+
+  @Test
+  void publishNsRefusesAnEmptySetAndChangesNothing() {
+    assumeTrue(can(Capability.MANAGE_NS), "adapter cannot manage the apex NS RRset");
+    ZoneKeySnapshot before = provider().read(zone());
+
+    PermanentProviderException e =
+        permanentFailure(Kind.MALFORMED, () -> provider().publishNs(zone(), List.of()));
+
+    assertThat(e.getMessage()).contains("empty apex NS RRset");
+    assertThat(provider().read(zone()).ns()).isEqualTo(before.ns());
+  }
+
+  @Test
+  void publishCsyncServesExactlyThatCsyncSignedAndReplacesAnother() throws Exception {
+    assumeTrue(can(Capability.PUBLISH_CSYNC), "adapter cannot publish CSYNC");
+    assertThat(provider().read(zone()).csync()).as("CSYNC at the start").isEmpty();
+    CSYNCRecord csync = csync();
+    try {
+      ProviderPlan plan = provider().publishCsync(zone(), csync);
+      assertThat(plan.changes()).containsExactly(new PlanChange(PlanChange.Action.ADD, csync));
+      assertThat(plan.lines()).containsExactly("+ " + zone() + " CSYNC 0 1 A NS AAAA");
+
+      ZoneKeySnapshot after = provider().read(zone());
+      assertThat(after.csync()).containsExactly(csync);
+      CSYNCRecord served = after.csync().get(0);
+      assertThat(served.getFlags()).isEqualTo(CSYNCRecord.Flags.IMMEDIATE);
+      assertThat(served.getSerial()).isZero();
+      assertThat(served.getTypes()).containsExactly(Type.A, Type.NS, Type.AAAA);
+      if (can(Capability.READ_KEYS_DNS)) {
+        assertVerifiesWithOwnKey(after, Type.CSYNC);
+      }
+      assertThat(provider().publishCsync(zone(), csync).lines())
+          .as("second identical publishCsync")
+          .isEmpty();
+
+      CSYNCRecord other =
+          CSYNCRecord.of(
+              zone().toName(),
+              60,
+              after.soa().map(soa -> soa.getSerial()).orElse(1L),
+              CSYNCRecord.Flags.IMMEDIATE | CSYNCRecord.Flags.SOA_MINIMUM,
+              Type.NS);
+      ProviderPlan replace = provider().publishCsync(zone(), other);
+      assertThat(replace.changes())
+          .containsExactly(
+              new PlanChange(PlanChange.Action.ADD, other),
+              new PlanChange(PlanChange.Action.REMOVE, csync));
+      assertThat(provider().read(zone()).csync()).containsExactly(other);
+    } finally {
+      cleanUp("withdraw_csync", () -> provider().withdrawCsync(zone()));
+    }
+    assertThat(provider().read(zone()).csync()).isEmpty();
+  }
+
+  @Test
+  void withdrawCsyncRemovesItAndIsIdempotent() {
+    assumeTrue(can(Capability.PUBLISH_CSYNC), "adapter cannot publish CSYNC");
+    ZoneKeySnapshot before = provider().read(zone());
+    CSYNCRecord csync = csync();
+    try {
+      provider().publishCsync(zone(), csync);
+      assertThat(provider().read(zone()).csync()).containsExactly(csync);
+
+      ProviderPlan withdraw = provider().withdrawCsync(zone());
+
+      assertThat(withdraw.changes())
+          .containsExactly(new PlanChange(PlanChange.Action.REMOVE, csync));
+      ZoneKeySnapshot after = provider().read(zone());
+      assertThat(after.csync()).isEmpty();
+      assertThat(after.signaturesOver(Type.CSYNC)).isEmpty();
+      assertThat(after.ns()).isEqualTo(before.ns());
+      assertThat(provider().withdrawCsync(zone()).lines()).as("second withdrawCsync").isEmpty();
+    } finally {
+      cleanUp("withdraw_csync", () -> provider().withdrawCsync(zone()));
+    }
+  }
+
+  @Test
+  void nsAndCsyncChangesItCannotMakeAreUnsupportedAndChangeNothing() {
+    assumeFalse(
+        can(Capability.MANAGE_NS) && can(Capability.PUBLISH_CSYNC), "adapter manages NS and CSYNC");
+    ZoneKeySnapshot before = provider().read(zone());
+    List<Runnable> calls = new ArrayList<>();
+    if (!can(Capability.MANAGE_NS)) {
+      calls.add(() -> provider().publishNs(zone(), OTHER_NAMESERVERS));
+    }
+    if (!can(Capability.PUBLISH_CSYNC)) {
+      calls.add(() -> provider().publishCsync(zone(), csync()));
+      calls.add(() -> provider().withdrawCsync(zone()));
+    }
+
+    for (Runnable call : calls) {
+      PermanentProviderException e = permanentFailure(Kind.UNSUPPORTED, call::run);
+
+      assertThat(e.getMessage()).containsAnyOf("MANAGE_NS", "PUBLISH_CSYNC");
+    }
+    ZoneKeySnapshot after = provider().read(zone());
+    assertThat(after.ns()).isEqualTo(before.ns());
+    assertThat(after.csync()).isEqualTo(before.csync());
+  }
+
+  /** {@code call} fails permanently with {@code kind}, naming zone and provider. */
+  private PermanentProviderException permanentFailure(Kind kind, ThrowingCallable call) {
+    PermanentProviderException e = catchThrowableOfType(PermanentProviderException.class, call);
+
+    assertThat(e).as("a permanent " + kind + " failure").isNotNull();
+    assertThat(e.kind()).isEqualTo(kind);
+    assertThat(e.getMessage()).contains("zone=" + zone()).contains("provider=" + provider().id());
+    return e;
   }
 
   /** Some RRSIG over {@code type} verifies with one of the provider's own keys (dnsjava). */

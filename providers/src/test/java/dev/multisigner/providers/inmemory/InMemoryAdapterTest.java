@@ -1,16 +1,24 @@
 package dev.multisigner.providers.inmemory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.CSYNCRecord;
+import dev.multisigner.providers.PlanChange;
+import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.ProviderPlan;
 import dev.multisigner.providers.Secret;
 import dev.multisigner.providers.TestKeys;
+import dev.multisigner.providers.ZoneKeySnapshot;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
 
 /** The interface's import/withdraw/publish verbs: one plan each, and idempotent. */
 class InMemoryAdapterTest {
@@ -55,5 +63,59 @@ class InMemoryAdapterTest {
     adapter.withdrawCdsCdnskey(ZONE, List.of(TestKeys.cds(ksk)), List.of(TestKeys.cdnskey(ksk)));
     assertThat(adapter.read(ZONE).cds()).doesNotContain(TestKeys.cds(ksk)).hasSize(1);
     assertThat(client.added(ZONE)).isEmpty();
+  }
+
+  @Test
+  void publishNsMakesTheApexNsSetExactlyTheOneGivenAndRefusesAnEmptyOne() {
+    Name a = Name.fromConstantString("ns1.knot-a.test.");
+    Name b = Name.fromConstantString("ns2.pdns-b.test.");
+
+    ProviderPlan first = adapter.publishNs(ZONE, List.of(a, b));
+    ProviderPlan narrower = adapter.publishNs(ZONE, List.of(b));
+
+    assertThat(first.lines())
+        .containsExactly(
+            "+ example.test. NS ns1.knot-a.test.", "+ example.test. NS ns2.pdns-b.test.");
+    assertThat(narrower.lines()).containsExactly("- example.test. NS ns1.knot-a.test.");
+    assertThat(adapter.read(ZONE).ns()).extracting(NSRecord::getTarget).containsExactly(b);
+    assertThat(adapter.publishNs(ZONE, List.of(b, b)).isEmpty()).isTrue();
+    assertThatThrownBy(() -> adapter.publishNs(ZONE, List.of()))
+        .isInstanceOf(ProviderException.class)
+        .hasMessageContaining("zone=example.test. provider=memory-a error=MALFORMED");
+    assertThatThrownBy(() -> adapter.publishNs(ZONE, List.of(Name.fromConstantString("ns1"))))
+        .hasMessageContaining("relative");
+  }
+
+  @Test
+  void publishCsyncReplacesAndWithdrawCsyncRemovesEveryCsync() {
+    CSYNCRecord first = CSYNCRecord.of(APEX, 60, 0, CSYNCRecord.Flags.IMMEDIATE, Type.NS);
+    CSYNCRecord second = CSYNCRecord.of(APEX, 60, 5, CSYNCRecord.Flags.SOA_MINIMUM, Type.NS);
+
+    adapter.publishCsync(ZONE, first);
+    ProviderPlan replace = adapter.publishCsync(ZONE, second);
+
+    assertThat(replace.lines())
+        .containsExactly("+ example.test. CSYNC 5 2 NS", "- example.test. CSYNC 0 1 NS");
+    assertThat(adapter.read(ZONE).csync()).containsExactly(second);
+    assertThat(adapter.withdrawCsync(ZONE).lines()).hasSize(1);
+    assertThat(adapter.withdrawCsync(ZONE).isEmpty()).isTrue();
+    assertThat(client.added(ZONE)).isEmpty();
+  }
+
+  @Test
+  void aChangedNsSetIsAConcurrentChange() {
+    ZoneKeySnapshot stale = adapter.read(ZONE);
+    adapter.publishNs(ZONE, List.of(Name.fromConstantString("ns1.knot-a.test.")));
+    ProviderPlan late =
+        new ProviderPlan(
+            stale,
+            List.of(
+                new PlanChange(
+                    PlanChange.Action.ADD,
+                    new NSRecord(APEX, DClass.IN, 60, Name.fromConstantString("ns.x.test.")))));
+
+    assertThatThrownBy(() -> adapter.apply(late))
+        .isInstanceOf(ProviderException.RetryableProviderException.class)
+        .hasMessageContaining("NS RRset changed");
   }
 }

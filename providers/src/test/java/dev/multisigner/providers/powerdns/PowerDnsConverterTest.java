@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.CSYNCRecord;
 import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.ProviderException.Kind;
 import dev.multisigner.providers.Secret;
@@ -96,6 +97,30 @@ class PowerDnsConverterTest {
                   {"name": "example.test.", "type": "CDS", "changetype": "DELETE"}]}
                 """
                     .formatted(KNOT_ZSK)));
+  }
+
+  @Test
+  void readsAndWritesCsyncInPowerDnsPresentationForm() throws Exception {
+    JsonNode zone =
+        json(
+            """
+            {"name": "example.test.", "rrsets": [
+              {"name": "example.test.", "type": "CSYNC", "ttl": 60, "records": [
+                {"content": "0 1 NS A AAAA", "disabled": false}]}]}
+            """);
+
+    List<Record> csync = PowerDnsConverter.rrset(zone, APEX, Type.CSYNC);
+
+    assertThat(csync)
+        .singleElement()
+        .isInstanceOf(CSYNCRecord.class)
+        .isEqualTo(
+            CSYNCRecord.of(APEX, 60, 0, CSYNCRecord.Flags.IMMEDIATE, Type.A, Type.NS, Type.AAAA));
+    JsonNode patch =
+        PowerDnsConverter.patch(
+            APEX, List.of(new PowerDnsConverter.RrsetChange(Type.CSYNC, 60, csync)));
+    assertThat(patch.at("/rrsets/0/records/0/content").asText()).isEqualTo("0 1 A NS AAAA");
+    assertThat(patch.at("/rrsets/0/type").asText()).isEqualTo("CSYNC");
   }
 
   @Test
