@@ -4,15 +4,21 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -24,12 +30,24 @@ import org.xbill.DNS.Update;
 /**
  * BIND 9.18 as the parent of the child zone: signed with {@code dnssec-policy} (one CSK, ECDSA
  * P-256), delegating the child, accepting DS (and NS) changes as DNS UPDATE with TSIG ({@code
- * update-policy { grant <key> zonesub DS NS; }}).
+ * update-policy { grant <key> zonesub DS NS; }}). The parent zone also carries the host names
+ * {@code ns.<signer id>.<parent>} of the lab's signers ({@link #providerNsHost(String)}), so a
+ * delegation to the signers' own names needs no glue.
  */
 public final class BindParent implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(BindParent.class);
   static final long DS_TTL = 60;
+
+  /** TTL of a delegation NS RRset written by {@link #putNs(Name, List)}. */
+  public static final long NS_TTL = 60;
+
+  /**
+   * The signer ids whose nameserver host name {@code ns.<id>.<parent>} the parent zone carries (an
+   * A record, 127.0.0.1): the ids the lab's tests and tools give their signers.
+   */
+  public static final List<String> PROVIDER_NS_IDS =
+      List.of("knot-a", "pdns-b", "knot-c", "pdns-d", "knot-e", "pdns-f");
 
   private final Name zone;
   private final Name child;
@@ -65,7 +83,45 @@ public final class BindParent implements AutoCloseable {
         timeout,
         file ->
             Templates.write(
-                file, "parent.zone", Map.of("parent", zone.toString(), "zone", child.toString())));
+                file,
+                "parent.zone",
+                Map.of(
+                    "parent",
+                    zone.toString(),
+                    "zone",
+                    child.toString(),
+                    "providerHosts",
+                    providerHostRecords(zone))));
+  }
+
+  /**
+   * The nameserver host name of lab signer {@code signerId} in the parent zone, {@code
+   * ns.<id>.<parent>}: the parent serves its address, so a delegation naming it needs no glue.
+   *
+   * @throws IllegalArgumentException for an id not in {@link #PROVIDER_NS_IDS}
+   */
+  public static Name providerNsHost(Name parentZone, String signerId) {
+    if (!PROVIDER_NS_IDS.contains(signerId)) {
+      throw new IllegalArgumentException(
+          "the lab parent carries no host name for signer '"
+              + signerId
+              + "'; it has "
+              + PROVIDER_NS_IDS);
+    }
+    return Name.fromConstantString("ns." + signerId + "." + parentZone);
+  }
+
+  /** {@link #providerNsHost(Name, String)} in this parent's zone. */
+  public Name providerNsHost(String signerId) {
+    return providerNsHost(zone, signerId);
+  }
+
+  private static String providerHostRecords(Name zone) {
+    StringBuilder out = new StringBuilder();
+    for (String id : PROVIDER_NS_IDS) {
+      out.append(providerNsHost(zone, id)).append(" IN A 127.0.0.1\n");
+    }
+    return out.toString();
   }
 
   /**
@@ -98,7 +154,13 @@ public final class BindParent implements AutoCloseable {
             Templates.write(
                 file,
                 "parent-zones.zone",
-                Map.of("parent", zone.toString(), "delegations", delegations.toString())));
+                Map.of(
+                    "parent",
+                    zone.toString(),
+                    "delegations",
+                    delegations.toString(),
+                    "providerHosts",
+                    providerHostRecords(zone))));
   }
 
   private static BindParent start(
@@ -196,18 +258,42 @@ public final class BindParent implements AutoCloseable {
   }
 
   /**
+   * The NS RRset the parent delegates the child with now (the referral's authority section), in
+   * canonical order, lower case.
+   */
+  public List<Name> ns() {
+    return ns(child);
+  }
+
+  /** The NS RRset the parent delegates {@code delegated} with now, canonical order, lower case. */
+  public List<Name> ns(Name delegated) {
+    try {
+      Message m =
+          DnsQueries.query(dnsAddress, delegated, Type.NS, false, true, Duration.ofSeconds(2));
+      return Stream.concat(
+              m.getSection(Section.ANSWER).stream(), m.getSection(Section.AUTHORITY).stream())
+          .filter(r -> r instanceof NSRecord && r.getName().equals(delegated))
+          .map(r -> ((NSRecord) r).getTarget().canonicalize())
+          .distinct()
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw daemon.failure("did not answer NS " + delegated + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Replaces the child's DS RRset at the parent with {@code ds} (empty: removes it), by DNS UPDATE
    * with TSIG, and waits until the parent serves exactly that set, signed.
    */
   public void putDs(List<DSRecord> ds) {
-    Update u = new Update(zone);
-    u.delete(child, Type.DS);
+    List<Record> records = new ArrayList<>();
     for (DSRecord r : ds) {
       if (!r.getName().equals(child)) {
         throw new IllegalArgumentException(
             "DS owner " + r.getName() + " is not the child zone " + child);
       }
-      u.add(
+      records.add(
           new DSRecord(
               child,
               r.getDClass(),
@@ -217,41 +303,79 @@ public final class BindParent implements AutoCloseable {
               r.getDigestID(),
               r.getDigest()));
     }
+    replace(child, Type.DS, records, () -> rdata(ds()));
+    LOG.info(
+        "event=parent_ds_put provider=bind zone={} child={} ds_count={}", zone, child, ds.size());
+  }
+
+  /**
+   * Replaces the delegation NS RRset of {@code delegated} with {@code nameservers} (TTL {@value
+   * #NS_TTL}) in one DNS UPDATE with TSIG, and waits until the parent serves exactly that set. Glue
+   * is not written: name hosts outside the child, e.g. {@link #providerNsHost(String)} (BIND takes
+   * a name in its zone without an address too, which makes a lame delegation).
+   *
+   * @throws LabException naming parent, child and cause when the parent refuses or does not serve
+   *     the set
+   */
+  public void putNs(Name delegated, List<Name> nameservers) {
+    if (nameservers.isEmpty()) {
+      throw new IllegalArgumentException("a delegation needs at least one NS, got none");
+    }
+    List<Record> records = new ArrayList<>();
+    for (Name ns : nameservers) {
+      // lower case, as ns() reports what the parent serves
+      records.add(new NSRecord(delegated, DClass.IN, NS_TTL, ns.canonicalize()));
+    }
+    replace(
+        delegated,
+        Type.NS,
+        records,
+        () -> ns(delegated).stream().map(Name::toString).collect(Collectors.toSet()));
+    LOG.info(
+        "event=parent_ns_put provider=bind zone={} child={} ns={}", zone, delegated, nameservers);
+  }
+
+  /** Deletes the RRset and adds {@code records} in one UPDATE, then waits until it is served. */
+  private void replace(Name owner, int type, List<Record> records, Supplier<Set<String>> served) {
+    Update u = new Update(zone);
+    u.delete(owner, type);
+    records.forEach(u::add);
     SimpleResolver res = new SimpleResolver(dnsAddress);
     res.setTCP(true);
     res.setTimeout(Duration.ofSeconds(5));
     res.setTSIGKey(tsig.toTsig());
+    String what = Type.string(type);
     try {
       Message resp = res.send(u);
       if (resp.getRcode() != Rcode.NOERROR) {
         throw new LabException(
             "parent "
                 + zone
-                + " refused the DS update for "
-                + child
+                + " refused the "
+                + what
+                + " update for "
+                + owner
                 + ": "
                 + Rcode.string(resp.getRcode()));
       }
     } catch (IOException e) {
-      throw daemon.failure("DS update for " + child + " failed: " + e.getMessage(), e);
+      throw daemon.failure(what + " update for " + owner + " failed: " + e.getMessage(), e);
     }
-    Set<String> want = new HashSet<>();
-    ds.forEach(r -> want.add(r.rdataToString()));
+    Set<String> want = rdata(records);
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      Set<String> have = new HashSet<>();
-      ds().forEach(r -> have.add(r.rdataToString()));
-      if (have.equals(want)) {
-        break;
-      }
+    while (!served.get().equals(want)) {
       if (System.nanoTime() > deadline) {
         throw daemon.failure(
-            "does not serve the updated DS set for " + child + " after 10 s", null);
+            "does not serve the updated " + what + " set for " + owner + " after 10 s", null);
       }
       sleep(20);
     }
-    LOG.info(
-        "event=parent_ds_put provider=bind zone={} child={} ds_count={}", zone, child, ds.size());
+  }
+
+  private static Set<String> rdata(List<? extends Record> records) {
+    Set<String> out = new HashSet<>();
+    records.forEach(r -> out.add(r.rdataToString()));
+    return out;
   }
 
   private static void sleep(long ms) {
