@@ -2,6 +2,7 @@ package dev.multisigner.domain;
 
 import dev.multisigner.domain.decide.Output;
 import dev.multisigner.domain.decide.SignerObservation;
+import dev.multisigner.domain.decide.ZoneInput.SignerKeysObserved;
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.Capability;
 import dev.multisigner.domain.model.DsData;
@@ -152,6 +153,29 @@ public final class ZoneFixtures {
         at, dnskeys, ksk, zsk, dsSet(cdsFor.toArray(KeyData[]::new)), cdsFor, List.of());
   }
 
+  /** A signer's snapshot that also shows its apex NS and CSYNC RRsets. */
+  public static SignerKeysObserved observedWithNs(
+      SignerId s,
+      long seconds,
+      List<KeyData> keys,
+      List<KeyData> cds,
+      List<String> ns,
+      List<dev.multisigner.domain.model.CsyncData> csync) {
+    SignerObservation o = observation(s, at(seconds), keys, cds);
+    return new SignerKeysObserved(
+        ZONE,
+        s,
+        new SignerObservation(
+            o.observedAt(),
+            o.dnskeys(),
+            o.dnskeySignerTags(),
+            o.zoneSignerTags(),
+            o.cds(),
+            o.cdnskeys(),
+            ns,
+            csync));
+  }
+
   public static String name(KeyData k) {
     return NAMES.getOrDefault(k, "tag" + k.keyTag());
   }
@@ -184,7 +208,17 @@ public final class ZoneFixtures {
     } else if (o instanceof Output.RequestDsChange d) {
       return "ds " + id(d.requestId()) + ": " + dsNames(d.ds());
     } else if (o instanceof Output.RequestNsChange n) {
-      return "ns " + id(n.requestId()) + ": " + String.join(",", n.nameservers());
+      return "ns "
+          + id(n.requestId())
+          + ": "
+          + String.join(",", n.nameservers())
+          + (n.channels().contains(dev.multisigner.domain.model.ParentChannel.DNS_UPDATE)
+              ? ""
+              : " via " + n.channels());
+    } else if (o instanceof Output.PublishCsync c) {
+      return "csync " + id(c.commandId()) + " at " + c.signer() + ": " + c.csync();
+    } else if (o instanceof Output.WithdrawCsync c) {
+      return "no csync " + id(c.commandId()) + " at " + c.signer();
     } else if (o instanceof Output.PublishNs n) {
       return "ns "
           + id(n.commandId())

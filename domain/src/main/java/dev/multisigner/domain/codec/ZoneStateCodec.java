@@ -10,10 +10,13 @@ import dev.multisigner.domain.group.MemberPhase;
 import dev.multisigner.domain.group.Pending;
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.Capability;
+import dev.multisigner.domain.model.CsyncData;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.ParentChannel;
+import dev.multisigner.domain.model.ParentChannels;
 import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.SignerModel;
@@ -30,8 +33,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The byte encoding of a {@link ZoneState} for the coordinator's state store. The first byte is the
@@ -45,9 +50,10 @@ public final class ZoneStateCodec {
    * The version this codec writes: 2 added each member's observed NS and NS command in flight, and
    * when a command was reported applied; 3 added model 1: the policy's KSK holder, and each
    * member's signature request and signed-RRset installation in flight and latest key signing
-   * request time; 4 added the algorithm rollover in progress, if any.
+   * request time; 4 added the algorithm rollover in progress, if any; 5 added the policy's parent
+   * channels, and each member's observed CSYNC and CSYNC command in flight (RFC 7477).
    */
-  public static final int VERSION = 4;
+  public static final int VERSION = 5;
 
   private ZoneStateCodec() {}
 
@@ -151,6 +157,16 @@ public final class ZoneStateCodec {
       varint(p.maxCdsRecords());
       out.writeBoolean(p.publishCdnskey());
       string(p.kskHolder() == null ? null : p.kskHolder().value());
+      varint(channelBits(p.channels().ds()));
+      varint(channelBits(p.channels().ns()));
+    }
+
+    private static int channelBits(Set<ParentChannel> channels) {
+      int bits = 0;
+      for (ParentChannel c : channels) {
+        bits |= 1 << c.ordinal();
+      }
+      return bits;
     }
 
     private void member(Member m) throws IOException {
@@ -193,6 +209,16 @@ public final class ZoneStateCodec {
         bytes(g.signature());
       }
       instant(m.keysRequestedAt());
+      varint(m.csync().size());
+      for (CsyncData c : m.csync()) {
+        varlong(c.soaSerial());
+        varint(c.flags());
+        varint(c.types().size());
+        for (int t : c.types()) {
+          varint(t);
+        }
+      }
+      pending(m.csyncPublishing());
     }
 
     private void pending(Pending p) throws IOException {
@@ -384,6 +410,10 @@ public final class ZoneStateCodec {
       int maxCds = varint();
       boolean cdnskey = in.readBoolean();
       String holder = version >= 3 ? string() : null;
+      ParentChannels channels =
+          version >= 5
+              ? new ParentChannels(channels(varint()), channels(varint()))
+              : ParentChannels.DIRECT;
       return new GroupPolicy(
           model,
           algorithm,
@@ -398,7 +428,18 @@ public final class ZoneStateCodec {
           cdnskey,
           d[6],
           d[7],
-          holder == null ? null : new SignerId(holder));
+          holder == null ? null : new SignerId(holder),
+          channels);
+    }
+
+    private static Set<ParentChannel> channels(int bits) {
+      Set<ParentChannel> out = EnumSet.noneOf(ParentChannel.class);
+      for (ParentChannel c : ParentChannel.values()) {
+        if ((bits & 1 << c.ordinal()) != 0) {
+          out.add(c);
+        }
+      }
+      return out;
     }
 
     private Member member() throws IOException {
@@ -445,6 +486,19 @@ public final class ZoneStateCodec {
                 bytes()));
       }
       Instant keysRequestedAt = version >= 3 ? instant() : null;
+      List<CsyncData> csync = new ArrayList<>();
+      int nCsync = version >= 5 ? varint() : 0;
+      for (int i = 0; i < nCsync; i++) {
+        long serial = varlong();
+        int flags = varint();
+        int nTypes = varint();
+        List<Integer> types = new ArrayList<>();
+        for (int j = 0; j < nTypes; j++) {
+          types.add(varint());
+        }
+        csync.add(new CsyncData(serial, flags, types));
+      }
+      Pending csyncPublishing = version >= 5 ? pending() : null;
       return new Member(
           spec,
           phase,
@@ -463,7 +517,9 @@ public final class ZoneStateCodec {
           signing,
           installing,
           installRrsigs,
-          keysRequestedAt);
+          keysRequestedAt,
+          csync,
+          csyncPublishing);
     }
 
     private Pending pending() throws IOException {

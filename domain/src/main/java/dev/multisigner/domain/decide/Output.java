@@ -1,12 +1,15 @@
 package dev.multisigner.domain.decide;
 
+import dev.multisigner.domain.model.CsyncData;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.ParentChannel;
 import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.SignerId;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What the shell must do after a decision. Every command and request carries an id derived from the
@@ -49,6 +52,16 @@ public sealed interface Output {
   }
 
   /**
+   * Make the signer serve exactly this CSYNC record at the apex (RFC 7477; draft "Signer joins"
+   * step 11, "Signer leaves" step 2): the same record at every signer, and only while every signer
+   * serves the same apex NS RRset.
+   */
+  record PublishCsync(String commandId, SignerId signer, CsyncData csync) implements Output {}
+
+  /** Remove the signer's CSYNC RRset (draft "Signer joins" step 13, "Signer leaves" step 4). */
+  record WithdrawCsync(String commandId, SignerId signer) implements Output {}
+
+  /**
    * Model 1 (RFC 8901 §2.1.1): ask the KSK holder to sign this DNSKEY RRset (the group's KSK plus
    * every member's ZSK) for {@code signer}; the holder answers with {@link
    * ZoneInput.DnskeyRrsetSigned} carrying the same command id.
@@ -76,17 +89,28 @@ public sealed interface Output {
   /** Ask the signer to start a rollover of one of its own keys (its own timing applies). */
   record RollSignerKey(String commandId, SignerId signer, KeyRole role) implements Output {}
 
-  /** Ask the ds-publisher to make the parent's DS RRset exactly this set. */
-  record RequestDsChange(String requestId, List<DsData> ds) implements Output {
+  /**
+   * Ask the ds-publisher to make the parent's DS RRset exactly this set, through these channels
+   * (with only scanning channels it watches the parent and reports).
+   */
+  record RequestDsChange(String requestId, List<DsData> ds, Set<ParentChannel> channels)
+      implements Output {
     public RequestDsChange {
       ds = List.copyOf(ds);
+      channels = Set.copyOf(channels);
     }
   }
 
-  /** Ask the ds-publisher to make the parent's NS RRset (the delegation) exactly this set. */
-  record RequestNsChange(String requestId, List<String> nameservers) implements Output {
+  /**
+   * Ask the ds-publisher to make the parent's NS RRset (the delegation) exactly this set, through
+   * these channels (with {@link ParentChannel#CSYNC_SCAN} alone the parent copies it from the
+   * signers' CSYNC and the ds-publisher only watches).
+   */
+  record RequestNsChange(String requestId, List<String> nameservers, Set<ParentChannel> channels)
+      implements Output {
     public RequestNsChange {
       nameservers = List.copyOf(nameservers);
+      channels = Set.copyOf(channels);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.multisigner.domain.decide;
 
+import dev.multisigner.domain.model.CsyncData;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.KeyData;
 import java.time.Instant;
@@ -11,8 +12,9 @@ import java.util.TreeSet;
 /**
  * A full snapshot of what one signer serves for one zone, taken at {@code observedAt}: its DNSKEY
  * RRset (own and foreign keys alike), the key tags of the RRSIGs over the DNSKEY RRset and over the
- * SOA (zone data), its CDS and CDNSKEY RRsets and its NS names. Snapshots older than one already
- * seen are ignored, so delayed or duplicated deliveries are harmless.
+ * SOA (zone data), its CDS and CDNSKEY RRsets, its NS names and its CSYNC RRset (RFC 7477).
+ * Snapshots older than one already seen are ignored, so delayed or duplicated deliveries are
+ * harmless.
  */
 public record SignerObservation(
     Instant observedAt,
@@ -21,7 +23,8 @@ public record SignerObservation(
     Set<Integer> zoneSignerTags,
     List<DsData> cds,
     List<KeyData> cdnskeys,
-    List<String> nameservers) {
+    List<String> nameservers,
+    List<CsyncData> csync) {
 
   public SignerObservation {
     Objects.requireNonNull(observedAt, "observedAt");
@@ -31,5 +34,26 @@ public record SignerObservation(
     cds = cds.stream().sorted().distinct().toList();
     cdnskeys = cdnskeys.stream().sorted().distinct().toList();
     nameservers = nameservers.stream().sorted().distinct().toList();
+    csync = List.copyOf(csync);
+  }
+
+  /** A snapshot of a signer that serves no CSYNC. */
+  public SignerObservation(
+      Instant observedAt,
+      List<KeyData> dnskeys,
+      Set<Integer> dnskeySignerTags,
+      Set<Integer> zoneSignerTags,
+      List<DsData> cds,
+      List<KeyData> cdnskeys,
+      List<String> nameservers) {
+    this(
+        observedAt,
+        dnskeys,
+        dnskeySignerTags,
+        zoneSignerTags,
+        cds,
+        cdnskeys,
+        nameservers,
+        List.of());
   }
 }

@@ -3,12 +3,14 @@ package dev.multisigner.domain.decide;
 import dev.multisigner.domain.decide.Output.ImportDnskeys;
 import dev.multisigner.domain.decide.Output.InstallSignedDnskeyRrset;
 import dev.multisigner.domain.decide.Output.PublishCdsCdnskey;
+import dev.multisigner.domain.decide.Output.PublishCsync;
 import dev.multisigner.domain.decide.Output.PublishNs;
 import dev.multisigner.domain.decide.Output.RequestDsChange;
 import dev.multisigner.domain.decide.Output.RequestNsChange;
 import dev.multisigner.domain.decide.Output.RollSignerKey;
 import dev.multisigner.domain.decide.Output.SignDnskeyRrset;
 import dev.multisigner.domain.decide.Output.WakeAt;
+import dev.multisigner.domain.decide.Output.WithdrawCsync;
 import dev.multisigner.domain.decide.Output.WithdrawDnskeys;
 import dev.multisigner.domain.decide.Output.ZoneEvent;
 import dev.multisigner.domain.decide.ZoneInput.AddSigner;
@@ -33,10 +35,12 @@ import dev.multisigner.domain.group.Member;
 import dev.multisigner.domain.group.MemberPhase;
 import dev.multisigner.domain.group.Pending;
 import dev.multisigner.domain.model.Capability;
+import dev.multisigner.domain.model.CsyncData;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.ParentChannel;
 import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.SignerModel;
@@ -476,7 +480,9 @@ public final class ZoneDecider {
     m = w.members.get(m.id());
     warnIfSigningTooEarly(w, m, obs, ownKeys(w, m, obs));
     noteDoubleSignature(w, m, obs);
-    w.members.put(m.id(), m.withObservation(t(obs), obs.dnskeys(), obs.cds(), obs.nameservers()));
+    w.members.put(
+        m.id(),
+        m.withObservation(t(obs), obs.dnskeys(), obs.cds(), obs.nameservers(), obs.csync()));
     if (w.status == ZoneStatus.HALTED
         && w.haltCause == HaltCause.SIGNER_UNREACHABLE
         && w.members.values().stream().noneMatch(x -> x.failingSince() != null)) {
@@ -1302,6 +1308,7 @@ public final class ZoneDecider {
 
   private void reconcile(Work w) {
     settleNsCommands(w);
+    settleCsyncCommands(w);
     if (w.status == ZoneStatus.ACTIVE) {
       advancePhases(w);
       advanceRoll(w);
@@ -1325,6 +1332,7 @@ public final class ZoneDecider {
         cdsCommands(w, desired, dsKeys);
         dsRequest(w, desired);
         nsCommands(w);
+        csyncCommands(w);
         nsRequest(w);
       }
     }
@@ -1795,7 +1803,7 @@ public final class ZoneDecider {
       return;
     }
     String id = w.nextId();
-    w.outputs.add(new RequestDsChange(id, desired));
+    w.outputs.add(new RequestDsChange(id, desired, w.policy.channels().ds()));
     Set<DsData> before = new TreeSet<>(w.parentDs);
     String adds = tagsOfDs(desired.stream().filter(d -> !before.contains(d)).toList());
     String removes = tagsOfDs(w.parentDs.stream().filter(d -> !desired.contains(d)).toList());
@@ -1854,7 +1862,9 @@ public final class ZoneDecider {
   /** The same apex NS RRset at every signer that manages NS, once the delegation is planned. */
   private static void nsCommands(Work w) {
     List<String> want = desiredNs(w);
-    if (want.isEmpty()) {
+    if (want.isEmpty() || csyncOut(w)) {
+      // While any signer may serve CSYNC, a scanning parent may copy the NS RRset of whichever
+      // signer it asks: no signer's NS changes until every CSYNC is withdrawn (observed).
       return;
     }
     // A signer entering the NS set must serve the new set itself before any other signer names it:
@@ -1893,6 +1903,93 @@ public final class ZoneDecider {
     }
   }
 
+  private static boolean publishesCsync(Member m) {
+    return managesNs(m) && m.spec().capabilities().can(Capability.PUBLISH_CSYNC);
+  }
+
+  private static final List<String> CSYNC_ON = List.of("csync");
+  private static final List<String> CSYNC_OFF = List.of("no csync");
+
+  /** A CSYNC command is done once an observation taken after its reported application shows it. */
+  private static void settleCsyncCommands(Work w) {
+    for (Member t : List.copyOf(w.members.values())) {
+      Pending p = t.csyncPublishing();
+      if (p != null
+          && p.appliedAt() != null
+          && t.observed()
+          && t.observedAt().isAfter(p.appliedAt())
+          && t.csync().isEmpty() == p.names().equals(CSYNC_OFF)) {
+        w.members.put(t.id(), t.withCsyncPublishing(null));
+      }
+    }
+  }
+
+  /**
+   * True while some member may serve CSYNC: observed serving it, or a CSYNC command not yet seen to
+   * take effect (a publication may have landed unobserved; a withdrawal may not have).
+   */
+  private static boolean csyncOut(Work w) {
+    return w.members.values().stream()
+        .anyMatch(t -> !t.csync().isEmpty() || t.csyncPublishing() != null);
+  }
+
+  private static boolean csyncSettled(Member t, List<CsyncData> want) {
+    return t.observed() && t.csyncPublishing() == null && t.csync().equals(want);
+  }
+
+  /**
+   * CSYNC (RFC 7477) when the parent scans it: once every signer serves the new apex NS RRset and
+   * the parent's differs, the identical record at every signer (draft "Signer joins" step 11,
+   * "Signer leaves" step 2); once the parent has the new set, or before any signer's NS changes
+   * again, it is withdrawn everywhere (steps 13 and 4), so a scanner never copies a set in flux.
+   */
+  private static void csyncCommands(Work w) {
+    if (!w.policy.channels().csync()) {
+      return;
+    }
+    List<String> want = desiredNs(w);
+    boolean nsSettledEverywhere =
+        !want.isEmpty()
+            && w.members.values().stream()
+                .filter(t -> t.phase().inService() && managesNs(t))
+                .allMatch(t -> nsSettled(t, want));
+    boolean on = nsSettledEverywhere && !want.equals(w.parentNs);
+    for (Member t : List.copyOf(w.members.values())) {
+      if (!publishesCsync(t) || !(t.phase().inService() || !t.csync().isEmpty())) {
+        continue;
+      }
+      boolean publish = on && t.phase().inService();
+      List<CsyncData> desired = publish ? List.of(CsyncData.NS_SYNC) : List.of();
+      List<String> marker = publish ? CSYNC_ON : CSYNC_OFF;
+      Pending p = t.csyncPublishing();
+      boolean settled =
+          p == null
+              || p.names().equals(marker)
+                  && p.appliedAt() != null
+                  && t.observed()
+                  && t.observedAt().isAfter(p.appliedAt());
+      // Nothing to withdraw from a signer not known to serve CSYNC nor asked to publish it.
+      boolean done = settled && t.csync().equals(desired) && (publish ? t.observed() : true);
+      Member next =
+          command(
+              w,
+              t,
+              Slot.CSYNC,
+              List.of(),
+              List.of(),
+              done ? List.of() : marker,
+              id ->
+                  publish
+                      ? new PublishCsync(id, t.id(), CsyncData.NS_SYNC)
+                      : new WithdrawCsync(id, t.id()),
+              publish
+                  ? ZoneEventKind.CSYNC_PUBLICATION_REQUESTED
+                  : ZoneEventKind.CSYNC_WITHDRAWAL_REQUESTED,
+              publish ? "publish CSYNC for NS" : "withdraw CSYNC");
+      w.members.put(t.id(), next);
+    }
+  }
+
   private static void nsRequest(Work w) {
     List<String> want = desiredNs(w);
     // The signers' apex NS first, then the parent (draft "Signer joins" steps 10-11, "Signer
@@ -1905,14 +2002,26 @@ public final class ZoneDecider {
       }
     }
     Pending p = w.nsRequest;
+    if (!w.policy.channels().ns().contains(ParentChannel.DNS_UPDATE) && want.equals(w.parentNs)) {
+      // Only the parent's CSYNC scanner writes the delegation, and it has the wanted set: an older
+      // request (for a set the processes no longer want) is moot, nothing of ours can still land.
+      w.nsRequest = null;
+      return;
+    }
     if (want.isEmpty() || want.equals(w.parentNs) && (p == null || p.names().equals(want))) {
       return;
     }
     if (p != null && p.names().equals(want) && w.now.isBefore(p.retryAt())) {
       return;
     }
+    if (w.policy.channels().csync()
+        && !w.members.values().stream()
+            .filter(t -> t.phase().inService() && publishesCsync(t))
+            .allMatch(t -> csyncSettled(t, List.of(CsyncData.NS_SYNC)))) {
+      return;
+    }
     String id = w.nextId();
-    w.outputs.add(new RequestNsChange(id, want));
+    w.outputs.add(new RequestNsChange(id, want, w.policy.channels().ns()));
     w.event(ZoneEventKind.NS_CHANGE_REQUESTED, "request=" + id + " NS " + want);
     w.nsRequest =
         Pending.issued(id, List.of(), List.of(), want, w.now.plus(w.policy.retryInterval()));
@@ -1966,6 +2075,7 @@ public final class ZoneDecider {
     WITHDRAWING(Member::withdrawing, Member::withWithdrawing),
     CDS(Member::cdsPublishing, Member::withCdsPublishing),
     NS(Member::nsPublishing, Member::withNsPublishing),
+    CSYNC(Member::csyncPublishing, Member::withCsyncPublishing),
     SIGNING(Member::signing, Member::withSigning),
     INSTALLING(Member::installing, Member::withInstalling);
 

@@ -1,5 +1,6 @@
 package dev.multisigner.domain.group;
 
+import dev.multisigner.domain.model.CsyncData;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.RrsigData;
@@ -14,7 +15,8 @@ import java.util.Objects;
  * computed from, the latest observation of what it serves (DNSKEY RRset, CDS, NS), and its commands
  * in flight. In model 1 a member other than the KSK holder also has a signature request at the
  * holder and an installation of the signed DNSKEY RRset in flight, and the time of its latest key
- * signing request (its own ZSKs).
+ * signing request (its own ZSKs). When the parent scans CSYNC (RFC 7477), the member's observed
+ * CSYNC RRset and its CSYNC command in flight.
  */
 public record Member(
     SignerSpec spec,
@@ -34,7 +36,9 @@ public record Member(
     Pending signing,
     Pending installing,
     List<RrsigData> installRrsigs,
-    Instant keysRequestedAt) {
+    Instant keysRequestedAt,
+    List<CsyncData> csync,
+    Pending csyncPublishing) {
 
   public Member {
     Objects.requireNonNull(spec, "spec");
@@ -43,6 +47,7 @@ public record Member(
     cds = List.copyOf(cds);
     nameservers = List.copyOf(nameservers);
     installRrsigs = List.copyOf(installRrsigs);
+    csync = List.copyOf(csync);
   }
 
   public static Member joining(SignerSpec spec) {
@@ -62,6 +67,8 @@ public record Member(
         null,
         null,
         null,
+        null,
+        List.of(),
         null,
         List.of(),
         null);
@@ -112,6 +119,20 @@ public record Member(
     c.cds = ds;
     c.nameservers = ns;
     c.failingSince = null;
+    return c.build();
+  }
+
+  /** A fresh observation that also read the CSYNC RRset. */
+  public Member withObservation(
+      Instant at, List<KeyData> keys, List<DsData> ds, List<String> ns, List<CsyncData> cs) {
+    Copy c = new Copy(withObservation(at, keys, ds, ns));
+    c.csync = cs;
+    return c.build();
+  }
+
+  public Member withCsyncPublishing(Pending p) {
+    Copy c = new Copy(this);
+    c.csyncPublishing = p;
     return c.build();
   }
 
@@ -189,6 +210,8 @@ public record Member(
     private Pending installing;
     private List<RrsigData> installRrsigs;
     private Instant keysRequestedAt;
+    private List<CsyncData> csync;
+    private Pending csyncPublishing;
 
     private Copy(Member m) {
       spec = m.spec;
@@ -209,6 +232,8 @@ public record Member(
       installing = m.installing;
       installRrsigs = m.installRrsigs;
       keysRequestedAt = m.keysRequestedAt;
+      csync = m.csync;
+      csyncPublishing = m.csyncPublishing;
     }
 
     private Member build() {
@@ -230,7 +255,9 @@ public record Member(
           signing,
           installing,
           installRrsigs,
-          keysRequestedAt);
+          keysRequestedAt,
+          csync,
+          csyncPublishing);
     }
   }
 }

@@ -10,7 +10,8 @@ import java.util.Objects;
  * "Terminology"), and the registry's policy for CDS/CDNSKEY (digest types, maximum CDS records).
  *
  * <p>In model 1 (RFC 8901 §2.1.1) {@code kskHolder} names the one member that holds the group's KSK
- * and signs every member's DNSKEY RRset with it; in model 2 it is null.
+ * and signs every member's DNSKEY RRset with it; in model 2 it is null. {@code channels} says how
+ * the parent takes DS and NS changes (with CSYNC scanning, the signers publish CSYNC, RFC 7477).
  */
 public record GroupPolicy(
     SignerModel model,
@@ -26,17 +27,56 @@ public record GroupPolicy(
     boolean publishCdnskey,
     Duration retryInterval,
     Duration unreachableLimit,
-    SignerId kskHolder) {
+    SignerId kskHolder,
+    ParentChannels channels) {
 
   /** SHA-256 (RFC 4509), the default CDS/DS digest. */
   public static final int SHA256 = 2;
 
   public GroupPolicy {
     Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(channels, "channels");
     cdsDigestTypes = List.copyOf(cdsDigestTypes);
     if (cdsDigestTypes.isEmpty()) {
       throw new IllegalArgumentException("a group needs at least one CDS digest type");
     }
+  }
+
+  /**
+   * A policy whose parent takes DS and NS changes from the ds-publisher ({@link
+   * ParentChannels#DIRECT}).
+   */
+  public GroupPolicy(
+      SignerModel model,
+      int algorithm,
+      Duration dnskeyTtl,
+      Duration maxZoneTtl,
+      Duration dsTtl,
+      Duration nsTtl,
+      Duration propagationDelay,
+      Duration parentPropagationDelay,
+      List<Integer> cdsDigestTypes,
+      int maxCdsRecords,
+      boolean publishCdnskey,
+      Duration retryInterval,
+      Duration unreachableLimit,
+      SignerId kskHolder) {
+    this(
+        model,
+        algorithm,
+        dnskeyTtl,
+        maxZoneTtl,
+        dsTtl,
+        nsTtl,
+        propagationDelay,
+        parentPropagationDelay,
+        cdsDigestTypes,
+        maxCdsRecords,
+        publishCdnskey,
+        retryInterval,
+        unreachableLimit,
+        kskHolder,
+        ParentChannels.DIRECT);
   }
 
   /** A policy without a KSK holder (model 2, or a model 1 policy still to be refused). */
@@ -68,7 +108,8 @@ public record GroupPolicy(
         publishCdnskey,
         retryInterval,
         unreachableLimit,
-        null);
+        null,
+        ParentChannels.DIRECT);
   }
 
   /** Model 1 with the same lab TTLs as {@link #modelTwo}: {@code holder} signs every RRset. */
@@ -92,7 +133,8 @@ public record GroupPolicy(
         publishCdnskey,
         retryInterval,
         unreachableLimit,
-        holder);
+        holder,
+        channels);
   }
 
   /** This policy with another algorithm (the end of an algorithm rollover). */
@@ -111,7 +153,28 @@ public record GroupPolicy(
         publishCdnskey,
         retryInterval,
         unreachableLimit,
-        kskHolder);
+        kskHolder,
+        channels);
+  }
+
+  /** This policy with other parent channels. */
+  public GroupPolicy withChannels(ParentChannels c) {
+    return new GroupPolicy(
+        model,
+        algorithm,
+        dnskeyTtl,
+        maxZoneTtl,
+        dsTtl,
+        nsTtl,
+        propagationDelay,
+        parentPropagationDelay,
+        cdsDigestTypes,
+        maxCdsRecords,
+        publishCdnskey,
+        retryInterval,
+        unreachableLimit,
+        kskHolder,
+        c);
   }
 
   /** True when {@code id} holds the group's one KSK (model 1). */

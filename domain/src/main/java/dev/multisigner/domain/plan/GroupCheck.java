@@ -3,6 +3,7 @@ package dev.multisigner.domain.plan;
 import dev.multisigner.domain.group.KeyRecord;
 import dev.multisigner.domain.model.Capability;
 import dev.multisigner.domain.model.GroupPolicy;
+import dev.multisigner.domain.model.ParentChannel;
 import dev.multisigner.domain.model.SignerModel;
 import dev.multisigner.domain.model.SignerSpec;
 import java.util.HashSet;
@@ -64,6 +65,17 @@ public final class GroupCheck {
                 + s.id()
                 + " cannot publish the group's CDS/CDNSKEY (RFC 9975): "
                 + s.capabilities().support(Capability.PUBLISH_CDS_CDNSKEY).reason());
+      }
+      if (policy.channels().csync()
+          && !policy.channels().ns().contains(ParentChannel.DNS_UPDATE)
+          && s.capabilities().can(Capability.MANAGE_NS)
+          && !s.capabilities().can(Capability.PUBLISH_CSYNC)) {
+        return Optional.of(
+            "signer "
+                + s.id()
+                + " cannot publish CSYNC (RFC 7477), and the parent takes NS changes only from"
+                + " CSYNC: "
+                + s.capabilities().support(Capability.PUBLISH_CSYNC).reason());
       }
     }
     int ksks = policy.model() == SignerModel.MODEL_2 ? signers.size() : 1;

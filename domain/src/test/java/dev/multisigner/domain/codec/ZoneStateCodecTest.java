@@ -128,21 +128,30 @@ class ZoneStateCodecTest {
 
     byte[] bytes = ZoneStateCodec.encode(s);
 
-    assertThat(bytes[0]).isEqualTo((byte) 4);
+    assertThat(bytes[0]).isEqualTo((byte) ZoneStateCodec.VERSION);
     assertThat(ZoneStateCodec.decode(bytes)).isEqualTo(s);
     assertThat(bytes.length).isLessThanOrEqualTo(4096);
   }
 
   @Test
-  void decodesTheVersionThreeLayout() {
-    // Version 3 is version 4 without the trailing rollover flag (the v4 writer appends only it).
+  void decodesTheVersionThreeAndFourLayouts() throws java.io.IOException {
+    // Bytes the version 4 writer wrote (commit d8c5a97) for this state; version 3 is version 4
+    // without the trailing rollover flag. Neither has CSYNC or parent channels: they decode to
+    // none observed and the ds-publisher's DNS UPDATE for both DS and NS.
     ZoneState s = dev.multisigner.domain.decide.JoinTimelinesAccess.twoSignersJoined().state();
-    byte[] v4 = ZoneStateCodec.encode(s);
+    byte[] v4;
+    try (var in = getClass().getResourceAsStream("two-signers-joined.v4.b64")) {
+      v4 = java.util.Base64.getDecoder().decode(new String(in.readAllBytes()).trim());
+    }
+    assertThat(v4[0]).isEqualTo((byte) 4);
     assertThat(v4[v4.length - 1]).isEqualTo((byte) 0);
     byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - 1);
     v3[0] = 3;
 
+    assertThat(ZoneStateCodec.decode(v4)).isEqualTo(s);
     assertThat(ZoneStateCodec.decode(v3)).isEqualTo(s);
+    assertThat(ZoneStateCodec.decode(v4).policy().channels())
+        .isEqualTo(dev.multisigner.domain.model.ParentChannels.DIRECT);
   }
 
   @Test

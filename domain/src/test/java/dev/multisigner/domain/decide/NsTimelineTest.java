@@ -103,17 +103,6 @@ class NsTimelineTest {
 
   private static SignerKeysObserved seen(
       SignerId s, long at, List<KeyData> keys, List<KeyData> cds, List<String> ns) {
-    SignerObservation o = observation(s, at(at), keys, cds);
-    return new SignerKeysObserved(
-        ZONE,
-        s,
-        new SignerObservation(
-            o.observedAt(),
-            o.dnskeys(),
-            o.dnskeySignerTags(),
-            o.zoneSignerTags(),
-            o.cds(),
-            o.cdnskeys(),
-            ns));
+    return observedWithNs(s, at, keys, cds, ns, List.of());
   }
 }

@@ -66,13 +66,7 @@ class BrokenPlannerIsCaughtTest {
 
   @Test
   void aSignerThatRetiresItsKskBeforeTheDsIsAtTheParentIsCaught() {
-    List<Simulation.Result> caught = new ArrayList<>();
-    for (long seed = 1; seed <= 300 && caught.isEmpty(); seed++) {
-      Simulation.Result r = Simulation.runWithImpatientSigners(seed);
-      if (!r.ok()) {
-        caught.add(r);
-      }
-    }
+    List<Simulation.Result> caught = failingRuns(Simulation::runWithImpatientSigners);
 
     assertThat(caught).isNotEmpty();
     assertThat(caught.get(0).violations()).anyMatch(v -> v.contains("invariant 3"));
@@ -80,17 +74,21 @@ class BrokenPlannerIsCaughtTest {
 
   @Test
   void aModelOneKskHolderThatSignsOneStepLateIsCaught() {
-    List<Simulation.Result> caught = new ArrayList<>();
-    for (long seed = 1; seed <= 300 && caught.isEmpty(); seed++) {
-      Simulation.Result r = Simulation.runWithLateKskHolder(seed);
-      if (!r.ok()) {
-        caught.add(r);
-      }
-    }
+    List<Simulation.Result> caught = failingRuns(Simulation::runWithLateKskHolder);
 
     assertThat(caught).isNotEmpty();
     assertThat(caught.get(0).scenario()).startsWith("model1");
     assertThat(caught.get(0).violations()).anyMatch(v -> v.contains("invariant 1"));
+    System.out.println("caught: " + caught.get(0).describe());
+  }
+
+  @Test
+  void aShellThatPublishesCsyncWithTheNsChangeIsCaught() {
+    List<Simulation.Result> caught = failingRuns(Simulation::runWithEagerCsync);
+
+    assertThat(caught).isNotEmpty();
+    assertThat(caught.get(0).scenario()).contains("csync-parent");
+    assertThat(caught.get(0).violations()).anyMatch(v -> v.contains("invariant 5"));
     System.out.println("caught: " + caught.get(0).describe());
   }
 
@@ -103,9 +101,15 @@ class BrokenPlannerIsCaughtTest {
   }
 
   private static List<Simulation.Result> failingRuns(ZoneDecider decider) {
+    return failingRuns(seed -> Simulation.run(seed, decider));
+  }
+
+  /** The first failing run among seeds 1-300, if any. */
+  private static List<Simulation.Result> failingRuns(
+      java.util.function.LongFunction<Simulation.Result> world) {
     List<Simulation.Result> out = new ArrayList<>();
     for (long seed = 1; seed <= 300 && out.isEmpty(); seed++) {
-      Simulation.Result r = Simulation.run(seed, decider);
+      Simulation.Result r = world.apply(seed);
       if (!r.ok()) {
         out.add(r);
       }

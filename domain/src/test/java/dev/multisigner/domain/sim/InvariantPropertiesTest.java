@@ -32,6 +32,8 @@ class InvariantPropertiesTest {
     Statistics.label("model").collect(r.scenario().substring(0, 6));
     Statistics.label("start")
         .collect(r.scenario().contains("insecure-start") ? "insecure (no DS yet)" : "secure");
+    Statistics.label("parent NS channel")
+        .collect(r.scenario().contains("csync-parent") ? "CSYNC scan" : "DNS UPDATE");
     Statistics.label("outcome").collect(r.halted() ? "halted" : "converged");
     Statistics.label("halted at some point").collect(r.processes().contains("halt"));
     for (String p : r.processes()) {

@@ -12,10 +12,13 @@ import dev.multisigner.domain.group.Member;
 import dev.multisigner.domain.group.MemberPhase;
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.Capability;
+import dev.multisigner.domain.model.CsyncData;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.ParentChannel;
+import dev.multisigner.domain.model.ParentChannels;
 import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.SignerModel;
@@ -91,7 +94,7 @@ public final class Simulation {
   private static final long IMPORT_BUDGET = 60_000;
   private static final int TRACE_LINES = Integer.getInteger("sim.trace", 25);
   private static final long SCENARIO_END = 3_000_000;
-  private static final long RUN_END = 6_600_000;
+  private static final long RUN_END = 9_000_000;
 
   private final long seed;
   private final boolean impatient;
@@ -132,6 +135,17 @@ public final class Simulation {
 
   private static final int NEW_ALG = 15;
 
+  /**
+   * Half the worlds have a parent that learns NS changes only from CSYNC (RFC 7477), drawn from
+   * their own generator so the other draws of a world stay as they were. Its scanner is careless on
+   * purpose: it asks one delegated nameserver and copies that server's NS set, so only the
+   * decider's ordering (CSYNC only while every signer serves the same NS set) keeps it right.
+   */
+  private final boolean csyncParent;
+
+  /** A shell bug: every NS command also publishes CSYNC at once (see runWithEagerCsync). */
+  private boolean eagerCsync;
+
   private Simulation(long seed, ZoneDecider decider, boolean impatient, boolean lateHolder) {
     this.seed = seed;
     this.impatient = impatient;
@@ -140,6 +154,7 @@ public final class Simulation {
     this.algRnd = new Random(seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
     this.decider = decider;
     this.modelOne = lateHolder || rnd.nextBoolean();
+    this.csyncParent = new java.util.SplittableRandom(seed ^ 0x2545F4914F6CDD1DL).nextBoolean();
     long dnskeyTtl = pick(30, 60, 120);
     long maxTtl = pick(30, 60, 300);
     this.policy =
@@ -157,8 +172,13 @@ public final class Simulation {
             true,
             Duration.ofSeconds(10),
             Duration.ofMinutes(30),
-            modelOne ? SignerId.of("s0") : null);
+            modelOne ? SignerId.of("s0") : null,
+            csyncParent
+                ? new ParentChannels(
+                    Set.of(ParentChannel.DNS_UPDATE), Set.of(ParentChannel.CSYNC_SCAN))
+                : ParentChannels.DIRECT);
     scenario.append(modelOne ? "model1 " : "model2 ");
+    scenario.append(csyncParent ? "csync-parent " : "");
     scenario.append("ttl(dnskey=").append(dnskeyTtl).append(",zone=").append(maxTtl).append(")");
   }
 
@@ -182,6 +202,22 @@ public final class Simulation {
             false,
             true)
         .run();
+  }
+
+  /**
+   * A run whose coordinator shell publishes CSYNC together with every NS change, before the other
+   * signers serve the new NS set: a careless scanning parent may then copy a set in flux, which
+   * invariant 5 must report.
+   */
+  public static Result runWithEagerCsync(long seed) {
+    Simulation s =
+        new Simulation(
+            seed,
+            new ZoneDecider(dev.multisigner.domain.plan.DnskeyPlanner.standard()),
+            false,
+            false);
+    s.eagerCsync = true;
+    return s.run();
   }
 
   /**
@@ -238,6 +274,7 @@ public final class Simulation {
     final Set<KeyData> foreign = new TreeSet<>();
     List<DsData> cds = List.of();
     List<String> childNs = List.of("ns.s0.example.");
+    List<CsyncData> csync = List.of();
     final List<Version> history = new ArrayList<>();
     int commandFailStreak;
     int observationFailStreak;
@@ -272,6 +309,7 @@ public final class Simulation {
               .can(Capability.READ_KEYS_DNS)
               .can(Capability.PUBLISH_CDS_CDNSKEY)
               .can(Capability.MANAGE_NS)
+              .can(Capability.PUBLISH_CSYNC)
               .can(Capability.SENDS_NOTIFY)
               .build();
       return new SignerSpec(id, caps, ALG, List.of(ns));
@@ -321,6 +359,7 @@ public final class Simulation {
         history.add(v);
         checkInvariants();
       }
+      checkCsync();
       scheduleObservation(this, between(100, 1500));
     }
   }
@@ -348,6 +387,7 @@ public final class Simulation {
         nsChanges.add(new long[] {now});
         nsVersions.add(n);
         checkInvariants();
+        checkCsync();
       }
     }
   }
@@ -416,6 +456,9 @@ public final class Simulation {
     List<SignerSpec> specs = signers.subList(0, enrolled).stream().map(SimSigner::spec).toList();
     schedule(1000, () -> deliver(new ZoneInput.EnrollZone(ZONE, policy, specs)));
     schedule(2000, this::periodicParent);
+    if (csyncParent) {
+      schedule(between(5000, 60_000), this::csyncScan);
+    }
     for (SimSigner s : signers) {
       schedule(between(0, 5000), () -> periodicObservation(s));
     }
@@ -530,7 +573,19 @@ public final class Simulation {
               s.installedSigners = verified(c.keys(), c.rrsigs());
             });
       } else if (o instanceof Output.PublishNs c) {
-        signerCommand(c.signer(), c.commandId(), s -> s.childNs = c.nameservers());
+        signerCommand(
+            c.signer(),
+            c.commandId(),
+            s -> {
+              s.childNs = c.nameservers();
+              if (eagerCsync && csyncParent) {
+                s.csync = List.of(CsyncData.NS_SYNC);
+              }
+            });
+      } else if (o instanceof Output.PublishCsync c) {
+        signerCommand(c.signer(), c.commandId(), s -> s.csync = List.of(c.csync()));
+      } else if (o instanceof Output.WithdrawCsync c) {
+        signerCommand(c.signer(), c.commandId(), s -> s.csync = List.of());
       } else if (o instanceof Output.RollSignerKey c) {
         signerCommand(
             c.signer(),
@@ -545,7 +600,10 @@ public final class Simulation {
       } else if (o instanceof Output.RequestDsChange r) {
         parentRequest(r.requestId(), () -> parent.setDs(r.ds()));
       } else if (o instanceof Output.RequestNsChange r) {
-        parentRequest(r.requestId(), () -> parent.setNs(r.nameservers()));
+        if (r.channels().contains(ParentChannel.DNS_UPDATE)) {
+          parentRequest(r.requestId(), () -> parent.setNs(r.nameservers()));
+        }
+        // CSYNC_SCAN alone: the ds-publisher only watches; the parent's scanner acts.
       } else if (o instanceof Output.WakeAt w) {
         long token = ++wakeToken;
         long at = Duration.between(T0, w.at()).toMillis() + (long) (rnd.nextDouble() * 500);
@@ -726,6 +784,25 @@ public final class Simulation {
     schedule(lastParentDelivery, () -> deliver(new ZoneInput.ParentNsObserved(ZONE, ns)));
   }
 
+  /**
+   * The parent's CSYNC scanner (RFC 7477 §3), careless on purpose: one delegated nameserver, and
+   * its NS set copied if it serves a CSYNC for NS.
+   */
+  private void csyncScan() {
+    List<SimSigner> delegated = signers.stream().filter(t -> parent.ns.contains(t.ns)).toList();
+    if (!delegated.isEmpty()) {
+      SimSigner t = delegated.get(rnd.nextInt(delegated.size()));
+      if (t.csync.stream().anyMatch(CsyncData::syncsNs) && !t.childNs.equals(parent.ns)) {
+        parent.setNs(t.childNs);
+        processes.add("csync");
+        observeParent();
+      }
+    }
+    if (now < RUN_END) {
+      schedule(between(20_000, 120_000), this::csyncScan);
+    }
+  }
+
   private void periodicParent() {
     observeParent();
     if (now < RUN_END) {
@@ -770,7 +847,8 @@ public final class Simulation {
                   tags(v.zoneSigners),
                   s.cds,
                   List.of(),
-                  s.childNs);
+                  s.childNs,
+                  s.csync);
           ZoneInput in = new ZoneInput.SignerKeysObserved(ZONE, s.id, obs);
           schedule(between(0, 1500), () -> deliver(in));
           if (chance(0.1)) {
@@ -1202,6 +1280,34 @@ public final class Simulation {
     return out;
   }
 
+  /**
+   * Invariant 5 (RFC 7477 with several signers, draft "Signer joins" 10-11): a CSYNC is served only
+   * while every nameserver a parent's scanner may ask (the delegated ones and those the served NS
+   * set names) serves that same NS set, so whichever it asks, it copies the set the group wants.
+   */
+  private void checkCsync() {
+    for (SimSigner s : signers) {
+      if (s.csync.isEmpty()) {
+        continue;
+      }
+      for (SimSigner t : signers) {
+        boolean askable = parent.ns.contains(t.ns) || s.childNs.contains(t.ns);
+        if (askable && !t.childNs.equals(s.childNs)) {
+          violation(
+              "invariant 5: "
+                  + s.id
+                  + " serves CSYNC with NS "
+                  + s.childNs
+                  + " while "
+                  + t.id
+                  + " serves NS "
+                  + t.childNs);
+          return;
+        }
+      }
+    }
+  }
+
   private void checkConvergence() {
     if (state.status() == ZoneStatus.HALTED) {
       if (state.haltReason() == null || state.haltReason().isBlank()) {
@@ -1273,6 +1379,9 @@ public final class Simulation {
       }
       if (!s.childNs.equals(parent.ns)) {
         violation("did not converge: " + s.id + " apex NS " + s.childNs + ", parent " + parent.ns);
+      }
+      if (!s.csync.isEmpty()) {
+        violation("did not converge: " + s.id + " still serves " + s.csync);
       }
       if (!s.cds.equals(parent.ds)) {
         violation(
