@@ -24,6 +24,16 @@ public class DsPublisherCapabilities implements CapabilityReport {
     c.put("parent-dns-update", parents.size() > 0 ? BUILT : "built, but no parent is configured");
     c.put("parent-ds-verification", BUILT + " (DS RRSIG validated when a trust anchor is set)");
     c.put(
+        "parent-ns-update",
+        BUILT
+            + " (delegation NS by DNS UPDATE, verified at every verify server; names inside the"
+            + " zone are refused: no glue)");
+    c.put(
+        "csync-scan",
+        BUILT
+            + " (an NS change for a CSYNC-scanning parent writes nothing; the parent watcher reports"
+            + " the parent's NS)");
+    c.put(
         "cds-consistency-check",
         CapabilityReport.notBuiltYet("CDS/CDNSKEY at every signer is not checked yet"));
     c.put("registrar-api", CapabilityReport.notBuiltYet("no registrar API channel yet"));

@@ -14,6 +14,7 @@ import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
@@ -28,9 +29,9 @@ import org.xbill.DNS.Update;
 
 /**
  * A parent zone reached by DNS UPDATE with TSIG (RFC 2136, RFC 8945): replaces a child's DS RRset
- * in one message (delete the RRset, add the desired records, so the parent never serves a partial
- * set) and reads it back over TCP with DO, validating its RRSIG with the parent's DNSKEY RRset when
- * a trust anchor for the parent is configured.
+ * or delegation NS RRset in one message (delete the RRset, add the desired records, so the parent
+ * never serves a partial set) and reads it back over TCP with DO, validating its RRSIG with the
+ * parent's DNSKEY RRset when a trust anchor for the parent is configured.
  */
 public final class DnsUpdateParent {
 
@@ -68,6 +69,11 @@ public final class DnsUpdateParent {
     return zone;
   }
 
+  /** The configured name of this parent (as in {@code multisigner.ds-publisher.parents.<name>}). */
+  public String name() {
+    return config.getName();
+  }
+
   /** The outcome of reading the parent's DS RRset for a child. */
   public record Observed(List<DSRecord> ds, boolean validated, String validationNote) {}
 
@@ -77,10 +83,9 @@ public final class DnsUpdateParent {
    * @throws ParentException naming child, parent and cause (never the TSIG secret)
    */
   public void replaceDs(Name child, List<DSRecord> desired) {
-    Update update = new Update(zone);
-    update.delete(child, Type.DS);
+    List<Record> records = new ArrayList<>();
     for (DSRecord ds : desired) {
-      update.add(
+      records.add(
           new DSRecord(
               child,
               DClass.IN,
@@ -90,6 +95,33 @@ public final class DnsUpdateParent {
               ds.getDigestID(),
               ds.getDigest()));
     }
+    replace(child, Type.DS, records);
+  }
+
+  /**
+   * Replaces the child's delegation NS RRset at the parent with {@code nameservers} (TTL {@code
+   * ns-ttl}), in one UPDATE: the RRset is deleted and the new records added in the same message, so
+   * the parent never serves a partial set. Glue is not written: the caller keeps names inside the
+   * child out.
+   *
+   * @throws ParentException naming child, parent and cause (never the TSIG secret)
+   */
+  public void replaceNs(Name child, List<Name> nameservers) {
+    if (nameservers.isEmpty()) {
+      throw new ParentException(child, config.getName(), "an empty NS set cannot delegate", false);
+    }
+    List<Record> records = new ArrayList<>();
+    for (Name ns : nameservers) {
+      records.add(new NSRecord(child, DClass.IN, config.getNsTtl(), ns));
+    }
+    replace(child, Type.NS, records);
+  }
+
+  /** Deletes the child's {@code type} RRset and adds {@code records}, in one TSIG-signed UPDATE. */
+  private void replace(Name child, int type, List<Record> records) {
+    Update update = new Update(zone);
+    update.delete(child, type);
+    records.forEach(update::add);
     Message response = send(child, update, true, server);
     int rcode = response.getRcode();
     if (rcode != Rcode.NOERROR) {
@@ -97,7 +129,7 @@ public final class DnsUpdateParent {
       throw new ParentException(
           child,
           config.getName(),
-          "DS update answered " + Rcode.string(rcode) + tsigNote(response),
+          Type.string(type) + " update answered " + Rcode.string(rcode) + tsigNote(response),
           retryable);
     }
   }
@@ -153,11 +185,19 @@ public final class DnsUpdateParent {
 
   /** The NS RRset the parent delegates the child to (from the referral), sorted host names. */
   public List<String> readNs(Name child) {
-    Message response = query(child, Type.NS, server);
+    return readNs(child, server);
+  }
+
+  /**
+   * The NS RRset {@code at} delegates the child to (from the referral): absolute lower-case host
+   * names, sorted.
+   */
+  public List<String> readNs(Name child, InetSocketAddress at) {
+    Message response = query(child, Type.NS, at);
     List<String> names = new ArrayList<>();
     for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
       for (Record r : response.getSection(section)) {
-        if (r instanceof org.xbill.DNS.NSRecord ns && r.getName().equals(child)) {
+        if (r instanceof NSRecord ns && r.getName().equals(child)) {
           names.add(ns.getTarget().toString().toLowerCase(Locale.ROOT));
         }
       }

@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One parent zone that accepts DS updates, from {@code multisigner.ds-publisher.parents.<name>}.
- * The TSIG secret comes from {@code tsig-secret-file} or {@code tsig-secret} (an environment
- * variable in production); it is never logged or put in an event.
+ * One parent zone that accepts DS and delegation NS updates, from {@code
+ * multisigner.ds-publisher.parents.<name>}. The TSIG secret comes from {@code tsig-secret-file} or
+ * {@code tsig-secret} (an environment variable in production); it is never logged or put in an
+ * event.
  */
 @EachProperty("multisigner.ds-publisher.parents")
 public class ParentConfig {
@@ -23,6 +24,7 @@ public class ParentConfig {
   private String trustAnchor;
   private List<String> verifyServers = List.of();
   private int dsTtl = 3600;
+  private int nsTtl = 3600;
   private Duration timeout = Duration.ofSeconds(3);
 
   public ParentConfig(@Parameter String name) {
@@ -91,8 +93,8 @@ public class ParentConfig {
   }
 
   /**
-   * The parent's nameservers (host:port) that must all serve the new DS RRset before a change
-   * counts as done; empty means the update server only.
+   * The parent's nameservers (host:port) that must all serve the new DS (or delegation NS) RRset
+   * before a change counts as done; empty means the update server only.
    */
   public List<String> getVerifyServers() {
     return verifyServers;
@@ -108,6 +110,15 @@ public class ParentConfig {
 
   public void setDsTtl(int dsTtl) {
     this.dsTtl = dsTtl;
+  }
+
+  /** TTL of the delegation NS records the ds-publisher writes. */
+  public int getNsTtl() {
+    return nsTtl;
+  }
+
+  public void setNsTtl(int nsTtl) {
+    this.nsTtl = nsTtl;
   }
 
   public Duration getTimeout() {

@@ -8,8 +8,10 @@ import dev.multisigner.schemas.avro.DsData;
 import dev.multisigner.schemas.avro.DsEvent;
 import dev.multisigner.schemas.avro.DsPublicationFailed;
 import dev.multisigner.schemas.avro.DsRequest;
+import dev.multisigner.schemas.avro.NsChangeRequested;
 import dev.multisigner.schemas.avro.ParentChannel;
 import dev.multisigner.schemas.avro.ParentDsObserved;
+import dev.multisigner.schemas.avro.ParentNsObserved;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import dev.multisigner.support.Envelopes;
 import dev.multisigner.support.EventLog;
@@ -25,16 +27,21 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
 
 /**
- * Brings a parent's DS RRset to the requested set through DNS UPDATE, then reads it back until it
- * matches (or the attempts run out), and reports what the parent serves. A request that no
- * configured channel can serve is answered with a non-retryable failure naming zone and cause.
+ * Brings a parent's DS RRset, or its delegation NS RRset, to the requested set through DNS UPDATE,
+ * then reads it back at every verify server until it matches (or the attempts run out), and reports
+ * what the parent serves. A request that no configured channel can serve is answered with a
+ * non-retryable failure naming zone and cause; an NS change left to the parent's CSYNC scan is
+ * logged and not answered (the parent watcher reports the parent's NS when it changes).
  */
 @Singleton
 @Requires(env = "ds-publisher")
@@ -64,10 +71,19 @@ public class DsPublication {
     this.verifyInterval = verifyInterval;
   }
 
-  /** Handles one request and appends the resulting DS event. */
-  public DsEvent handle(DsRequest request) {
+  /**
+   * Handles one request and appends the resulting DS event; empty when the request asks for nothing
+   * to be written (an NS change left to the parent's own CSYNC scan).
+   */
+  public Optional<DsEvent> handle(DsRequest request) {
     String zone = request.getEnvelope().getZone();
-    Object outcome = publish(zone, request);
+    Object outcome =
+        request.getRequest() instanceof NsChangeRequested ns
+            ? delegate(zone, ns)
+            : publish(zone, request.getRequest());
+    if (outcome == null) {
+      return Optional.empty();
+    }
     DsEvent event =
         DsEvent.newBuilder()
             .setEnvelope(envelopes.answering(request.getEnvelope()))
@@ -75,31 +91,19 @@ public class DsPublication {
             .setEvent(outcome)
             .build();
     log.append(TopicCatalog.DS_EVENTS, zone, event);
-    return event;
+    return Optional.of(event);
   }
 
-  private Object publish(String zone, DsRequest request) {
-    if (!(request.getRequest() instanceof DsChangeRequested change)) {
-      String reason =
-          "zone=" + zone + ": parent NS (delegation) changes are not built yet in the ds-publisher";
-      LOG.warn("event=ds_publication_refused zone={} reason=\"{}\"", zone, reason);
-      return new DsPublicationFailed(reason, false);
+  private Object publish(String zone, Object request) {
+    if (!(request instanceof DsChangeRequested change)) {
+      return refused(zone, null, "unknown request type " + request.getClass().getSimpleName());
     }
     Name child = Name.fromConstantString(zone);
     List<ParentChannel> channels = change.getChannels();
     boolean dnsUpdateAllowed = channels.isEmpty() || channels.contains(ParentChannel.DNS_UPDATE);
     Optional<DnsUpdateParent> parent = parents.forChild(child);
     if (!dnsUpdateAllowed || parent.isEmpty()) {
-      String reason =
-          "zone="
-              + zone
-              + ": no usable parent channel; requested "
-              + channels
-              + ", available: DNS_UPDATE for "
-              + (parents.size() == 0 ? "no parent" : parents.size() + " configured parent(s)")
-              + (parent.isEmpty() ? " (none encloses the zone)" : "");
-      LOG.warn("event=ds_publication_refused zone={} reason=\"{}\"", zone, reason);
-      return new DsPublicationFailed(reason, false);
+      return noUsableChannel(zone, channels, parent);
     }
     DnsUpdateParent p = parent.get();
     List<DSRecord> desired = toRecords(child, change.getDesiredDs());
@@ -112,11 +116,9 @@ public class DsPublication {
       boolean matches = true;
       boolean validated = true;
       for (InetSocketAddress server : p.verifyServers()) {
-        DnsUpdateParent.Observed seen = p.readDs(child, clock.instant(), server);
-        for (int i = 1; i < verifyAttempts && !matches(seen.ds(), desired); i++) {
-          Thread.sleep(verifyInterval.toMillis());
-          seen = p.readDs(child, clock.instant(), server);
-        }
+        DnsUpdateParent.Observed seen =
+            readUntil(
+                () -> p.readDs(child, clock.instant(), server), o -> matches(o.ds(), desired));
         boolean serverMatches = matches(seen.ds(), desired);
         LOG.info(
             "event=parent_ds_observed zone={} parent={} server={} ds={} matches={} validated={}"
@@ -137,16 +139,125 @@ public class DsPublication {
       }
       return new ParentDsObserved(toData(observed.ds()), matches, validated);
     } catch (ParentException e) {
-      LOG.warn(
-          "event=ds_publication_failed zone={} retryable={} reason=\"{}\"",
-          zone,
-          e.retryable(),
-          e.getMessage());
-      return new DsPublicationFailed(e.getMessage(), e.retryable());
+      return failed(zone, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new DsPublicationFailed("zone=" + zone + ": interrupted while verifying", true);
     }
+  }
+
+  /**
+   * An NS (delegation) change. With DNS_UPDATE allowed (or no channel named): replace the parent's
+   * NS RRset by UPDATE and report it once every verify server serves exactly the requested set.
+   * With CSYNC_SCAN and no DNS_UPDATE: the parent scans the signers' CSYNC itself, so nothing is
+   * written and nothing reported here (the ParentWatcher reports the parent's NS when it changes).
+   */
+  private Object delegate(String zone, NsChangeRequested change) {
+    List<ParentChannel> channels = change.getChannels();
+    boolean dnsUpdateAllowed = channels.isEmpty() || channels.contains(ParentChannel.DNS_UPDATE);
+    if (!dnsUpdateAllowed && channels.contains(ParentChannel.CSYNC_SCAN)) {
+      LOG.info(
+          "event=ns_change_left_to_csync_scan zone={} nameservers={} channels={} note=\"the"
+              + " parent scans the signers' CSYNC; nothing written, the parent watcher reports its"
+              + " NS when it changes\"",
+          zone,
+          change.getNameservers(),
+          channels);
+      return null;
+    }
+    Name child = Name.fromConstantString(zone);
+    Optional<DnsUpdateParent> parent = parents.forChild(child);
+    if (!dnsUpdateAllowed || parent.isEmpty()) {
+      return noUsableChannel(zone, channels, parent);
+    }
+    DnsUpdateParent p = parent.get();
+    List<Name> desired = new ArrayList<>();
+    for (String host : change.getNameservers()) {
+      Name ns;
+      try {
+        ns = Name.fromString(host, Name.root).canonicalize();
+      } catch (TextParseException e) {
+        return refused(zone, p.name(), "'" + host + "' is not a host name");
+      }
+      if (ns.subdomain(child)) {
+        return refused(
+            zone,
+            p.name(),
+            "nameserver "
+                + ns
+                + " is inside the zone and needs glue at the parent, which the ds-publisher does"
+                + " not write; name hosts outside the zone");
+      }
+      desired.add(ns);
+    }
+    if (desired.isEmpty()) {
+      return refused(zone, p.name(), "an empty NS set cannot delegate the zone");
+    }
+    List<String> want = desired.stream().map(Name::toString).distinct().sorted().toList();
+    try {
+      long t0 = System.nanoTime();
+      p.replaceNs(child, desired);
+      for (InetSocketAddress server : p.verifyServers()) {
+        // canonical order: the parent may rotate the RRset between answers (BIND does)
+        List<String> seen = readUntil(() -> p.readNs(child, server), want::equals);
+        LOG.info(
+            "event=parent_ns_observed zone={} parent={} server={} ns={} matches={} took_ms={}",
+            zone,
+            p.zone(),
+            server,
+            seen,
+            seen.equals(want),
+            (System.nanoTime() - t0) / 1_000_000);
+        if (!seen.equals(want)) {
+          throw new ParentException(
+              child, p.name(), server + " serves NS " + seen + ", not the requested " + want, true);
+        }
+      }
+      return new ParentNsObserved(want);
+    } catch (ParentException e) {
+      return failed(zone, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new DsPublicationFailed("zone=" + zone + ": interrupted while verifying", true);
+    }
+  }
+
+  /** Reads until {@code done} accepts what is served, at most verify-attempts times. */
+  private <T> T readUntil(Supplier<T> read, Predicate<T> done) throws InterruptedException {
+    T seen = read.get();
+    for (int i = 1; i < verifyAttempts && !done.test(seen); i++) {
+      Thread.sleep(verifyInterval.toMillis());
+      seen = read.get();
+    }
+    return seen;
+  }
+
+  private DsPublicationFailed noUsableChannel(
+      String zone, List<ParentChannel> channels, Optional<DnsUpdateParent> parent) {
+    return refused(
+        zone,
+        null,
+        "no usable parent channel; requested "
+            + channels
+            + ", available: DNS_UPDATE for "
+            + (parents.size() == 0 ? "no parent" : parents.size() + " configured parent(s)")
+            + (parent.isEmpty() ? " (none encloses the zone)" : ""));
+  }
+
+  /** A request no retry can serve: reported non-retryable, naming the zone (and the parent). */
+  private static DsPublicationFailed refused(String zone, String parent, String why) {
+    String reason = "zone=" + zone + (parent == null ? "" : " parent=" + parent) + ": " + why;
+    LOG.warn("event=ds_publication_refused zone={} reason=\"{}\"", zone, reason);
+    return new DsPublicationFailed(reason, false);
+  }
+
+  private static DsPublicationFailed failed(String zone, ParentException e) {
+    LOG.warn(
+        "event=ds_publication_failed zone={} retryable={} reason=\"{}\"",
+        zone,
+        e.retryable(),
+        e.getMessage());
+    return new DsPublicationFailed(e.getMessage(), e.retryable());
   }
 
   private static boolean matches(List<DSRecord> served, List<DSRecord> desired) {

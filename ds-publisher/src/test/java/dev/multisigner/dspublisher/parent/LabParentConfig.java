@@ -7,7 +7,10 @@ public final class LabParentConfig {
 
   private LabParentConfig() {}
 
-  /** Parent "lab" with the lab's TSIG key (but {@code secret}), trust anchor and a 60 s DS TTL. */
+  /**
+   * Parent "lab" with the lab's TSIG key (but {@code secret}), trust anchor and 60 s DS and NS
+   * TTLs.
+   */
   public static ParentConfig of(BindParent p, String secret) {
     ParentConfig c = new ParentConfig("lab");
     c.setZone(p.zone().toString());
@@ -17,6 +20,7 @@ public final class LabParentConfig {
     c.setTsigSecret(secret);
     c.setTrustAnchor(p.trustAnchor().get(0).rdataToString());
     c.setDsTtl(60);
+    c.setNsTtl(60);
     return c;
   }
 }

@@ -5,39 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.multisigner.dspublisher.parent.DnsUpdateParent;
 import dev.multisigner.dspublisher.parent.LabParentConfig;
 import dev.multisigner.dspublisher.parent.ParentConfig;
-import dev.multisigner.dspublisher.parent.Parents;
 import dev.multisigner.lab.dns.DnsLab;
-import dev.multisigner.lab.kafka.EmbeddedKafka;
-import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.schemas.avro.DsChangeRequested;
 import dev.multisigner.schemas.avro.DsEvent;
 import dev.multisigner.schemas.avro.DsPublicationFailed;
 import dev.multisigner.schemas.avro.DsRequest;
-import dev.multisigner.schemas.avro.EnrollZone;
 import dev.multisigner.schemas.avro.Envelope;
-import dev.multisigner.schemas.avro.GroupPolicy;
 import dev.multisigner.schemas.avro.ParentDsObserved;
 import dev.multisigner.schemas.avro.ParentNsObserved;
-import dev.multisigner.schemas.avro.SignerSpec;
-import dev.multisigner.schemas.avro.ZoneIntent;
-import dev.multisigner.schemas.topics.TopicCatalog;
-import dev.multisigner.support.Envelopes;
-import dev.multisigner.support.EventLog;
-import dev.multisigner.support.zones.ZoneDirectory;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,31 +42,16 @@ class ParentLabTest {
 
   @TempDir static Path dir;
   private DnsLab lab;
-  private EmbeddedKafka kafka;
-  private KafkaProducer<String, byte[]> producer;
-  private TopicProbe probe;
+  private LabKafka kafka;
 
   @BeforeAll
   void start() {
     lab = DnsLab.builder().zone(ZONE).withParent().workDir(dir.resolve("lab")).start();
-    kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0);
-    kafka.createTopics(TopicCatalog.all(), 1);
-    producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG,
-                "all"),
-            new StringSerializer(),
-            new ByteArraySerializer());
-    probe = new TopicProbe(kafka.bootstrapServers());
+    kafka = LabKafka.start(dir.resolve("kafka"));
   }
 
   @AfterAll
   void stop() {
-    probe.close();
-    producer.close();
     kafka.close();
     lab.close();
   }
@@ -101,20 +68,12 @@ class ParentLabTest {
     // Without a rotating parent this test would prove nothing.
     assertThat(orders).as("the parent rotates the DS RRset").hasSizeGreaterThan(1);
 
-    ZoneDirectory directory = new ZoneDirectory(kafka.bootstrapServers());
-    directory.apply(ZONE, enroll());
-    ParentWatcher watcher =
-        new ParentWatcher(
-            directory,
-            new Parents(List.of(config())),
-            new EventLog(producer),
-            new Envelopes("ds-publisher", Clock.systemUTC()),
-            Clock.systemUTC());
+    ParentWatcher watcher = kafka.watcher(config(), ZONE);
     for (int i = 0; i < 10; i++) {
       watcher.watch();
     }
 
-    List<DsEvent> events = probe.readAll(TopicCatalog.DS_EVENTS, ZONE, Duration.ofSeconds(30));
+    List<DsEvent> events = kafka.dsEvents(ZONE);
     assertThat(events.stream().filter(e -> e.getEvent() instanceof ParentDsObserved))
         .singleElement()
         .satisfies(
@@ -134,7 +93,8 @@ class ParentLabTest {
     String bind = config.getServer();
     config.setVerifyServers(List.of(bind, bind));
 
-    DsEvent event = publication(config).handle(request(ds(44444, 4), ds(55555, 5)));
+    DsEvent event =
+        kafka.publication(config).handle(request(ds(44444, 4), ds(55555, 5))).orElseThrow();
 
     assertThat(event.getEvent())
         .isInstanceOfSatisfying(
@@ -155,7 +115,7 @@ class ParentLabTest {
     ParentConfig config = config();
     config.setVerifyServers(List.of(config.getServer(), "127.0.0.1:" + closed));
 
-    DsEvent event = publication(config).handle(request(ds(6666, 6)));
+    DsEvent event = kafka.publication(config).handle(request(ds(6666, 6))).orElseThrow();
 
     assertThat(event.getEvent())
         .isInstanceOfSatisfying(
@@ -167,18 +127,7 @@ class ParentLabTest {
                   .contains(":" + closed)
                   .doesNotContain(lab.parent().tsig().secret());
             });
-    assertThat(probe.readAll(TopicCatalog.DS_EVENTS, ZONE, Duration.ofSeconds(30)))
-        .anyMatch(e -> e.getEvent() instanceof DsPublicationFailed);
-  }
-
-  private DsPublication publication(ParentConfig config) {
-    return new DsPublication(
-        new Parents(List.of(config)),
-        new EventLog(producer),
-        new Envelopes("ds-publisher", Clock.systemUTC()),
-        Clock.systemUTC(),
-        5,
-        Duration.ofMillis(100));
+    assertThat(kafka.dsEvents(ZONE)).anyMatch(e -> e.getEvent() instanceof DsPublicationFailed);
   }
 
   private static DsRequest request(DSRecord... ds) {
@@ -190,16 +139,6 @@ class ParentLabTest {
 
   private ParentConfig config() {
     return LabParentConfig.of(lab.parent(), lab.parent().tsig().secret());
-  }
-
-  private static ZoneIntent enroll() {
-    return new ZoneIntent(
-        new Envelope("e-1", ZONE, Instant.now(), "test", null, null),
-        new EnrollZone(
-            List.of(
-                new SignerSpec("knot-a", "knot", 13, List.of("ns1." + ZONE)),
-                new SignerSpec("pdns-b", "powerdns", 13, List.of("ns2." + ZONE))),
-            GroupPolicy.newBuilder().setAlgorithm(13).build()));
   }
 
   private static DSRecord ds(int tag, int fill) {

@@ -1,0 +1,107 @@
+package dev.multisigner.dspublisher.publish;
+
+import dev.multisigner.dspublisher.parent.ParentConfig;
+import dev.multisigner.dspublisher.parent.Parents;
+import dev.multisigner.lab.kafka.EmbeddedKafka;
+import dev.multisigner.lab.kafka.TopicProbe;
+import dev.multisigner.schemas.avro.DsEvent;
+import dev.multisigner.schemas.avro.EnrollZone;
+import dev.multisigner.schemas.avro.Envelope;
+import dev.multisigner.schemas.avro.GroupPolicy;
+import dev.multisigner.schemas.avro.SignerSpec;
+import dev.multisigner.schemas.avro.ZoneIntent;
+import dev.multisigner.schemas.topics.TopicCatalog;
+import dev.multisigner.support.Envelopes;
+import dev.multisigner.support.EventLog;
+import dev.multisigner.support.zones.ZoneDirectory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The broker side of the ds-publisher's lab tests: an embedded broker with every catalog topic, the
+ * event log the ds-publisher appends to, the publication and watcher wired to a parent, and a probe
+ * that reads the DS events back.
+ */
+final class LabKafka implements AutoCloseable {
+
+  private final EmbeddedKafka kafka;
+  private final KafkaProducer<String, byte[]> producer;
+  private final TopicProbe probe;
+
+  private LabKafka(EmbeddedKafka kafka) {
+    this.kafka = kafka;
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new StringSerializer(),
+            new ByteArraySerializer());
+    this.probe = new TopicProbe(kafka.bootstrapServers());
+  }
+
+  static LabKafka start(Path dir) {
+    EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0);
+    kafka.createTopics(TopicCatalog.all(), 1);
+    return new LabKafka(kafka);
+  }
+
+  /** A DsPublication for {@code config}: 5 reads 100 ms apart per verify server. */
+  DsPublication publication(ParentConfig config) {
+    return new DsPublication(
+        new Parents(List.of(config)),
+        new EventLog(producer),
+        envelopes(),
+        Clock.systemUTC(),
+        5,
+        Duration.ofMillis(100));
+  }
+
+  /** A ParentWatcher for {@code config} that knows {@code zone} as enrolled on two signers. */
+  ParentWatcher watcher(ParentConfig config, String zone) {
+    ZoneDirectory directory = new ZoneDirectory(kafka.bootstrapServers());
+    directory.apply(zone, enroll(zone));
+    return new ParentWatcher(
+        directory,
+        new Parents(List.of(config)),
+        new EventLog(producer),
+        envelopes(),
+        Clock.systemUTC());
+  }
+
+  /** Every DS event of the zone on the topic now. */
+  List<DsEvent> dsEvents(String zone) {
+    return probe.readAll(TopicCatalog.DS_EVENTS, zone, Duration.ofSeconds(30));
+  }
+
+  private static Envelopes envelopes() {
+    return new Envelopes("ds-publisher", Clock.systemUTC());
+  }
+
+  private static ZoneIntent enroll(String zone) {
+    return new ZoneIntent(
+        new Envelope("e-1", zone, Instant.now(), "test", null, null),
+        new EnrollZone(
+            List.of(
+                new SignerSpec("knot-a", "knot", 13, List.of("ns1." + zone)),
+                new SignerSpec("pdns-b", "powerdns", 13, List.of("ns2." + zone))),
+            GroupPolicy.newBuilder().setAlgorithm(13).build()));
+  }
+
+  @Override
+  public void close() {
+    probe.close();
+    producer.close();
+    kafka.close();
+  }
+}
