@@ -255,18 +255,14 @@ public class OperatorIntents {
     PolicyRequest r =
         p == null
             ? new PolicyRequest(
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null)
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null)
             : p;
     SigningModel model =
         symbol(zone, "policy.model", r.model(), SigningModel.class, SigningModel.UNKNOWN);
     int algorithm = r.algorithm() != null ? r.algorithm() : commonAlgorithm(zone, signers);
-    List<ParentChannel> channels = new ArrayList<>();
-    if (r.parentChannels() != null) {
-      for (String c : r.parentChannels()) {
-        channels.add(
-            symbol(zone, "policy.parentChannels", c, ParentChannel.class, ParentChannel.UNKNOWN));
-      }
-    }
+    List<ParentChannel> channels = channels(zone, "policy.parentChannels", r.parentChannels());
+    List<ParentChannel> nsChannels = channels(zone, "policy.nsChannels", r.nsChannels());
     GroupPolicy d = DEFAULTS;
     return GroupPolicy.newBuilder(d)
         .setModel(model == null ? d.getModel() : model)
@@ -279,12 +275,23 @@ public class OperatorIntents {
         .setParentPropagationDelaySeconds(
             or(r.parentPropagationDelaySeconds(), d.getParentPropagationDelaySeconds()))
         .setParentChannels(channels)
+        .setNsChannels(nsChannels)
         .setDigestTypes(r.digestTypes() == null ? d.getDigestTypes() : r.digestTypes())
         .setMaxCdsRecords(or(r.maxCdsRecords(), d.getMaxCdsRecords()))
         .setPublishCdnskey(r.publishCdnskey() == null ? d.getPublishCdnskey() : r.publishCdnskey())
         .setRetryIntervalSeconds(or(r.retryIntervalSeconds(), d.getRetryIntervalSeconds()))
         .setUnreachableLimitSeconds(or(r.unreachableLimitSeconds(), d.getUnreachableLimitSeconds()))
         .build();
+  }
+
+  private static List<ParentChannel> channels(ZoneName zone, String field, List<String> names) {
+    List<ParentChannel> out = new ArrayList<>();
+    if (names != null) {
+      for (String c : names) {
+        out.add(symbol(zone, field, c, ParentChannel.class, ParentChannel.UNKNOWN));
+      }
+    }
+    return out;
   }
 
   /**

@@ -30,9 +30,16 @@ public record PolicyRequest(
     @Nullable
         @Schema(
             description =
-                "Parent channels in order of preference (DNS_UPDATE, CDS_SCAN, REGISTRAR_API,"
-                    + " NOTIFY_CDS, MANUAL); default: any configured")
+                "How the parent takes DS changes: DNS_UPDATE (the ds-publisher updates it) and/or"
+                    + " CDS_SCAN (the parent scans CDS/CDNSKEY); default DNS_UPDATE")
         List<String> parentChannels,
+    @Nullable
+        @Schema(
+            description =
+                "How the parent takes NS (delegation) changes: DNS_UPDATE (the ds-publisher"
+                    + " updates it) and/or CSYNC_SCAN (the signers publish CSYNC, RFC 7477, and the"
+                    + " parent scans it); default DNS_UPDATE")
+        List<String> nsChannels,
     @Nullable @Schema(description = "CDS/DS digest types, default [2]") List<Integer> digestTypes,
     @Nullable @Schema(description = "Registry's maximum CDS records, default 6")
         Integer maxCdsRecords,

@@ -93,6 +93,8 @@ public final class ZoneViews {
       @Nullable Instant failingSince,
       @Schema(description = "Key tags of its DNSKEY RRset as last observed")
           List<Integer> servedKeyTags,
+      @Schema(description = "Its apex NS RRset as last observed") List<String> servedNameservers,
+      @Schema(description = "Its CSYNC RRset as last observed (RFC 7477)") List<String> servedCsync,
       @Schema(description = "Commands sent to it, not yet seen to take effect")
           List<PendingView> pendingCommands) {}
 
@@ -236,6 +238,7 @@ public final class ZoneViews {
     addIfPresent(pending, pending("withdraw", m.withdrawing()));
     addIfPresent(pending, pending("cds", m.cdsPublishing()));
     addIfPresent(pending, pending("ns", m.nsPublishing()));
+    addIfPresent(pending, pending("csync", m.csyncPublishing()));
     return new SignerView(
         m.id().value(),
         m.phase().name(),
@@ -245,6 +248,8 @@ public final class ZoneViews {
         m.observedAt(),
         m.failingSince(),
         tags(m.served()),
+        m.nameservers(),
+        m.csync().stream().map(Object::toString).toList(),
         pending);
   }
 

@@ -3,10 +3,13 @@ package dev.multisigner.coordinator.mapping;
 import dev.multisigner.domain.decide.SignerObservation;
 import dev.multisigner.domain.decide.ZoneInput;
 import dev.multisigner.domain.model.Capabilities;
+import dev.multisigner.domain.model.CsyncData;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.ParentChannel;
+import dev.multisigner.domain.model.ParentChannels;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.SignerModel;
 import dev.multisigner.domain.model.SignerSpec;
@@ -31,7 +34,9 @@ import dev.multisigner.schemas.avro.SignerKeysObserved;
 import dev.multisigner.schemas.avro.ZoneIntent;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /** Avro records from the log to the domain's {@link ZoneInput}s. */
 public final class InputMapper {
@@ -79,7 +84,10 @@ public final class InputMapper {
               java.util.Set.copyOf(k.getZoneSignerTags()),
               ds(k.getCds()),
               keys(zone, k.getCdnskeys()),
-              k.getNameservers());
+              k.getNameservers(),
+              k.getCsync().stream()
+                  .map(c -> new CsyncData(c.getSoaSerial(), c.getFlags(), c.getTypes()))
+                  .toList());
       return new ZoneInput.SignerKeysObserved(zone, signer, observed);
     }
     if (o instanceof ObservationFailed f) {
@@ -128,6 +136,14 @@ public final class InputMapper {
           case MODEL_2 -> SignerModel.MODEL_2;
           default -> throw new RejectedInput(zone.value(), "group policy without a known model");
         };
+    if (model == SignerModel.MODEL_1) {
+      // The domain plans model 1, but no adapter signs or installs a DNSKEY RRset for another
+      // signer yet: an enrolled model-1 zone would wait forever for its first signature.
+      throw new RejectedInput(
+          zone.value(),
+          "model 1 (one KSK holder signs every DNSKEY RRset, RFC 8901 §2.1.1) is not built in the"
+              + " services yet: no provider adapter signs or installs a DNSKEY RRset");
+    }
     if (p.getMaxCdsRecords() < 0) {
       throw new RejectedInput(
           zone.value(), "maxCdsRecords " + p.getMaxCdsRecords() + " is negative (0 = no limit)");
@@ -148,10 +164,41 @@ public final class InputMapper {
           maxCds,
           p.getPublishCdnskey(),
           Duration.ofSeconds(p.getRetryIntervalSeconds()),
-          Duration.ofSeconds(p.getUnreachableLimitSeconds()));
+          Duration.ofSeconds(p.getUnreachableLimitSeconds()),
+          null,
+          new ParentChannels(
+              channels(zone, "parentChannels", p.getParentChannels()),
+              channels(zone, "nsChannels", p.getNsChannels())));
     } catch (IllegalArgumentException e) {
       throw new RejectedInput(zone.value(), "invalid group policy: " + e.getMessage());
     }
+  }
+
+  /**
+   * The domain's parent channels of a policy field; none means the ds-publisher's DNS UPDATE, as
+   * before the field existed. A channel the services do not carry yet is refused by name.
+   */
+  private static Set<ParentChannel> channels(
+      ZoneName zone, String field, List<dev.multisigner.schemas.avro.ParentChannel> in) {
+    if (in.isEmpty()) {
+      return Set.of(ParentChannel.DNS_UPDATE);
+    }
+    Set<ParentChannel> out = EnumSet.noneOf(ParentChannel.class);
+    for (dev.multisigner.schemas.avro.ParentChannel c : in) {
+      switch (c) {
+        case DNS_UPDATE -> out.add(ParentChannel.DNS_UPDATE);
+        case CDS_SCAN -> out.add(ParentChannel.CDS_SCAN);
+        case CSYNC_SCAN -> out.add(ParentChannel.CSYNC_SCAN);
+        default ->
+            throw new RejectedInput(
+                zone.value(),
+                field
+                    + ": parent channel "
+                    + c
+                    + " is not built (built: DNS_UPDATE, CDS_SCAN for DS, CSYNC_SCAN for NS)");
+      }
+    }
+    return out;
   }
 
   /** The domain's signer spec of an intent's signer; refused with a reason naming the signer. */

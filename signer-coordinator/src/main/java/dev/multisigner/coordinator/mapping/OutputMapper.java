@@ -5,6 +5,7 @@ import dev.multisigner.domain.decide.ZoneState;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.schemas.avro.CsyncData;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.DsChangeRequested;
 import dev.multisigner.schemas.avro.Envelope;
@@ -12,9 +13,11 @@ import dev.multisigner.schemas.avro.GroupKey;
 import dev.multisigner.schemas.avro.ImportDnskeys;
 import dev.multisigner.schemas.avro.NsChangeRequested;
 import dev.multisigner.schemas.avro.PublishCdsCdnskey;
+import dev.multisigner.schemas.avro.PublishCsync;
 import dev.multisigner.schemas.avro.PublishNs;
 import dev.multisigner.schemas.avro.RollSignerKey;
 import dev.multisigner.schemas.avro.SignerCommand;
+import dev.multisigner.schemas.avro.WithdrawCsync;
 import dev.multisigner.schemas.avro.WithdrawDnskeys;
 import dev.multisigner.schemas.avro.ZoneEvent;
 import dev.multisigner.schemas.avro.ZoneStateSnapshot;
@@ -52,6 +55,22 @@ public final class OutputMapper {
     if (output instanceof Output.PublishNs o) {
       return command(envelope, o.commandId(), o.signer().value(), new PublishNs(o.nameservers()));
     }
+    if (output instanceof Output.PublishCsync o) {
+      return command(
+          envelope,
+          o.commandId(),
+          o.signer().value(),
+          new PublishCsync(
+              new CsyncData(o.csync().soaSerial(), o.csync().flags(), o.csync().types()),
+              ttlSeconds));
+    }
+    if (output instanceof Output.WithdrawCsync o) {
+      return command(
+          envelope,
+          o.commandId(),
+          o.signer().value(),
+          new WithdrawCsync("the parent has the NS set, or the signers' NS set changes next"));
+    }
     if (output instanceof Output.RollSignerKey o) {
       return command(
           envelope, o.commandId(), o.signer().value(), new RollSignerKey(role(o.role())));
@@ -60,17 +79,27 @@ public final class OutputMapper {
   }
 
   /** The DS-side request of a RequestDsChange or RequestNsChange output, or null. */
-  public static dev.multisigner.schemas.avro.DsRequest dsRequest(
-      Envelope envelope, Output output, List<dev.multisigner.schemas.avro.ParentChannel> channels) {
+  public static dev.multisigner.schemas.avro.DsRequest dsRequest(Envelope envelope, Output output) {
     if (output instanceof Output.RequestDsChange o) {
       return new dev.multisigner.schemas.avro.DsRequest(
-          envelope, o.requestId(), new DsChangeRequested(ds(o.ds()), List.of(), channels));
+          envelope,
+          o.requestId(),
+          new DsChangeRequested(ds(o.ds()), List.of(), channels(o.channels())));
     }
     if (output instanceof Output.RequestNsChange o) {
       return new dev.multisigner.schemas.avro.DsRequest(
-          envelope, o.requestId(), new NsChangeRequested(o.nameservers()));
+          envelope, o.requestId(), new NsChangeRequested(o.nameservers(), channels(o.channels())));
     }
     return null;
+  }
+
+  /** In a fixed order (the domain's), so equal requests are equal records. */
+  private static List<dev.multisigner.schemas.avro.ParentChannel> channels(
+      java.util.Set<dev.multisigner.domain.model.ParentChannel> channels) {
+    return channels.stream()
+        .sorted()
+        .map(c -> dev.multisigner.schemas.avro.ParentChannel.valueOf(c.name()))
+        .toList();
   }
 
   /** The audit record of a ZoneEvent output, or null. */

@@ -173,7 +173,7 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
         emit(TopicCatalog.SIGNER_COMMANDS, CoordinatorTopology.TO_COMMANDS, zone.value(), command);
         continue;
       }
-      var request = OutputMapper.dsRequest(env, output, List.of());
+      var request = OutputMapper.dsRequest(env, output);
       if (request != null) {
         emit(TopicCatalog.DS_REQUESTS, CoordinatorTopology.TO_DS_REQUESTS, zone.value(), request);
         continue;

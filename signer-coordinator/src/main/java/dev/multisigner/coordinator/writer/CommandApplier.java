@@ -1,18 +1,22 @@
 package dev.multisigner.coordinator.writer;
 
 import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.CSYNCRecord;
 import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.ProviderPlan;
 import dev.multisigner.providers.ZoneKeySnapshot;
+import dev.multisigner.schemas.avro.CsyncData;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.DsData;
 import dev.multisigner.schemas.avro.GroupKey;
 import dev.multisigner.schemas.avro.ImportDnskeys;
 import dev.multisigner.schemas.avro.PublishCdsCdnskey;
+import dev.multisigner.schemas.avro.PublishCsync;
 import dev.multisigner.schemas.avro.PublishNs;
 import dev.multisigner.schemas.avro.RollSignerKey;
 import dev.multisigner.schemas.avro.SignerCommand;
 import dev.multisigner.schemas.avro.WithdrawCdsCdnskey;
+import dev.multisigner.schemas.avro.WithdrawCsync;
 import dev.multisigner.schemas.avro.WithdrawDnskeys;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -62,11 +66,24 @@ final class CommandApplier {
       ZoneKeySnapshot served = provider.read(zone);
       return describe(provider.withdrawCdsCdnskey(zone, served.cds(), served.cdnskeys()));
     }
-    if (c instanceof PublishNs) {
-      throw new UnsupportedCommand(
-          "changing the apex NS RRset through the "
-              + provider.kind()
-              + " adapter is not built yet");
+    if (c instanceof PublishNs p) {
+      List<Name> names = new ArrayList<>();
+      for (String n : p.getNameservers()) {
+        names.add(Name.fromConstantString(n.endsWith(".") ? n : n + "."));
+      }
+      return describe(provider.publishNs(zone, names));
+    }
+    if (c instanceof PublishCsync p) {
+      CsyncData d = p.getCsync();
+      int[] types = d.getTypes().stream().mapToInt(Integer::intValue).toArray();
+      return describe(
+          provider.publishCsync(
+              zone,
+              new CSYNCRecord(
+                  name, DClass.IN, p.getTtlSeconds(), d.getSoaSerial(), d.getFlags(), types)));
+    }
+    if (c instanceof WithdrawCsync) {
+      return describe(provider.withdrawCsync(zone));
     }
     if (c instanceof RollSignerKey r) {
       throw new UnsupportedCommand(

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.multisigner.domain.model.GroupPolicy;
+import dev.multisigner.domain.model.ParentChannel;
+import dev.multisigner.domain.model.ParentChannels;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.schemas.avro.SigningModel;
 import dev.multisigner.schemas.serde.SchemaRegistry;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The schema's group policy as the domain reads it: defaults and the CDS limit's 0. */
@@ -55,5 +58,69 @@ class InputMapperPolicyTest {
         .isInstanceOf(RejectedInput.class)
         .hasMessageContaining("zone=example.test.")
         .hasMessageContaining("negative");
+  }
+
+  @Test
+  void parentChannelsMapToTheDomainAndNoneMeansTheDsPublishersUpdate() {
+    GroupPolicy defaults =
+        InputMapper.policy(
+            ZONE,
+            dev.multisigner.schemas.avro.GroupPolicy.newBuilder()
+                .setModel(SigningModel.MODEL_2)
+                .build());
+    assertThat(defaults.channels()).isEqualTo(ParentChannels.DIRECT);
+
+    GroupPolicy csync =
+        InputMapper.policy(
+            ZONE,
+            dev.multisigner.schemas.avro.GroupPolicy.newBuilder()
+                .setModel(SigningModel.MODEL_2)
+                .setParentChannels(
+                    List.of(
+                        dev.multisigner.schemas.avro.ParentChannel.DNS_UPDATE,
+                        dev.multisigner.schemas.avro.ParentChannel.CDS_SCAN))
+                .setNsChannels(List.of(dev.multisigner.schemas.avro.ParentChannel.CSYNC_SCAN))
+                .build());
+    assertThat(csync.channels().ds())
+        .containsExactlyInAnyOrder(ParentChannel.DNS_UPDATE, ParentChannel.CDS_SCAN);
+    assertThat(csync.channels().ns()).containsExactly(ParentChannel.CSYNC_SCAN);
+  }
+
+  @Test
+  void aChannelThatIsNotBuiltAndModelOneAreRefusedByName() {
+    assertThatThrownBy(
+            () ->
+                InputMapper.policy(
+                    ZONE,
+                    dev.multisigner.schemas.avro.GroupPolicy.newBuilder()
+                        .setModel(SigningModel.MODEL_2)
+                        .setParentChannels(
+                            List.of(dev.multisigner.schemas.avro.ParentChannel.REGISTRAR_API))
+                        .build()))
+        .isInstanceOf(RejectedInput.class)
+        .hasMessageContaining("zone=example.test.")
+        .hasMessageContaining("parentChannels: parent channel REGISTRAR_API is not built");
+    assertThatThrownBy(
+            () ->
+                InputMapper.policy(
+                    ZONE,
+                    dev.multisigner.schemas.avro.GroupPolicy.newBuilder()
+                        .setModel(SigningModel.MODEL_2)
+                        .setParentChannels(
+                            List.of(dev.multisigner.schemas.avro.ParentChannel.CSYNC_SCAN))
+                        .build()))
+        .isInstanceOf(RejectedInput.class)
+        .hasMessageContaining("CSYNC (RFC 7477) carries NS changes, not DS changes");
+    assertThatThrownBy(
+            () ->
+                InputMapper.policy(
+                    ZONE,
+                    dev.multisigner.schemas.avro.GroupPolicy.newBuilder()
+                        .setModel(SigningModel.MODEL_1)
+                        .setKskHolder("knot-a")
+                        .build()))
+        .isInstanceOf(RejectedInput.class)
+        .hasMessageContaining("model 1")
+        .hasMessageContaining("not built in the services yet");
   }
 }

@@ -13,16 +13,21 @@ import dev.multisigner.lab.kafka.EmbeddedKafka;
 import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.ProviderFactory;
+import dev.multisigner.providers.ZoneKeySnapshot;
+import dev.multisigner.schemas.avro.CsyncData;
 import dev.multisigner.schemas.avro.DeadLetter;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.Envelope;
 import dev.multisigner.schemas.avro.GroupKey;
 import dev.multisigner.schemas.avro.ImportDnskeys;
 import dev.multisigner.schemas.avro.KeyRole;
+import dev.multisigner.schemas.avro.PublishCsync;
+import dev.multisigner.schemas.avro.PublishNs;
 import dev.multisigner.schemas.avro.SignerCommand;
 import dev.multisigner.schemas.avro.SignerCommandApplied;
 import dev.multisigner.schemas.avro.SignerCommandFailed;
 import dev.multisigner.schemas.avro.SignerCommandResult;
+import dev.multisigner.schemas.avro.WithdrawCsync;
 import dev.multisigner.schemas.topics.Topic;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import io.micronaut.context.ApplicationContext;
@@ -246,6 +251,53 @@ class SignerWritersTest {
             });
   }
 
+  @Test
+  void nsAndCsyncCommandsChangeWhatKnotAndPowerDnsServeAndARepeatChangesNothing() {
+    ZoneName zone = ZoneName.of(ZONE);
+    List<String> ns = List.of("ns.knot-a.test.", "ns.pdns-b.test.");
+    CsyncData csync = new CsyncData(0L, 1, List.of(1, 2, 28));
+    for (DnsProvider provider : List.of(knot, pdns)) {
+      String signer = provider.id().value();
+      SignerCommand publishNs = command(signer, new PublishNs(ns));
+      SignerCommand publishCsync = command(signer, new PublishCsync(csync, 10));
+      probe.send(TopicCatalog.SIGNER_COMMANDS, ZONE, publishNs);
+      probe.send(TopicCatalog.SIGNER_COMMANDS, ZONE, publishCsync);
+      List<SignerCommandResult> applied = results(2, publishNs, publishCsync);
+      assertThat(applied)
+          .allSatisfy(r -> assertThat(r.getResult()).isInstanceOf(SignerCommandApplied.class));
+
+      ZoneKeySnapshot served = provider.read(zone);
+      assertThat(served.ns().stream().map(r -> r.getTarget().toString()).sorted().toList())
+          .as("apex NS at %s", signer)
+          .isEqualTo(ns);
+      assertThat(served.csync())
+          .as("CSYNC at %s", signer)
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.getFlags()).isEqualTo(1);
+                assertThat(c.getSerial()).isZero();
+                assertThat(c.getTypes()).containsExactlyInAnyOrder(1, 2, 28);
+              });
+
+      // The same commands again (a retry after a lost result): applied, nothing changed.
+      SignerCommand againNs = command(signer, new PublishNs(ns));
+      SignerCommand againCsync = command(signer, new PublishCsync(csync, 10));
+      probe.send(TopicCatalog.SIGNER_COMMANDS, ZONE, againNs);
+      probe.send(TopicCatalog.SIGNER_COMMANDS, ZONE, againCsync);
+      assertThat(results(2, againNs, againCsync))
+          .allSatisfy(
+              r ->
+                  assertThat(((SignerCommandApplied) r.getResult()).getDetail())
+                      .isEqualTo("no change"));
+
+      SignerCommand withdraw = command(signer, new WithdrawCsync("test"));
+      probe.send(TopicCatalog.SIGNER_COMMANDS, ZONE, withdraw);
+      assertThat(results(1, withdraw).get(0).getResult()).isInstanceOf(SignerCommandApplied.class);
+      assertThat(provider.read(zone).csync()).as("CSYNC at %s after withdrawal", signer).isEmpty();
+    }
+  }
+
   private Map<String, Map<String, String>> signerConfig() {
     KnotSigner k = lab.knot("knot-a");
     PdnsSigner d = lab.pdns("pdns-b");
@@ -325,6 +377,12 @@ class SignerWritersTest {
 
   private static Set<DNSKEYRecord> served(DnsProvider provider) {
     return new HashSet<>(provider.read(ZoneName.of(ZONE)).dnskeys());
+  }
+
+  private static SignerCommand command(String signer, Object command) {
+    Envelope envelope =
+        new Envelope(UUID.randomUUID().toString(), ZONE, Instant.now(), "writers-test", null, null);
+    return new SignerCommand(envelope, ZONE + "#" + UUID.randomUUID(), signer, command);
   }
 
   private static SignerCommand importCommand(String signer, Dnskey key) {
