@@ -147,6 +147,7 @@ public class ObservationService {
         && a.getCds().equals(b.getCds())
         && a.getCdnskeys().equals(b.getCdnskeys())
         && a.getNameservers().equals(b.getNameservers())
+        && a.getCsync().equals(b.getCsync())
         && Objects.equals(a.getSoaSerial(), b.getSoaSerial());
   }
 

@@ -1,6 +1,7 @@
 package dev.multisigner.collector.observe;
 
 import dev.multisigner.providers.ZoneKeySnapshot;
+import dev.multisigner.schemas.avro.CsyncData;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.DsData;
 import dev.multisigner.schemas.avro.ObservationSource;
@@ -38,6 +39,15 @@ final class SnapshotConverter {
             s.ns().stream()
                 .map(n -> n.getTarget().toString().toLowerCase(Locale.ROOT))
                 .sorted()
+                .toList())
+        .setCsync(
+            s.csync().stream()
+                .map(
+                    c ->
+                        new CsyncData(
+                            c.getSerial(),
+                            c.getFlags(),
+                            java.util.Arrays.stream(c.getTypes()).boxed().sorted().toList()))
                 .toList())
         .setSoaSerial(s.soa().map(soa -> soa.getSerial()).orElse(null))
         .setDnskeyTtlSeconds(s.dnskeys().isEmpty() ? 0 : (int) s.dnskeys().get(0).getTTL())
