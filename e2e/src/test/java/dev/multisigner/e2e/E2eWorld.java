@@ -136,16 +136,26 @@ final class E2eWorld implements AutoCloseable {
 
   /** Sends the EnrollZone intent for knot-a (ns1) + pdns-b (ns2) under {@code policy}. */
   void enroll(GroupPolicy policy) {
+    enroll(
+        policy,
+        List.of(
+            new SignerSpec(KNOT, "knot", 13, List.of("ns1." + ZONE)),
+            new SignerSpec(PDNS, "powerdns", 13, List.of("ns2." + ZONE))));
+  }
+
+  /** Sends the EnrollZone intent for these signers under {@code policy}. */
+  void enroll(GroupPolicy policy, List<SignerSpec> signers) {
+    send(new EnrollZone(signers, policy));
+  }
+
+  /** Sends one operator intent for the zone, as the API would. */
+  void send(Object intent) {
     log.send(
         TopicCatalog.ZONE_INTENTS,
         ZONE,
         new ZoneIntent(
             new Envelope(UUID.randomUUID().toString(), ZONE, Instant.now(), "e2e-test", null, null),
-            new EnrollZone(
-                List.of(
-                    new SignerSpec(KNOT, "knot", 13, List.of("ns1." + ZONE)),
-                    new SignerSpec(PDNS, "powerdns", 13, List.of("ns2." + ZONE))),
-                policy)));
+            intent));
   }
 
   static GroupPolicy policy() {

@@ -1,0 +1,199 @@
+package dev.multisigner.e2e;
+
+import static dev.multisigner.e2e.E2eWorld.KNOT;
+import static dev.multisigner.e2e.E2eWorld.PDNS;
+import static dev.multisigner.e2e.E2eWorld.ZONE;
+import static dev.multisigner.e2e.E2eWorld.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.multisigner.cli.BogusWatch;
+import dev.multisigner.lab.dns.BindParent;
+import dev.multisigner.lab.dns.KnotSigner;
+import dev.multisigner.lab.dns.LabSigner;
+import dev.multisigner.lab.dns.PdnsSigner;
+import dev.multisigner.lab.parent.CsyncParentAgent;
+import dev.multisigner.schemas.avro.GroupPolicy;
+import dev.multisigner.schemas.avro.ParentChannel;
+import dev.multisigner.schemas.avro.RemoveSigner;
+import dev.multisigner.schemas.avro.SignerSpec;
+import dev.multisigner.schemas.avro.ZoneEvent;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
+
+/**
+ * Issue 3's NS/CSYNC sync, end to end on real parts: a parent that takes NS changes only from CSYNC
+ * (RFC 7477), played by the lab's CSYNC agent in front of BIND (it acts only when every delegated
+ * nameserver serves the same validated CSYNC and NS set, RFC 9975 style). The zone's delegation
+ * moves from the lab's ns1/ns2 to the signers' own names at enrollment
+ * (draft-ietf-dnsop-dnssec-automation "Signer joins" steps 9-13), then pdns-b leaves ("Signer
+ * leaves" steps 1-10). The ds-publisher never writes the NS set; Unbound never sees a bogus answer,
+ * its cached DNSKEY RRset from one provider and the answer from the other.
+ */
+class NsThroughCsyncE2eTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void theDelegationFollowsJoinAndLeaveThroughCsyncWithoutABogusAnswer() throws Exception {
+    try (E2eWorld w = E2eWorld.start(dir, false)) {
+      KnotSigner knot = w.lab.knot(KNOT);
+      PdnsSigner pdns = w.lab.pdns(PDNS);
+      BindParent parent = w.lab.parent();
+      Name knotNs = parent.providerNsHost(KNOT);
+      Name pdnsNs = parent.providerNsHost(PDNS);
+      Map<Name, InetSocketAddress> where =
+          Map.of(
+              Name.fromConstantString("ns1." + ZONE),
+              knot.dnsAddress(),
+              Name.fromConstantString("ns2." + ZONE),
+              pdns.dnsAddress(),
+              knotNs,
+              knot.dnsAddress(),
+              pdnsNs,
+              pdns.dnsAddress());
+      Set<String> both = names(knotNs, pdnsNs);
+      Set<String> knotOnly = names(knotNs);
+      assertThat(parentNs(parent))
+          .isEqualTo(names(new Name("ns1." + ZONE), new Name("ns2." + ZONE)));
+
+      try (CsyncParentAgent agent = CsyncParentAgent.forLabChild(parent, where)) {
+        agent.start(Duration.ofSeconds(1));
+        GroupPolicy policy =
+            GroupPolicy.newBuilder(E2eWorld.policy())
+                .setNsChannels(List.of(ParentChannel.CSYNC_SCAN))
+                .setNsTtlSeconds(10)
+                .build();
+
+        // 1. Enrollment: keys and DS first, then the signers' NS set at both, CSYNC at both, the
+        // parent's scanner copies the set, CSYNC leaves both signers.
+        w.enroll(
+            policy,
+            List.of(
+                new SignerSpec(KNOT, "knot", 13, List.of(knotNs.toString())),
+                new SignerSpec(PDNS, "powerdns", 13, List.of(pdnsNs.toString()))));
+        assertThat(
+                await(
+                    Duration.ofMinutes(3),
+                    () ->
+                        w.converged()
+                            && parentNs(parent).equals(both)
+                            && noCsync(w, knot)
+                            && noCsync(w, pdns)))
+            .as("delegation moved through CSYNC:\n%s\n%s", w.check().render(), audit(w))
+            .isTrue();
+        assertThat(apexNs(w, knot)).isEqualTo(both);
+        assertThat(apexNs(w, pdns)).isEqualTo(both);
+        List<ZoneEvent> events = w.audit();
+        assertThat(kinds(events))
+            .contains(
+                "NsPublicationRequested",
+                "CsyncPublicationRequested",
+                "NsChangeRequested",
+                "ParentNsChanged",
+                "CsyncWithdrawalRequested")
+            .doesNotContain("DsPublicationFailed", "ZoneHalted");
+        // CSYNC went out only after both signers served the new NS set (the decider's order).
+        assertThat(firstIndex(events, "CsyncPublicationRequested"))
+            .isGreaterThan(
+                lastIndexBefore(events, "NsPublicationRequested", "CsyncPublicationRequested"));
+
+        // 2. pdns-b leaves: the NS set without it at both (the leaver too: the scanner asks every
+        // delegated server), CSYNC, the parent's scanner, NS-Wait-Time, then DS, then keys.
+        w.send(new RemoveSigner(PDNS));
+        assertThat(await(Duration.ofMinutes(2), () -> parentNs(parent).equals(knotOnly)))
+            .as("parent NS without pdns-b:\n%s", audit(w))
+            .isTrue();
+        assertThat(apexNs(w, pdns)).as("the leaver serves the new set too").isEqualTo(knotOnly);
+        // Resolvers stop asking pdns-b once NS-Wait-Time has passed (it is out of service then).
+        assertThat(await(Duration.ofMinutes(2), () -> outOfService(w)))
+            .as("pdns-b out of service:\n%s", audit(w))
+            .isTrue();
+        w.watch.pause(PDNS);
+        Set<Integer> knotKsks = w.ownKsks(knot);
+        assertThat(
+                await(
+                    Duration.ofMinutes(3),
+                    () ->
+                        w.parentDsTags().equals(knotKsks)
+                            && kinds(w.audit()).contains("SignerLeft")
+                            && noCsync(w, knot)))
+            .as("pdns-b left, its DS gone:\n%s", audit(w))
+            .isTrue();
+        assertThat(parentNs(parent)).isEqualTo(knotOnly);
+      }
+
+      w.watch.close();
+      BogusWatch.Counts counts = w.watch.counts();
+      System.out.println("e2e csync: Unbound cross-provider probes: " + counts);
+      assertThat(counts.bogus()).as("%s\n%s", counts.bogusSamples(), audit(w)).isZero();
+      assertThat(counts.secure()).isGreaterThan(10);
+    }
+  }
+
+  private static boolean outOfService(E2eWorld w) {
+    try {
+      JsonNode zone = w.zoneFromApi();
+      for (JsonNode s : zone.path("signers")) {
+        if (s.path("id").asText().equals(PDNS)) {
+          return Set.of("LEAVING_DS", "LEAVING_KEYS").contains(s.path("phase").asText());
+        }
+      }
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static Set<String> names(Name... names) {
+    TreeSet<String> out = new TreeSet<>();
+    for (Name n : names) {
+      out.add(n.toString().toLowerCase());
+    }
+    return out;
+  }
+
+  private static Set<String> parentNs(BindParent parent) {
+    return parent.ns().stream()
+        .map(n -> n.toString().toLowerCase())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static Set<String> apexNs(E2eWorld w, LabSigner s) {
+    return w.rdata(s, Type.NS).stream()
+        .map(String::toLowerCase)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static boolean noCsync(E2eWorld w, LabSigner s) {
+    return w.rdata(s, Type.CSYNC).isEmpty();
+  }
+
+  private static List<String> kinds(List<ZoneEvent> events) {
+    return events.stream().map(ZoneEvent::getType).toList();
+  }
+
+  private static int firstIndex(List<ZoneEvent> events, String type) {
+    return kinds(events).indexOf(type);
+  }
+
+  /** The index of the last {@code type} event before the first {@code before} event. */
+  private static int lastIndexBefore(List<ZoneEvent> events, String type, String before) {
+    List<String> k = kinds(events);
+    return k.subList(0, Math.max(0, k.indexOf(before))).lastIndexOf(type);
+  }
+
+  private static String audit(E2eWorld w) {
+    return E2eWorld.render(w.audit());
+  }
+}
