@@ -73,7 +73,7 @@ public class DsPublication {
 
   /**
    * Handles one request and appends the resulting DS event; empty when the request asks for nothing
-   * to be written (an NS change left to the parent's own CSYNC scan).
+   * to be written (a DS change left to the parent's CDS scan, an NS change to its CSYNC scan).
    */
   public Optional<DsEvent> handle(DsRequest request) {
     String zone = request.getEnvelope().getZone();
@@ -101,6 +101,18 @@ public class DsPublication {
     Name child = Name.fromConstantString(zone);
     List<ParentChannel> channels = change.getChannels();
     boolean dnsUpdateAllowed = channels.isEmpty() || channels.contains(ParentChannel.DNS_UPDATE);
+    if (!dnsUpdateAllowed && channels.contains(ParentChannel.CDS_SCAN)) {
+      // The signers already publish the identical CDS/CDNSKEY set (the coordinator's commands);
+      // the parent's scanner turns it into DS (RFC 7344, RFC 9975).
+      LOG.info(
+          "event=ds_change_left_to_cds_scan zone={} ds={} channels={} note=\"the parent scans the"
+              + " signers' CDS/CDNSKEY; nothing written, the parent watcher reports its DS when it"
+              + " changes\"",
+          zone,
+          change.getDesiredDs().size(),
+          channels);
+      return null;
+    }
     Optional<DnsUpdateParent> parent = parents.forChild(child);
     if (!dnsUpdateAllowed || parent.isEmpty()) {
       return noUsableChannel(zone, channels, parent);

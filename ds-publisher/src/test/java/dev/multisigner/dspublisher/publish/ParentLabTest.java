@@ -11,6 +11,7 @@ import dev.multisigner.schemas.avro.DsEvent;
 import dev.multisigner.schemas.avro.DsPublicationFailed;
 import dev.multisigner.schemas.avro.DsRequest;
 import dev.multisigner.schemas.avro.Envelope;
+import dev.multisigner.schemas.avro.ParentChannel;
 import dev.multisigner.schemas.avro.ParentDsObserved;
 import dev.multisigner.schemas.avro.ParentNsObserved;
 import java.net.ServerSocket;
@@ -130,11 +131,27 @@ class ParentLabTest {
     assertThat(kafka.dsEvents(ZONE)).anyMatch(e -> e.getEvent() instanceof DsPublicationFailed);
   }
 
+  @Test
+  void forACdsScanningParentNothingIsWrittenOrAnswered() {
+    List<DSRecord> before = lab.parent().ds();
+    DsRequest scanOnly = request(List.of(ParentChannel.CDS_SCAN), ds(7777, 7));
+
+    assertThat(kafka.publication(config()).handle(scanOnly)).isEmpty();
+
+    assertThat(lab.parent().ds()).isEqualTo(before);
+    assertThat(kafka.dsEvents(ZONE))
+        .noneMatch(e -> scanOnly.getRequestId().equals(e.getRequestId()));
+  }
+
   private static DsRequest request(DSRecord... ds) {
+    return request(List.of(), ds);
+  }
+
+  private static DsRequest request(List<ParentChannel> channels, DSRecord... ds) {
     return new DsRequest(
         new Envelope(UUID.randomUUID().toString(), ZONE, Instant.now(), "test", null, null),
         "request-" + UUID.randomUUID(),
-        new DsChangeRequested(DsPublication.toData(List.of(ds)), List.of(), List.of()));
+        new DsChangeRequested(DsPublication.toData(List.of(ds)), List.of(), channels));
   }
 
   private ParentConfig config() {
