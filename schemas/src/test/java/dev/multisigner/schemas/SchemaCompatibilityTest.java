@@ -40,6 +40,42 @@ class SchemaCompatibilityTest {
   }
 
   @Test
+  void aNewUnionBranchOutsideTheNamedCommandBranchesIsRefused() {
+    Protocol current = SchemaRegistry.currentProtocol();
+    Protocol candidate = new Protocol(current.getName(), current.getNamespace());
+    List<Schema> types = new ArrayList<>();
+    for (Schema t : current.getTypes()) {
+      if (!t.getFullName().equals("dev.multisigner.schemas.avro.DsEvent")) {
+        types.add(t);
+        continue;
+      }
+      List<Schema.Field> fields = new ArrayList<>();
+      for (Schema.Field f : t.getFields()) {
+        Schema type = f.schema();
+        if (f.name().equals("event")) {
+          List<Schema> branches = new ArrayList<>(type.getTypes());
+          branches.add(
+              Schema.createRecord(
+                  "DsRetracted", "a new event", "dev.multisigner.schemas.avro", false, List.of()));
+          type = Schema.createUnion(branches);
+        }
+        fields.add(new Schema.Field(f.name(), type, f.doc(), f.defaultVal()));
+      }
+      types.add(
+          Schema.createRecord(t.getName(), t.getDoc(), t.getNamespace(), t.isError(), fields));
+    }
+    candidate.setTypes(types);
+
+    assertThat(incompatibilities(SchemaRegistry.released("v1"), candidate))
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .contains("DsEvent: forward")
+                    .contains("MISSING_UNION_BRANCH")
+                    .contains("DsRetracted"));
+  }
+
+  @Test
   void aFieldAddedWithoutDefaultIsRefused() {
     Protocol released = SchemaRegistry.released("v1");
     Protocol candidate =
