@@ -106,7 +106,7 @@ final class CoreLoop {
         outputs++;
         continue;
       }
-      var request = OutputMapper.dsRequest(env, output, List.of());
+      var request = OutputMapper.dsRequest(env, output);
       if (request != null) {
         TopicCatalog.DS_REQUESTS.valueSerde().encode(request);
         outputs++;
