@@ -14,10 +14,12 @@ import org.junit.jupiter.api.Test;
  * Every schema change must stay backward compatible (a new consumer reads old records) and forward
  * compatible (an old consumer reads new records) with every released version.
  *
- * <p>One exception, named here so it cannot creep in: a new kind of command added as a branch of
- * {@code SignerCommand.command}. An old signer writer cannot read such a command, so the rollout
- * rule is "upgrade the signer writers before the coordinator" (they ship in the same process
- * today). Any other missing union branch, and any other forward incompatibility, still fails.
+ * <p>One kind of exception, named here so it cannot creep in: a new kind of command or intent added
+ * as a branch of {@code SignerCommand.command} or {@code ZoneIntent.intent}. An old consumer cannot
+ * read such a record, so the rollout rule is "upgrade the consumer first": the signer writers
+ * before the coordinator (they ship in the same process today), the coordinator before the API and
+ * CLI that append intents. Any other missing union branch, and any other forward incompatibility,
+ * still fails.
  */
 class SchemaCompatibilityTest {
 
@@ -27,7 +29,9 @@ class SchemaCompatibilityTest {
           "dev.multisigner.schemas.avro.SignerCommand",
           List.of(
               "dev.multisigner.schemas.avro.PublishCsync",
-              "dev.multisigner.schemas.avro.WithdrawCsync"));
+              "dev.multisigner.schemas.avro.WithdrawCsync"),
+          "dev.multisigner.schemas.avro.ZoneIntent",
+          List.of("dev.multisigner.schemas.avro.RollAlgorithm"));
 
   @Test
   void currentSchemasAreBackwardAndForwardCompatibleWithEveryReleasedVersion() {

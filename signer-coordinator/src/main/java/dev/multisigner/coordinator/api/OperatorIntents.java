@@ -162,6 +162,43 @@ public class OperatorIntents {
     return append(zone, new RollKey(request.signer(), role));
   }
 
+  /**
+   * Starts an algorithm rollover of the whole group. The decider has the last word (a roll already
+   * running, a signer not active, model 1, a CDS set over the registry's limit: a RequestRejected
+   * event); here only what the request itself gets wrong is refused.
+   */
+  public IntentAccepted rollAlgorithm(String zoneText, AlgorithmRollRequest request) {
+    ZoneName zone = zone(zoneText);
+    ZoneState state = managed(zone);
+    if (request == null || request.algorithm() == null) {
+      throw ApiProblem.badRequest(
+          "zone=" + zone + ": algorithm is required (the DNSSEC algorithm number, e.g. 15)");
+    }
+    int to = request.algorithm();
+    if (!SIGNING_ALGORITHMS.contains(to)) {
+      throw ApiProblem.badRequest(
+          "zone="
+              + zone
+              + ": algorithm "
+              + to
+              + " is not one to sign with (RFC 8624 §3.1: "
+              + SIGNING_ALGORITHMS
+              + ")");
+    }
+    if (to == state.policy().algorithm()) {
+      throw ApiProblem.conflict(
+          "zone=" + zone + ": the group already signs with algorithm " + to + ", nothing to roll");
+    }
+    String operator =
+        request.operator() == null || request.operator().isBlank()
+            ? "operator-api"
+            : request.operator();
+    return append(zone, new dev.multisigner.schemas.avro.RollAlgorithm(to, operator));
+  }
+
+  /** RFC 8624 §3.1 algorithms a signer may use: RSASHA256, RSASHA512, ECDSA P-256/P-384, EdDSA. */
+  static final List<Integer> SIGNING_ALGORITHMS = List.of(8, 10, 13, 14, 15, 16);
+
   /** Clears a halt: 409 when the zone is not halted. */
   public IntentAccepted resume(String zoneText, OperatorNote note) {
     ZoneName zone = zone(zoneText);

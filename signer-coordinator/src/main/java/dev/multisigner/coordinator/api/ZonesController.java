@@ -125,6 +125,22 @@ public class ZonesController {
     return intents.rollKey(zone, request);
   }
 
+  @Post("/{zone}/algorithm-rollover")
+  @Status(HttpStatus.ACCEPTED)
+  @Operation(
+      summary = "Roll the whole group to another algorithm",
+      description =
+          "Appends a RollAlgorithm intent (RFC 6781 §4.1.4 double signature): each signer rolls"
+              + " its own keys; the new algorithm enters CDS/DS only once every signer signs with"
+              + " both.")
+  @ApiResponse(responseCode = "400", description = "No algorithm, or one not to sign with")
+  @ApiResponse(responseCode = "404", description = "Unknown zone")
+  @ApiResponse(responseCode = "409", description = "The group already uses that algorithm")
+  public IntentAccepted rollAlgorithm(
+      @PathVariable String zone, @Body AlgorithmRollRequest request) {
+    return intents.rollAlgorithm(zone, request);
+  }
+
   @Delete("/{zone}")
   @Status(HttpStatus.ACCEPTED)
   @Operation(summary = "Retire a zone", description = "Appends a RetireZone intent.")

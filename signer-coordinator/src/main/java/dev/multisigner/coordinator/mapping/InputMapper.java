@@ -58,6 +58,9 @@ public final class InputMapper {
     if (intent instanceof RemoveSigner r) {
       return new ZoneInput.RemoveSigner(zone, signerId(zone, r.getSignerId()));
     }
+    if (intent instanceof dev.multisigner.schemas.avro.RollAlgorithm r) {
+      return new ZoneInput.RollAlgorithm(zone, r.getAlgorithm(), r.getOperator());
+    }
     if (intent instanceof RollKey r) {
       return new ZoneInput.RollKey(zone, signerId(zone, r.getSignerId()), role(zone, r.getRole()));
     }

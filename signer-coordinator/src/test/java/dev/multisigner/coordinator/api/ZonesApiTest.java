@@ -13,6 +13,7 @@ import dev.multisigner.schemas.avro.EnrollZone;
 import dev.multisigner.schemas.avro.KeyRole;
 import dev.multisigner.schemas.avro.RemoveSigner;
 import dev.multisigner.schemas.avro.RollKey;
+import dev.multisigner.schemas.avro.ZoneEvent;
 import dev.multisigner.schemas.avro.ZoneIntent;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import io.micronaut.context.ApplicationContext;
@@ -292,6 +293,54 @@ class ZonesApiTest {
   }
 
   @Test
+  void anAlgorithmRollReachesTheDeciderWhichAnswersInTheAuditLog() {
+    String zone = "algo.test.";
+    enrollAndAwait(zone, "ns2.algo.test.");
+    assertRefused(
+        HttpRequest.POST("/zones/algo.test/algorithm-rollover", Map.of("operator", "alice")),
+        400,
+        "zone=algo.test.: algorithm is required");
+    assertRefused(
+        HttpRequest.POST("/zones/algo.test/algorithm-rollover", Map.of("algorithm", 7)),
+        400,
+        "algorithm 7 is not one to sign with");
+    assertRefused(
+        HttpRequest.POST("/zones/algo.test/algorithm-rollover", Map.of("algorithm", 13)),
+        409,
+        "already signs with algorithm 13");
+
+    IntentAccepted roll =
+        accept(
+            HttpRequest.POST(
+                "/zones/algo.test/algorithm-rollover",
+                Map.of("algorithm", 15, "operator", "alice")));
+    assertThat(roll.intent()).isEqualTo("RollAlgorithm");
+    List<ZoneIntent> intents =
+        probe.readUntil(
+            TopicCatalog.ZONE_INTENTS,
+            zone,
+            l -> l.stream().anyMatch(i -> isAccepted(i, roll)),
+            PATIENCE);
+    assertThat(intents.stream().filter(i -> isAccepted(i, roll)).findFirst().get().getIntent())
+        .isEqualTo(new dev.multisigner.schemas.avro.RollAlgorithm(15, "alice"));
+    // The signers have not joined yet (nothing observes them here): the decider refuses, by name.
+    List<ZoneEvent> events =
+        probe.readUntil(
+            TopicCatalog.ZONE_EVENTS,
+            zone,
+            l -> l.stream().anyMatch(e -> e.getSummary().contains("algorithm roll to 15")),
+            PATIENCE);
+    assertThat(events)
+        .filteredOn(e -> e.getSummary().contains("algorithm roll to 15"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getType()).isEqualTo("RequestRejected");
+              assertThat(e.getSummary()).contains("by alice refused");
+            });
+  }
+
+  @Test
   void refusesZoneRequestsThatNameNoMemberOrNothingToDo() {
     assertRefused(
         HttpRequest.DELETE("/zones/example.test/signers/knot-z"),
@@ -323,6 +372,7 @@ class ZonesApiTest {
         .contains("/zones/{zone}/signers:")
         .contains("/zones/{zone}/signers/{id}:")
         .contains("/zones/{zone}/rollovers:")
+        .contains("/zones/{zone}/algorithm-rollover:")
         .contains("EnrollZoneRequest");
   }
 
