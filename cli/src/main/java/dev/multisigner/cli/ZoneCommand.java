@@ -28,12 +28,15 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "zone",
     mixinStandardHelpOptions = true,
-    description = "List, show, enroll and resume zones through the coordinator's HTTP API.",
+    description =
+        "List, show, enroll, resume zones and roll their algorithm through the coordinator's"
+            + " HTTP API.",
     subcommands = {
       ZoneCommand.ListZones.class,
       ZoneCommand.ShowZone.class,
       ZoneCommand.EnrollZone.class,
-      ZoneCommand.ResumeZone.class
+      ZoneCommand.ResumeZone.class,
+      ZoneCommand.RollAlgorithm.class
     })
 final class ZoneCommand {
 
@@ -151,6 +154,13 @@ final class ZoneCommand {
     @Option(names = "--dnskey-ttl", description = "DNSKEY TTL in seconds (default 3600)")
     Integer dnskeyTtl;
 
+    @Option(
+        names = "--ns-channel",
+        description =
+            "How the parent takes NS changes: DNS_UPDATE (default) or CSYNC_SCAN (the signers"
+                + " publish CSYNC, RFC 7477); repeat for both")
+    List<String> nsChannels;
+
     @Override
     public Integer call() {
       ObjectNode body = JSON.createObjectNode().put("zone", zone);
@@ -175,6 +185,10 @@ final class ZoneCommand {
       if (dnskeyTtl != null) {
         policy.put("dnskeyTtlSeconds", dnskeyTtl);
       }
+      if (nsChannels != null) {
+        ArrayNode channels = policy.putArray("nsChannels");
+        nsChannels.forEach(channels::add);
+      }
       return parent.call("POST", "/zones", body.toString());
     }
   }
@@ -197,6 +211,33 @@ final class ZoneCommand {
       String body =
           JSON.createObjectNode().put("operator", operator).put("reason", reason).toString();
       return parent.call("POST", zonePath(zone) + "/resume", body);
+    }
+  }
+
+  @Command(
+      name = "roll-algorithm",
+      mixinStandardHelpOptions = true,
+      description =
+          "Roll the whole group to another DNSSEC algorithm (RFC 6781 §4.1.4): each signer then"
+              + " rolls its own keys; the new algorithm enters CDS/DS once every signer signs with"
+              + " both.")
+  static final class RollAlgorithm implements Callable<Integer> {
+    @ParentCommand ZoneCommand parent;
+
+    @Parameters(index = "0", description = "The zone")
+    String zone;
+
+    @Parameters(index = "1", description = "The new algorithm number, e.g. 15 (Ed25519)")
+    int algorithm;
+
+    @Option(names = "--operator", defaultValue = "${sys:user.name}", description = "Who asks")
+    String operator;
+
+    @Override
+    public Integer call() {
+      String body =
+          JSON.createObjectNode().put("algorithm", algorithm).put("operator", operator).toString();
+      return parent.call("POST", zonePath(zone) + "/algorithm-rollover", body);
     }
   }
 }

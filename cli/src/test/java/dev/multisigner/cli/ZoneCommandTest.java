@@ -103,6 +103,28 @@ class ZoneCommandTest {
   }
 
   @Test
+  void rollAlgorithmAndCsyncChannelsGoToTheirFields() {
+    run("roll-algorithm", "example.test.", "15", "--operator", "alice");
+    run(
+        "enroll",
+        "example.test",
+        "--signer",
+        "knot-a:ns.knot-a.test",
+        "--signer",
+        "pdns-b:ns.pdns-b.test",
+        "--ns-channel",
+        "CSYNC_SCAN");
+
+    assertThat(received)
+        .containsExactly(
+            "POST /zones/example.test./algorithm-rollover {\"algorithm\":15,\"operator\":\"alice\"}",
+            "POST /zones {\"zone\":\"example.test\",\"signers\":["
+                + "{\"id\":\"knot-a\",\"nameservers\":[\"ns.knot-a.test\"]},"
+                + "{\"id\":\"pdns-b\",\"nameservers\":[\"ns.pdns-b.test\"]}],"
+                + "\"policy\":{\"nsChannels\":[\"CSYNC_SCAN\"]}}");
+  }
+
+  @Test
   void theBearerTokenIsReadFromAFileAndSentAsAuthorization(@TempDir Path dir) throws Exception {
     Path token = dir.resolve("token");
     Files.writeString(token, "op-secret-77\n");
