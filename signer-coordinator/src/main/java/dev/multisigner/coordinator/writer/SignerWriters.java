@@ -1,13 +1,5 @@
 package dev.multisigner.coordinator.writer;
 
-import dev.multisigner.providers.DnsProvider;
-import dev.multisigner.providers.ProviderException;
-import dev.multisigner.schemas.avro.SignerCommand;
-import dev.multisigner.schemas.avro.SignerCommandApplied;
-import dev.multisigner.schemas.avro.SignerCommandFailed;
-import dev.multisigner.schemas.avro.SignerCommandResult;
-import dev.multisigner.schemas.serde.AvroSerde;
-import dev.multisigner.schemas.topics.TopicCatalog;
 import dev.multisigner.support.Envelopes;
 import dev.multisigner.support.EventLog;
 import dev.multisigner.support.Inbox;
@@ -23,45 +15,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One writer per configured signer, each in its own consumer group ({@code
- * multisigner-writer-<signer>}) and thread on the commands topic, so a slow or failing provider
- * lags only itself. A command's offset is committed only after its result is on the log (at least
- * once; commands are idempotent, so a repeat changes nothing).
+ * multisigner-writer-<signer>}) on the commands topic, so a slow or failing provider lags only
+ * itself. Within a signer, commands for different zones are applied in parallel by at most {@code
+ * multisigner.writers.concurrency} threads, while the commands of one zone are applied one at a
+ * time in log order ({@link SignerWriter}, {@link ZoneLanes}). A command's offset is committed only
+ * once its result, and the result of every earlier command of its partition, is on the log (at
+ * least once; commands are idempotent, so a repeat changes nothing, and a repeat after a restart
+ * replays the zone's commands in log order).
  *
  * <p>A retryable provider failure is retried here with bounded exponential backoff ({@code
  * multisigner.writers.max-attempts}, {@code initial-backoff}, {@code max-backoff}) before {@code
  * SignerCommandFailed(retryable=true)} is reported; a record that does not decode goes to the
  * dead-letter topic through the {@link Inbox}. Every writer reads every record, so only one of
  * them, the first configured signer's, dead-letters (one dead letter per poison record per
- * deployment, not one per signer).
+ * deployment, not one per signer). An adapter that declares a rate limit has its calls paced to it
+ * whatever the concurrency.
  */
 @Context
 @Requires(env = "signer-coordinator")
 public class SignerWriters {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SignerWriters.class);
+  /** How long stopping waits for one writer (its grace for running commands, then its close). */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(20);
 
-  /**
-   * Records per poll. With retries a command can take {@code attempts x call timeout + backoff};
-   * few records per poll keep the poll interval below Kafka's limit without raising it much.
-   */
-  private static final int MAX_POLL_RECORDS = 10;
-
-  /** An upper bound of one provider call (adapters time out at 3-10 s). */
-  private static final Duration CALL_BOUND = Duration.ofSeconds(30);
-
-  private final List<Writer> writers = new ArrayList<>();
+  private final List<SignerWriter> writers = new ArrayList<>();
 
   public SignerWriters(
       SignerRegistry registry,
@@ -72,23 +52,26 @@ public class SignerWriters {
       @Value("${multisigner.writers.max-attempts:4}") int maxAttempts,
       @Value("${multisigner.writers.initial-backoff:200ms}") Duration initialBackoff,
       @Value("${multisigner.writers.max-backoff:5s}") Duration maxBackoff,
+      @Value("${multisigner.writers.concurrency:8}") int concurrency,
+      @Value("${multisigner.writers.max-in-flight:256}") int maxInFlight,
       @Value("${multisigner.coordinator.instance-id:}") String instanceId,
       @Value("${multisigner.coordinator.session-timeout:10s}") Duration sessionTimeout) {
     RetryPolicy retry = new RetryPolicy(maxAttempts, initialBackoff, maxBackoff);
     List<String> ids = registry.signerIds();
     for (String id : ids) {
-      Writer w =
-          new Writer(
+      writers.add(
+          new SignerWriter(
               id,
               registry.provider(id).orElseThrow(),
               log,
               envelopes,
               id.equals(ids.get(0)) ? Optional.of(inbox) : Optional.empty(),
               retry,
-              membership(bootstrap, id, instanceId, sessionTimeout));
-      writers.add(w);
-      w.start();
+              concurrency,
+              maxInFlight,
+              membership(bootstrap, id, instanceId, sessionTimeout)));
     }
+    writers.forEach(Thread::start);
   }
 
   /**
@@ -110,176 +93,30 @@ public class SignerWriters {
 
   /** The signer ids that have a writer here. */
   public List<String> signers() {
-    return writers.stream().map(w -> w.signer).toList();
+    return writers.stream().map(SignerWriter::signer).toList();
   }
 
+  /** Stops every writer: running commands end (or are interrupted), done work is committed. */
   @PreDestroy
   void stop() {
-    writers.forEach(Writer::stopWriter);
+    writers.forEach(SignerWriter::stopWriter);
+    awaitStopped();
   }
 
-  private static final class Writer extends Thread {
-    private final String signer;
-    private final DnsProvider provider;
-    private final EventLog log;
-    private final Envelopes envelopes;
-    private final Optional<Inbox> deadLetters;
-    private final AvroSerde<SignerCommand> serde = TopicCatalog.SIGNER_COMMANDS.valueSerde();
-    private final RetryPolicy retry;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private volatile boolean running = true;
+  /** Stops every writer as a crash would: no final commit, running commands interrupted (tests). */
+  void halt() {
+    writers.forEach(SignerWriter::halt);
+    awaitStopped();
+  }
 
-    Writer(
-        String signer,
-        DnsProvider provider,
-        EventLog log,
-        Envelopes envelopes,
-        Optional<Inbox> deadLetters,
-        RetryPolicy retry,
-        Map<String, Object> membership) {
-      super("signer-writer-" + signer);
-      setDaemon(true);
-      this.signer = signer;
-      this.provider = provider;
-      this.log = log;
-      this.envelopes = envelopes;
-      this.deadLetters = deadLetters;
-      this.retry = retry;
-      long worstPerCommand =
-          CALL_BOUND.multipliedBy(retry.maxAttempts()).plus(retry.totalBackoff()).toMillis();
-      Map<String, Object> config = new HashMap<>(membership);
-      config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
-      config.put(
-          ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
-          (int) Math.max(300_000L, MAX_POLL_RECORDS * worstPerCommand));
-      this.consumer =
-          new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-    }
-
-    @Override
-    public void run() {
+  private void awaitStopped() {
+    for (SignerWriter w : writers) {
       try {
-        consumer.subscribe(List.of(TopicCatalog.Names.SIGNER_COMMANDS));
-        while (running) {
-          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-            handle(r);
-          }
-          consumer.commitSync();
-        }
-      } catch (WakeupException | InterruptException e) {
-        // stopping
-      } catch (RuntimeException e) {
-        LOG.error("event=writer_failed signer={} error=\"{}\"", signer, e.toString(), e);
-      } finally {
-        consumer.close(Duration.ofSeconds(5));
-      }
-    }
-
-    private void handle(ConsumerRecord<String, byte[]> r) {
-      Optional<SignerCommand> decoded =
-          deadLetters.isPresent()
-              ? deadLetters.get().open(TopicCatalog.SIGNER_COMMANDS, r)
-              : decode(r);
-      if (decoded.isEmpty() || !signer.equals(decoded.get().getSignerId())) {
-        return;
-      }
-      SignerCommand command = decoded.get();
-      String zone = command.getEnvelope().getZone();
-      long t0 = System.nanoTime();
-      Object outcome = outcome(command, zone);
-      if (outcome instanceof SignerCommandApplied applied) {
-        LOG.info(
-            "event=command_applied zone={} signer={} command={} took_ms={} detail=\"{}\"",
-            zone,
-            signer,
-            command.getCommandId(),
-            (System.nanoTime() - t0) / 1_000_000,
-            applied.getDetail());
-      }
-      log.append(
-          TopicCatalog.SIGNER_RESULTS,
-          zone,
-          new SignerCommandResult(
-              envelopes.answering(command.getEnvelope()), command.getCommandId(), signer, outcome));
-    }
-
-    /** Decodes without dead-lettering: the first signer's writer dead-letters poison. */
-    private Optional<SignerCommand> decode(ConsumerRecord<String, byte[]> r) {
-      try {
-        return Optional.of(serde.decode(r.value()));
-      } catch (SerializationException | NullPointerException e) {
-        LOG.debug(
-            "event=command_undecodable signer={} zone={} offset={}", signer, r.key(), r.offset());
-        return Optional.empty();
-      }
-    }
-
-    /** Applies the command, retrying retryable failures; the result to report. */
-    private Object outcome(SignerCommand command, String zone) {
-      for (int attempt = 1; ; attempt++) {
-        try {
-          return new SignerCommandApplied(CommandApplier.apply(provider, command));
-        } catch (ProviderException e) {
-          if (!e.retryable() || attempt >= retry.maxAttempts() || !running) {
-            String reason =
-                e.retryable()
-                    ? e.getMessage() + " (after " + attempt + " attempts)"
-                    : e.getMessage();
-            return failed(command, zone, reason, e.retryable());
-          }
-          Duration backoff = retry.backoffBefore(attempt + 1);
-          LOG.info(
-              "event=command_retrying zone={} signer={} command={} attempt={} backoff_ms={}"
-                  + " reason=\"{}\"",
-              zone,
-              signer,
-              command.getCommandId(),
-              attempt,
-              backoff.toMillis(),
-              e.getMessage());
-          if (!sleep(backoff)) {
-            return failed(command, zone, e.getMessage() + " (writer stopping)", true);
-          }
-        } catch (CommandApplier.UnsupportedCommand | IllegalArgumentException e) {
-          return failed(
-              command, zone, "zone=" + zone + " signer=" + signer + ": " + e.getMessage(), false);
-        } catch (RuntimeException e) {
-          // A bug must not kill this signer's writer: report it, keep going with the next command.
-          LOG.error("event=command_crashed zone={} signer={}", zone, signer, e);
-          return failed(command, zone, "zone=" + zone + " signer=" + signer + ": " + e, false);
-        }
-      }
-    }
-
-    private SignerCommandFailed failed(
-        SignerCommand command, String zone, String reason, boolean retryable) {
-      LOG.warn(
-          "event=command_failed zone={} signer={} command={} retryable={} reason=\"{}\"",
-          zone,
-          signer,
-          command.getCommandId(),
-          retryable,
-          reason);
-      return new SignerCommandFailed(reason, retryable);
-    }
-
-    private boolean sleep(Duration d) {
-      try {
-        Thread.sleep(d.toMillis());
-        return running;
+        w.join(STOP_WAIT.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return false;
+        return;
       }
-    }
-
-    void stopWriter() {
-      running = false;
-      consumer.wakeup();
-      interrupt();
     }
   }
 }
