@@ -119,28 +119,22 @@ public record GroupPolicy(
 
   /** This policy for another model and KSK holder. */
   public GroupPolicy withModel(SignerModel m, SignerId holder) {
-    return new GroupPolicy(
-        m,
-        algorithm,
-        dnskeyTtl,
-        maxZoneTtl,
-        dsTtl,
-        nsTtl,
-        propagationDelay,
-        parentPropagationDelay,
-        cdsDigestTypes,
-        maxCdsRecords,
-        publishCdnskey,
-        retryInterval,
-        unreachableLimit,
-        holder,
-        channels);
+    return copy(m, algorithm, holder, channels);
   }
 
   /** This policy with another algorithm (the end of an algorithm rollover). */
   public GroupPolicy withAlgorithm(int a) {
+    return copy(model, a, kskHolder, channels);
+  }
+
+  /** This policy with other parent channels. */
+  public GroupPolicy withChannels(ParentChannels c) {
+    return copy(model, algorithm, kskHolder, c);
+  }
+
+  private GroupPolicy copy(SignerModel m, int a, SignerId holder, ParentChannels c) {
     return new GroupPolicy(
-        model,
+        m,
         a,
         dnskeyTtl,
         maxZoneTtl,
@@ -153,27 +147,7 @@ public record GroupPolicy(
         publishCdnskey,
         retryInterval,
         unreachableLimit,
-        kskHolder,
-        channels);
-  }
-
-  /** This policy with other parent channels. */
-  public GroupPolicy withChannels(ParentChannels c) {
-    return new GroupPolicy(
-        model,
-        algorithm,
-        dnskeyTtl,
-        maxZoneTtl,
-        dsTtl,
-        nsTtl,
-        propagationDelay,
-        parentPropagationDelay,
-        cdsDigestTypes,
-        maxCdsRecords,
-        publishCdnskey,
-        retryInterval,
-        unreachableLimit,
-        kskHolder,
+        holder,
         c);
   }
 

@@ -104,14 +104,7 @@ public class DsPublication {
     if (!dnsUpdateAllowed && channels.contains(ParentChannel.CDS_SCAN)) {
       // The signers already publish the identical CDS/CDNSKEY set (the coordinator's commands);
       // the parent's scanner turns it into DS (RFC 7344, RFC 9975).
-      LOG.info(
-          "event=ds_change_left_to_cds_scan zone={} ds={} channels={} note=\"the parent scans the"
-              + " signers' CDS/CDNSKEY; nothing written, the parent watcher reports its DS when it"
-              + " changes\"",
-          zone,
-          change.getDesiredDs().size(),
-          channels);
-      return null;
+      return leftToScanner(zone, "ds", change.getDesiredDs().size(), "CDS/CDNSKEY", channels);
     }
     Optional<DnsUpdateParent> parent = parents.forChild(child);
     if (!dnsUpdateAllowed || parent.isEmpty()) {
@@ -159,6 +152,25 @@ public class DsPublication {
   }
 
   /**
+   * A change the parent makes itself from what the signers publish: nothing written here, nothing
+   * answered (the parent watcher reports the parent's set when it changes).
+   */
+  private static Object leftToScanner(
+      String zone, String what, Object wanted, String scanned, List<ParentChannel> channels) {
+    LOG.info(
+        "event={}_change_left_to_scan zone={} {}={} channels={} note=\"the parent scans the"
+            + " signers' {}; nothing written, the parent watcher reports its {} when it changes\"",
+        what,
+        zone,
+        what,
+        wanted,
+        channels,
+        scanned,
+        what.toUpperCase(java.util.Locale.ROOT));
+    return null;
+  }
+
+  /**
    * An NS (delegation) change. With DNS_UPDATE allowed (or no channel named): replace the parent's
    * NS RRset by UPDATE and report it once every verify server serves exactly the requested set.
    * With CSYNC_SCAN and no DNS_UPDATE: the parent scans the signers' CSYNC itself, so nothing is
@@ -168,14 +180,7 @@ public class DsPublication {
     List<ParentChannel> channels = change.getChannels();
     boolean dnsUpdateAllowed = channels.isEmpty() || channels.contains(ParentChannel.DNS_UPDATE);
     if (!dnsUpdateAllowed && channels.contains(ParentChannel.CSYNC_SCAN)) {
-      LOG.info(
-          "event=ns_change_left_to_csync_scan zone={} nameservers={} channels={} note=\"the"
-              + " parent scans the signers' CSYNC; nothing written, the parent watcher reports its"
-              + " NS when it changes\"",
-          zone,
-          change.getNameservers(),
-          channels);
-      return null;
+      return leftToScanner(zone, "ns", change.getNameservers(), "CSYNC", channels);
     }
     Name child = Name.fromConstantString(zone);
     Optional<DnsUpdateParent> parent = parents.forChild(child);
