@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,12 +50,16 @@ import org.xbill.DNS.Type;
  * MultiZoneLab} (Knot knot-a, PowerDNS pdns-b, BIND parent {@code test.}, N zones {@code
  * z00001.test.} ...), the three services in one JVM with Demo's properties (plus the overrides
  * below), every zone enrolled with Demo's EnrollZone intent (model 2, the lab's short TTLs). Every
- * {@code check-interval-s} the zones not yet converged are checked over UDP: the parent's DS RRset
- * (converged with 2 records) and each signer's DNSKEY RRset (cross-imported with 2 ZSKs).
+ * {@code check-interval-s} the zones not yet settled are checked over UDP: each signer's DNSKEY
+ * RRset (cross-imported with 2 ZSKs), then the parent's DS RRset (converged with 2 records), then
+ * each signer's CDS RRset (settled when it equals the parent's DS RRset: the CDS commands are done
+ * too, which the DS at the parent does not wait for).
  *
  * <p>{@code --zones=1000 --poll-interval=5s --max-concurrency-per-signer=4 --check-interval-s=5
  * --converge-timeout-s=900 --pdns-create=api --pdns-api-threads=4 --check-threads=8
- * --lab-only=false --retry-interval-s=0} ({@code retry-interval-s} 0: Demo's policy, 5 s)
+ * --lab-only=false --retry-interval-s=0 --writer-concurrency=0} ({@code retry-interval-s} 0: Demo's
+ * policy, 5 s; {@code writer-concurrency} 0: the coordinator's default, {@code
+ * multisigner.writers.concurrency})
  */
 public final class ManyZonesBench {
 
@@ -65,17 +71,18 @@ public final class ManyZonesBench {
     Args args =
         new Args(
             argv,
-            Map.of(
-                "zones", "1000",
-                "poll-interval", "5s",
-                "max-concurrency-per-signer", "4",
-                "check-interval-s", "5",
-                "converge-timeout-s", "900",
-                "pdns-create", "api",
-                "pdns-api-threads", "4",
-                "check-threads", "8",
-                "lab-only", "false",
-                "retry-interval-s", "0"));
+            Map.ofEntries(
+                Map.entry("zones", "1000"),
+                Map.entry("poll-interval", "5s"),
+                Map.entry("max-concurrency-per-signer", "4"),
+                Map.entry("check-interval-s", "5"),
+                Map.entry("converge-timeout-s", "900"),
+                Map.entry("pdns-create", "api"),
+                Map.entry("pdns-api-threads", "4"),
+                Map.entry("check-threads", "8"),
+                Map.entry("lab-only", "false"),
+                Map.entry("retry-interval-s", "0"),
+                Map.entry("writer-concurrency", "0")));
     int n = args.integer("zones");
     System.out.println(Machine.describe("start"));
     List<String> zones = MultiZoneLab.numberedZones(n, "test.");
@@ -112,6 +119,15 @@ public final class ManyZonesBench {
             args.integer("max-concurrency-per-signer"));
         // one zone's NOTIFY target is per zone in Knot: polling only, for every zone alike
         overrides.put("multisigner.collector.notify.enabled", false);
+        if (args.integer("writer-concurrency") > 0) {
+          overrides.put("multisigner.writers.concurrency", args.integer("writer-concurrency"));
+        }
+        System.out.println(
+            TAG
+                + " writer_concurrency="
+                + (args.integer("writer-concurrency") > 0
+                    ? args.string("writer-concurrency")
+                    : "default"));
         try (LocalStack stack =
             LocalStack.start(
                 DemoRun.settings(lab.lab(), scratch.dir().resolve("stack"), overrides))) {
@@ -130,20 +146,21 @@ public final class ManyZonesBench {
     long t0 = enrolledAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();
     Map<String, Long> crossAt = new ConcurrentHashMap<>();
     Map<String, Long> dsAt = new ConcurrentHashMap<>();
+    Map<String, Long> cdsAt = new ConcurrentHashMap<>();
     List<LabSigner> signers = lab.lab().signers();
     InetSocketAddress parent = lab.parent().dnsAddress();
     long deadline = t0 + TimeUnit.SECONDS.toNanos(args.integer("converge-timeout-s"));
     long interval = TimeUnit.SECONDS.toNanos(args.integer("check-interval-s"));
     ExecutorService pool = Executors.newFixedThreadPool(args.integer("check-threads"));
     try {
-      while (dsAt.size() < zones.size() || crossAt.size() < zones.size()) {
+      while (cdsAt.size() < zones.size()) {
         long roundStart = System.nanoTime();
         if (roundStart > deadline) {
           break;
         }
         List<Future<?>> checks = new ArrayList<>();
         for (String z : zones) {
-          if (dsAt.containsKey(z) && crossAt.containsKey(z)) {
+          if (cdsAt.containsKey(z)) {
             continue;
           }
           checks.add(
@@ -160,6 +177,10 @@ public final class ManyZonesBench {
                         && count(parent, name, Type.DS, DSRecord.class) == 2) {
                       dsAt.put(z, System.nanoTime());
                     }
+                    // settled: every signer also serves CDS equal to the parent's DS RRset
+                    if (dsAt.containsKey(z) && cdsMatchesDs(signers, parent, name)) {
+                      cdsAt.put(z, System.nanoTime());
+                    }
                     return null;
                   }));
         }
@@ -168,11 +189,13 @@ public final class ManyZonesBench {
         }
         long now = System.nanoTime();
         System.out.printf(
-            "%s progress elapsed_s=%.1f cross_imported=%d ds_at_parent=%d round_ms=%d load=%s%n",
+            "%s progress elapsed_s=%.1f cross_imported=%d ds_at_parent=%d cds_at_signers=%d"
+                + " round_ms=%d load=%s%n",
             TAG,
             (now - t0) / 1e9,
             crossAt.size(),
             dsAt.size(),
+            cdsAt.size(),
             TimeUnit.NANOSECONDS.toMillis(now - roundStart),
             Machine.describe("now").replaceAll(".*loadavg_1_5_15=", ""));
         long sleep = interval - (now - roundStart);
@@ -183,7 +206,7 @@ public final class ManyZonesBench {
     } finally {
       pool.shutdownNow();
     }
-    report(zones, enrolledAt, crossAt, dsAt, t0, stack);
+    report(zones, enrolledAt, crossAt, dsAt, cdsAt, t0, stack);
   }
 
   private static void report(
@@ -191,11 +214,14 @@ public final class ManyZonesBench {
       Map<String, Long> enrolledAt,
       Map<String, Long> crossAt,
       Map<String, Long> dsAt,
+      Map<String, Long> cdsAt,
       long t0,
       LocalStack stack) {
     List<Long> converge = new ArrayList<>();
     List<Long> cross = new ArrayList<>();
+    List<Long> settle = new ArrayList<>();
     long last = t0;
+    long lastSettled = t0;
     for (String z : zones) {
       long e = enrolledAt.get(z);
       if (crossAt.containsKey(z)) {
@@ -205,6 +231,11 @@ public final class ManyZonesBench {
         long done = Math.max(crossAt.get(z), dsAt.get(z));
         converge.add(TimeUnit.NANOSECONDS.toMillis(done - e));
         last = Math.max(last, done);
+        if (cdsAt.containsKey(z)) {
+          long settled = Math.max(done, cdsAt.get(z));
+          settle.add(TimeUnit.NANOSECONDS.toMillis(settled - e));
+          lastSettled = Math.max(lastSettled, settled);
+        }
       }
     }
     boolean all = converge.size() == zones.size();
@@ -232,6 +263,20 @@ public final class ManyZonesBench {
     }
     s.append(" target_total_ms=300000 met=").append(all && totalMs <= 300_000);
     System.out.println(s);
+    boolean allSettled = settle.size() == zones.size();
+    StringBuilder settled =
+        new StringBuilder(
+            TAG
+                + " settled="
+                + settle.size()
+                + " all_settled="
+                + allSettled
+                + " total_settle_ms="
+                + (allSettled ? TimeUnit.NANOSECONDS.toMillis(lastSettled - t0) : -1));
+    if (!settle.isEmpty()) {
+      settled.append(' ').append(new Percentiles(settle).render("zone_settle"));
+    }
+    System.out.println(settled);
     System.out.println(TAG + " " + stateSize(stack));
   }
 
@@ -300,6 +345,34 @@ public final class ManyZonesBench {
       }
     }
     return true;
+  }
+
+  /** True when every signer's CDS RRset has the same rdata as the parent's DS RRset. */
+  private static boolean cdsMatchesDs(
+      List<LabSigner> signers, InetSocketAddress parent, Name zone) {
+    Set<String> ds = rdata(parent, zone, Type.DS);
+    if (ds.isEmpty()) {
+      return false;
+    }
+    for (LabSigner s : signers) {
+      if (!ds.equals(rdata(s.dnsAddress(), zone, Type.CDS))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Set<String> rdata(InetSocketAddress server, Name name, int type) {
+    Message m = query(server, name, type);
+    Set<String> out = new TreeSet<>();
+    if (m != null) {
+      for (Record r : m.getSection(Section.ANSWER)) {
+        if (r.getType() == type) {
+          out.add(r.rdataToString());
+        }
+      }
+    }
+    return out;
   }
 
   private static int count(InetSocketAddress server, Name name, int type, Class<?> kind) {
