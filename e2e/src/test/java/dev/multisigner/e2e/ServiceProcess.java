@@ -90,7 +90,14 @@ final class ServiceProcess implements AutoCloseable {
       throw new UncheckedIOException("cannot start " + name, e);
     }
     starts++;
-    awaitHealthy(Duration.ofSeconds(90));
+    try {
+      // Generous: under load (a loaded 2-core machine) the JVM alone took 60 s to start.
+      awaitHealthy(Duration.ofSeconds(180));
+    } catch (RuntimeException e) {
+      // Never leave an unhealthy child behind: it would hold ports and the broker's groups.
+      process.destroyForcibly();
+      throw e;
+    }
   }
 
   /** SIGKILL, and waits until the process is gone. */
