@@ -424,13 +424,17 @@ final class SignerWriter extends Thread {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-      release(revoked, true, System.nanoTime() + worstPerCommand.toNanos());
+      if (!halted) { // a halted writer's close commits nothing, as after a crash
+        release(revoked, true, System.nanoTime() + worstPerCommand.toNanos());
+      }
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> lost) {
       // another member may hold them already: a commit would be refused
-      release(lost, false, System.nanoTime() + worstPerCommand.toNanos());
+      if (!halted) {
+        release(lost, false, System.nanoTime() + worstPerCommand.toNanos());
+      }
     }
 
     @Override
