@@ -1961,15 +1961,11 @@ public final class ZoneDecider {
       boolean publish = on && t.phase().inService();
       List<CsyncData> desired = publish ? List.of(CsyncData.NS_SYNC) : List.of();
       List<String> marker = publish ? CSYNC_ON : CSYNC_OFF;
-      Pending p = t.csyncPublishing();
-      boolean settled =
-          p == null
-              || p.names().equals(marker)
-                  && p.appliedAt() != null
-                  && t.observed()
-                  && t.observedAt().isAfter(p.appliedAt());
-      // Nothing to withdraw from a signer not known to serve CSYNC nor asked to publish it.
-      boolean done = settled && t.csync().equals(desired) && (publish ? t.observed() : true);
+      // A command seen to take effect was cleared by settleCsyncCommands; one in flight (or one
+      // that did not stick) is command()'s to wait for or repeat. Nothing to withdraw from a
+      // signer not known to serve CSYNC nor asked to publish it.
+      boolean done =
+          t.csyncPublishing() == null && t.csync().equals(desired) && (!publish || t.observed());
       Member next =
           command(
               w,

@@ -43,43 +43,9 @@ public record GroupPolicy(
   }
 
   /**
-   * A policy whose parent takes DS and NS changes from the ds-publisher ({@link
-   * ParentChannels#DIRECT}).
+   * A policy without a KSK holder (model 2, or a model 1 policy still to be refused) whose parent
+   * takes DS and NS changes from the ds-publisher ({@link ParentChannels#DIRECT}).
    */
-  public GroupPolicy(
-      SignerModel model,
-      int algorithm,
-      Duration dnskeyTtl,
-      Duration maxZoneTtl,
-      Duration dsTtl,
-      Duration nsTtl,
-      Duration propagationDelay,
-      Duration parentPropagationDelay,
-      List<Integer> cdsDigestTypes,
-      int maxCdsRecords,
-      boolean publishCdnskey,
-      Duration retryInterval,
-      Duration unreachableLimit,
-      SignerId kskHolder) {
-    this(
-        model,
-        algorithm,
-        dnskeyTtl,
-        maxZoneTtl,
-        dsTtl,
-        nsTtl,
-        propagationDelay,
-        parentPropagationDelay,
-        cdsDigestTypes,
-        maxCdsRecords,
-        publishCdnskey,
-        retryInterval,
-        unreachableLimit,
-        kskHolder,
-        ParentChannels.DIRECT);
-  }
-
-  /** A policy without a KSK holder (model 2, or a model 1 policy still to be refused). */
   public GroupPolicy(
       SignerModel model,
       int algorithm,
