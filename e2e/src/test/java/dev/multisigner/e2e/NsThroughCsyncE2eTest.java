@@ -103,10 +103,14 @@ class NsThroughCsyncE2eTest {
                 "ParentNsChanged",
                 "CsyncWithdrawalRequested")
             .doesNotContain("DsPublicationFailed", "ZoneHalted");
-        // CSYNC went out only after both signers served the new NS set (the decider's order).
-        assertThat(firstIndex(events, "CsyncPublicationRequested"))
-            .isGreaterThan(
-                lastIndexBefore(events, "NsPublicationRequested", "CsyncPublicationRequested"));
+        // The decider's order: from the first CSYNC until the parent's scanner copied the set, no
+        // signer was asked to change its NS (a scanner must never copy a set in flux).
+        List<String> k = kinds(events);
+        int firstCsync = k.indexOf("CsyncPublicationRequested");
+        int copied = indexAfter(k, "ParentNsChanged", firstCsync);
+        assertThat(firstCsync).isNotNegative();
+        assertThat(copied).isGreaterThan(firstCsync);
+        assertThat(k.subList(firstCsync, copied)).doesNotContain("NsPublicationRequested");
 
         // 2. pdns-b leaves: the NS set without it at both (the leaver too: the scanner asks every
         // delegated server), CSYNC, the parent's scanner, NS-Wait-Time, then DS, then keys.
@@ -183,14 +187,14 @@ class NsThroughCsyncE2eTest {
     return events.stream().map(ZoneEvent::getType).toList();
   }
 
-  private static int firstIndex(List<ZoneEvent> events, String type) {
-    return kinds(events).indexOf(type);
-  }
-
-  /** The index of the last {@code type} event before the first {@code before} event. */
-  private static int lastIndexBefore(List<ZoneEvent> events, String type, String before) {
-    List<String> k = kinds(events);
-    return k.subList(0, Math.max(0, k.indexOf(before))).lastIndexOf(type);
+  /** The index of the first {@code type} after {@code from}, or -1. */
+  private static int indexAfter(List<String> kinds, String type, int from) {
+    for (int i = from + 1; i < kinds.size(); i++) {
+      if (kinds.get(i).equals(type)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static String audit(E2eWorld w) {
