@@ -628,6 +628,14 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
     }
   }
 
+  /** Runs {@code keymgr -c knot.conf <zone> <args>} and returns its output. */
+  public String keymgr(String... args) {
+    List<String> cmd =
+        new ArrayList<>(List.of("keymgr", "-c", configFile().toString(), zone.toString()));
+    cmd.addAll(List.of(args));
+    return LabCommand.run(cmd, dir, redactor);
+  }
+
   /** Runs {@code knotc -c knot.conf <args>} and returns its output. */
   public String knotc(String... args) {
     List<String> cmd = new ArrayList<>(List.of("knotc", "-c", configFile().toString()));

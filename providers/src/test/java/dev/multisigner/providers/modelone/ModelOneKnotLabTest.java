@@ -3,20 +3,14 @@ package dev.multisigner.providers.modelone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.BindParent;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KeyScheme;
 import dev.multisigner.lab.dns.KnotSigner;
-import dev.multisigner.lab.dns.LabSigner;
-import dev.multisigner.lab.dns.UnboundValidator;
 import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.ProviderException;
-import dev.multisigner.providers.Secret;
 import dev.multisigner.providers.ZoneKeySnapshot;
-import dev.multisigner.providers.rfc2136.Rfc2136Adapter;
-import dev.multisigner.providers.rfc2136.TsigKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,16 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /**
@@ -69,7 +59,7 @@ class ModelOneKnotLabTest {
       Map<String, KnotKeymgr> members = new LinkedHashMap<>();
       List<DNSKEYRecord> zsks = new ArrayList<>();
       for (String id : List.of("knot-a", "knot-b")) {
-        KnotKeymgr m = keymgr(lab.knot(id));
+        KnotKeymgr m = ModelOneProbes.keymgr(lab.knot(id));
         members.put(id, m);
         List<DNSKEYRecord> own = m.requestedZsks(ZONE, now, now.plus(Duration.ofDays(14)));
         assertThat(own).as(id + "'s key signing request").hasSize(1);
@@ -79,7 +69,7 @@ class ModelOneKnotLabTest {
       SignedKeyResponse skr = SkrSigner.sign(owner, zsks, SCHEDULE, now);
       members.values().forEach(m -> m.install(skr, ownerKey, now, Duration.ofHours(1)));
 
-      Set<String> want = keyTexts(skr.sections().get(0).dnskeys());
+      Set<String> want = ModelOneProbes.keyTexts(skr.sections().get(0).dnskeys());
       assertThat(want).hasSize(3);
       Map<String, ZoneKeySnapshot> served = new TreeMap<>();
       Awaitility.await()
@@ -89,8 +79,11 @@ class ModelOneKnotLabTest {
           .untilAsserted(
               () -> {
                 for (String id : members.keySet()) {
-                  ZoneKeySnapshot s = reader(lab.knot(id)).read(ZoneName.of(ZONE.toString()));
-                  assertThat(keyTexts(s.records(Type.DNSKEY))).as(id + " DNSKEY").isEqualTo(want);
+                  ZoneKeySnapshot s =
+                      ModelOneProbes.reader(lab.knot(id)).read(ZoneName.of(ZONE.toString()));
+                  assertThat(ModelOneProbes.keyTexts(s.records(Type.DNSKEY)))
+                      .as(id + " DNSKEY")
+                      .isEqualTo(want);
                   served.put(id, s);
                 }
               });
@@ -111,14 +104,9 @@ class ModelOneKnotLabTest {
       lab.parent().putDs(BindParent.dsFor(List.of(ownerKey)));
       assertThat(lab.parent().ds()).hasSize(1);
 
-      Map<String, int[]> counts = probeAcrossMembers(lab);
+      Map<String, int[]> counts = ModelOneProbes.acrossMembers(lab);
       int probes = counts.values().stream().mapToInt(c -> c[0]).sum();
-      int bogus = counts.values().stream().mapToInt(c -> c[1]).sum();
-      System.out.println(
-          "model 1 cross-member probes per type (probes/bogus): "
-              + counts.entrySet().stream()
-                  .map(e -> e.getKey() + "=" + e.getValue()[0] + "/" + e.getValue()[1])
-                  .collect(Collectors.joining(" ")));
+      int bogus = ModelOneProbes.report("model 1 cross-member", counts);
       assertThat(probes).isEqualTo(2 * 6);
       assertThat(bogus).as("bogus answers across members").isZero();
     }
@@ -132,7 +120,7 @@ class ModelOneKnotLabTest {
             .knotSigner("knot-a", KeyScheme.OFFLINE_KSK)
             .start()) {
       KnotSigner knot = lab.knot("knot-a");
-      KnotKeymgr member = keymgr(knot);
+      KnotKeymgr member = ModelOneProbes.keymgr(knot);
       OwnerKsk owner = FileOwnerKsk.generate(ZONE, 13, keys.resolve("owner.pem"));
       OwnerKsk intruder = FileOwnerKsk.generate(ZONE, 13, keys.resolve("intruder.pem"));
       Instant now = Instant.now();
@@ -141,12 +129,13 @@ class ModelOneKnotLabTest {
 
       SignedKeyResponse good = SkrSigner.sign(owner, zsks, SCHEDULE, now);
       member.install(good, ownerKey, now, Duration.ofHours(1));
-      DnsProvider reader = reader(knot);
+      DnsProvider reader = ModelOneProbes.reader(knot);
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))
           .ignoreExceptions()
           .until(() -> reader.read(ZoneName.of(ZONE.toString())).records(Type.DNSKEY).size() == 2);
-      Set<String> before = keyTexts(reader.read(ZoneName.of(ZONE.toString())).records(Type.DNSKEY));
+      Set<String> before =
+          ModelOneProbes.keyTexts(reader.read(ZoneName.of(ZONE.toString())).records(Type.DNSKEY));
 
       SignedKeyResponse wrongKey = SkrSigner.sign(intruder, zsks, SCHEDULE, now);
       assertThatThrownBy(() -> member.install(wrongKey, ownerKey, now, Duration.ofHours(1)))
@@ -177,83 +166,11 @@ class ModelOneKnotLabTest {
           .hasMessageContaining("does not verify");
 
       Thread.sleep(1000);
-      assertThat(keyTexts(reader.read(ZoneName.of(ZONE.toString())).records(Type.DNSKEY)))
+      assertThat(
+              ModelOneProbes.keyTexts(
+                  reader.read(ZoneName.of(ZONE.toString())).records(Type.DNSKEY)))
           .as("still the good SKR's keys")
           .isEqualTo(before);
     }
-  }
-
-  /**
-   * For each ordered pair (cached, asked): Unbound caches the DNSKEY RRset from one member, then
-   * asks only the other for SOA, CDS, CDNSKEY, DNSKEY, an A record and a name that does not exist.
-   * An answer is bogus if Unbound returns SERVFAIL or an answer without AD.
-   */
-  private static Map<String, int[]> probeAcrossMembers(DnsLab lab) {
-    UnboundValidator v = lab.validator();
-    Map<String, int[]> counts = new TreeMap<>();
-    List<LabSigner> signers = lab.signers();
-    for (LabSigner cached : signers) {
-      for (LabSigner asked : signers) {
-        if (cached == asked) {
-          continue;
-        }
-        Message dnskey = v.cacheDnskeyFrom(cached);
-        assertThat(dnskey.getHeader().getFlag(Flags.AD))
-            .as("DNSKEY from " + cached.id() + " validates")
-            .isTrue();
-        v.useOnly(asked);
-        probe(v, counts, "SOA", ZONE, Type.SOA);
-        probe(v, counts, "CDS", ZONE, Type.CDS);
-        probe(v, counts, "CDNSKEY", ZONE, Type.CDNSKEY);
-        probe(v, counts, "DNSKEY", ZONE, Type.DNSKEY);
-        probe(v, counts, "A", Name.fromConstantString("www.m1.test."), Type.A);
-        probe(v, counts, "NXDOMAIN", Name.fromConstantString("nope-x1.m1.test."), Type.A);
-      }
-    }
-    return counts;
-  }
-
-  private static void probe(
-      UnboundValidator v, Map<String, int[]> counts, String label, Name name, int type) {
-    Message m = v.query(name, type);
-    int rcode = m.getRcode();
-    boolean secure =
-        m.getHeader().getFlag(Flags.AD) && (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN);
-    int[] c = counts.computeIfAbsent(label, k -> new int[2]);
-    c[0]++;
-    if (!secure) {
-      c[1]++;
-      System.out.println(
-          "BOGUS or insecure: " + label + " rcode=" + Rcode.string(rcode) + "\n" + m);
-    }
-  }
-
-  private static KnotKeymgr keymgr(KnotSigner k) {
-    String conf = k.configFile().toString();
-    return new KnotKeymgr(
-        SignerId.of(k.id()),
-        List.of("keymgr", "-c", conf),
-        List.of("knotc", "-c", conf),
-        Duration.ofSeconds(30));
-  }
-
-  private static DnsProvider reader(KnotSigner k) {
-    return Rfc2136Adapter.knot(
-        SignerId.of(k.id()),
-        k.dnsAddress(),
-        new TsigKey(k.tsig().name(), k.tsig().algorithm(), Secret.of(k.tsig().secret())));
-  }
-
-  private static Set<String> keyTexts(List<? extends org.xbill.DNS.Record> keys) {
-    return keys.stream()
-        .map(r -> (DNSKEYRecord) r)
-        .map(
-            k ->
-                k.getFlags()
-                    + " "
-                    + k.getAlgorithm()
-                    + " "
-                    + java.util.Base64.getEncoder().encodeToString(k.getKey()))
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
   }
 }
