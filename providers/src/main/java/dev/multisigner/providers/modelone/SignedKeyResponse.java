@@ -138,6 +138,32 @@ public record SignedKeyResponse(Name zone, List<Section> sections) {
   }
 
   /**
+   * Model 1 with a provider as the KSK holder (RFC 8901 §2.1.1): the holder signs its own DNSKEY
+   * RRset, which already carries every member's ZSK, and the members serve exactly that RRset with
+   * the holder's RRSIGs. One section at {@code at} (which the holder's signatures must cover),
+   * valid until the holder's DNSKEY RRSIG expires; read it again when the holder re-signs.
+   */
+  public static SignedKeyResponse ofServed(
+      Name zone,
+      List<DNSKEYRecord> dnskeys,
+      List<CDNSKEYRecord> cdnskeys,
+      List<CDSRecord> cds,
+      List<RRSIGRecord> signatures,
+      Instant at) {
+    List<RRSIGRecord> keySigs =
+        signatures.stream()
+            .filter(
+                s ->
+                    s.getTypeCovered() == Type.DNSKEY
+                        || s.getTypeCovered() == Type.CDS
+                        || s.getTypeCovered() == Type.CDNSKEY)
+            .toList();
+    return new SignedKeyResponse(
+        zone,
+        List.of(new Section(at.truncatedTo(ChronoUnit.SECONDS), dnskeys, cdnskeys, cds, keySigs)));
+  }
+
+  /**
    * The ZSKs a member asks to have signed: the first section of its KeySigningRequest ({@code
    * keymgr <zone> generate-ksr <from> <to>}).
    */
