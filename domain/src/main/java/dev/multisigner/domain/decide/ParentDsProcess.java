@@ -68,7 +68,9 @@ final class ParentDsProcess {
         .ifPresent(
             r ->
                 w.halt(
-                    r.startsWith("the CDS") ? HaltCause.CDS_LIMIT : HaltCause.UNSAFE_PLAN,
+                    DsPlanner.overCdsLimit(w.policy, desired)
+                        ? HaltCause.CDS_LIMIT
+                        : HaltCause.UNSAFE_PLAN,
                     "DS plan refused: " + r));
     Optional<Instant> secureFrom = secureFrom(w);
     if (secureFrom.isPresent() && w.now.isBefore(secureFrom.get())) {
