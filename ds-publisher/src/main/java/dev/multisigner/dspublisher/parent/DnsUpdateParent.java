@@ -1,5 +1,7 @@
 package dev.multisigner.dspublisher.parent;
 
+import dev.multisigner.dnsquery.AuthoritativeDns;
+import dev.multisigner.dnsquery.Signatures;
 import dev.multisigner.providers.Secret;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,13 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.DSRecord;
-import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -207,21 +206,7 @@ public final class DnsUpdateParent {
 
   /** Null when some RRSIG over {@code set} verifies with one of {@code keys}, else why not. */
   private static String verifiedBy(RRset set, List<DNSKEYRecord> keys, Instant now) {
-    String last = "no RRSIG";
-    for (RRSIGRecord sig : set.sigs()) {
-      for (DNSKEYRecord key : keys) {
-        if (key.getFootprint() != sig.getFootprint() || key.getAlgorithm() != sig.getAlgorithm()) {
-          continue;
-        }
-        try {
-          DNSSEC.verify(set, sig, key, now);
-          return null;
-        } catch (DNSSEC.DNSSECException e) {
-          last = e.getMessage();
-        }
-      }
-    }
-    return last;
+    return Signatures.verify(set, keys, now).orElse(null);
   }
 
   private Message query(Name name, int type, InetSocketAddress at) {
@@ -238,13 +223,10 @@ public final class DnsUpdateParent {
   }
 
   private Message send(Name child, Message message, boolean signed, InetSocketAddress at) {
-    SimpleResolver resolver = new SimpleResolver(at);
-    resolver.setTCP(true);
-    resolver.setTimeout(config.getTimeout());
-    resolver.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
-    if (signed) {
-      resolver.setTSIGKey(tsig);
-    }
+    SimpleResolver resolver =
+        signed
+            ? AuthoritativeDns.signed(at, config.getTimeout(), tsig)
+            : AuthoritativeDns.resolver(at, config.getTimeout());
     try {
       return resolver.send(message);
     } catch (IOException e) {
@@ -254,12 +236,7 @@ public final class DnsUpdateParent {
   }
 
   private static RRset answer(Message m, Name name, int type) {
-    for (RRset set : m.getSectionRRsets(Section.ANSWER)) {
-      if (set.getName().equals(name) && set.getType() == type) {
-        return set;
-      }
-    }
-    return null;
+    return AuthoritativeDns.answer(m, name, type);
   }
 
   private static String tsigNote(Message response) {
