@@ -13,9 +13,13 @@ import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /** Real ECDSA P-256 signatures made with dnsjava, checked at fixed instants. */
 class SignaturesTest {
@@ -71,6 +75,40 @@ class SignaturesTest {
     RRset set = signed(notZoneKey, pair, NOW.minusSeconds(60), NOW.plusSeconds(3600));
 
     assertThat(Signatures.verify(set, List.of(notZoneKey), NOW)).isPresent();
+  }
+
+  @Test
+  void aSignedNsecAtTheNameWithoutTheTypeProvesNoData() throws Exception {
+    KeyPair pair = p256();
+    DNSKEYRecord key = dnskey(pair, 257);
+    Name child = Name.fromConstantString("child.example.test.");
+
+    Message withoutDs = nodata(child, key, pair, new int[] {Type.NS, Type.RRSIG, Type.NSEC});
+    Message withDs = nodata(child, key, pair, new int[] {Type.NS, Type.DS, Type.RRSIG, Type.NSEC});
+    Message unsigned = new Message();
+    unsigned.addRecord(nsec(child, new int[] {Type.NS}), Section.AUTHORITY);
+
+    assertThat(Signatures.noData(withoutDs, child, Type.DS, List.of(key), NOW)).isEmpty();
+    assertThat(Signatures.noData(withDs, child, Type.DS, List.of(key), NOW))
+        .hasValueSatisfying(why -> assertThat(why).contains("lists DS"));
+    assertThat(Signatures.noData(unsigned, child, Type.DS, List.of(key), NOW))
+        .hasValueSatisfying(why -> assertThat(why).contains("no RRSIG"));
+    assertThat(Signatures.noData(new Message(), child, Type.DS, List.of(key), NOW))
+        .hasValueSatisfying(why -> assertThat(why).contains("no NSEC"));
+  }
+
+  private static Message nodata(Name child, DNSKEYRecord key, KeyPair pair, int[] types)
+      throws Exception {
+    RRset set = new RRset(nsec(child, types));
+    set.addRR(DNSSEC.sign(set, key, pair.getPrivate(), NOW.minusSeconds(60), NOW.plusSeconds(60)));
+    Message m = new Message();
+    set.rrs().forEach(r -> m.addRecord(r, Section.AUTHORITY));
+    set.sigs().forEach(r -> m.addRecord(r, Section.AUTHORITY));
+    return m;
+  }
+
+  private static NSECRecord nsec(Name owner, int[] types) {
+    return new NSECRecord(owner, DClass.IN, 300, Name.fromConstantString("z." + ZONE), types);
   }
 
   private static RRset signed(DNSKEYRecord key, KeyPair pair, Instant from, Instant to)

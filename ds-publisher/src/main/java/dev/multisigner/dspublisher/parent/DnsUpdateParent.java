@@ -29,8 +29,10 @@ import org.xbill.DNS.Update;
 /**
  * A parent zone reached by DNS UPDATE with TSIG (RFC 2136, RFC 8945): replaces a child's DS RRset
  * or delegation NS RRset in one message (delete the RRset, add the desired records, so the parent
- * never serves a partial set) and reads it back over TCP with DO, validating its RRSIG with the
- * parent's DNSKEY RRset when a trust anchor for the parent is configured.
+ * never serves a partial set) and reads it back over TCP with DO, validating its RRSIG (or, for no
+ * DS, the NSEC proving its absence) with the parent's DNSKEY RRset, itself validated from the
+ * parent's trust anchor, which every parent must have. The response to an UPDATE counts only when
+ * its TSIG verifies (RFC 8945 §5.3): an unsigned "NOERROR" may come from anyone on the path.
  */
 public final class DnsUpdateParent {
 
@@ -39,6 +41,7 @@ public final class DnsUpdateParent {
   private final InetSocketAddress server;
   private final List<InetSocketAddress> verifyServers;
   private final TSIG tsig;
+  private final DNSKEYRecord anchor;
 
   public DnsUpdateParent(ParentConfig config) {
     this.config = config;
@@ -61,6 +64,24 @@ public final class DnsUpdateParent {
             TSIG.algorithmToName(config.getTsigAlgorithm().toLowerCase(Locale.ROOT)),
             config.getTsigKeyName(),
             secret.reveal());
+    this.anchor = anchor(config, zone);
+  }
+
+  /** The parent's trust anchor: required, a DNSKEY of the parent zone. */
+  private static DNSKEYRecord anchor(ParentConfig config, Name zone) {
+    if (config.getTrustAnchor() == null || config.getTrustAnchor().isBlank()) {
+      throw new IllegalArgumentException(
+          config
+              + ": trust-anchor is required (the parent's KSK as DNSKEY rdata, e.g. \"257 3 13"
+              + " <base64>\"): DS answers are only trusted when they validate from it");
+    }
+    try {
+      return (DNSKEYRecord)
+          Record.fromString(zone, Type.DNSKEY, DClass.IN, 0, config.getTrustAnchor(), Name.root);
+    } catch (IOException | ClassCastException e) {
+      throw new IllegalArgumentException(
+          config + ": trust-anchor is not DNSKEY rdata: " + e.getMessage(), e);
+    }
   }
 
   /** The parent zone's name. */
@@ -131,6 +152,20 @@ public final class DnsUpdateParent {
           Type.string(type) + " update answered " + Rcode.string(rcode) + tsigNote(response),
           retryable);
     }
+    AuthoritativeDns.unverifiedTsig(response)
+        .ifPresent(
+            why -> {
+              throw new ParentException(
+                  child,
+                  config.getName(),
+                  Type.string(type)
+                      + " update to "
+                      + server
+                      + " answered NOERROR but "
+                      + why
+                      + ": not taken as done",
+                  true);
+            });
   }
 
   /** The parent's nameservers a DS change is verified at (the update server by default). */
@@ -143,7 +178,10 @@ public final class DnsUpdateParent {
     return readDs(child, now, server);
   }
 
-  /** Reads the child's DS RRset at {@code at} and validates its signature where possible. */
+  /**
+   * Reads the child's DS RRset at {@code at} and validates it (or the proof that there is none)
+   * from the parent's trust anchor.
+   */
   public Observed readDs(Name child, Instant now, InetSocketAddress at) {
     Message dsAnswer = query(child, Type.DS, at);
     RRset ds = answer(dsAnswer, child, Type.DS);
@@ -151,24 +189,9 @@ public final class DnsUpdateParent {
     if (ds != null) {
       ds.rrs().forEach(r -> records.add((DSRecord) r));
     }
-    if (config.getTrustAnchor() == null || config.getTrustAnchor().isBlank()) {
-      return new Observed(records, false, "no trust anchor configured for parent " + zone);
-    }
-    if (ds == null) {
-      return new Observed(records, false, "no DS RRset to validate");
-    }
     RRset keys = answer(query(zone, Type.DNSKEY, at), zone, Type.DNSKEY);
     if (keys == null) {
       return new Observed(records, false, "parent serves no DNSKEY RRset");
-    }
-    DNSKEYRecord anchor;
-    try {
-      anchor =
-          (DNSKEYRecord)
-              Record.fromString(
-                  zone, Type.DNSKEY, DClass.IN, 0, config.getTrustAnchor(), Name.root);
-    } catch (IOException e) {
-      return new Observed(records, false, "trust anchor is not a DNSKEY: " + e.getMessage());
     }
     String keysNote = verifiedBy(keys, List.of(anchor), now);
     if (keysNote != null) {
@@ -176,6 +199,11 @@ public final class DnsUpdateParent {
     }
     List<DNSKEYRecord> parentKeys = new ArrayList<>();
     keys.rrs().forEach(r -> parentKeys.add((DNSKEYRecord) r));
+    if (ds == null) {
+      return Signatures.noData(dsAnswer, child, Type.DS, parentKeys, now)
+          .map(why -> new Observed(records, false, why))
+          .orElseGet(() -> new Observed(records, true, "no DS, proven by the parent's NSEC"));
+    }
     String dsNote = verifiedBy(ds, parentKeys, now);
     return dsNote == null
         ? new Observed(records, true, "DS RRset validated from the parent's trust anchor")

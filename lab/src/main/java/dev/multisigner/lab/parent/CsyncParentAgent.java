@@ -1,6 +1,7 @@
 package dev.multisigner.lab.parent;
 
 import dev.multisigner.dnsquery.AuthoritativeDns;
+import dev.multisigner.dnsquery.DsDigests;
 import dev.multisigner.dnsquery.Signatures;
 import dev.multisigner.lab.dns.BindParent;
 import dev.multisigner.lab.dns.LabException;
@@ -25,7 +26,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Flags;
@@ -505,20 +505,7 @@ public final class CsyncParentAgent implements AutoCloseable {
   }
 
   private static boolean matchesSomeDs(DNSKEYRecord key, List<DSRecord> ds) {
-    for (DSRecord d : ds) {
-      if (d.getFootprint() != key.getFootprint() || d.getAlgorithm() != key.getAlgorithm()) {
-        continue;
-      }
-      try {
-        DSRecord computed = new DSRecord(key.getName(), DClass.IN, 0, d.getDigestID(), key);
-        if (Arrays.equals(computed.getDigest(), d.getDigest())) {
-          return true;
-        }
-      } catch (IllegalArgumentException e) {
-        // a digest type dnsjava cannot compute: that DS cannot anchor the key
-      }
-    }
-    return false;
+    return DsDigests.coversAny(ds, key);
   }
 
   /** Null when an RRSIG over {@code set} verifies with one of {@code keys} now, else why not. */
