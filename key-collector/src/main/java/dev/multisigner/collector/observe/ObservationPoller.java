@@ -1,7 +1,8 @@
 package dev.multisigner.collector.observe;
 
-import dev.multisigner.collector.observe.ObservationScheduler.Admission;
+import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.schemas.avro.ObservationSource;
+import dev.multisigner.support.signers.SignerRegistry;
 import dev.multisigner.support.zones.ZoneDirectory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -10,6 +11,7 @@ import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * configured signer, each after a random delay below the jitter so that thousands of pairs do not
  * hit the providers in the same instant. The zones come from the intents ({@link ZoneDirectory}),
  * read anew on each tick, so a zone enrolled later is polled without a restart; a signer this
- * deployment has no configuration for is skipped.
+ * deployment has no configuration for is skipped. Where the signer's SOA serial tells changes, the
+ * {@link ChangeDetector} checks it and only a changed pair is read fully.
  */
 @Singleton
 @Requires(env = "key-collector")
@@ -30,15 +33,24 @@ public class ObservationPoller {
 
   private final ZoneDirectory directory;
   private final ObservationScheduler scheduler;
+  private final ChangeDetector detector;
+  private final ObservationService service;
+  private final SignerRegistry registry;
   private final Duration jitter;
 
   public ObservationPoller(
       ZoneDirectory directory,
       ObservationScheduler scheduler,
+      ChangeDetector detector,
+      ObservationService service,
+      SignerRegistry registry,
       @Value("${multisigner.collector.poll-interval:5s}") Duration pollInterval,
       @Value("${multisigner.collector.poll-jitter:0.1}") String jitter) {
     this.directory = directory;
     this.scheduler = scheduler;
+    this.detector = detector;
+    this.service = service;
+    this.registry = registry;
     this.jitter = jitter(jitter, pollInterval);
   }
 
@@ -73,12 +85,15 @@ public class ObservationPoller {
       fixedDelay = "${multisigner.collector.poll-interval:5s}",
       initialDelay = "${multisigner.collector.poll-initial-delay:1s}")
   void poll() {
-    for (Map.Entry<String, Set<String>> zone : directory.zones().entrySet()) {
+    Map<String, Set<String>> zones = directory.zones();
+    service.retainZones(zones.keySet());
+    for (Map.Entry<String, Set<String>> zone : zones.entrySet()) {
       for (String signer : zone.getValue()) {
-        Admission a =
-            scheduler.request(zone.getKey(), signer, ObservationSource.DNS_QUERY, randomDelay());
-        if (a == Admission.SIGNER_NOT_CONFIGURED) {
+        Optional<DnsProvider> provider = registry.provider(signer);
+        if (provider.isEmpty()) {
           LOG.debug("event=signer_not_configured zone={} signer={}", zone.getKey(), signer);
+        } else if (!detector.check(zone.getKey(), signer, provider.get())) {
+          scheduler.request(zone.getKey(), signer, ObservationSource.DNS_QUERY, randomDelay());
         }
       }
     }

@@ -1,0 +1,129 @@
+package dev.multisigner.collector.observe;
+
+import dev.multisigner.collector.observe.ObservationService.FullRead;
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.DnsProvider;
+import dev.multisigner.providers.dns.SerialProbe;
+import dev.multisigner.schemas.avro.ObservationSource;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cheap half of a poll: for a signer whose adapter declares that its SOA serial changes with
+ * everything the collector reads ({@link DnsProvider#changeSignal()}), asks the serial over UDP
+ * (many in flight on one socket per signer, TCP when truncated) and has the zone read fully only
+ * when the serial differs from the one the last full read saw, or the check failed. A pair with no
+ * successful full read yet, a last full read older than {@code full-resync-interval}, or an adapter
+ * without a serial signal (PowerDNS) is read fully as before; so is every NOTIFY.
+ */
+@Singleton
+@Requires(env = "key-collector")
+public class ChangeDetector implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeDetector.class);
+
+  private final ObservationService service;
+  private final ObservationScheduler scheduler;
+  private final boolean enabled;
+  private final Duration fullResync;
+  private final Duration timeout;
+  private final int inFlight;
+  private final Map<String, SerialProbe> probes = new ConcurrentHashMap<>();
+  private final AtomicLong checks = new AtomicLong();
+  private final AtomicLong changes = new AtomicLong();
+
+  public ChangeDetector(
+      ObservationService service,
+      ObservationScheduler scheduler,
+      @Value("${multisigner.collector.serial-checks.enabled:true}") boolean enabled,
+      @Value("${multisigner.collector.serial-checks.in-flight:256}") int inFlight,
+      @Value("${multisigner.collector.full-resync-interval:5m}") Duration fullResync,
+      @Value("${multisigner.collector.query-timeout:3s}") Duration timeout) {
+    if (fullResync.isNegative() || fullResync.isZero()) {
+      throw new IllegalArgumentException(
+          "multisigner.collector.full-resync-interval must be positive, got " + fullResync);
+    }
+    if (inFlight < 1 || inFlight > 4096) {
+      throw new IllegalArgumentException(
+          "multisigner.collector.serial-checks.in-flight must be within 1..4096, got " + inFlight);
+    }
+    this.service = service;
+    this.scheduler = scheduler;
+    this.enabled = enabled;
+    this.fullResync = fullResync;
+    this.timeout = timeout;
+    this.inFlight = inFlight;
+  }
+
+  /**
+   * Checks the pair's serial when that can stand in for a full read, and has it read fully if the
+   * serial moved; returns false when the caller must read it fully instead.
+   */
+  public boolean check(String zone, String signer, DnsProvider provider) {
+    if (!enabled) {
+      return false;
+    }
+    Optional<InetSocketAddress> at = provider.changeSignal().soaSerialAt();
+    Optional<FullRead> last = service.lastFullRead(zone, signer);
+    if (at.isEmpty()
+        || last.isEmpty()
+        || last.get().soaSerial() == null
+        || last.get().at().isBefore(Instant.now().minus(fullResync))) {
+      return false;
+    }
+    long known = last.get().soaSerial();
+    probe(signer, at.get())
+        .serial(ZoneName.of(zone))
+        .whenComplete(
+            (serial, failure) -> {
+              checks.incrementAndGet();
+              if (failure == null && serial == known) {
+                return;
+              }
+              changes.incrementAndGet();
+              LOG.debug(
+                  "event=serial_changed zone={} signer={} known={} now={} failure=\"{}\"",
+                  zone,
+                  signer,
+                  known,
+                  serial,
+                  failure == null ? "" : failure.getMessage());
+              scheduler.request(zone, signer, ObservationSource.DNS_QUERY, Duration.ZERO);
+            });
+    return true;
+  }
+
+  /** Serial checks answered (or failed) since start. */
+  public long checks() {
+    return checks.get();
+  }
+
+  /** Checks that found a different serial, or failed, and so asked for a full read. */
+  public long changes() {
+    return changes.get();
+  }
+
+  private SerialProbe probe(String signer, InetSocketAddress server) {
+    return probes.computeIfAbsent(
+        signer + "|" + server,
+        k -> new SerialProbe(SignerId.of(signer), server, timeout, inFlight));
+  }
+
+  @PreDestroy
+  @Override
+  public void close() {
+    probes.values().forEach(SerialProbe::close);
+  }
+}
