@@ -94,7 +94,7 @@ public final class CollectorBench {
   }
 
   /** Observations per second of {@code threads} closed loops over {@code read(zone)}. */
-  private static double observe(DnsProvider provider, int threads, Duration duration)
+  static double observe(DnsProvider provider, int threads, Duration duration)
       throws InterruptedException {
     AtomicLong count = new AtomicLong();
     AtomicLong failures = new AtomicLong();

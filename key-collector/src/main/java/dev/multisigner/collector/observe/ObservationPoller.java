@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * hit the providers in the same instant. The zones come from the intents ({@link ZoneDirectory}),
  * read anew on each tick, so a zone enrolled later is polled without a restart; a signer this
  * deployment has no configuration for is skipped. Where the signer's SOA serial tells changes, the
- * {@link ChangeDetector} checks it and only a changed pair is read fully.
+ * {@link ChangeDetector} checks it and only a changed pair is read fully. With several instances in
+ * one group, each polls only the zones {@link ZoneOwnership} gives it.
  */
 @Singleton
 @Requires(env = "key-collector")
@@ -36,6 +38,7 @@ public class ObservationPoller {
   private final ChangeDetector detector;
   private final ObservationService service;
   private final SignerRegistry registry;
+  private final ZoneOwnership ownership;
   private final Duration jitter;
 
   public ObservationPoller(
@@ -44,6 +47,7 @@ public class ObservationPoller {
       ChangeDetector detector,
       ObservationService service,
       SignerRegistry registry,
+      ZoneOwnership ownership,
       @Value("${multisigner.collector.poll-interval:5s}") Duration pollInterval,
       @Value("${multisigner.collector.poll-jitter:0.1}") String jitter) {
     this.directory = directory;
@@ -51,6 +55,7 @@ public class ObservationPoller {
     this.detector = detector;
     this.service = service;
     this.registry = registry;
+    this.ownership = ownership;
     this.jitter = jitter(jitter, pollInterval);
   }
 
@@ -85,7 +90,8 @@ public class ObservationPoller {
       fixedDelay = "${multisigner.collector.poll-interval:5s}",
       initialDelay = "${multisigner.collector.poll-initial-delay:1s}")
   void poll() {
-    Map<String, Set<String>> zones = directory.zones();
+    Map<String, Set<String>> zones = new TreeMap<>(directory.zones());
+    zones.keySet().removeIf(z -> !ownership.owns(z));
     service.retainZones(zones.keySet());
     for (Map.Entry<String, Set<String>> zone : zones.entrySet()) {
       for (String signer : zone.getValue()) {

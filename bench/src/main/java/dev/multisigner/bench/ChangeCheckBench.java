@@ -1,0 +1,204 @@
+package dev.multisigner.bench;
+
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.KnotSigner;
+import dev.multisigner.providers.DnsProvider;
+import dev.multisigner.providers.ProviderFactory;
+import dev.multisigner.providers.dns.SerialProbe;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * Issue 10: collector change checks per second against {@code dnsperf}, same Knot, same transport
+ * (UDP, EDNS0 without DO, SOA of the zone), side by side in one run:
+ *
+ * <ul>
+ *   <li>before: a change check was a full read (the rfc2136 adapter's {@code read(zone)}: SOA,
+ *       DNSKEY, CDS, CDNSKEY, NS, CSYNC over TCP, a connection each), with 1 and 4 threads (4 is
+ *       the collector's default {@code max-concurrency-per-signer});
+ *   <li>after: {@link SerialProbe}, the collector's SOA check (one UDP socket, {@code --in-flight}
+ *       queries outstanding, as {@code serial-checks.in-flight});
+ *   <li>dnsjava's {@code SimpleResolver.sendAsync} over UDP with the same number outstanding (the
+ *       library's own async client, measured as the alternative);
+ *   <li>{@code dnsperf -m udp -e -q <in-flight>} with the same query.
+ * </ul>
+ *
+ * <p>{@code --seconds=10 --in-flight=100 --threads=1,4}
+ */
+public final class ChangeCheckBench {
+
+  private static final String ZONE = "example.test.";
+  private static final Pattern QPS = Pattern.compile("Queries per second:\\s+([0-9.]+)");
+
+  private ChangeCheckBench() {}
+
+  public static void main(String[] argv) throws Exception {
+    Args args = new Args(argv, Map.of("seconds", "10", "in-flight", "100", "threads", "1,4"));
+    Duration duration = Duration.ofSeconds(args.integer("seconds"));
+    int inFlight = args.integer("in-flight");
+    String tag = "bench=change_checks";
+    System.out.println(Machine.describe("start"));
+    try (Scratch scratch = new Scratch("multisigner-bench-checks-");
+        DnsLab lab =
+            DnsLab.builder()
+                .zone(ZONE)
+                .knotSigner("knot-a")
+                .workDir(scratch.dir().resolve("lab"))
+                .start()) {
+      KnotSigner knot = lab.knot("knot-a");
+      InetSocketAddress server = knot.dnsAddress();
+      String hostPort = "127.0.0.1:" + server.getPort();
+      DnsProvider provider =
+          ProviderFactory.create(
+              SignerId.of("knot-a"),
+              Map.of(
+                  "kind", "rfc2136",
+                  "server", hostPort,
+                  "tsig-name", knot.tsig().name(),
+                  "tsig-algorithm", knot.tsig().algorithm(),
+                  "tsig-secret", knot.tsig().secret()));
+      double before = 0;
+      for (String t : args.string("threads").split(",")) {
+        int threads = Integer.parseInt(t.trim());
+        CollectorBench.observe(provider, threads, Duration.ofSeconds(2)); // warm-up
+        double rate = CollectorBench.observe(provider, threads, duration);
+        before = Math.max(before, rate);
+        System.out.println(
+            tag + String.format(" method=full_read threads=%d checks_per_s=%.0f", threads, rate));
+      }
+      double probe;
+      try (SerialProbe p =
+          new SerialProbe(SignerId.of("knot-a"), server, Duration.ofSeconds(3), inFlight)) {
+        probeLoop(p, Duration.ofSeconds(2));
+        probe = probeLoop(p, duration);
+        System.out.println(
+            tag
+                + String.format(
+                    " method=serial_probe in_flight=%d checks_per_s=%.0f truncated=%d",
+                    inFlight, probe, p.truncatedAnswers()));
+      }
+      asyncLoop(server, inFlight, Duration.ofSeconds(2));
+      double async = asyncLoop(server, inFlight, duration);
+      System.out.println(
+          tag
+              + String.format(
+                  " method=dnsjava_send_async in_flight=%d checks_per_s=%.0f", inFlight, async));
+      Path queries = scratch.dir().resolve("soa.txt");
+      Files.writeString(queries, ZONE + " SOA\n", StandardCharsets.US_ASCII);
+      double dnsperf = dnsperf(hostPort, queries, args.integer("seconds"), inFlight);
+      System.out.println(
+          tag + String.format(" method=dnsperf mode=udp in_flight=%d qps=%.0f", inFlight, dnsperf));
+      System.out.println(
+          tag
+              + String.format(
+                  " summary before_full_read_per_s=%.0f after_serial_probe_per_s=%.0f"
+                      + " dnsjava_async_per_s=%.0f dnsperf_udp_qps=%.0f ratio_before=%.4f"
+                      + " ratio_after=%.3f speedup=%.0fx target_ratio=0.5 met=%s",
+                  before,
+                  probe,
+                  async,
+                  dnsperf,
+                  before / dnsperf,
+                  probe / dnsperf,
+                  probe / before,
+                  probe / dnsperf >= 0.5));
+    }
+    System.out.println(Machine.describe("end"));
+    System.exit(0);
+  }
+
+  /** Serial checks completed per second, {@code in-flight} outstanding, one submitting thread. */
+  private static double probeLoop(SerialProbe probe, Duration duration) {
+    AtomicLong ok = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    ZoneName zone = ZoneName.of(ZONE);
+    long t0 = System.nanoTime();
+    long end = t0 + duration.toNanos();
+    CompletableFuture<Long> last = CompletableFuture.completedFuture(0L);
+    while (System.nanoTime() < end) {
+      last = probe.serial(zone).whenComplete((s, e) -> (e == null ? ok : failed).incrementAndGet());
+    }
+    last.exceptionally(e -> 0L).join();
+    double rate = ok.get() / ((System.nanoTime() - t0) / 1e9);
+    if (failed.get() > 0) {
+      System.out.println("bench=change_checks method=serial_probe failures=" + failed);
+    }
+    return rate;
+  }
+
+  /** The same with dnsjava's UDP {@code sendAsync}, a semaphore keeping {@code inFlight}. */
+  private static double asyncLoop(InetSocketAddress server, int inFlight, Duration duration)
+      throws InterruptedException {
+    SimpleResolver resolver = new SimpleResolver(server);
+    resolver.setTimeout(Duration.ofSeconds(3));
+    resolver.setEDNS(0, 1232, 0, List.of());
+    Semaphore permits = new Semaphore(inFlight);
+    AtomicLong ok = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    long t0 = System.nanoTime();
+    long end = t0 + duration.toNanos();
+    while (System.nanoTime() < end) {
+      permits.acquire();
+      Message q =
+          Message.newQuery(Record.newRecord(ZoneName.of(ZONE).toName(), Type.SOA, DClass.IN));
+      resolver
+          .sendAsync(q)
+          .whenComplete(
+              (m, e) -> {
+                (e == null ? ok : failed).incrementAndGet();
+                permits.release();
+              });
+    }
+    permits.acquire(inFlight);
+    double rate = ok.get() / ((System.nanoTime() - t0) / 1e9);
+    if (failed.get() > 0) {
+      System.out.println("bench=change_checks method=dnsjava_send_async failures=" + failed);
+    }
+    return rate;
+  }
+
+  private static double dnsperf(String server, Path queries, int seconds, int outstanding)
+      throws IOException, InterruptedException {
+    String[] hp = server.split(":");
+    Process p =
+        new ProcessBuilder(
+                "dnsperf",
+                "-s",
+                hp[0],
+                "-p",
+                hp[1],
+                "-d",
+                queries.toString(),
+                "-l",
+                Integer.toString(seconds),
+                "-e",
+                "-m",
+                "udp",
+                "-q",
+                Integer.toString(outstanding))
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    Matcher m = QPS.matcher(out);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+}
