@@ -5,9 +5,7 @@ import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.providers.DnsProvider;
-import dev.multisigner.providers.ProviderFactory;
 import dev.multisigner.providers.dns.SerialProbe;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
@@ -46,7 +42,6 @@ import org.xbill.DNS.Type;
 public final class ChangeCheckBench {
 
   private static final String ZONE = "example.test.";
-  private static final Pattern QPS = Pattern.compile("Queries per second:\\s+([0-9.]+)");
 
   private ChangeCheckBench() {}
 
@@ -66,15 +61,7 @@ public final class ChangeCheckBench {
       KnotSigner knot = lab.knot("knot-a");
       InetSocketAddress server = knot.dnsAddress();
       String hostPort = "127.0.0.1:" + server.getPort();
-      DnsProvider provider =
-          ProviderFactory.create(
-              SignerId.of("knot-a"),
-              Map.of(
-                  "kind", "rfc2136",
-                  "server", hostPort,
-                  "tsig-name", knot.tsig().name(),
-                  "tsig-algorithm", knot.tsig().algorithm(),
-                  "tsig-secret", knot.tsig().secret()));
+      DnsProvider provider = CollectorBench.knotProvider(knot);
       double before = 0;
       for (String t : args.string("threads").split(",")) {
         int threads = Integer.parseInt(t.trim());
@@ -103,7 +90,9 @@ public final class ChangeCheckBench {
                   " method=dnsjava_send_async in_flight=%d checks_per_s=%.0f", inFlight, async));
       Path queries = scratch.dir().resolve("soa.txt");
       Files.writeString(queries, ZONE + " SOA\n", StandardCharsets.US_ASCII);
-      double dnsperf = dnsperf(hostPort, queries, args.integer("seconds"), inFlight);
+      double dnsperf =
+          CollectorBench.dnsperf(
+              hostPort, queries, args.integer("seconds"), inFlight, "-e", "-m", "udp");
       System.out.println(
           tag + String.format(" method=dnsperf mode=udp in_flight=%d qps=%.0f", inFlight, dnsperf));
       System.out.println(
@@ -173,32 +162,5 @@ public final class ChangeCheckBench {
       System.out.println("bench=change_checks method=dnsjava_send_async failures=" + failed);
     }
     return rate;
-  }
-
-  private static double dnsperf(String server, Path queries, int seconds, int outstanding)
-      throws IOException, InterruptedException {
-    String[] hp = server.split(":");
-    Process p =
-        new ProcessBuilder(
-                "dnsperf",
-                "-s",
-                hp[0],
-                "-p",
-                hp[1],
-                "-d",
-                queries.toString(),
-                "-l",
-                Integer.toString(seconds),
-                "-e",
-                "-m",
-                "udp",
-                "-q",
-                Integer.toString(outstanding))
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor();
-    Matcher m = QPS.matcher(out);
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 }
