@@ -82,7 +82,7 @@ public final class ChangeCheckBench {
       List<Double> dnsperfs = new ArrayList<>();
       try (SerialProbe p =
           new SerialProbe(SignerId.of("knot-a"), server, Duration.ofSeconds(3), inFlight)) {
-        probeLoop(p, Duration.ofSeconds(2)); // warm-up
+        probeLoop(p, Duration.ofSeconds(5)); // warm-up (JIT)
         asyncLoop(server, inFlight, Duration.ofSeconds(2));
         for (int round = 1; round <= args.integer("rounds"); round++) {
           double probe = probeLoop(p, duration);

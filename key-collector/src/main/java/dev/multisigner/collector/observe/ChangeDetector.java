@@ -15,7 +15,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +45,8 @@ public class ChangeDetector implements AutoCloseable {
   private final Duration timeout;
   private final int inFlight;
   private final Map<String, SerialProbe> probes = new ConcurrentHashMap<>();
+  private final Map<String, ExecutorService> submitters = new ConcurrentHashMap<>();
+  private final Set<String> checking = ConcurrentHashMap.newKeySet();
   private final AtomicLong checks = new AtomicLong();
   private final AtomicLong changes = new AtomicLong();
 
@@ -84,10 +90,26 @@ public class ChangeDetector implements AutoCloseable {
       return false;
     }
     long known = last.get().soaSerial();
-    probe(signer, at.get())
+    String pair = zone + "|" + signer;
+    if (!checking.add(pair)) {
+      return true; // the previous check of the pair has not been answered yet
+    }
+    try {
+      // each signer's checks are sent from its own thread: a signer that stops answering fills
+      // its own in-flight window, not the poller's
+      submitter(signer).execute(() -> send(zone, signer, at.get(), known, pair));
+    } catch (RejectedExecutionException e) {
+      checking.remove(pair); // shutting down
+    }
+    return true;
+  }
+
+  private void send(String zone, String signer, InetSocketAddress server, long known, String pair) {
+    probe(signer, server)
         .serial(ZoneName.of(zone))
         .whenComplete(
             (serial, failure) -> {
+              checking.remove(pair);
               checks.incrementAndGet();
               if (failure == null && serial == known) {
                 return;
@@ -102,7 +124,18 @@ public class ChangeDetector implements AutoCloseable {
                   failure == null ? "" : failure.getMessage());
               scheduler.request(zone, signer, ObservationSource.DNS_QUERY, Duration.ZERO);
             });
-    return true;
+  }
+
+  private ExecutorService submitter(String signer) {
+    return submitters.computeIfAbsent(
+        signer,
+        s ->
+            Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t = new Thread(r, "serial-checks-" + s);
+                  t.setDaemon(true);
+                  return t;
+                }));
   }
 
   /** Serial checks answered (or failed) since start. */
@@ -124,6 +157,7 @@ public class ChangeDetector implements AutoCloseable {
   @PreDestroy
   @Override
   public void close() {
+    submitters.values().forEach(ExecutorService::shutdownNow);
     probes.values().forEach(SerialProbe::close);
   }
 }
