@@ -331,7 +331,8 @@ class ParallelSignerWritersTest {
         instanceId,
         Duration.ofSeconds(10),
         Duration.ofSeconds(1),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        "");
   }
 
   /** A zone's commands: imports and withdrawals of fresh keys, where order changes the outcome. */

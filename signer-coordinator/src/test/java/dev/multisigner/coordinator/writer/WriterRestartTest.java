@@ -148,7 +148,8 @@ class WriterRestartTest {
         "",
         Duration.ofSeconds(10),
         Duration.ofMillis(300),
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1),
+        "");
   }
 
   private static void awaitTrue(BooleanSupplier condition, String what) {
