@@ -47,7 +47,7 @@ final class WriterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ApplicationContext context =
-        Micronaut.build()
+        Micronaut.build(new String[0])
             .mainClass(CoordinatorApplication.class)
             .environments(CoordinatorApplication.WRITER_ENVIRONMENT)
             .properties(
