@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       UpCommand.class,
       TopicsCommand.class,
       WriterCommand.class,
-      ZoneCommand.class
+      ZoneCommand.class,
+      AuditCommand.class
     })
 public final class MultisignerCommand implements Runnable {
 
