@@ -19,7 +19,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,10 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
-import org.xbill.DNS.Name;
 
 /**
  * The real embedded broker, the three services in one JVM, a real BIND parent and a real Knot
@@ -181,12 +177,6 @@ class LogFlowIntegrationTest {
   }
 
   private static dev.multisigner.schemas.avro.DsData ds(Dnskey key) {
-    byte[] pub = new byte[key.getPublicKey().remaining()];
-    key.getPublicKey().duplicate().get(pub);
-    DNSKEYRecord dnskey =
-        new DNSKEYRecord(Name.fromConstantString(ZONE), DClass.IN, 60, 257, 3, 13, pub);
-    DSRecord ds = new DSRecord(Name.fromConstantString(ZONE), DClass.IN, 60, 2, dnskey);
-    return new dev.multisigner.schemas.avro.DsData(
-        ds.getFootprint(), ds.getAlgorithm(), ds.getDigestID(), ByteBuffer.wrap(ds.getDigest()));
+    return TestRecords.ds(ZONE, key);
   }
 }
