@@ -3,6 +3,7 @@ package dev.multisigner.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.multisigner.cli.LocalStack.Service;
+import dev.multisigner.dnsquery.AuthoritativeDns;
 import dev.multisigner.lab.dns.BindParent;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KnotSigner;
@@ -69,10 +70,13 @@ class LogFlowIntegrationTest {
             "multisigner.ds-publisher.parents.lab.trust-anchor",
                 parent.trustAnchor().get(0).rdataToString(),
             "multisigner.ds-publisher.parents.lab.ds-ttl", 60);
+    // The ds-publisher reads the child's KSKs at its signers: it writes only DS sets covering one.
+    Map<String, Object> dsPublisher = new java.util.HashMap<>(parentConfig);
+    LabWiring.signers(lab).forEach(dsPublisher::put);
     stack =
         LocalStack.start(
             LocalStack.Settings.embedded(dataDir)
-                .withServiceProperties(Service.DS_PUBLISHER, parentConfig));
+                .withServiceProperties(Service.DS_PUBLISHER, dsPublisher));
     probe = new TopicProbe(stack.bootstrapServers());
   }
 
@@ -106,7 +110,7 @@ class LogFlowIntegrationTest {
 
   @Test
   void anIntentAndObservationsBecomeZoneEventsADsRequestAndTheParentsDs() throws Exception {
-    Dnskey aKsk = TestRecords.key("a.ksk", 257);
+    Dnskey aKsk = servedKsk(lab.knot("knot-a"));
     Dnskey aZsk = TestRecords.key("a.zsk", 256);
     Dnskey bKsk = TestRecords.key("b.ksk", 257);
     Dnskey bZsk = TestRecords.key("b.zsk", 256);
@@ -244,6 +248,25 @@ class LogFlowIntegrationTest {
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The KSK {@code knot} serves, as the collector would report it. */
+  private static Dnskey servedKsk(KnotSigner knot) throws java.io.IOException {
+    org.xbill.DNS.Message m =
+        AuthoritativeDns.query(
+            knot.dnsAddress(), knot.zone(), org.xbill.DNS.Type.DNSKEY, Duration.ofSeconds(5));
+    DNSKEYRecord k =
+        AuthoritativeDns.answer(m, knot.zone(), org.xbill.DNS.Type.DNSKEY).rrs().stream()
+            .map(DNSKEYRecord.class::cast)
+            .filter(r -> r.getFlags() == 257)
+            .findFirst()
+            .orElseThrow();
+    return new Dnskey(
+        k.getFlags(),
+        k.getProtocol(),
+        k.getAlgorithm(),
+        ByteBuffer.wrap(k.getKey()),
+        k.getFootprint());
   }
 
   private static dev.multisigner.schemas.avro.DsData ds(Dnskey key) {
