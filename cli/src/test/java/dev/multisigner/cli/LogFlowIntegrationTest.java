@@ -6,6 +6,7 @@ import dev.multisigner.cli.LocalStack.Service;
 import dev.multisigner.dnsquery.AuthoritativeDns;
 import dev.multisigner.lab.dns.BindParent;
 import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.KnotKeystore;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.schemas.avro.Dnskey;
@@ -220,7 +221,7 @@ class LogFlowIntegrationTest {
             .filter(k -> k.getSource() == ObservationSource.REQUEST)
             .findFirst()
             .orElseThrow();
-    List<Integer> served = knot.keymgrList().stream().map(k -> k.keyTag()).toList();
+    List<Integer> served = new KnotKeystore(knot).keys().stream().map(k -> k.keyTag()).toList();
     assertThat(keys.getDnskeys())
         .extracting(Dnskey::getKeyTag)
         .containsExactlyInAnyOrderElementsOf(served);
