@@ -3,6 +3,7 @@ package dev.multisigner.bench;
 import dev.multisigner.cli.DemoWorld;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KnotKey;
+import dev.multisigner.lab.dns.KnotKeystore;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
 import java.time.Duration;
@@ -104,7 +105,7 @@ public final class NotifyRolloverBench {
         before = DemoRun.dnskeyTags(knot);
       }
       long t0 = System.nanoTime();
-      knot.rollZsk();
+      new KnotKeystore(knot).rollZsk();
       Integer newTag = null;
       long tKnot = 0;
       while (newTag == null && System.nanoTime() - t0 < IMPORT_TIMEOUT.toNanos()) {
@@ -175,7 +176,8 @@ public final class NotifyRolloverBench {
     while (System.nanoTime() < deadline) {
       long now = Instant.now().getEpochSecond();
       long live =
-          knot.keymgrList().stream().filter(k -> !k.ksk()).filter(k -> !removed(k, now)).count();
+          new KnotKeystore(knot)
+              .keys().stream().filter(k -> !k.ksk()).filter(k -> !removed(k, now)).count();
       if (live <= 1) {
         return true;
       }

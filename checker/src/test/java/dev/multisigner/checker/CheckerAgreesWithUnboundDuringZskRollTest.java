@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KnotKey;
+import dev.multisigner.lab.dns.KnotKeystore;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.dns.UnboundValidator;
@@ -88,9 +89,9 @@ class CheckerAgreesWithUnboundDuringZskRollTest {
     LabSigner pdns = lab.signer("pdns-b");
     assertThat(check().allValid()).isTrue();
     Set<Integer> before =
-        knot.keymgrList().stream().map(KnotKey::keyTag).collect(Collectors.toSet());
+        new KnotKeystore(knot).keys().stream().map(KnotKey::keyTag).collect(Collectors.toSet());
 
-    knot.rollZsk();
+    new KnotKeystore(knot).rollZsk();
     // publish -> active takes propagation-delay (2 s) + dnskey-ttl (10 s) in the lab policy
     await()
         .atMost(Duration.ofSeconds(40))

@@ -1,6 +1,7 @@
 package dev.multisigner.checker;
 
 import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.KnotKeystore;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
@@ -58,9 +59,10 @@ final class ManualCrossImport {
    */
   void refreshOwnKeys(KnotSigner k) {
     java.util.Set<Integer> tags =
-        k.keymgrList().stream()
-            .map(dev.multisigner.lab.dns.KnotKey::keyTag)
-            .collect(Collectors.toSet());
+        new KnotKeystore(k)
+            .keys().stream()
+                .map(dev.multisigner.lab.dns.KnotKey::keyTag)
+                .collect(Collectors.toSet());
     List<Record> keys =
         served(k, Type.DNSKEY).stream()
             .filter(r -> tags.contains(((DNSKEYRecord) r).getFootprint()))

@@ -9,6 +9,7 @@ import dev.multisigner.collector.notify.NotifyListener;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.KnotKeystore;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
@@ -177,7 +178,7 @@ public final class Demo {
     Set<Integer> before = dnskeyTags(pdns);
     out.println("demo: rolling knot-a's ZSK (knotc zone-key-rollover zsk)");
     Instant t0 = Instant.now();
-    knot.rollZsk();
+    new KnotKeystore(knot).rollZsk();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       Set<Integer> now = dnskeyTags(pdns);

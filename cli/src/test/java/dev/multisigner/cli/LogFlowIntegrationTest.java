@@ -3,8 +3,10 @@ package dev.multisigner.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.multisigner.cli.LocalStack.Service;
+import dev.multisigner.dnsquery.AuthoritativeDns;
 import dev.multisigner.lab.dns.BindParent;
 import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.DsChangeRequested;
@@ -19,6 +21,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
 
 /**
@@ -61,10 +65,13 @@ class LogFlowIntegrationTest {
             "multisigner.ds-publisher.parents.lab.trust-anchor",
                 parent.trustAnchor().get(0).rdataToString(),
             "multisigner.ds-publisher.parents.lab.ds-ttl", 60);
+    // The ds-publisher reads the child's KSKs at its signers: it writes only DS sets covering one.
+    Map<String, Object> dsPublisher = new java.util.HashMap<>(parentConfig);
+    LabWiring.signers(lab).forEach(dsPublisher::put);
     stack =
         LocalStack.start(
             LocalStack.Settings.embedded(dataDir)
-                .withServiceProperties(Service.DS_PUBLISHER, parentConfig));
+                .withServiceProperties(Service.DS_PUBLISHER, dsPublisher));
     probe = new TopicProbe(stack.bootstrapServers());
   }
 
@@ -98,7 +105,7 @@ class LogFlowIntegrationTest {
 
   @Test
   void anIntentAndObservationsBecomeZoneEventsADsRequestAndTheParentsDs() throws Exception {
-    Dnskey aKsk = TestRecords.key("a.ksk", 257);
+    Dnskey aKsk = servedKsk(lab.knot("knot-a"));
     Dnskey aZsk = TestRecords.key("a.zsk", 256);
     Dnskey bKsk = TestRecords.key("b.ksk", 257);
     Dnskey bZsk = TestRecords.key("b.zsk", 256);
@@ -174,6 +181,25 @@ class LogFlowIntegrationTest {
     return http.send(
         HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The KSK {@code knot} serves, as the collector would report it. */
+  private static Dnskey servedKsk(KnotSigner knot) throws java.io.IOException {
+    org.xbill.DNS.Message m =
+        AuthoritativeDns.query(
+            knot.dnsAddress(), knot.zone(), org.xbill.DNS.Type.DNSKEY, Duration.ofSeconds(5));
+    DNSKEYRecord k =
+        AuthoritativeDns.answer(m, knot.zone(), org.xbill.DNS.Type.DNSKEY).rrs().stream()
+            .map(DNSKEYRecord.class::cast)
+            .filter(r -> r.getFlags() == 257)
+            .findFirst()
+            .orElseThrow();
+    return new Dnskey(
+        k.getFlags(),
+        k.getProtocol(),
+        k.getAlgorithm(),
+        ByteBuffer.wrap(k.getKey()),
+        k.getFootprint());
   }
 
   private static dev.multisigner.schemas.avro.DsData ds(Dnskey key) {

@@ -7,8 +7,9 @@ import static dev.multisigner.e2e.E2eWorld.await;
 import static dev.multisigner.e2e.E2eWorld.secondsSince;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.multisigner.lab.dns.KnotKeystore;
+import dev.multisigner.lab.dns.KnotKeystore.AlgorithmRollStep;
 import dev.multisigner.lab.dns.KnotSigner;
-import dev.multisigner.lab.dns.KnotSigner.AlgorithmRollStep;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.dns.PdnsKeystore;
 import dev.multisigner.lab.dns.PdnsSigner;
@@ -76,11 +77,12 @@ class AlgorithmRollE2eTest {
           .isTrue();
 
       // 2. Each provider's operator starts its own roll, new signatures first (RFC 6781 §4.1.4).
-      knot.startAlgorithmRoll(ED25519);
+      new KnotKeystore(knot).startAlgorithmRoll(ED25519);
       keystore.startAlgorithmRoll(ED25519, false);
       // Knot publishes its new DNSKEYs after propagation-delay + zone-max-ttl; PowerDNS's operator
       // publishes then too.
-      knot.awaitAlgorithmRollStep(AlgorithmRollStep.DOUBLE_SIGNED, Duration.ofSeconds(120));
+      new KnotKeystore(knot)
+          .awaitAlgorithmRollStep(AlgorithmRollStep.DOUBLE_SIGNED, Duration.ofSeconds(120));
       keystore.publishAlgorithm(ED25519);
       double published = secondsSince(t0);
 
@@ -104,8 +106,9 @@ class AlgorithmRollE2eTest {
 
       // 4. Each operator ends its roll: Knot on zone-ksk-submitted (old DNSKEYs leave, old RRSIGs
       // 12 s later), PowerDNS unpublishes the old keys, and removes them a DNSKEY TTL later.
-      knot.awaitAlgorithmRollStep(AlgorithmRollStep.AWAITING_DS, Duration.ofSeconds(60));
-      knot.finishAlgorithmRoll();
+      new KnotKeystore(knot)
+          .awaitAlgorithmRollStep(AlgorithmRollStep.AWAITING_DS, Duration.ofSeconds(60));
+      new KnotKeystore(knot).finishAlgorithmRoll();
       keystore.unpublishAlgorithm(ECDSA);
       Thread.sleep(DNSKEY_TTL.plus(PROPAGATION).toMillis());
       keystore.removeAlgorithm(ECDSA);

@@ -7,6 +7,7 @@ import static dev.multisigner.e2e.E2eWorld.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.multisigner.cli.BogusWatch;
+import dev.multisigner.lab.dns.KnotKeystore;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.PdnsKeystore;
 import dev.multisigner.lab.dns.PdnsKeystore.CryptoKey;
@@ -65,7 +66,7 @@ class EnrollAndRollE2eTest {
 
       // 2. ZSK roll at Knot, started by Knot (knotc): imported at PowerDNS before Knot signs
       Set<Integer> before = w.dnskeys(knot);
-      knot.rollZsk();
+      new KnotKeystore(knot).rollZsk();
       assertThat(await(Duration.ofSeconds(30), () -> !before.containsAll(w.dnskeys(knot))))
           .isTrue();
       Set<Integer> knotNew = new HashSet<>(w.dnskeys(knot));

@@ -10,6 +10,7 @@ import dev.multisigner.collector.observe.ObservationService;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.KnotKeystore;
 import dev.multisigner.lab.dns.PdnsKeystore;
 import dev.multisigner.lab.dns.PdnsSigner;
 import dev.multisigner.lab.kafka.EmbeddedKafka;
@@ -142,7 +143,7 @@ class ChangeDetectionTest {
     long knotReads = service.fullReads(ZONE, KNOT);
     Set<Integer> before = tags(lastObserved(KNOT).getDnskeys());
 
-    lab.knot(KNOT).rollZsk();
+    new KnotKeystore(lab.knot(KNOT)).rollZsk();
 
     SignerKeysObserved rolled = firstObserved(KNOT, o -> !before.containsAll(tags(o.getDnskeys())));
     assertThat(rolled.getSoaSerial()).isNotEqualTo(knownSerial);

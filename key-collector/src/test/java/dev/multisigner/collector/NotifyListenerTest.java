@@ -11,6 +11,7 @@ import dev.multisigner.collector.notify.NotifyHandler;
 import dev.multisigner.collector.notify.NotifyListener;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KnotKey;
+import dev.multisigner.lab.dns.KnotKeystore;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.kafka.EmbeddedKafka;
 import dev.multisigner.lab.kafka.TopicProbe;
@@ -106,8 +107,8 @@ class NotifyListenerTest {
   void aZskRollAtKnotIsObservedThroughItsNotifyWithoutWaitingForAPoll() {
     KnotSigner knot = lab.knot(KNOT);
     Set<Integer> knownBefore =
-        knot.keymgrList().stream().map(KnotKey::keyTag).collect(Collectors.toSet());
-    knot.rollZsk();
+        new KnotKeystore(knot).keys().stream().map(KnotKey::keyTag).collect(Collectors.toSet());
+    new KnotKeystore(knot).rollZsk();
     Predicate<SignerKeysObserved> hasNewKey =
         o -> o.getDnskeys().stream().anyMatch(k -> !knownBefore.contains(k.getKeyTag()));
     List<SignerKeysObserved> seen =

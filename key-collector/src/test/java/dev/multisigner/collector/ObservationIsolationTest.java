@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.multisigner.collector.observe.ObservationScheduler;
 import dev.multisigner.collector.observe.ObservationScheduler.Admission;
 import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.KnotKeystore;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.kafka.EmbeddedKafka;
 import dev.multisigner.lab.kafka.TopicProbe;
@@ -120,7 +121,7 @@ class ObservationIsolationTest {
 
     // A change at Knot is seen while the hanging signer's first observation still waits.
     Set<Integer> before = tags(first.get(0).getDnskeys());
-    knot.rollZsk();
+    new KnotKeystore(knot).rollZsk();
     List<SignerObservation> all =
         observationsUntil(
             probe,

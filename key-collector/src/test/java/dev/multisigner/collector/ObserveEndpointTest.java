@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.multisigner.collector.observe.ObservationService;
 import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.KnotKeystore;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.kafka.EmbeddedKafka;
 import dev.multisigner.lab.kafka.TopicProbe;
@@ -159,7 +160,7 @@ class ObserveEndpointTest {
     assertThat(keys.getDnskeys())
         .extracting(Dnskey::getKeyTag)
         .containsExactlyInAnyOrderElementsOf(
-            knot.keymgrList().stream().map(k -> k.keyTag()).toList());
+            new KnotKeystore(knot).keys().stream().map(k -> k.keyTag()).toList());
   }
 
   private long observationRecords() {

@@ -112,7 +112,21 @@ public class DsPublication {
    * to the DS events when done.
    */
   public CompletableFuture<Void> submit(DsRequest request) {
-    return lanes.submit(request.getEnvelope().getZone(), () -> handle(request));
+    String zone = request.getEnvelope().getZone();
+    return lanes
+        .submit(zone, () -> handle(request))
+        .whenComplete(
+            (ok, failed) -> {
+              if (failed != null) {
+                // The answer could not be appended (event log closed or broker gone): the
+                // coordinator asks again after its retry interval.
+                LOG.warn(
+                    "event=ds_answer_lost zone={} request={} reason=\"{}\"",
+                    zone,
+                    request.getRequestId(),
+                    failed.toString());
+              }
+            });
   }
 
   @PreDestroy

@@ -33,9 +33,4 @@ final class ZoneQueue {
     next.whenComplete((ok, failed) -> tails.remove(zone, next));
     return next;
   }
-
-  /** Zones with a task queued or running. */
-  int busyZones() {
-    return tails.size();
-  }
 }

@@ -68,7 +68,7 @@ class DnsLabTest {
   @Test
   void knotListsItsOwnKeysAndServesThem() {
     KnotSigner k = lab.knot("knot-a");
-    List<KnotKey> keys = k.keymgrList();
+    List<KnotKey> keys = new KnotKeystore(k).keys();
     assertThat(keys).hasSize(2);
     assertThat(keys).filteredOn(KnotKey::ksk).hasSize(1);
     List<Integer> served =

@@ -4,6 +4,7 @@ import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KnotKey;
+import dev.multisigner.lab.dns.KnotKeystore;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.TsigCredentials;
 import dev.multisigner.providers.DnsProvider;
@@ -43,7 +44,9 @@ class KnotRfc2136ContractTest extends DnsProviderContract {
         new TsigKey(tsig.name(), tsig.algorithm(), Secret.of(secret)),
         Rfc2136Capabilities.limits().suggestedTimeout(),
         OwnKeys.fromKeyManager(
-            z -> knot.keymgrList().stream().map(KnotKey::keyTag).collect(Collectors.toSet())),
+            z ->
+                new KnotKeystore(knot)
+                    .keys().stream().map(KnotKey::keyTag).collect(Collectors.toSet())),
         Rfc2136Capabilities.knot());
   }
 

@@ -7,6 +7,7 @@ import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KnotKey;
+import dev.multisigner.lab.dns.KnotKeystore;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.providers.DesiredKeys;
 import dev.multisigner.providers.PlanChange;
@@ -48,11 +49,13 @@ class KnotZskRollLabTest {
               key,
               Duration.ofSeconds(3),
               OwnKeys.fromKeyManager(
-                  z -> k.keymgrList().stream().map(KnotKey::keyTag).collect(Collectors.toSet())),
+                  z ->
+                      new KnotKeystore(k)
+                          .keys().stream().map(KnotKey::keyTag).collect(Collectors.toSet())),
               Rfc2136Capabilities.knot());
       ZoneKeySnapshot stale = inferred.read(ZONE);
 
-      k.rollZsk();
+      new KnotKeystore(k).rollZsk();
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
       while (inferred.read(ZONE).dnskeys().size() == stale.dnskeys().size()) {
         assertThat(System.nanoTime()).as("new ZSK published within 5 s").isLessThan(deadline);

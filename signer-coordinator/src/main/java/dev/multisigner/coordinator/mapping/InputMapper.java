@@ -112,10 +112,22 @@ public final class InputMapper {
     throw new RejectedInput(zone.value(), "unknown command result " + describe(r));
   }
 
-  /** A ds-publisher event. */
+  /**
+   * A ds-publisher event. The decider acts only on parent DS data validated from the parent's trust
+   * anchor: an unvalidated {@code ParentDsObserved} answering a request counts as that request's
+   * failure (retried later), an unsolicited one is rejected.
+   */
   public static ZoneInput dsEvent(ZoneName zone, DsEvent record) {
     Object e = record.getEvent();
     String requestId = record.getRequestId() == null ? "" : record.getRequestId();
+    if (e instanceof ParentDsObserved p && !p.getValidated()) {
+      String why =
+          "the parent's DS RRset did not validate from its trust anchor; not taken as seen";
+      if (requestId.isEmpty()) {
+        throw new RejectedInput(zone.value(), why);
+      }
+      return new ZoneInput.DsPublicationFailed(zone, requestId, why);
+    }
     if (e instanceof ParentDsObserved p) {
       return new ZoneInput.ParentDsObserved(zone, ds(p.getDs()));
     }
