@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -81,6 +82,12 @@ final class SignerWriter extends Thread {
   private final Map<TopicPartition, PartitionProgress> partitions = new HashMap<>();
 
   private final AtomicInteger inFlight = new AtomicInteger();
+
+  /** Commands applied, failed (reported), retried locally (attempts): read by WriterMeters. */
+  final AtomicLong applied = new AtomicLong();
+
+  final AtomicLong failed = new AtomicLong();
+  final AtomicLong retried = new AtomicLong();
   private volatile boolean running = true;
   private volatile boolean halted;
 
@@ -131,6 +138,11 @@ final class SignerWriter extends Thread {
 
   String signer() {
     return signer;
+  }
+
+  /** Commands read and not yet done (the writer's queue). */
+  int inFlight() {
+    return inFlight.get();
   }
 
   @Override
@@ -214,6 +226,7 @@ final class SignerWriter extends Thread {
     String zone = command.getEnvelope().getZone();
     long t0 = System.nanoTime();
     Object outcome = outcome(command, zone, progress);
+    (outcome instanceof SignerCommandApplied ? applied : failed).incrementAndGet();
     if (outcome instanceof SignerCommandApplied applied) {
       LOG.info(
           "event=command_applied zone={} signer={} command={} took_ms={} detail=\"{}\"",
@@ -282,6 +295,7 @@ final class SignerWriter extends Thread {
           return failed(command, zone, reason, e.retryable());
         }
         Duration backoff = retry.backoffBefore(attempt + 1);
+        retried.incrementAndGet();
         LOG.info(
             "event=command_retrying zone={} signer={} command={} attempt={} backoff_ms={}"
                 + " reason=\"{}\"",

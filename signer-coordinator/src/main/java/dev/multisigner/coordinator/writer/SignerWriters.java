@@ -91,6 +91,11 @@ public class SignerWriters {
     return c;
   }
 
+  /** The writers (for their meters). */
+  List<SignerWriter> writers() {
+    return List.copyOf(writers);
+  }
+
   /** The signer ids that have a writer here. */
   public List<String> signers() {
     return writers.stream().map(SignerWriter::signer).toList();
