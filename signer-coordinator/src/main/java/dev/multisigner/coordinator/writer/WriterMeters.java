@@ -16,23 +16,26 @@ import io.micronaut.context.annotation.Requires;
 public class WriterMeters {
 
   public WriterMeters(SignerWriters writers, MeterRegistry registry) {
-    for (SignerWriter w : writers.writers()) {
-      FunctionCounter.builder("multisigner.writer.commands", w, x -> x.applied.get())
-          .description("Commands a signer writer applied or reported failed")
-          .tags("signer", w.signer(), "outcome", "applied")
-          .register(registry);
-      FunctionCounter.builder("multisigner.writer.commands", w, x -> x.failed.get())
-          .description("Commands a signer writer applied or reported failed")
-          .tags("signer", w.signer(), "outcome", "failed")
-          .register(registry);
-      FunctionCounter.builder("multisigner.writer.retries", w, x -> x.retried.get())
-          .description("Retryable provider failures retried locally by a signer writer")
-          .tags("signer", w.signer())
-          .register(registry);
-      Gauge.builder("multisigner.writer.queue.depth", w, SignerWriter::inFlight)
-          .description("Commands a signer writer has read and not finished")
-          .tags("signer", w.signer())
-          .register(registry);
-    }
+    writers
+        .currentWriters()
+        .forEach(
+            (signer, w) -> {
+              FunctionCounter.builder("multisigner.writer.commands", w, x -> x.get().applied.get())
+                  .description("Commands a signer writer applied or reported failed")
+                  .tags("signer", signer, "outcome", "applied")
+                  .register(registry);
+              FunctionCounter.builder("multisigner.writer.commands", w, x -> x.get().failed.get())
+                  .description("Commands a signer writer applied or reported failed")
+                  .tags("signer", signer, "outcome", "failed")
+                  .register(registry);
+              FunctionCounter.builder("multisigner.writer.retries", w, x -> x.get().retried.get())
+                  .description("Retryable provider failures retried locally by a signer writer")
+                  .tags("signer", signer)
+                  .register(registry);
+              Gauge.builder("multisigner.writer.queue.depth", w, x -> x.get().inFlight())
+                  .description("Commands a signer writer has read and not finished")
+                  .tags("signer", signer)
+                  .register(registry);
+            });
   }
 }
