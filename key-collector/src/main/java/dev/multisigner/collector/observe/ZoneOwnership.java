@@ -122,6 +122,9 @@ public class ZoneOwnership implements ConsumerRebalanceListener {
 
   @Override
   public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+    // the count read now: the topic may have been created (or grown) after this instance started
+    partitions =
+        consumer.partitionsFor(TopicCatalog.Names.ZONE_INTENTS, Duration.ofSeconds(30)).size();
     consumer.pause(assigned);
     assigned.forEach(p -> owned.add(p.partition()));
     LOG.info(
