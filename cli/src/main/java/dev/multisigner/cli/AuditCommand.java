@@ -294,11 +294,13 @@ final class AuditCommand implements Callable<Integer> {
   static final class Schemas implements Callable<Integer> {
 
     @Option(names = "--out", required = true, description = "The directory to write to.")
-    Path out;
+    Path dir;
+
+    PrintStream out = System.out;
 
     @Override
     public Integer call() throws IOException {
-      Files.createDirectories(out);
+      Files.createDirectories(dir);
       java.util.Set<String> written = new java.util.TreeSet<>();
       for (org.apache.avro.Schema schema :
           dev.multisigner.schemas.serde.SchemaRegistry.allKnownSchemas()) {
@@ -306,10 +308,10 @@ final class AuditCommand implements Callable<Integer> {
           continue;
         }
         String name = fingerprint(schema);
-        Files.writeString(out.resolve(name + ".avsc"), schema.toString(true));
+        Files.writeString(dir.resolve(name + ".avsc"), schema.toString(true));
         written.add(name);
       }
-      System.out.println("audit schemas: wrote " + written + " to " + out);
+      out.println("audit schemas: wrote " + written + " to " + dir);
       return 0;
     }
 

@@ -179,6 +179,9 @@ public final class LocalStack implements AutoCloseable {
             kafka == null ? " (external)" : " (embedded, data in " + kafka.dataDir() + ")"));
     for (Service s : contexts.keySet()) {
       lines.add(String.format("%-20s %s  (health: %s/health)", s.environment, url(s), url(s)));
+      if (s == Service.SIGNER_COORDINATOR) {
+        lines.add(String.format("%-20s %s/status/index.html", "status page", url(s)));
+      }
     }
     return lines;
   }

@@ -125,6 +125,9 @@ class NotifyListenerTest {
 
   @Test
   void answersANotifyForAManagedZoneWithAaAndTheQuestionOverUdpAndTcp() throws Exception {
+    var meters = collector.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+    double udpBefore = notifies(meters, "udp");
+    double tcpBefore = notifies(meters, "tcp");
     for (boolean tcp : new boolean[] {false, true}) {
       Message query = notify(ZONE);
       Message answer = resolver(tcp).send(query);
@@ -135,6 +138,18 @@ class NotifyListenerTest {
       assertThat(answer.getHeader().getID()).isEqualTo(query.getHeader().getID());
       assertThat(answer.getQuestion()).isEqualTo(query.getQuestion());
     }
+    // multisigner_notifies_received_total{transport,result="observed"} counts each of them
+    assertThat(notifies(meters, "udp")).isEqualTo(udpBefore + 1);
+    assertThat(notifies(meters, "tcp")).isEqualTo(tcpBefore + 1);
+  }
+
+  private static double notifies(io.micrometer.core.instrument.MeterRegistry meters, String t) {
+    var counter =
+        meters
+            .find("multisigner.notifies.received")
+            .tags("transport", t, "result", "observed")
+            .counter();
+    return counter == null ? 0 : counter.count();
   }
 
   @Test

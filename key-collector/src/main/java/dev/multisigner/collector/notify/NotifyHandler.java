@@ -3,6 +3,7 @@ package dev.multisigner.collector.notify;
 import dev.multisigner.collector.observe.ObservationScheduler;
 import dev.multisigner.schemas.avro.ObservationSource;
 import dev.multisigner.support.zones.ZoneDirectory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -35,10 +36,20 @@ public class NotifyHandler {
 
   private final ZoneDirectory directory;
   private final ObservationScheduler scheduler;
+  private final MeterRegistry meters;
 
-  public NotifyHandler(ZoneDirectory directory, ObservationScheduler scheduler) {
+  public NotifyHandler(
+      ZoneDirectory directory, ObservationScheduler scheduler, MeterRegistry meters) {
     this.directory = directory;
     this.scheduler = scheduler;
+    this.meters = meters;
+  }
+
+  /** multisigner_notifies_received_total{transport, result=observed|refused}. */
+  private void count(String transport, String result) {
+    meters
+        .counter("multisigner.notifies.received", "transport", transport, "result", result)
+        .increment();
   }
 
   /**
@@ -88,6 +99,7 @@ public class NotifyHandler {
     }
     Set<String> signers = directory.zones().get(zone);
     if (signers == null) {
+      count(transport, "refused");
       LOG.warn(
           "event=notify_refused zone={} source={} transport={} reason=\"zone not managed here\"",
           zone,
@@ -96,6 +108,7 @@ public class NotifyHandler {
       return Optional.of(answer(query, question, Rcode.NOTAUTH, false));
     }
     var admissions = scheduler.requestZone(zone, signers, ObservationSource.NOTIFY);
+    count(transport, "observed");
     LOG.info(
         "event=notify_received zone={} source={} transport={} serial={} observations={}",
         zone,

@@ -150,7 +150,8 @@ public final class ZoneViews {
         s.members().stream().map(m -> new SignerPhase(m.id().value(), m.phase().name())).toList());
   }
 
-  static ZoneDetails details(ZoneState s) {
+  /** The zone's state as the API shows it (also what the metrics count). */
+  public static ZoneDetails details(ZoneState s) {
     List<ProcessView> processes = processes(s);
     return new ZoneDetails(
         s.zone().value(),

@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -106,6 +107,12 @@ final class SignerWriter implements Runnable {
 
   private final AtomicInteger inFlight = new AtomicInteger();
 
+  /** Commands applied, failed (reported), retried locally (attempts): read by WriterMeters. */
+  final AtomicLong applied = new AtomicLong();
+
+  final AtomicLong failed = new AtomicLong();
+  final AtomicLong retried = new AtomicLong();
+
   /** Per zone, its latest command handed to a lane (poller writes, lanes remove once started). */
   private final Map<String, Queued> lastQueued = new ConcurrentHashMap<>();
 
@@ -167,6 +174,11 @@ final class SignerWriter implements Runnable {
 
   String signer() {
     return signer;
+  }
+
+  /** Commands read and not yet done (the writer's queue). */
+  int inFlight() {
+    return inFlight.get();
   }
 
   @Override
@@ -308,6 +320,7 @@ final class SignerWriter implements Runnable {
                     + supersededBy
                     + " of the same kind, not applied",
                 true);
+    (outcome instanceof SignerCommandApplied ? applied : failed).incrementAndGet();
     if (outcome instanceof SignerCommandApplied applied) {
       LOG.info(
           "event=command_applied zone={} signer={} command={} took_ms={} detail=\"{}\"",
@@ -376,6 +389,7 @@ final class SignerWriter implements Runnable {
           return failed(command, zone, reason, e.retryable());
         }
         Duration backoff = retry.backoffBefore(attempt + 1);
+        retried.incrementAndGet();
         LOG.info(
             "event=command_retrying zone={} signer={} command={} attempt={} backoff_ms={}"
                 + " reason=\"{}\"",

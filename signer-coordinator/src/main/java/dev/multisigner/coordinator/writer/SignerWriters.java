@@ -161,6 +161,17 @@ public class SignerWriters extends AbstractHealthIndicator<Map<String, Object>> 
     return c;
   }
 
+  /**
+   * Per signer, its current writer (for the meters; a restarted writer is a new one, so its
+   * counters start again from zero, which Prometheus reads as a counter reset).
+   */
+  java.util.Map<String, AtomicReference<SignerWriter>> currentWriters() {
+    // the references the supervisors hold: meters keep only weak references to their state
+    java.util.Map<String, AtomicReference<SignerWriter>> out = new java.util.LinkedHashMap<>();
+    writers.forEach(s -> out.put(s.signer(), s.current()));
+    return out;
+  }
+
   /** The signer ids that have a writer here. */
   public List<String> signers() {
     return writers.stream().map(Supervised::signer).toList();

@@ -1,0 +1,196 @@
+package dev.multisigner.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.schemas.avro.Dnskey;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The coordinator's {@code multisigner_} metrics on /prometheus in a real run: the real coordinator
+ * on the embedded broker, its writer for knot-a applying commands to the lab's real Knot, its
+ * writer for pdns-b failing against a closed port (retried, then reported failed). Each metric
+ * appears and moves as zones enroll, roll a key and halt.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MetricsIntegrationTest {
+
+  private static final String ZONE = "example.test.";
+  private static final String HALTING = "halting.test.";
+  private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+  @TempDir static Path dir;
+  private DnsLab lab;
+  private CoordinatorWorld world;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  void start() {
+    lab = DnsLab.builder().zone(ZONE).knotSigner("knot-a").start();
+    Map<String, Object> p = new HashMap<>(LabWiring.signers(lab));
+    p.put("multisigner.signers.pdns-b.kind", "powerdns");
+    p.put("multisigner.signers.pdns-b.api-url", "http://127.0.0.1:9/api/v1");
+    p.put("multisigner.signers.pdns-b.api-key", "not-used");
+    p.put("multisigner.signers.pdns-b.dns", "127.0.0.1:9");
+    p.put("multisigner.writers.initial-backoff", "10ms");
+    p.put("multisigner.writers.max-backoff", "20ms");
+    p.put("multisigner.metrics.scan-interval", "500ms");
+    world = new CoordinatorWorld(dir, p);
+  }
+
+  @AfterAll
+  void stop() {
+    if (world != null) {
+      world.close();
+    }
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  private String scrape() throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(world.coordinatorUrl() + "/prometheus")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.body();
+  }
+
+  /** The sum of the samples of {@code name} whose labels contain every one of {@code labels}. */
+  private double value(String name, String... labels) throws Exception {
+    double sum = 0;
+    boolean found = false;
+    Pattern line = Pattern.compile("^" + name + "(\\{[^}]*\\})? ([0-9.eE+-]+|NaN)$");
+    for (String l : scrape().lines().toList()) {
+      Matcher m = line.matcher(l);
+      if (!m.matches()) {
+        continue;
+      }
+      String set = m.group(1) == null ? "" : m.group(1);
+      if (List.of(labels).stream().allMatch(set::contains)) {
+        found = true;
+        sum += Double.parseDouble(m.group(2));
+      }
+    }
+    return found ? sum : -1;
+  }
+
+  @Test
+  void eachMetricAppearsAndMovesInARealRun() throws Exception {
+    assertThat(value("multisigner_writer_queue_depth", "signer=\"knot-a\"")).isEqualTo(0);
+    assertThat(
+            value("multisigner_writer_commands_total", "signer=\"knot-a\"", "outcome=\"applied\""))
+        .isEqualTo(0);
+
+    world.enroll(ZONE);
+    // knot-a (real Knot) applies its commands; pdns-b (nothing listens) retries, then fails
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                value(
+                        "multisigner_writer_commands_total",
+                        "signer=\"knot-a\"",
+                        "outcome=\"applied\"")
+                    > 0);
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                value(
+                            "multisigner_writer_commands_total",
+                            "signer=\"pdns-b\"",
+                            "outcome=\"failed\"")
+                        > 0
+                    && value("multisigner_writer_retries_total", "signer=\"pdns-b\"") > 0);
+    // zones per process and step, observation age per signer, DS pending at the parent
+    await().atMost(PATIENCE).until(() -> value("multisigner_zones", "process=\"join\"") >= 1);
+    await()
+        .atMost(PATIENCE)
+        .until(() -> value("multisigner_observation_age_seconds", "signer=\"pdns-b\"") >= 0);
+    await().atMost(PATIENCE).until(() -> value("multisigner_parent_ds_pending") == 1);
+    double ageBefore = value("multisigner_observation_age_seconds", "signer=\"pdns-b\"");
+    await()
+        .atMost(PATIENCE)
+        .until(() -> value("multisigner_observation_age_seconds", "signer=\"pdns-b\"") > ageBefore);
+
+    // a ZSK roll at knot-a: pdns-b is seen serving the new key, the sync latency is recorded
+    Dnskey aKsk = TestRecords.key(ZONE + "a.ksk", 257);
+    Dnskey aZsk = TestRecords.key(ZONE + "a.zsk", 256);
+    Dnskey bKsk = TestRecords.key(ZONE + "b.ksk", 257);
+    Dnskey bZsk = TestRecords.key(ZONE + "b.zsk", 256);
+    Dnskey aZsk2 = TestRecords.key(ZONE + "a.zsk2", 256);
+    // the enrollment's own imports may have been measured already (when a scan saw them pending)
+    double count =
+        Math.max(0, value("multisigner_key_sync_latency_seconds_count", "signer=\"knot-a\""));
+    double sum =
+        Math.max(0, value("multisigner_key_sync_latency_seconds_sum", "signer=\"knot-a\""));
+    world.observe(ZONE, "knot-a", List.of(aKsk, aZsk, aZsk2, bZsk), aKsk, aZsk);
+    Thread.sleep(1500); // the new key waits at pdns-b for at least this long
+    world.observe(ZONE, "pdns-b", List.of(bKsk, bZsk, aZsk, aZsk2), bKsk, bZsk);
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                value("multisigner_key_sync_latency_seconds_count", "signer=\"knot-a\"")
+                    == count + 1);
+    assertThat(value("multisigner_key_sync_latency_seconds_sum", "signer=\"knot-a\"") - sum)
+        .isGreaterThanOrEqualTo(1.5);
+    assertThat(value("multisigner_key_sync_latency_seconds_bucket", "signer=\"knot-a\""))
+        .isPositive();
+
+    // a key-tag collision between two signers halts a zone: counted by its cause
+    assertThat(value("multisigner_zones_halted")).isLessThanOrEqualTo(0);
+    world.enroll(HALTING);
+    Dnskey hKsk = TestRecords.key(HALTING + "a.ksk", 257);
+    Dnskey hZsk = TestRecords.key(HALTING + "a.zsk", 256);
+    Dnskey collision = collidingZsk(hZsk);
+    world.observe(
+        HALTING,
+        "pdns-b",
+        List.of(TestRecords.key(HALTING + "b.ksk", 257), collision),
+        TestRecords.key(HALTING + "b.ksk", 257),
+        collision);
+    await().atMost(PATIENCE).until(() -> value("multisigner_zones_halted") == 1);
+    assertThat(value("multisigner_zones", "process=\"halted\"")).isEqualTo(1);
+    // labelled with the cause the API shows (the collision, or knot-a refusing a zone it does
+    // not serve, whichever the decider saw first)
+    String zone =
+        http.send(
+                HttpRequest.newBuilder(URI.create(world.coordinatorUrl() + "/zones/" + HALTING))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher cause = Pattern.compile("\"haltCause\":\"(\\w+)\"").matcher(zone);
+    assertThat(cause.find()).as(zone).isTrue();
+    assertThat(cause.group(1)).isNotEqualTo("NONE");
+    assertThat(value("multisigner_zones_halted", "cause=\"" + cause.group(1) + "\"")).isEqualTo(1);
+  }
+
+  /** Another ZSK with the same key tag (RFC 4034 Appendix B: tags are not unique). */
+  private static Dnskey collidingZsk(Dnskey zsk) {
+    for (int i = 0; ; i++) {
+      Dnskey k = TestRecords.key("collision-" + i, 256);
+      if (k.getKeyTag() == zsk.getKeyTag()) {
+        return k;
+      }
+    }
+  }
+}
