@@ -2220,6 +2220,7 @@ public final class ZoneDecider {
         candidates.add(secureAt);
         candidates.add(nsRequest == null ? null : nsRequest.retryAt());
         candidates.add(roll == null ? null : roll.waitUntil());
+        candidates.add(DsPlanner.importWaitEnds(policy, memberList(), keys, now));
         for (KeyRecord k : keys) {
           if (k.retired() && members.containsKey(k.owner())) {
             candidates.add(k.goneSince().plus(policy.signatureWait()));
