@@ -1,5 +1,7 @@
 package dev.multisigner.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.multisigner.checker.CheckReport;
@@ -127,6 +129,25 @@ final class E2eWorld implements AutoCloseable {
       lab.close();
       throw e;
     }
+  }
+
+  /**
+   * Prints the watch's probe counts per kind (SOA, NS, DNSKEY, CDS, CDNSKEY, CSYNC, NODATA,
+   * NXDOMAIN) and asserts that no kind saw a bogus answer and that CDS, which a signer signs with
+   * its KSK alone, validated across providers (issue 16).
+   */
+  static void assertNoBogusOfAnyKind(String test, BogusWatch.Counts counts, String context) {
+    System.out.println("e2e " + test + ": Unbound cross-provider probes per kind:");
+    counts.render().forEach(l -> System.out.println("e2e " + test + ":   " + l));
+    counts
+        .byType()
+        .forEach(
+            (kind, c) ->
+                assertThat(c.bogus())
+                    .as("bogus %s answers: %s\n%s", kind, counts.bogusSamples(), context)
+                    .isZero());
+    assertThat(counts.bogus()).as("%s\n%s", counts.bogusSamples(), context).isZero();
+    assertThat(counts.of("CDS").secure()).as("CDS validated across providers").isPositive();
   }
 
   /** Sends the EnrollZone intent: knot-a (ns1) + pdns-b (ns2), model 2, the lab's policy. */
