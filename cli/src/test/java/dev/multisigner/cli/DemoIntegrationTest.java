@@ -28,6 +28,7 @@ class DemoIntegrationTest {
                 new PrintStream(console, true, StandardCharsets.UTF_8), Duration.ofMinutes(2), true)
             .run(dataDir);
     String printed = console.toString(StandardCharsets.UTF_8);
+    result.watch().render().forEach(l -> System.out.println("demo probes: " + l));
 
     assertThat(result.converged()).as(printed).isTrue();
     assertThat(result.report().allValid()).as(result.report().render()).isTrue();
