@@ -1,6 +1,7 @@
 package dev.multisigner.domain;
 
 import dev.multisigner.domain.decide.Decision;
+import dev.multisigner.domain.decide.LegacyZoneDecider;
 import dev.multisigner.domain.decide.ZoneDecider;
 import dev.multisigner.domain.decide.ZoneInput;
 import dev.multisigner.domain.decide.ZoneState;
@@ -15,6 +16,9 @@ public final class Timeline {
 
   private ZoneState state = ZoneState.absent(ZoneFixtures.ZONE);
   private final ZoneDecider decider;
+
+  /** Issue 13's guard: the decider before the split, which must decide every step the same. */
+  private final LegacyZoneDecider legacy;
 
   /**
    * The standard planner as it was before issue 16: in model 2 only ZSKs and CSKs are shared, no
@@ -35,21 +39,41 @@ public final class Timeline {
 
   /** A timeline with {@link #ZSKS_SHARED_ONLY}, the planner the process transcripts pin. */
   public Timeline() {
-    this(new ZoneDecider(ZSKS_SHARED_ONLY));
+    this(ZSKS_SHARED_ONLY);
+  }
+
+  private Timeline(DnskeyPlanner planner) {
+    this.decider = new ZoneDecider(planner);
+    this.legacy = new LegacyZoneDecider(planner);
   }
 
   /** A timeline with the standard planner (model 2 shares KSKs too). */
   public static Timeline standard() {
-    return new Timeline(new ZoneDecider(DnskeyPlanner.standard()));
+    return new Timeline(DnskeyPlanner.standard());
   }
 
   public Timeline(ZoneDecider decider) {
     this.decider = decider;
+    this.legacy = null;
   }
 
   /** Decides one input at T0 + seconds; returns the outputs rendered one per line. */
   public List<String> at(long seconds, ZoneInput input) {
     Decision d = decider.apply(state, input, ZoneFixtures.at(seconds));
+    if (legacy != null) {
+      Decision old = legacy.apply(state, input, ZoneFixtures.at(seconds));
+      if (!old.equals(d)) {
+        throw new AssertionError(
+            "the legacy decider decides "
+                + input
+                + " at "
+                + seconds
+                + "s differently:\n  legacy "
+                + old
+                + "\n  now    "
+                + d);
+      }
+    }
     state = d.state();
     return ZoneFixtures.render(d.outputs());
   }
