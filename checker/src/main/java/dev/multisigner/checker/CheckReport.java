@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * The checker's verdict for one zone: (a) the DS chain per signer, (b) the answer-signer ×
- * key-source matrix, (c) CDS/CDNSKEY consistency, plus fetch problems. Renderable as text.
+ * key-source matrix, (c) CDS/CDNSKEY consistency, (d) CDS/CDNSKEY signatures × key source, plus
+ * fetch problems. Renderable as text.
  */
 public record CheckReport(
     ZoneName zone,
@@ -30,23 +31,27 @@ public record CheckReport(
   }
 
   /**
-   * Informational, not part of {@link #allValid()}: cells where a signer's CDS/CDNSKEY RRsets do
-   * not validate with another signer's DNSKEY RRset (e.g. Knot signs CDS/CDNSKEY with its KSK only,
-   * and in model 2 that KSK is not in the other signers' DNSKEY RRsets).
+   * Check (d), part of {@link #allValid()}: cells where a signer's CDS/CDNSKEY RRsets do not
+   * validate with another signer's DNSKEY RRset. A signer signs them with its KSK (RFC 7344 §4.1;
+   * Knot with the KSK alone), and a parent's scanner validates the answer of every nameserver (RFC
+   * 9975) through a resolver that may hold any signer's DNSKEY RRset, so Multisigner puts every
+   * signer's KSK into every DNSKEY RRset (model 2, docs/architecture.md "Which keys are shared").
    */
   public List<PairResult> failingCdsSignatures() {
     return cdsSignatures.stream().filter(p -> !p.valid()).toList();
   }
 
   /**
-   * Everything holds: parent, chains, the whole matrix, CDS/CDNSKEY, and nothing failed to fetch.
+   * Everything holds: parent, chains, the whole matrix, CDS/CDNSKEY identical and validating with
+   * every signer's DNSKEY RRset, and nothing failed to fetch.
    */
   public boolean allValid() {
     return parentProblems.isEmpty()
         && fetchProblems.isEmpty()
         && chains.stream().allMatch(ChainResult::valid)
         && matrix.stream().allMatch(PairResult::valid)
-        && cds.consistent();
+        && cds.consistent()
+        && cdsSignatures.stream().allMatch(PairResult::valid);
   }
 
   /** True when every cell of the matrix validates (ignores the parent and CDS). */
@@ -128,11 +133,11 @@ public record CheckReport(
       sb.append("       ").append(r).append('\n');
     }
     List<PairResult> cdsSigs = failingCdsSignatures();
-    sb.append("(d) info: CDS/CDNSKEY signatures validate with every signer's DNSKEY RRset: ")
-        .append(cdsSigs.isEmpty() ? "yes" : "no")
+    sb.append("(d) CDS/CDNSKEY signatures validate with every signer's DNSKEY RRset: ")
+        .append(cdsSigs.isEmpty() ? "ok" : "FAIL")
         .append('\n');
     for (PairResult p : cdsSigs) {
-      sb.append("       answers=").append(p.answerSigner()).append(" keys=").append(p.keySource());
+      sb.append("  FAIL answers=").append(p.answerSigner()).append(" keys=").append(p.keySource());
       sb.append(": ").append(String.join("; ", p.reasons())).append('\n');
     }
     return sb.toString();

@@ -30,7 +30,10 @@ import org.xbill.DNS.Type;
  *   <li>each signer's signed answers validate with <em>every</em> signer's DNSKEY RRset (the
  *       answer-signer × key-source matrix: a resolver may have cached the DNSKEY RRset from one
  *       provider and get the answer from another);
- *   <li>CDS and CDNSKEY are identical at every signer.
+ *   <li>CDS and CDNSKEY are identical at every signer;
+ *   <li>each signer's CDS/CDNSKEY RRsets validate with every signer's DNSKEY RRset (RFC 7344 §4.1
+ *       has them signed by a KSK; RFC 9975 has a parent's scanner validate every nameserver's
+ *       answer), which in model 2 needs every signer's KSK in every DNSKEY RRset.
  * </ol>
  *
  * <p>All signatures are verified at the instant given by {@link Signatures}, the verification the

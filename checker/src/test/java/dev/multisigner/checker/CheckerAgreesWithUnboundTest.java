@@ -127,9 +127,11 @@ class CheckerAgreesWithUnboundTest {
     assertThat(secure(aAfterB)).isEqualTo(report.pair("knot-a", "pdns-b").valid());
   }
 
+  /** Issue 16's old behaviour: ZSKs shared, KSKs not. */
   @Test
   void cdsSignedOnlyByKnotsKskIsBogusWithPdnsKeysAndTheCheckerSaysSo() throws Exception {
-    crossImport.importAll();
+    crossImport.withdrawAll();
+    crossImport.importZsksOnly();
     LabSigner a = lab.signer("knot-a");
     LabSigner b = lab.signer("pdns-b");
     CheckReport report = check();
@@ -154,5 +156,27 @@ class CheckerAgreesWithUnboundTest {
     // PowerDNS signs them with its KSK and its ZSK, which Knot's RRset holds after the import
     assertThat(checkerPdnsCdsWithKnotKeys).isTrue();
     assertThat(secure(pdnsCds)).isEqualTo(checkerPdnsCdsWithKnotKeys);
+    // check (d) is a failure now, while the answer matrix (zone data) validates
+    assertThat(report.matrixValid()).as(report.render()).isTrue();
+    assertThat(report.allValid()).as(report.render()).isFalse();
+    crossImport.withdrawAll();
+  }
+
+  /** Issue 16: with every signer's KSK in every DNSKEY RRset, Knot's CDS validates everywhere. */
+  @Test
+  void withKsksSharedTooKnotsCdsValidatesWithPdnsKeysAndCheckDHolds() throws Exception {
+    crossImport.withdrawAll();
+    crossImport.importAll();
+    CheckReport report = check();
+    System.out.println(report.render());
+
+    UnboundValidator v = lab.validator();
+    v.cacheDnskeyFrom(lab.signer("pdns-b"));
+    v.useOnly(lab.signer("knot-a"));
+    Message knotCds = v.query(ZONE.toName(), Type.CDS);
+
+    assertThat(secure(knotCds)).as("Knot's CDS with PowerDNS's DNSKEY RRset: %s", knotCds).isTrue();
+    assertThat(report.failingCdsSignatures()).as(report.render()).isEmpty();
+    assertThat(report.allValid()).as(report.render()).isTrue();
   }
 }

@@ -60,11 +60,29 @@ class CrossSignerCheckerTest {
         new DNSKEYRecord(APEX, DClass.IN, 10, 256, 3, 13, zsk.getPublic()));
   }
 
-  /** What signer {@code k} serves; {@code foreignZsks} are the other signers' ZSKs it imported. */
-  static SignerSnapshot snapshot(Keys k, List<Keys> foreignZsks, List<Keys> cdsFor)
+  /**
+   * What signer {@code k} serves; {@code foreign} are the other signers whose KSK and ZSK it
+   * imported (model 2 as Multisigner runs it, issue 16); CDS/CDNSKEY signed with its KSK.
+   */
+  static SignerSnapshot snapshot(Keys k, List<Keys> foreign, List<Keys> cdsFor) throws Exception {
+    return snapshot(k, foreign, cdsFor, true);
+  }
+
+  /** As {@link #snapshot(Keys, List, List)}, importing the other signers' ZSKs only. */
+  static SignerSnapshot snapshotZsksOnly(Keys k, List<Keys> foreign, List<Keys> cdsFor)
       throws Exception {
+    return snapshot(k, foreign, cdsFor, false);
+  }
+
+  private static SignerSnapshot snapshot(
+      Keys k, List<Keys> foreign, List<Keys> cdsFor, boolean kskToo) throws Exception {
     List<Record> dnskeys = new ArrayList<>(List.of(k.kskRecord(), k.zskRecord()));
-    foreignZsks.forEach(f -> dnskeys.add(f.zskRecord()));
+    for (Keys f : foreign) {
+      dnskeys.add(f.zskRecord());
+      if (kskToo) {
+        dnskeys.add(f.kskRecord());
+      }
+    }
     RRset dnskey = signed(new RRset(dnskeys), k.kskRecord(), k.ksk());
     SOARecord soa =
         new SOARecord(
@@ -99,8 +117,8 @@ class CrossSignerCheckerTest {
         new SignerEndpoint(k.id(), new InetSocketAddress("127.0.0.1", 53)),
         dnskey,
         answers,
-        cds.isEmpty() ? new RRset() : new RRset(cds),
-        cdnskey.isEmpty() ? new RRset() : new RRset(cdnskey),
+        cds.isEmpty() ? new RRset() : signed(new RRset(cds), k.kskRecord(), k.ksk()),
+        cdnskey.isEmpty() ? new RRset() : signed(new RRset(cdnskey), k.kskRecord(), k.ksk()),
         List.of());
   }
 
@@ -176,7 +194,10 @@ class CrossSignerCheckerTest {
   void signerWhoseKskHasNoDsDoesNotChain() throws Exception {
     CheckReport r =
         evaluate(
-            List.of(snapshot(a, List.of(b), List.of(a, b)), snapshot(b, List.of(a), List.of(a, b))),
+            // ZSKs shared only: with the KSKs shared, a's DS would match a key in b's RRset too
+            List.of(
+                snapshotZsksOnly(a, List.of(b), List.of(a, b)),
+                snapshotZsksOnly(b, List.of(a), List.of(a, b))),
             ds(a),
             NOW);
     assertThat(r.chain("signer-a").orElseThrow().valid()).isTrue();
@@ -184,6 +205,29 @@ class CrossSignerCheckerTest {
     assertThat(r.chain("signer-b").orElseThrow().detail()).contains("no DS matches");
     assertThat(r.matrixValid()).isTrue();
     assertThat(r.allValid()).isFalse();
+  }
+
+  /** Issue 16's old behaviour: ZSKs shared, KSKs not; CDS/CDNSKEY signed by the KSK alone. */
+  @Test
+  void cdsSignedByAKskTheOtherSignerDoesNotServeFailsCheckD() throws Exception {
+    CheckReport r =
+        evaluate(
+            List.of(
+                snapshotZsksOnly(a, List.of(b), List.of(a, b)),
+                snapshotZsksOnly(b, List.of(a), List.of(a, b))),
+            ds(a, b),
+            NOW);
+
+    assertThat(r.matrixValid()).isTrue();
+    assertThat(r.cds().consistent()).isTrue();
+    assertThat(r.failingCdsSignatures())
+        .extracting(p -> p.answerSigner() + " with keys of " + p.keySource())
+        .containsExactlyInAnyOrder(
+            "signer-a with keys of signer-b", "signer-b with keys of signer-a");
+    assertThat(r.allValid()).isFalse();
+    assertThat(r.render())
+        .contains("(d) CDS/CDNSKEY signatures validate with every signer's DNSKEY RRset: FAIL")
+        .contains("FAIL answers=signer-a keys=signer-b");
   }
 
   @Test

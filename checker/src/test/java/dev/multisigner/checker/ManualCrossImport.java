@@ -40,6 +40,7 @@ final class ManualCrossImport {
   private final DnsLab lab;
   private final Map<String, Map<Integer, List<Record>>> own = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newHttpClient();
+  private boolean kskToo = true;
 
   /** Call before anything was imported: records every signer's own DNSKEY/CDS/CDNSKEY. */
   ManualCrossImport(DnsLab lab) {
@@ -77,9 +78,11 @@ final class ManualCrossImport {
         (id, byType) -> {
           if (!id.equals(s.id())) {
             for (Record r : byType.get(type)) {
-              // model 2: only the other signers' ZSKs go into the DNSKEY RRset, all KSKs'
-              // CDS/CDNSKEY
-              if (type != Type.DNSKEY || (((DNSKEYRecord) r).getFlags() & 1) == 0) {
+              // model 2: the other signers' ZSKs go into the DNSKEY RRset, and their KSKs too
+              // unless the old ZSK-only import is asked for; all KSKs' CDS/CDNSKEY
+              if (type != Type.DNSKEY
+                  || kskToo
+                  || (((DNSKEYRecord) r).getFlags() & DNSKEYRecord.Flags.SEP_KEY) == 0) {
                 out.add(r);
               }
             }
@@ -88,15 +91,28 @@ final class ManualCrossImport {
     return out;
   }
 
-  /** Imports the other signers' ZSKs and CDS/CDNSKEY into every signer. */
+  /**
+   * Imports the other signers' KSKs and ZSKs and CDS/CDNSKEY into every signer (model 2 as
+   * Multisigner runs it: every DNSKEY RRset carries every signer's KSK, issue 16).
+   */
   void importAll() throws Exception {
+    kskToo = true;
     for (LabSigner s : lab.signers()) {
       apply(s, true);
     }
   }
 
-  /** Withdraws everything {@link #importAll()} added. */
+  /** The import before issue 16: the other signers' ZSKs only, and CDS/CDNSKEY. */
+  void importZsksOnly() throws Exception {
+    kskToo = false;
+    for (LabSigner s : lab.signers()) {
+      apply(s, true);
+    }
+  }
+
+  /** Withdraws everything {@link #importAll()} adds. */
   void withdrawAll() throws Exception {
+    kskToo = true;
     for (LabSigner s : lab.signers()) {
       apply(s, false);
     }

@@ -1,39 +1,82 @@
 package dev.multisigner.cli;
 
+import dev.multisigner.lab.dns.CrossProviderProbe;
+import dev.multisigner.lab.dns.CrossProviderProbe.Result;
+import dev.multisigner.lab.dns.CrossProviderProbe.Verdict;
 import dev.multisigner.lab.dns.DnsLab;
-import dev.multisigner.lab.dns.LabSigner;
-import dev.multisigner.lab.dns.UnboundValidator;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Type;
 
 /**
  * The proof that a process is safe: while it runs, a real validating resolver (Unbound) is asked
- * over and over, for every ordered pair of providers, for an answer from one provider with the
- * DNSKEY RRset cached from the other (RFC 8901 §5.2). It must never see a bogus answer (SERVFAIL);
- * insecure answers (no DS yet) and secure ones (AD) are counted apart.
+ * over and over, for every ordered pair of providers, what resolvers and a parent's scanner ask
+ * (SOA, NS, DNSKEY, CDS, CDNSKEY, CSYNC, a name that does not exist) from one provider with the
+ * DNSKEY RRset cached from the other ({@link CrossProviderProbe}; RFC 8901 §5.2, RFC 9975). It must
+ * never see a bogus answer (SERVFAIL), for any type; insecure answers (no DS yet) and secure ones
+ * (AD) are counted apart, per type.
  */
 public final class BogusWatch implements AutoCloseable {
 
-  /** What the watch saw. */
+  /** What the watch saw for one kind of probe. */
+  public record TypeCounts(int probes, int secure, int insecure, int bogus) {
+    TypeCounts plus(Verdict v) {
+      return new TypeCounts(
+          probes + 1,
+          secure + (v == Verdict.SECURE ? 1 : 0),
+          insecure + (v == Verdict.INSECURE ? 1 : 0),
+          bogus + (v == Verdict.BOGUS ? 1 : 0));
+    }
+
+    @Override
+    public String toString() {
+      return probes + " probes " + secure + " secure " + insecure + " insecure " + bogus + " bogus";
+    }
+  }
+
+  /**
+   * What the watch saw: totals, per kind of probe (CDS, NXDOMAIN, ...) and the first bogus ones.
+   */
   public record Counts(
-      int probes, int secure, int insecure, int bogus, List<String> bogusSamples) {}
+      int probes,
+      int secure,
+      int insecure,
+      int bogus,
+      Map<String, TypeCounts> byType,
+      List<String> bogusSamples) {
+
+    /** The counts of one kind; zero when it was never probed. */
+    public TypeCounts of(String kind) {
+      return byType.getOrDefault(kind, new TypeCounts(0, 0, 0, 0));
+    }
+
+    /** One line per kind of probe, for the test and demo output. */
+    public List<String> render() {
+      List<String> lines = new ArrayList<>();
+      lines.add(
+          "total: "
+              + probes
+              + " probes "
+              + secure
+              + " secure "
+              + insecure
+              + " insecure "
+              + bogus
+              + " bogus");
+      byType.forEach((k, c) -> lines.add(k + ": " + c));
+      return lines;
+    }
+  }
 
   private final DnsLab lab;
   private final Thread thread;
-  private final AtomicInteger probes = new AtomicInteger();
-  private final AtomicInteger secure = new AtomicInteger();
-  private final AtomicInteger insecure = new AtomicInteger();
-  private final AtomicInteger bogus = new AtomicInteger();
+  private final Map<String, TypeCounts> byType = new TreeMap<>();
   private final List<String> samples = new ArrayList<>();
   private final Set<String> down = ConcurrentHashMap.newKeySet();
   private volatile boolean running = true;
@@ -45,44 +88,16 @@ public final class BogusWatch implements AutoCloseable {
     thread.start();
   }
 
-  /** Runs one cross-provider round, holding the validator so no one else switches it meanwhile. */
-  public static Map<String, String> round(DnsLab lab) {
-    return round(lab, Set.of());
-  }
-
-  private static Map<String, String> round(DnsLab lab, Set<String> down) {
-    synchronized (lab.validator()) {
-      return crossValidate(lab, down);
-    }
-  }
-
   /**
-   * RFC 8901 §5.2: the DNSKEY RRset cached from one provider must validate answers signed by the
-   * other. For each ordered pair of signers not in {@code down}, cache the DNSKEY RRset from the
-   * first, then ask through the second only.
+   * Runs one cross-provider round over every pair and kind of probe: "DNSKEY from a, CDS from b" to
+   * the validator's rcode and "ad" when it set the AD flag (a secure answer).
    */
-  static Map<String, String> crossValidate(DnsLab lab, Set<String> down) {
-    Map<String, String> results = new LinkedHashMap<>();
-    UnboundValidator v = lab.validator();
-    for (LabSigner keys : lab.signers()) {
-      for (LabSigner answers : lab.signers()) {
-        if (keys == answers || down.contains(keys.id()) || down.contains(answers.id())) {
-          continue;
-        }
-        v.cacheDnskeyFrom(keys);
-        v.useOnly(answers);
-        Message m = v.query(lab.zone(), Type.SOA);
-        results.put("DNSKEY from " + keys.id() + ", SOA from " + answers.id(), verdict(m));
-      }
+  public static Map<String, String> round(DnsLab lab) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Result r : CrossProviderProbe.round(lab, Set.of())) {
+      out.put(r.pair(), r.rcode() + (r.verdict() == Verdict.SECURE ? " ad" : " (no AD)"));
     }
-    return results;
-  }
-
-  /** The rcode, and "ad" when the validator set the AD flag (a secure answer). */
-  static String verdict(Message m) {
-    String rcode = Rcode.string(m.getRcode());
-    boolean ad = m.getHeader().getFlag(Flags.AD);
-    return rcode + (ad ? " ad" : " (no AD)");
+    return out;
   }
 
   /**
@@ -105,19 +120,12 @@ public final class BogusWatch implements AutoCloseable {
   private void watch() {
     while (running) {
       try {
-        for (Map.Entry<String, String> e : round(lab, Set.copyOf(down)).entrySet()) {
-          probes.incrementAndGet();
-          String verdict = e.getValue();
-          if (verdict.startsWith("NOERROR ad")) {
-            secure.incrementAndGet();
-          } else if (verdict.startsWith("NOERROR")) {
-            insecure.incrementAndGet();
-          } else {
-            bogus.incrementAndGet();
-            synchronized (samples) {
-              if (samples.size() < 10) {
-                samples.add(Instant.now() + " " + e.getKey() + " -> " + verdict);
-              }
+        List<Result> round = CrossProviderProbe.round(lab, Set.copyOf(down));
+        synchronized (samples) {
+          for (Result r : round) {
+            byType.merge(r.kind(), new TypeCounts(0, 0, 0, 0).plus(r.verdict()), BogusWatch::sum);
+            if (r.verdict() == Verdict.BOGUS && samples.size() < 10) {
+              samples.add(Instant.now() + " " + r);
             }
           }
         }
@@ -135,10 +143,25 @@ public final class BogusWatch implements AutoCloseable {
     }
   }
 
+  private static TypeCounts sum(TypeCounts a, TypeCounts b) {
+    return new TypeCounts(
+        a.probes() + b.probes(),
+        a.secure() + b.secure(),
+        a.insecure() + b.insecure(),
+        a.bogus() + b.bogus());
+  }
+
   public Counts counts() {
     synchronized (samples) {
+      TypeCounts total =
+          byType.values().stream().reduce(new TypeCounts(0, 0, 0, 0), BogusWatch::sum);
       return new Counts(
-          probes.get(), secure.get(), insecure.get(), bogus.get(), List.copyOf(samples));
+          total.probes(),
+          total.secure(),
+          total.insecure(),
+          total.bogus(),
+          Collections.unmodifiableMap(new TreeMap<>(byType)),
+          List.copyOf(samples));
     }
   }
 

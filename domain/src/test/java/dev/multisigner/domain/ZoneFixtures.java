@@ -130,6 +130,13 @@ public final class ZoneFixtures {
     return Arrays.stream(keys).map(ZoneFixtures::ds).sorted().toList();
   }
 
+  /** The DS set of these keys as the decider's events print it: "[tag/2, tag/2]". */
+  public static String dsTags(KeyData... keys) {
+    return dsSet(keys).stream()
+        .map(d -> d.keyTag() + "/2")
+        .collect(Collectors.joining(", ", "[", "]"));
+  }
+
   /**
    * What a signer serves: its DNSKEY RRset and CDS. The signer's own keys are the fixture names
    * starting with its letter ("a." for knot-a): every own SEP key signs the DNSKEY RRset, the first

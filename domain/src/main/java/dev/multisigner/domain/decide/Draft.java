@@ -14,6 +14,7 @@ import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.SignerModel;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.domain.plan.DnskeyPlanner;
+import dev.multisigner.domain.plan.DsPlanner;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,6 +191,7 @@ final class Draft {
       candidates.add(secureAt);
       candidates.add(nsRequest == null ? null : nsRequest.retryAt());
       candidates.add(roll == null ? null : roll.waitUntil());
+      candidates.add(DsPlanner.importWaitEnds(policy, memberList(), keys, now));
       for (KeyRecord k : keys) {
         if (k.retired() && members.containsKey(k.owner())) {
           candidates.add(k.goneSince().plus(policy.signatureWait()));

@@ -8,7 +8,7 @@ package dev.multisigner.domain.group;
  *   EnrollZone / AddSigner
  *        |
  *        v
- *   JOINING -- every ZSK/CSK of the group at every member (observed) -->
+ *   JOINING -- every shared key (model 2: KSKs too) at every member (observed) -->
  *   AWAITING_DS -- parent DS covers its KSK/CSK (observed) --> DS_WAIT
  *        |  (already delegated: straight to ACTIVE)               |
  *        |                      max(DS-Wait-Time, DNSKEY-Wait-Time) passed

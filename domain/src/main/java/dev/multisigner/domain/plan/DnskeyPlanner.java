@@ -33,7 +33,7 @@ public interface DnskeyPlanner {
   }
 
   /**
-   * The planner of the policy's model: RFC 8901 §2.1.2 model 2 (every ZSK and CSK everywhere) or
+   * The planner of the policy's model: RFC 8901 §2.1.2 model 2 (every key everywhere, KSKs too) or
    * §2.1.1 model 1 (the holder's KSK and every ZSK everywhere).
    */
   static DnskeyPlanner standard() {

@@ -23,6 +23,10 @@ import java.util.TreeSet;
  * DNSKEY-Wait-Time after its owner stopped serving it, so no cached DNSKEY RRset signed only by it
  * loses its DS (RFC 7583 §3.3.2, draft "KSK rollover" step 5).
  *
+ * <p>In model 2 a new KSK/CSK of a member that has another one waits for its import at every other
+ * member before it gets a DS or CDS ({@link #dsKeys}): every member's DNSKEY RRset carries every
+ * member's KSKs ({@link ModelTwoDnskeyPlanner}).
+ *
  * <p>In model 1 (RFC 8901 §2.1.1) only the KSK holder has keys with a DS, and every member's DNSKEY
  * RRset is signed with them; a retired KSK of the holder also stays covered while any member still
  * serves an RRset holding it (one signed before the new KSK was published may still say so).
@@ -53,12 +57,75 @@ public final class DsPlanner {
             && k.role().needsDs()
             && (!k.retired()
                 || now.isBefore(k.goneSince().plus(policy.dnskeyWait()))
-                || policy.model() == SignerModel.MODEL_1 && servedByAnyone(members, k.data()))) {
+                || policy.model() == SignerModel.MODEL_1 && servedByAnyone(members, k.data()))
+            && !awaitingImport(policy, members, keys, k, now)) {
           out.add(k.data());
         }
       }
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * Model 2, a KSK/CSK roll: the new key gets no DS and no CDS while another member serves its
+   * owner's current key but not the new one, nor before DNSKEY-Wait-Time after its owner first
+   * served it. Once the new key's DS is at the parent the owner may drop the old key (RFC 7583
+   * §3.3.2), and from then on its CDS/CDNSKEY RRsets carry signatures by the new key alone; a
+   * resolver holding another member's DNSKEY RRset validates them only if that RRset holds the new
+   * key (RFC 7344 §4.1, RFC 9975), and one cached before the import may live DNSKEY-Wait-Time. The
+   * import is asked for at once and takes seconds, so the wait counts from the owner's first
+   * observation; an import delayed by more than the owner's own DS-Wait-Time is not covered (the
+   * group does not record when each member began to serve a key). A key whose owner has no other
+   * key served elsewhere (a member's first key) is not held back: the join waits for it instead
+   * ({@link ModelTwoDnskeyPlanner} wants it everywhere before the member is cross-published).
+   */
+  private static boolean awaitingImport(
+      GroupPolicy policy, List<Member> members, List<KeyRecord> keys, KeyRecord k, Instant now) {
+    if (policy.model() != SignerModel.MODEL_2 || k.retired()) {
+      return false;
+    }
+    boolean young = now.isBefore(k.firstSeen().plus(policy.dnskeyWait()));
+    for (Member m : members) {
+      if (m.id().equals(k.owner())
+          || !m.phase().inService()
+          || !m.observed()
+          || m.served().contains(k.data()) && !young) {
+        continue;
+      }
+      // an older key of the owner: one it served before this one
+      boolean servesAnOlderOne =
+          keys.stream()
+              .anyMatch(
+                  o ->
+                      o.owner().equals(k.owner())
+                          && o.role().needsDs()
+                          && !o.retired()
+                          && o.firstSeen().isBefore(k.firstSeen())
+                          && m.served().contains(o.data()));
+      if (servesAnOlderOne) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * When the first rolled-in KSK/CSK that {@link #dsKeys} holds back for its age may get its DS and
+   * CDS (a time for the decider to wake at); null when none is held back for its age.
+   */
+  public static Instant importWaitEnds(
+      GroupPolicy policy, List<Member> members, List<KeyRecord> keys, Instant now) {
+    Instant next = null;
+    for (KeyRecord k : keys) {
+      Instant ends = k.firstSeen().plus(policy.dnskeyWait());
+      if (k.role().needsDs()
+          && ends.isAfter(now)
+          && awaitingImport(policy, members, keys, k, now)
+          && (next == null || ends.isBefore(next))) {
+        next = ends;
+      }
+    }
+    return next;
   }
 
   private static boolean servedByAnyone(List<Member> members, KeyData key) {

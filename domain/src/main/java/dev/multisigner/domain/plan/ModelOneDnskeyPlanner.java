@@ -30,7 +30,7 @@ final class ModelOneDnskeyPlanner {
 
   static Set<KeyData> foreignKeysOf(
       GroupPolicy policy, List<Member> members, List<KeyRecord> keys, Member target, Instant now) {
-    Set<KeyData> out = ModelTwoDnskeyPlanner.foreignKeysOf(policy, members, keys, target, now);
+    Set<KeyData> out = ModelTwoDnskeyPlanner.zoneSigningKeysOf(policy, members, keys, target, now);
     SignerId holder = policy.kskHolder();
     if (target.id().equals(holder)) {
       return out;

@@ -11,6 +11,10 @@ public final class JoinTimelinesAccess {
     return JoinTimelines.twoSignersJoined();
   }
 
+  public static Timeline twoSignersJoinedSharingKsks() {
+    return JoinTimelines.twoSignersJoinedSharingKsks();
+  }
+
   /**
    * Algorithm rollover 13 to 15 of the two joined signers, every signer double-signing (t=203) and
    * the new CDS/DS requested (t=265).

@@ -35,7 +35,7 @@ class PlanTest {
     t.at(
         200,
         new SignerKeysObserved(
-            ZONE, A, observation(A, at(200), List.of(A_KSK, A_ZSK, A_ZSK2, B_ZSK), ab())));
+            ZONE, A, observation(A, at(200), List.of(A_KSK, A_ZSK, A_ZSK2, B_KSK, B_ZSK), ab())));
 
     assertThat(ZoneDecider.plan(t.state(), at(201)).render())
         .containsExactly("add DNSKEY ZSK of knot-a " + A_ZSK2.keyTag() + " at pdns-b");
@@ -43,7 +43,7 @@ class PlanTest {
     t.at(
         203,
         new SignerKeysObserved(
-            ZONE, B, observation(B, at(203), List.of(B_KSK, B_ZSK, A_ZSK, A_ZSK2), ab())));
+            ZONE, B, observation(B, at(203), List.of(B_KSK, B_ZSK, A_KSK, A_ZSK, A_ZSK2), ab())));
     assertThat(ZoneDecider.plan(t.state(), at(204)).isEmpty()).isTrue();
   }
 
@@ -85,8 +85,9 @@ class PlanTest {
             "remove DNSKEY ZSK 1 from b");
   }
 
+  /** The standard planner's join: both signers serve both KSKs and both ZSKs. */
   private static Timeline decideJoinTimelines() {
-    return dev.multisigner.domain.decide.JoinTimelinesAccess.twoSignersJoined();
+    return dev.multisigner.domain.decide.JoinTimelinesAccess.twoSignersJoinedSharingKsks();
   }
 
   private static List<dev.multisigner.domain.model.KeyData> ab() {

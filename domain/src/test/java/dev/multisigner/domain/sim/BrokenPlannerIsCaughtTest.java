@@ -2,6 +2,7 @@ package dev.multisigner.domain.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.multisigner.domain.Timeline;
 import dev.multisigner.domain.decide.ZoneDecider;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.plan.DnskeyPlanner;
@@ -62,6 +63,24 @@ class BrokenPlannerIsCaughtTest {
 
     assertThat(caught).isNotEmpty();
     assertThat(caught.get(0).violations()).anyMatch(v -> v.contains("invariant"));
+  }
+
+  /**
+   * Issue 16's old behaviour: model 2 shared ZSKs and CSKs only, so a signer's CDS/CDNSKEY, signed
+   * by its KSK alone, did not validate with another signer's DNSKEY RRset.
+   */
+  @Test
+  void aPlannerThatSharesNoKskIsCaught() {
+    ZoneDecider zsksOnly = new ZoneDecider(Timeline.ZSKS_SHARED_ONLY);
+    // Spread seeds: the first draw of java.util.Random for seeds 1-300 (the model) is the same for
+    // all of them (model 1, where no member has a KSK to share).
+    List<Simulation.Result> caught =
+        failingRuns(seed -> Simulation.run(seed * 0x9E3779B97F4A7C15L, zsksOnly));
+
+    assertThat(caught).isNotEmpty();
+    assertThat(caught.get(0).scenario()).startsWith("model2");
+    assertThat(caught.get(0).violations()).anyMatch(v -> v.contains("invariant 6"));
+    System.out.println("caught: " + caught.get(0).describe());
   }
 
   @Test

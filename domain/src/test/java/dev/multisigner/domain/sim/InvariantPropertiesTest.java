@@ -13,7 +13,7 @@ import net.jqwik.api.statistics.Statistics;
  * and half in model 1 (one KSK holder, KSK+ZSK or CSK, signs every other signer's DNSKEY RRset; the
  * others have ZSKs only), with delayed, duplicated, reordered and failing deliveries, collector
  * outages longer than the unreachable limit (the zone halts, then resumes by itself) and rejected
- * commands (the zone halts until an operator resumes). Every run must keep invariants 1-4 at every
+ * commands (the zone halts until an operator resumes). Every run must keep invariants 1-6 at every
  * instant and end converged or halted with a reason.
  *
  * <p>A failure prints the world's seed; {@code Simulation.run(seed)} replays that run exactly (see

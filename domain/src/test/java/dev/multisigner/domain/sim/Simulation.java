@@ -51,9 +51,10 @@ import java.util.stream.Collectors;
  * choice comes from one seed, so a run is reproduced by its seed alone.
  *
  * <p>After every change in what is served, the validation check runs over every combination a
- * resolver cache can hold at that instant (invariants 1-3 of issue 3); invariant 4 is checked on
- * every decision (all CDS commands of a decision carry one set) and at the end (every member serves
- * the parent's DS set as CDS).
+ * resolver cache can hold at that instant (invariants 1-3 of issue 3, and 6 of issue 16: every
+ * signer's CDS/CDNSKEY validate with every cached DNSKEY RRset); invariant 4 is checked on every
+ * decision (all CDS commands of a decision carry one set) and at the end (every member serves the
+ * parent's DS set as CDS).
  */
 public final class Simulation {
 
@@ -1149,6 +1150,7 @@ public final class Simulation {
       for (Version sig : versionsSince(a, Math.max(t - sigWindow, since(a, t)))) {
         for (SimSigner b : queryable) {
           for (Version keys : versionsSince(b, Math.max(t - dnskeyWindow, since(b, t)))) {
+            cdsValidates(a, sig, b, keys);
             if (algRollAccepted) {
               everyDsAlgorithmSigns(a, sig, b, keys, dsCached);
               continue;
@@ -1200,6 +1202,39 @@ public final class Simulation {
         }
       }
     }
+  }
+
+  /**
+   * Invariant 6 (issue 16): a parent's scanner asks every nameserver for CDS/CDNSKEY and validates
+   * each answer (RFC 9975), through a resolver that may hold another signer's DNSKEY RRset. A
+   * signer signs its CDS/CDNSKEY RRsets with the keys that sign its DNSKEY RRset (RFC 7344 §4.1:
+   * keys the DS references), so at least one of them must be in every DNSKEY RRset of another
+   * signer a resolver may have cached.
+   */
+  private void cdsValidates(SimSigner a, Version sig, SimSigner b, Version keys) {
+    // Model 2 between two signers: what the coordinator's imports decide. A signer's own KSK roll
+    // (and model 1's one KSK) is the same in a single-signer zone and not checked here. Either the
+    // CDS is fresh from a (its current RRSIGs) with any DNSKEY RRset of b a resolver may hold, or a
+    // CDS cached within the signature wait with b's DNSKEY RRset fetched now.
+    if (modelOne
+        || a == b
+        || !(sig == a.current() || keys == b.current())
+        || sig.dnskeySigners.isEmpty()
+        || sig.dnskeySigners.stream().anyMatch(keys.dnskeys::contains)) {
+      return;
+    }
+    violation(
+        "invariant 6: "
+            + a.id
+            + "'s CDS/CDNSKEY (signed since "
+            + when(sig.from)
+            + " by "
+            + tags(sig.dnskeySigners)
+            + ") do not validate with a cached DNSKEY RRset of "
+            + b.id
+            + " (served from "
+            + when(keys.from)
+            + "), which holds none of those keys");
   }
 
   /**
@@ -1363,9 +1398,9 @@ public final class Simulation {
           break;
         }
         if (!o.id().equals(m.id())) {
-          signer(o.id()).own.stream()
-              .filter(k -> k.role.signsZoneData())
-              .forEach(k -> wantForeign.add(k.data));
+          // Model 2 shares every key, KSKs too; model 1's holder imports the others' ZSKs, which
+          // are all they have.
+          signer(o.id()).own.forEach(k -> wantForeign.add(k.data));
         }
       }
       if (!s.foreign.equals(wantForeign)) {
