@@ -253,10 +253,14 @@ public final class ZoneDecider {
           .ifPresent(
               id -> {
                 Member m = w.members.get(id);
+                // When the writer applied it, not when the decider heard: an observation taken in
+                // between shows it, and the collector sends no other while nothing changes.
+                Instant applied =
+                    a.appliedAt() != null && a.appliedAt().isBefore(w.now) ? a.appliedAt() : w.now;
                 for (Slot slot : Slot.values()) {
                   Pending p = slot.get(m);
                   if (p != null && p.id().equals(a.commandId()) && p.appliedAt() == null) {
-                    m = slot.set(m, p.appliedAt(w.now));
+                    m = slot.set(m, p.appliedAt(applied));
                   }
                 }
                 w.members.put(id, m);
