@@ -31,13 +31,7 @@ class NsTimelineTest {
 
   @Test
   void publishesTheUnionNsAtEverySignerWithTheDelegationAndWaitsForItOnLeave() {
-    Timeline t = new Timeline();
-    t.at(0, new EnrollZone(ZONE, POLICY, List.of(managing(A), managing(B))));
-    t.at(1, new ParentNsObserved(ZONE, NS_A));
-    t.at(1, new ParentDsObserved(ZONE, dsSet(A_KSK)));
-    t.at(2, seen(A, 2, List.of(A_KSK, A_ZSK, B_ZSK), List.of(A_KSK, B_KSK), NS_A));
-    t.at(2, seen(B, 2, List.of(B_KSK, B_ZSK, A_ZSK), List.of(A_KSK, B_KSK), NS_A));
-    t.at(10, new ParentDsObserved(ZONE, dsSet(A_KSK, B_KSK)));
+    Timeline t = crossPublished();
 
     // Step 10, the joiner first: it must serve the new set before another signer names it.
     assertThat(t.at(135, new WakeUp(ZONE)))
@@ -99,13 +93,7 @@ class NsTimelineTest {
    */
   @Test
   void anNsChangeObservedBeforeItsReportArrivesIsSettledByTheReport() {
-    Timeline t = new Timeline();
-    t.at(0, new EnrollZone(ZONE, POLICY, List.of(managing(A), managing(B))));
-    t.at(1, new ParentNsObserved(ZONE, NS_A));
-    t.at(1, new ParentDsObserved(ZONE, dsSet(A_KSK)));
-    t.at(2, seen(A, 2, List.of(A_KSK, A_ZSK, B_ZSK), List.of(A_KSK, B_KSK), NS_A));
-    t.at(2, seen(B, 2, List.of(B_KSK, B_ZSK, A_ZSK), List.of(A_KSK, B_KSK), NS_A));
-    t.at(10, new ParentDsObserved(ZONE, dsSet(A_KSK, B_KSK)));
+    Timeline t = crossPublished();
     assertThat(t.at(135, new WakeUp(ZONE)))
         .contains(
             "NS_PUBLICATION_REQUESTED: signer=pdns-b command=example.test.#6 publish NS"
@@ -124,6 +112,18 @@ class NsTimelineTest {
         .contains(
             "NS_CHANGE_REQUESTED: request=example.test.#8 NS [ns1.knot-a.example.,"
                 + " ns1.pdns-b.example.]");
+  }
+
+  /** knot-a and pdns-b enrolled, each serving the other's ZSK, the parent's DS covering both. */
+  private static Timeline crossPublished() {
+    Timeline t = new Timeline();
+    t.at(0, new EnrollZone(ZONE, POLICY, List.of(managing(A), managing(B))));
+    t.at(1, new ParentNsObserved(ZONE, NS_A));
+    t.at(1, new ParentDsObserved(ZONE, dsSet(A_KSK)));
+    t.at(2, seen(A, 2, List.of(A_KSK, A_ZSK, B_ZSK), List.of(A_KSK, B_KSK), NS_A));
+    t.at(2, seen(B, 2, List.of(B_KSK, B_ZSK, A_ZSK), List.of(A_KSK, B_KSK), NS_A));
+    t.at(10, new ParentDsObserved(ZONE, dsSet(A_KSK, B_KSK)));
+    return t;
   }
 
   private static SignerSpec managing(SignerId id) {
