@@ -107,7 +107,7 @@ public final class OutputMapper {
     if (output instanceof Output.ZoneEvent o) {
       Map<String, String> attributes = new LinkedHashMap<>();
       attributes.put("kind", o.kind().name());
-      return new ZoneEvent(envelope, pastTense(o.kind().name()), o.text(), attributes);
+      return new ZoneEvent(envelope, pastTense(o.kind().name()), o.text(), attributes, null);
     }
     return null;
   }

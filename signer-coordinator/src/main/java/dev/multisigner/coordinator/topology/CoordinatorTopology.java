@@ -31,6 +31,10 @@ public final class CoordinatorTopology {
 
   public static final String STATE_STORE = "zone-state";
   public static final String TIMER_STORE = "zone-timers";
+
+  /** Per zone, the hash of its last audit event (the head of its hash chain). */
+  public static final String AUDIT_STORE = "zone-audit-chain";
+
   static final String DECIDE = "decide";
   static final String TO_COMMANDS = "to-commands";
   static final String TO_DS_REQUESTS = "to-ds-requests";
@@ -85,6 +89,10 @@ public final class CoordinatorTopology {
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(), Serdes.Long()),
+        DECIDE);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(AUDIT_STORE), Serdes.String(), Serdes.String()),
         DECIDE);
     sink(topology, TO_COMMANDS, TopicCatalog.Names.SIGNER_COMMANDS);
     sink(topology, TO_DS_REQUESTS, TopicCatalog.Names.DS_REQUESTS);

@@ -62,6 +62,7 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, byte[]> states;
   private KeyValueStore<String, Long> timers;
+  private AuditChainLinks auditChain;
 
   ZoneProcessor(String producer, Duration wakeInterval, CoordinatorTopology.Decide decider) {
     this.producer = producer;
@@ -74,6 +75,7 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
     this.context = context;
     this.states = context.getStateStore(CoordinatorTopology.STATE_STORE);
     this.timers = context.getStateStore(CoordinatorTopology.TIMER_STORE);
+    this.auditChain = new AuditChainLinks(context.getStateStore(CoordinatorTopology.AUDIT_STORE));
     context.schedule(wakeInterval, PunctuationType.WALL_CLOCK_TIME, this::wakeDueZones);
   }
 
@@ -104,7 +106,11 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
           CoordinatorTopology.TO_ZONE_EVENTS,
           zone.value(),
           new ZoneEvent(
-              env, "InputRejected", e.getMessage(), Map.of("topic", topic, "kind", "REJECTED")));
+              env,
+              "InputRejected",
+              e.getMessage(),
+              Map.of("topic", topic, "kind", "REJECTED"),
+              null));
       return;
     }
     decideAndEmit(zone, input, cause, record, topic);
@@ -152,7 +158,8 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
               env,
               "InputFailed",
               "zone=" + zone + ": the decider failed on " + what,
-              Map.of("error", String.valueOf(e))));
+              Map.of("error", String.valueOf(e)),
+              null));
       if (poison != null) {
         deadLetter(poison, topic, "zone=" + zone + ": the decider failed on " + what + ": " + e);
       }
@@ -193,7 +200,8 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
               env,
               "OutputUnmapped",
               "zone=" + zone + ": the coordinator cannot carry out " + output,
-              Map.of("kind", "UNMAPPED")));
+              Map.of("kind", "UNMAPPED"),
+              null));
     }
     if (next.wakeAt() == null) {
       timers.delete(zone.value());
@@ -221,7 +229,8 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
             envelope(zone.value(), cause),
             "ZoneHalted",
             "zone=" + zone + " halted: " + reason,
-            Map.of("kind", "ZONE_HALTED", "cause", HaltCause.UNSAFE_PLAN.name())));
+            Map.of("kind", "ZONE_HALTED", "cause", HaltCause.UNSAFE_PLAN.name()),
+            null));
     emit(
         TopicCatalog.ZONE_STATE,
         CoordinatorTopology.TO_ZONE_STATE,
@@ -285,7 +294,10 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
   }
 
   private <V extends SpecificRecord> void emit(Topic<V> topic, String sink, String zone, V value) {
-    byte[] bytes = topic.valueSerde().encode(value);
+    byte[] bytes =
+        value instanceof ZoneEvent event
+            ? auditChain.link(zone, event)
+            : topic.valueSerde().encode(value);
     context.forward(new Record<>(zone, bytes, context.currentSystemTimeMs()), sink);
   }
 

@@ -46,8 +46,12 @@ import org.slf4j.LoggerFactory;
  * limit) and appends the result; the poller commits, per partition, up to the lowest command whose
  * result is not on the log yet ({@link PartitionProgress}). With more than {@code maxInFlight}
  * commands without a result, the poller pauses its partitions.
+ *
+ * <p>{@link #run} is the poller; it returns once stopped and throws when it fails, and {@link
+ * SignerWriters} then starts a new writer (a new consumer, from the committed offsets) after a
+ * pause.
  */
-final class SignerWriter extends Thread {
+final class SignerWriter implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SignerWriter.class);
 
@@ -94,8 +98,6 @@ final class SignerWriter extends Thread {
       int concurrency,
       int maxInFlight,
       Map<String, Object> membership) {
-    super("signer-writer-" + signer);
-    setDaemon(true);
     if (maxInFlight < concurrency) {
       throw new IllegalArgumentException(
           "multisigner.writers.max-in-flight ("
@@ -154,6 +156,7 @@ final class SignerWriter extends Thread {
       // stopping
     } catch (RuntimeException e) {
       LOG.error("event=writer_failed signer={} error=\"{}\"", signer, e.toString(), e);
+      throw e; // SignerWriters starts a new writer after a pause and reports DOWN until then
     } finally {
       running = false;
       close();

@@ -271,7 +271,9 @@ class ParallelSignerWritersTest {
         concurrency,
         64,
         instanceId,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(30));
   }
 
   /** A zone's commands: imports and withdrawals of fresh keys, where order changes the outcome. */
