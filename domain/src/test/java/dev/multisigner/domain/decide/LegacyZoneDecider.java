@@ -254,6 +254,9 @@ public final class LegacyZoneDecider {
     } else if (input instanceof ObservationFailed f) {
       observationFailed(w, f);
     } else if (input instanceof SignerCommandApplied a) {
+      // as Commands.applied: when the writer applied it, not when the decider heard of it
+      Instant applied =
+          a.appliedAt() != null && a.appliedAt().isBefore(w.now) ? a.appliedAt() : w.now;
       w.findPending(a.commandId())
           .ifPresent(
               id -> {
@@ -261,7 +264,7 @@ public final class LegacyZoneDecider {
                 for (Slot slot : Slot.values()) {
                   Pending p = slot.get(m);
                   if (p != null && p.id().equals(a.commandId()) && p.appliedAt() == null) {
-                    m = slot.set(m, p.appliedAt(w.now));
+                    m = slot.set(m, p.appliedAt(applied));
                   }
                 }
                 w.members.put(id, m);
