@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       UpCommand.class,
       TopicsCommand.class,
+      WriterCommand.class,
       ZoneCommand.class,
       AuditCommand.class
     })

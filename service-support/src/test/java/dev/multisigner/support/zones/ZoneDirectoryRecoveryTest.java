@@ -1,6 +1,7 @@
 package dev.multisigner.support.zones;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.multisigner.lab.kafka.EmbeddedKafka;
 import dev.multisigner.lab.kafka.TopicProbe;
@@ -69,12 +70,7 @@ class ZoneDirectoryRecoveryTest {
     }
   }
 
-  private static void awaitTrue(BooleanSupplier condition, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as(what + " within " + PATIENCE).isLessThan(deadline);
-      Thread.sleep(10);
-    }
+  private static void awaitTrue(BooleanSupplier condition, String what) {
+    await(what).atMost(PATIENCE).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
   }
 }

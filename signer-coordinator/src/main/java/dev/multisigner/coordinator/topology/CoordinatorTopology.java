@@ -82,9 +82,12 @@ public final class CoordinatorTopology {
     }
     topology.addProcessor(
         DECIDE, () -> new ZoneProcessor(producer, wakeInterval, decider), parents);
+    // cached: a zone written several times within one commit interval reaches RocksDB and the
+    // changelog once, and the next input of a zone reads it from memory
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray()),
+                Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray())
+            .withCachingEnabled(),
         DECIDE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

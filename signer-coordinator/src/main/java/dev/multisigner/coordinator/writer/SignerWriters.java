@@ -44,9 +44,16 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * committed offsets, after a pause that doubles from {@code multisigner.writers.restart-backoff} up
  * to {@code max-restart-backoff}; /health reports DOWN ({@code signerWriters}) while any writer is
  * not running.
+ *
+ * <p>They run in the coordinator (environment {@code signer-coordinator}) or on their own
+ * (environment {@code signer-writer}, {@code multisigner writer --signer <id>}): {@code
+ * multisigner.writers.signers} limits a process to the listed signers, and {@code
+ * multisigner.writers.enabled=false} keeps a coordinator from running any. Instances of one
+ * signer's writer share its consumer group, so they scale out over the partitions.
  */
 @Context
-@Requires(env = "signer-coordinator")
+@Requires(env = {"signer-coordinator", "signer-writer"})
+@Requires(property = "multisigner.writers.enabled", notEquals = "false")
 public class SignerWriters extends AbstractHealthIndicator<Map<String, Object>> {
 
   /** How long stopping waits for one writer (its grace for running commands, then its close). */
@@ -74,9 +81,10 @@ public class SignerWriters extends AbstractHealthIndicator<Map<String, Object>> 
       @Value("${multisigner.coordinator.instance-id:}") String instanceId,
       @Value("${multisigner.coordinator.session-timeout:10s}") Duration sessionTimeout,
       @Value("${multisigner.writers.restart-backoff:1s}") Duration restartBackoff,
-      @Value("${multisigner.writers.max-restart-backoff:30s}") Duration maxRestartBackoff) {
+      @Value("${multisigner.writers.max-restart-backoff:30s}") Duration maxRestartBackoff,
+      @Value("${multisigner.writers.signers:}") String only) {
     RetryPolicy retry = new RetryPolicy(maxAttempts, initialBackoff, maxBackoff);
-    List<String> ids = registry.signerIds();
+    List<String> ids = onlyThese(registry.signerIds(), only);
     for (String id : ids) {
       Supplier<SignerWriter> writer =
           () ->
@@ -112,6 +120,28 @@ public class SignerWriters extends AbstractHealthIndicator<Map<String, Object>> 
       writers.add(new Supervised(id, worker, current));
     }
     writers.forEach(w -> w.worker().start());
+  }
+
+  /** The configured signers, or those of them {@code only} lists (comma-separated) when set. */
+  private static List<String> onlyThese(List<String> configured, String only) {
+    if (only == null || only.isBlank()) {
+      return configured;
+    }
+    List<String> wanted = new ArrayList<>();
+    for (String id : only.split(",")) {
+      String s = id.trim();
+      if (!configured.contains(s)) {
+        throw new IllegalArgumentException(
+            "multisigner.writers.signers names signer '"
+                + s
+                + "', which is not configured (multisigner.signers."
+                + s
+                + ".*); configured: "
+                + configured);
+      }
+      wanted.add(s);
+    }
+    return wanted;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.multisigner.coordinator.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.multisigner.domain.decide.ZoneDecider;
 import dev.multisigner.domain.decide.ZoneInput;
@@ -93,12 +94,7 @@ class CoordinatorStreamsRecoveryTest {
     return streams.healthy();
   }
 
-  private static void awaitTrue(BooleanSupplier condition, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as(what + " within " + PATIENCE).isLessThan(deadline);
-      Thread.sleep(10);
-    }
+  private static void awaitTrue(BooleanSupplier condition, String what) {
+    await(what).atMost(PATIENCE).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
   }
 }

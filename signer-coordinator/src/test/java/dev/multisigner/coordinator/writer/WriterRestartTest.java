@@ -1,6 +1,7 @@
 package dev.multisigner.coordinator.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.kafka.EmbeddedKafka;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -146,16 +148,12 @@ class WriterRestartTest {
         "",
         Duration.ofSeconds(10),
         Duration.ofMillis(300),
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1),
+        "");
   }
 
-  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as(what + " within " + PATIENCE).isLessThan(deadline);
-      Thread.sleep(10);
-    }
+  private static void awaitTrue(BooleanSupplier condition, String what) {
+    await(what).atMost(PATIENCE).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
   }
 
   private static SignerCommand importCommand(String signer, String zone) {
