@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.multisigner.cli.BogusWatch;
 import dev.multisigner.lab.dns.BindParent;
+import dev.multisigner.lab.dns.KeyScheme;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
@@ -36,22 +37,28 @@ import org.xbill.DNS.Type;
  * (RFC 7477), played by the lab's CSYNC agent in front of BIND (it acts only when every delegated
  * nameserver serves the same validated CSYNC and NS set, RFC 9975 style). The zone's delegation
  * moves from the lab's ns1/ns2 to the signers' own names at enrollment
- * (draft-ietf-dnsop-dnssec-automation "Signer joins" steps 9-13), then pdns-b leaves ("Signer
- * leaves" steps 1-10). The ds-publisher never writes the NS set; Unbound never sees a bogus answer,
- * its cached DNSKEY RRset from one provider and the answer from the other.
+ * (draft-ietf-dnsop-dnssec-automation "Signer joins" steps 9-13), a second PowerDNS (pdns-d) joins
+ * the live, secure zone through the operator API and its name reaches the delegation the same way,
+ * then pdns-b leaves ("Signer leaves" steps 1-10). The ds-publisher never writes the NS set;
+ * Unbound never sees a bogus answer, its cached DNSKEY RRset from one provider and the answer from
+ * the other, and asks pdns-d only once the parent's delegation names it.
  */
 class NsThroughCsyncE2eTest {
+
+  private static final String PDNS_D = "pdns-d";
 
   @TempDir Path dir;
 
   @Test
   void theDelegationFollowsJoinAndLeaveThroughCsyncWithoutABogusAnswer() throws Exception {
-    try (E2eWorld w = E2eWorld.start(dir, false)) {
+    try (E2eWorld w = E2eWorld.start(dir, false, KeyScheme.KSK_ZSK, List.of(PDNS_D))) {
       KnotSigner knot = w.lab.knot(KNOT);
       PdnsSigner pdns = w.lab.pdns(PDNS);
+      PdnsSigner pdnsD = w.lab.pdns(PDNS_D);
       BindParent parent = w.lab.parent();
       Name knotNs = parent.providerNsHost(KNOT);
       Name pdnsNs = parent.providerNsHost(PDNS);
+      Name pdnsDNs = parent.providerNsHost(PDNS_D);
       Map<Name, InetSocketAddress> where =
           Map.of(
               Name.fromConstantString("ns1." + ZONE),
@@ -61,9 +68,12 @@ class NsThroughCsyncE2eTest {
               knotNs,
               knot.dnsAddress(),
               pdnsNs,
-              pdns.dnsAddress());
+              pdns.dnsAddress(),
+              pdnsDNs,
+              pdnsD.dnsAddress());
       Set<String> both = names(knotNs, pdnsNs);
-      Set<String> knotOnly = names(knotNs);
+      Set<String> all = names(knotNs, pdnsNs, pdnsDNs);
+      Set<String> remaining = names(knotNs, pdnsDNs);
       assertThat(parentNs(parent))
           .isEqualTo(names(new Name("ns1." + ZONE), new Name("ns2." + ZONE)));
 
@@ -86,7 +96,7 @@ class NsThroughCsyncE2eTest {
                 await(
                     Duration.ofMinutes(3),
                     () ->
-                        w.converged()
+                        w.converged(List.of(knot, pdns))
                             && parentNs(parent).equals(both)
                             && noCsync(w, knot)
                             && noCsync(w, pdns)))
@@ -112,29 +122,59 @@ class NsThroughCsyncE2eTest {
         assertThat(copied).isGreaterThan(firstCsync);
         assertThat(k.subList(firstCsync, copied)).doesNotContain("NsPublicationRequested");
 
-        // 2. pdns-b leaves: the NS set without it at both (the leaver too: the scanner asks every
-        // delegated server), CSYNC, the parent's scanner, NS-Wait-Time, then DS, then keys.
+        // 2. pdns-d joins the live, secure zone (POST /zones/{zone}/signers): keys and DS first,
+        // then its NS at all three, CSYNC at all three, the scanner copies the set. Unbound asks
+        // pdns-d from the moment the parent's delegation names it.
+        int joinFrom = w.audit().size();
+        w.sendToApi(
+            "POST",
+            "/zones/" + ZONE + "/signers",
+            "{\"id\":\"" + PDNS_D + "\",\"nameservers\":[\"" + pdnsDNs + "\"]}");
+        assertThat(await(Duration.ofMinutes(3), () -> parentNs(parent).equals(all)))
+            .as("the parent's scanner copied the NS set with pdns-d:\n%s", audit(w))
+            .isTrue();
+        w.watch.resume(PDNS_D);
+        assertThat(w.parentDsTags())
+            .as("pdns-d's DS reached the parent before its NS")
+            .containsAll(w.ownKsks(pdnsD));
+        assertThat(
+                await(
+                    Duration.ofMinutes(2),
+                    () ->
+                        w.converged() && noCsync(w, knot) && noCsync(w, pdns) && noCsync(w, pdnsD)))
+            .as("three signers converged, CSYNC withdrawn:\n%s\n%s", w.check().render(), audit(w))
+            .isTrue();
+        List<String> join = kinds(w.audit());
+        join = join.subList(joinFrom, join.size());
+        int joinCsync = join.indexOf("CsyncPublicationRequested");
+        assertThat(joinCsync).as("CSYNC for the join").isNotNegative();
+        assertThat(join.subList(joinCsync, indexAfter(join, "ParentNsChanged", joinCsync)))
+            .doesNotContain("NsPublicationRequested");
+
+        // 3. pdns-b leaves: the NS set without it at every signer (the leaver too: the scanner
+        // asks every delegated server), CSYNC, the parent's scanner, NS-Wait-Time, then DS, keys.
         w.send(new RemoveSigner(PDNS));
-        assertThat(await(Duration.ofMinutes(2), () -> parentNs(parent).equals(knotOnly)))
+        assertThat(await(Duration.ofMinutes(2), () -> parentNs(parent).equals(remaining)))
             .as("parent NS without pdns-b:\n%s", audit(w))
             .isTrue();
-        assertThat(apexNs(w, pdns)).as("the leaver serves the new set too").isEqualTo(knotOnly);
+        assertThat(apexNs(w, pdns)).as("the leaver serves the new set too").isEqualTo(remaining);
         // Resolvers stop asking pdns-b once NS-Wait-Time has passed (it is out of service then).
         assertThat(await(Duration.ofMinutes(2), () -> outOfService(w)))
             .as("pdns-b out of service:\n%s", audit(w))
             .isTrue();
         w.watch.pause(PDNS);
-        Set<Integer> knotKsks = w.ownKsks(knot);
+        Set<Integer> remainingKsks = w.ksks(List.of(knot, pdnsD));
         assertThat(
                 await(
                     Duration.ofMinutes(3),
                     () ->
-                        w.parentDsTags().equals(knotKsks)
+                        w.parentDsTags().equals(remainingKsks)
                             && kinds(w.audit()).contains("SignerLeft")
-                            && noCsync(w, knot)))
+                            && noCsync(w, knot)
+                            && noCsync(w, pdnsD)))
             .as("pdns-b left, its DS gone:\n%s", audit(w))
             .isTrue();
-        assertThat(parentNs(parent)).isEqualTo(knotOnly);
+        assertThat(parentNs(parent)).isEqualTo(remaining);
       }
 
       w.watch.close();

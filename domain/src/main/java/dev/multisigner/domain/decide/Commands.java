@@ -84,8 +84,14 @@ final class Commands {
     return Pending.issued(id, keys, ds, names, w.now.plus(w.policy.retryInterval()));
   }
 
-  /** A signer writer reports a command applied: its slot waits for an observation after now. */
+  /**
+   * A signer writer reports a command applied: its slot waits for an observation taken after the
+   * writer applied it, not after the decider heard of it (an observation taken in between shows it,
+   * and the collector sends no other while nothing changes).
+   */
   static void applied(Draft w, SignerCommandApplied a) {
+    Instant applied =
+        a.appliedAt() != null && a.appliedAt().isBefore(w.now) ? a.appliedAt() : w.now;
     w.findPending(a.commandId())
         .ifPresent(
             id -> {
@@ -93,7 +99,7 @@ final class Commands {
               for (CommandSlot slot : CommandSlot.values()) {
                 Pending p = slot.get(m);
                 if (p != null && p.id().equals(a.commandId()) && p.appliedAt() == null) {
-                  m = slot.set(m, p.appliedAt(w.now));
+                  m = slot.set(m, p.appliedAt(applied));
                 }
               }
               w.members.put(id, m);

@@ -85,8 +85,18 @@ public sealed interface ZoneInput {
   /** Operator: stop managing the zone. */
   record RetireZone(ZoneName zone, String operator) implements ZoneInput {}
 
-  /** A signer writer applied a command (it may still take a while to be observed). */
-  record SignerCommandApplied(ZoneName zone, String commandId) implements ZoneInput {}
+  /**
+   * A signer writer applied a command (it may still take a while to be observed), at {@code
+   * appliedAt} by the writer's clock; null when unknown (then: when the decider hears of it). An
+   * observation taken after that time shows whether the change took effect.
+   */
+  record SignerCommandApplied(ZoneName zone, String commandId, Instant appliedAt)
+      implements ZoneInput {
+
+    public SignerCommandApplied(ZoneName zone, String commandId) {
+      this(zone, commandId, null);
+    }
+  }
 
   /** A signer writer could not apply a command; retryable failures are retried later. */
   record SignerCommandFailed(ZoneName zone, String commandId, boolean retryable, String reason)

@@ -31,13 +31,7 @@ class NsTimelineTest {
 
   @Test
   void publishesTheUnionNsAtEverySignerWithTheDelegationAndWaitsForItOnLeave() {
-    Timeline t = new Timeline();
-    t.at(0, new EnrollZone(ZONE, POLICY, List.of(managing(A), managing(B))));
-    t.at(1, new ParentNsObserved(ZONE, NS_A));
-    t.at(1, new ParentDsObserved(ZONE, dsSet(A_KSK)));
-    t.at(2, seen(A, 2, List.of(A_KSK, A_ZSK, B_ZSK), List.of(A_KSK, B_KSK), NS_A));
-    t.at(2, seen(B, 2, List.of(B_KSK, B_ZSK, A_ZSK), List.of(A_KSK, B_KSK), NS_A));
-    t.at(10, new ParentDsObserved(ZONE, dsSet(A_KSK, B_KSK)));
+    Timeline t = crossPublished();
 
     // Step 10, the joiner first: it must serve the new set before another signer names it.
     assertThat(t.at(135, new WakeUp(ZONE)))
@@ -89,6 +83,47 @@ class NsTimelineTest {
             "PARENT_NS_CHANGED: parent NS now [ns1.knot-a.example.]",
             "WAIT_STARTED: signer=pdns-b NS-Wait-Time until 2026-11-29T20:07:15Z",
             "wake +435s");
+  }
+
+  /**
+   * Found end to end (SignerJoinAndLeaveE2eTest, a loaded machine): the collector saw a signer's
+   * new NS set after the writer applied it but before the writer's report reached the decider, and
+   * it sends nothing more while nothing changes. The report says when the writer applied it;
+   * counting from when the decider heard of it instead stalled the delegation for good.
+   */
+  @Test
+  void anNsChangeObservedBeforeItsReportArrivesIsSettledByTheReport() {
+    Timeline t = crossPublished();
+    assertThat(t.at(135, new WakeUp(ZONE)))
+        .contains(
+            "NS_PUBLICATION_REQUESTED: signer=pdns-b command=example.test.#6 publish NS"
+                + " [ns1.knot-a.example., ns1.pdns-b.example.]");
+    // The observation first, then the report: the joiner serves the set, the other signer is next.
+    assertThat(t.at(136, seen(B, 136, List.of(B_KSK, B_ZSK, A_ZSK), List.of(A_KSK, B_KSK), NS_AB)))
+        .noneMatch(line -> line.startsWith("NS_PUBLICATION_REQUESTED"));
+    assertThat(
+            t.at(137, new SignerCommandApplied(ZONE, "example.test.#6", at(135).plusMillis(500))))
+        .contains(
+            "NS_PUBLICATION_REQUESTED: signer=knot-a command=example.test.#7 publish NS"
+                + " [ns1.knot-a.example., ns1.pdns-b.example.]");
+    // The same for the last signer: its report, after its observation, lets the parent change.
+    t.at(139, seen(A, 139, List.of(A_KSK, A_ZSK, B_ZSK), List.of(A_KSK, B_KSK), NS_AB));
+    assertThat(t.at(140, new SignerCommandApplied(ZONE, "example.test.#7", at(138))))
+        .contains(
+            "NS_CHANGE_REQUESTED: request=example.test.#8 NS [ns1.knot-a.example.,"
+                + " ns1.pdns-b.example.]");
+  }
+
+  /** knot-a and pdns-b enrolled, each serving the other's ZSK, the parent's DS covering both. */
+  private static Timeline crossPublished() {
+    Timeline t = new Timeline();
+    t.at(0, new EnrollZone(ZONE, POLICY, List.of(managing(A), managing(B))));
+    t.at(1, new ParentNsObserved(ZONE, NS_A));
+    t.at(1, new ParentDsObserved(ZONE, dsSet(A_KSK)));
+    t.at(2, seen(A, 2, List.of(A_KSK, A_ZSK, B_ZSK), List.of(A_KSK, B_KSK), NS_A));
+    t.at(2, seen(B, 2, List.of(B_KSK, B_ZSK, A_ZSK), List.of(A_KSK, B_KSK), NS_A));
+    t.at(10, new ParentDsObserved(ZONE, dsSet(A_KSK, B_KSK)));
+    return t;
   }
 
   private static SignerSpec managing(SignerId id) {

@@ -103,7 +103,8 @@ public final class InputMapper {
   public static ZoneInput result(ZoneName zone, SignerCommandResult record) {
     Object r = record.getResult();
     if (r instanceof SignerCommandApplied) {
-      return new ZoneInput.SignerCommandApplied(zone, record.getCommandId());
+      return new ZoneInput.SignerCommandApplied(
+          zone, record.getCommandId(), record.getEnvelope().getOccurredAt());
     }
     if (r instanceof SignerCommandFailed f) {
       return new ZoneInput.SignerCommandFailed(
