@@ -1,6 +1,7 @@
 package dev.multisigner.coordinator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.multisigner.domain.decide.ZoneDecider;
 import dev.multisigner.domain.decide.ZoneState;
 import dev.multisigner.domain.decide.ZoneStatus;
 import dev.multisigner.domain.group.KeyRecord;
@@ -64,7 +65,12 @@ public final class ZoneViews {
       @Nullable @Schema(description = "Parent DS as last observed (null: not yet)")
           List<DsView> parentDs,
       @Nullable @Schema(description = "Parent NS as last observed (null: not yet)")
-          List<String> parentNs) {}
+          List<String> parentNs,
+      @Schema(
+              description =
+                  "What each running process waits for, one line each, in the decider's words"
+                      + " (ZoneDecider.describe)")
+          List<String> waitingFor) {}
 
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -169,7 +175,8 @@ public final class ZoneViews {
         pending("ns-request", s.nsRequest()),
         s.wakeAt(),
         s.parentDs() == null ? null : ds(s.parentDs()),
-        s.parentNs());
+        s.parentNs(),
+        ZoneDecider.describe(s));
   }
 
   /**

@@ -177,6 +177,10 @@ class ZonesApiTest {
     assertThat(zone.processes())
         .extracting(p -> p.process() + " " + p.signer() + " " + p.step())
         .containsExactly("join knot-a JOINING", "join pdns-b JOINING");
+    assertThat(zone.waitingFor())
+        .contains(
+            "signer=knot-a joining: its keys are being published at every member",
+            "signer=pdns-b joining: its keys are being published at every member");
     assertThat(zone.keys()).isEmpty();
   }
 
