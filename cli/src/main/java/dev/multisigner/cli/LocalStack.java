@@ -4,13 +4,23 @@ import dev.multisigner.collector.KeyCollectorApplication;
 import dev.multisigner.coordinator.CoordinatorApplication;
 import dev.multisigner.dspublisher.DsPublisherApplication;
 import dev.multisigner.lab.kafka.EmbeddedKafka;
+import dev.multisigner.providers.Secret;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import dev.multisigner.schemas.topics.TopicProvisioner;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.EmbeddedApplication;
 import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -92,15 +102,72 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
+  /** The operator API token's file under the data directory, made on the first start. */
+  static final String API_TOKEN_FILE = "api-token";
+
   private final EmbeddedKafka kafka;
   private final String bootstrap;
   private final Map<Service, ApplicationContext> contexts;
+  private final Optional<Path> apiToken;
+  private final Path dataDir;
 
   private LocalStack(
-      EmbeddedKafka kafka, String bootstrap, Map<Service, ApplicationContext> contexts) {
+      Path dataDir,
+      EmbeddedKafka kafka,
+      String bootstrap,
+      Map<Service, ApplicationContext> contexts,
+      Optional<Path> apiToken) {
     this.kafka = kafka;
     this.bootstrap = bootstrap;
     this.contexts = contexts;
+    this.apiToken = apiToken;
+    this.dataDir = dataDir;
+  }
+
+  /**
+   * The operator API's token file in {@code dataDir} (owner-only), made with 256 random bits when
+   * missing and kept across restarts, so a local stack is never an open API and a client finds its
+   * token at a known path ({@code MULTISIGNER_API_TOKEN=file:<path>}).
+   */
+  public static Path apiTokenFile(Path dataDir) {
+    Path file = dataDir.resolve(API_TOKEN_FILE);
+    try {
+      if (!Files.exists(file)) {
+        Files.createDirectories(dataDir);
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        Path tmp = Files.createTempFile(dataDir, API_TOKEN_FILE, ".tmp", ownerOnly());
+        Files.writeString(tmp, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+      }
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make the operator API token file " + file, e);
+    }
+  }
+
+  private static FileAttribute<?>[] ownerOnly() {
+    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+        ? new FileAttribute<?>[] {
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+        }
+        : new FileAttribute<?>[0];
+  }
+
+  /**
+   * The coordinator's API settings: the operator's own ({@code multisigner.api.*} in the service
+   * properties or {@code MULTISIGNER_API_TOKEN}) when given, else this stack's token file.
+   */
+  private static Optional<Path> apiToken(Settings settings) {
+    Map<String, Object> own =
+        settings.serviceProperties().getOrDefault(Service.SIGNER_COORDINATOR, Map.of());
+    boolean configured =
+        own.containsKey("multisigner.api.token")
+            || own.containsKey("multisigner.api.allow-unauthenticated-loopback")
+            || System.getenv("MULTISIGNER_API_TOKEN") != null;
+    return settings.services().contains(Service.SIGNER_COORDINATOR) && !configured
+        ? Optional.of(apiTokenFile(settings.dataDir()))
+        : Optional.empty();
   }
 
   /**
@@ -122,7 +189,8 @@ public final class LocalStack implements AutoCloseable {
       bootstrap = kafka.bootstrapServers();
     }
     Map<Service, ApplicationContext> contexts = new LinkedHashMap<>();
-    LocalStack stack = new LocalStack(kafka, bootstrap, contexts);
+    Optional<Path> apiToken = apiToken(settings);
+    LocalStack stack = new LocalStack(settings.dataDir(), kafka, bootstrap, contexts, apiToken);
     try {
       for (Service service : settings.services()) {
         Map<String, Object> props = new HashMap<>();
@@ -132,6 +200,9 @@ public final class LocalStack implements AutoCloseable {
         props.put(
             "multisigner.coordinator.state-dir",
             settings.dataDir().resolve("coordinator-state").toString());
+        if (service == Service.SIGNER_COORDINATOR) {
+          apiToken.ifPresent(f -> props.put("multisigner.api.token", "file:" + f));
+        }
         props.putAll(settings.serviceProperties().getOrDefault(service, Map.of()));
         // Not Micronaut.start(): it adds a JVM shutdown hook per service that races with ours
         // (which must stop the services before the broker) and deadlocks on the context lock.
@@ -163,6 +234,24 @@ public final class LocalStack implements AutoCloseable {
     return "http://127.0.0.1:" + server.getPort();
   }
 
+  /** The stack's data directory (broker data, coordinator state, the API token file). */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The operator API token's file, when this stack made one for its coordinator. */
+  public Optional<Path> apiToken() {
+    return apiToken;
+  }
+
+  /**
+   * The {@code Authorization} header value for this stack's operator API (empty when the operator
+   * configured the API himself).
+   */
+  public Optional<String> apiAuthorization() {
+    return apiToken.map(f -> "Bearer " + Secret.fromFile(f).reveal());
+  }
+
   /** The running context of a service. */
   public ApplicationContext context(Service service) {
     return contexts.get(service);
@@ -180,6 +269,12 @@ public final class LocalStack implements AutoCloseable {
     for (Service s : contexts.keySet()) {
       lines.add(String.format("%-20s %s  (health: %s/health)", s.environment, url(s), url(s)));
     }
+    apiToken.ifPresent(
+        f ->
+            lines.add(
+                String.format(
+                    "%-20s MULTISIGNER_API_TOKEN=file:%s (the operator API's bearer token)",
+                    "api token", f)));
     return lines;
   }
 

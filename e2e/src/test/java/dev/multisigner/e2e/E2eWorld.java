@@ -17,6 +17,7 @@ import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.providers.ProviderException;
+import dev.multisigner.providers.Secret;
 import dev.multisigner.providers.dns.DnsKeyReader;
 import dev.multisigner.schemas.avro.EnrollZone;
 import dev.multisigner.schemas.avro.Envelope;
@@ -114,6 +115,7 @@ final class E2eWorld implements AutoCloseable {
         p.put("multisigner.coordinator.state-dir", dir.resolve("coordinator-state").toString());
         // a restarted coordinator rejoins its consumer groups as the same static member
         p.put("multisigner.coordinator.instance-id", "e2e-coordinator");
+        p.put("multisigner.api.token", "file:" + LocalStack.apiTokenFile(dir.resolve("stack")));
         coordinator =
             ServiceProcess.start(
                 "signer-coordinator", CoordinatorApplication.class, dir.resolve("processes"), p);
@@ -294,10 +296,15 @@ final class E2eWorld implements AutoCloseable {
   JsonNode zoneFromApi() throws IOException, InterruptedException {
     URI base =
         coordinator != null ? coordinator.url() : URI.create(stack.url(Service.SIGNER_COORDINATOR));
+    // the stack's token file: the in-JVM coordinator reads it, and so does the process's
+    Path token = LocalStack.apiTokenFile(stack.dataDir());
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(base.resolve("/zones/" + ZONE)).GET().build(),
+                HttpRequest.newBuilder(base.resolve("/zones/" + ZONE))
+                    .header("Authorization", "Bearer " + Secret.fromFile(token).reveal())
+                    .GET()
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new AssertionError(

@@ -98,6 +98,7 @@ public class OperatorIntents {
       }
     }
     PolicyRequest p = request.policy();
+    PolicyChecks.policy(zone, p);
     GroupPolicy policy = policy(zone, p, signers);
     List<SignerSpec> specs = new ArrayList<>();
     for (SignerRequest s : signers) {
@@ -175,16 +176,7 @@ public class OperatorIntents {
           "zone=" + zone + ": algorithm is required (the DNSSEC algorithm number, e.g. 15)");
     }
     int to = request.algorithm();
-    if (!SIGNING_ALGORITHMS.contains(to)) {
-      throw ApiProblem.badRequest(
-          "zone="
-              + zone
-              + ": algorithm "
-              + to
-              + " is not one to sign with (RFC 8624 §3.1: "
-              + SIGNING_ALGORITHMS
-              + ")");
-    }
+    PolicyChecks.algorithm(zone, "algorithm", to);
     if (to == state.policy().algorithm()) {
       throw ApiProblem.conflict(
           "zone=" + zone + ": the group already signs with algorithm " + to + ", nothing to roll");
@@ -195,9 +187,6 @@ public class OperatorIntents {
             : request.operator();
     return append(zone, new dev.multisigner.schemas.avro.RollAlgorithm(to, operator));
   }
-
-  /** RFC 8624 §3.1 algorithms a signer may use: RSASHA256, RSASHA512, ECDSA P-256/P-384, EdDSA. */
-  static final List<Integer> SIGNING_ALGORITHMS = List.of(8, 10, 13, 14, 15, 16);
 
   /** Clears a halt: 409 when the zone is not halted. */
   public IntentAccepted resume(String zoneText, OperatorNote note) {
@@ -389,9 +378,12 @@ public class OperatorIntents {
     if (nameservers.isEmpty()) {
       throw signerProblem(zone, s.id(), "nameservers: at least one is required");
     }
+    if (s.algorithm() != null) {
+      PolicyChecks.algorithm(zone, "signers[" + s.id() + "].algorithm", s.algorithm());
+    }
     return new SignerSpec(
         s.id(),
-        s.type() == null || s.type().isBlank() ? kind : s.type(),
+        PolicyChecks.kind(zone, s.id(), s.type(), kind),
         s.algorithm() == null ? groupAlgorithm : s.algorithm(),
         nameservers);
   }
