@@ -70,10 +70,31 @@ public final class LocalStack implements AutoCloseable {
       int partitions,
       Map<Service, Integer> httpPorts,
       Map<Service, Map<String, Object>> serviceProperties,
-      Set<Service> services) {
+      Set<Service> services,
+      Map<String, Object> kafkaClient) {
 
     public Settings {
       services = services.isEmpty() ? EnumSet.noneOf(Service.class) : EnumSet.copyOf(services);
+      kafkaClient = Map.copyOf(kafkaClient);
+    }
+
+    public Settings(
+        Path dataDir,
+        int kafkaPort,
+        Optional<String> externalBootstrap,
+        int partitions,
+        Map<Service, Integer> httpPorts,
+        Map<Service, Map<String, Object>> serviceProperties,
+        Set<Service> services) {
+      this(
+          dataDir,
+          kafkaPort,
+          externalBootstrap,
+          partitions,
+          httpPorts,
+          serviceProperties,
+          services,
+          Map.of());
     }
 
     /** Embedded broker on a free port, free HTTP ports, no extra properties, all services. */
@@ -86,7 +107,31 @@ public final class LocalStack implements AutoCloseable {
       Map<Service, Map<String, Object>> copy = new HashMap<>(serviceProperties);
       copy.put(service, properties);
       return new Settings(
-          dataDir, kafkaPort, externalBootstrap, partitions, httpPorts, copy, services);
+          dataDir,
+          kafkaPort,
+          externalBootstrap,
+          partitions,
+          httpPorts,
+          copy,
+          services,
+          kafkaClient);
+    }
+
+    /**
+     * An external cluster with its client settings (bootstrap servers, {@code security.protocol},
+     * {@code sasl.*}, {@code ssl.*}): the topics are made with them and every service gets each as
+     * {@code kafka.<setting>}.
+     */
+    public Settings withExternalKafka(Map<String, Object> clientSettings) {
+      return new Settings(
+          dataDir,
+          kafkaPort,
+          Optional.of(String.valueOf(clientSettings.get("bootstrap.servers"))),
+          partitions,
+          httpPorts,
+          serviceProperties,
+          services,
+          clientSettings);
     }
 
     /**
@@ -98,7 +143,14 @@ public final class LocalStack implements AutoCloseable {
       rest.retainAll(services);
       rest.remove(service);
       return new Settings(
-          dataDir, kafkaPort, externalBootstrap, partitions, httpPorts, serviceProperties, rest);
+          dataDir,
+          kafkaPort,
+          externalBootstrap,
+          partitions,
+          httpPorts,
+          serviceProperties,
+          rest,
+          kafkaClient);
     }
   }
 
@@ -179,8 +231,9 @@ public final class LocalStack implements AutoCloseable {
     String bootstrap;
     if (settings.externalBootstrap().isPresent()) {
       bootstrap = settings.externalBootstrap().get();
-      try (Admin admin =
-          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Map<String, Object> client = new HashMap<>(settings.kafkaClient());
+      client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      try (Admin admin = Admin.create(client)) {
         TopicProvisioner.ensure(admin, TopicCatalog.all(), settings.partitions(), (short) 1);
       }
     } else {
@@ -194,6 +247,7 @@ public final class LocalStack implements AutoCloseable {
     try {
       for (Service service : settings.services()) {
         Map<String, Object> props = new HashMap<>();
+        settings.kafkaClient().forEach((k, v) -> props.put("kafka." + k, v));
         props.put("kafka.bootstrap.servers", bootstrap);
         props.put("micronaut.server.port", settings.httpPorts().getOrDefault(service, -1));
         props.put("micronaut.server.host", "127.0.0.1");

@@ -15,6 +15,7 @@ import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.LabSigner;
+import dev.multisigner.lab.kafka.EmbeddedKafka;
 import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.Secret;
@@ -75,6 +76,9 @@ final class E2eWorld implements AutoCloseable {
   final BogusWatch watch;
   private final CrossSignerChecker checker = new CrossSignerChecker(Duration.ofSeconds(3));
 
+  /** A broker the world started itself (the secured one), stopped after the services. */
+  private EmbeddedKafka broker;
+
   private E2eWorld(
       DnsLab lab, LocalStack stack, ServiceProcess coordinator, TopicProbe log, BogusWatch watch) {
     this.lab = lab;
@@ -89,15 +93,7 @@ final class E2eWorld implements AutoCloseable {
    * (and its signer writers) runs in its own JVM; the Unbound watch starts right away.
    */
   static E2eWorld start(Path dir, boolean coordinatorProcess) {
-    DnsLab lab =
-        DnsLab.builder()
-            .zone(ZONE)
-            .knotSigner(KNOT)
-            .pdnsSigner(PDNS)
-            .withParent()
-            .withValidator()
-            .workDir(dir.resolve("lab"))
-            .start();
+    DnsLab lab = lab(dir);
     LocalStack stack = null;
     ServiceProcess coordinator = null;
     try {
@@ -127,6 +123,49 @@ final class E2eWorld implements AutoCloseable {
         stack.close();
       }
       lab.close();
+      throw e;
+    }
+  }
+
+  /** Knot and PowerDNS signing the zone, the BIND parent and the Unbound validator. */
+  private static DnsLab lab(Path dir) {
+    return DnsLab.builder()
+        .zone(ZONE)
+        .knotSigner(KNOT)
+        .pdnsSigner(PDNS)
+        .withParent()
+        .withValidator()
+        .workDir(dir.resolve("lab"))
+        .start();
+  }
+
+  /**
+   * The lab and the three services in one JVM on a broker whose only client listener is
+   * SASL_PLAINTEXT/PLAIN: every Kafka client of every service must pass the credentials.
+   */
+  static E2eWorld startSecured(Path dir, EmbeddedKafka.SaslUser user) {
+    EmbeddedKafka kafka = EmbeddedKafka.startSasl(dir.resolve("kafka-sasl"), 0, user);
+    DnsLab lab = null;
+    try {
+      kafka.createTopics(TopicCatalog.all(), 6);
+      lab = lab(dir);
+      LocalStack.Settings settings =
+          LocalStack.Settings.embedded(dir.resolve("stack"))
+              .withExternalKafka(kafka.clientSettings());
+      for (Service s : Service.values()) {
+        settings = settings.withServiceProperties(s, properties(lab, s));
+      }
+      LocalStack stack = LocalStack.start(settings);
+      E2eWorld world =
+          new E2eWorld(
+              lab, stack, null, new TopicProbe(kafka.clientSettings()), new BogusWatch(lab));
+      world.broker = kafka;
+      return world;
+    } catch (RuntimeException e) {
+      if (lab != null) {
+        lab.close();
+      }
+      kafka.close();
       throw e;
     }
   }
@@ -342,7 +381,13 @@ final class E2eWorld implements AutoCloseable {
       }
       stack.close();
     } finally {
-      lab.close();
+      try {
+        lab.close();
+      } finally {
+        if (broker != null) {
+          broker.close();
+        }
+      }
     }
   }
 }

@@ -8,10 +8,11 @@ import dev.multisigner.schemas.avro.SignerSpec;
 import dev.multisigner.schemas.avro.ZoneIntent;
 import dev.multisigner.schemas.serde.AvroSerde;
 import dev.multisigner.schemas.topics.TopicCatalog;
+import dev.multisigner.support.KafkaClientSettings;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
@@ -43,15 +44,21 @@ public class ZoneDirectory {
 
   private static final Logger LOG = LoggerFactory.getLogger(ZoneDirectory.class);
 
-  private final String bootstrap;
+  private final KafkaClientSettings kafka;
   private final Map<String, Set<String>> zones = new ConcurrentHashMap<>();
   private final AvroSerde<ZoneIntent> serde = TopicCatalog.ZONE_INTENTS.valueSerde();
   private volatile KafkaConsumer<String, byte[]> consumer;
   private Thread thread;
   private volatile boolean running = true;
 
-  public ZoneDirectory(@Value("${kafka.bootstrap.servers}") String bootstrap) {
-    this.bootstrap = bootstrap;
+  @Inject
+  public ZoneDirectory(KafkaClientSettings kafka) {
+    this.kafka = kafka;
+  }
+
+  /** A directory on an unsecured cluster (tests). */
+  public ZoneDirectory(String bootstrap) {
+    this(KafkaClientSettings.of(bootstrap));
   }
 
   @PostConstruct
@@ -88,17 +95,11 @@ public class ZoneDirectory {
   }
 
   private void follow() {
+    Map<String, Object> config = kafka.common(); // bootstrap servers and security (SASL/SSL)
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     try (KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer = c;
       List<TopicPartition> partitions =
           c.partitionsFor(TopicCatalog.Names.ZONE_INTENTS, Duration.ofSeconds(30)).stream()

@@ -1,5 +1,6 @@
 package dev.multisigner.coordinator.topology;
 
+import dev.multisigner.support.KafkaClientSettings;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -36,7 +37,7 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
   private final String applicationId;
 
   public CoordinatorStreams(
-      @Value("${kafka.bootstrap.servers}") String bootstrapServers,
+      KafkaClientSettings kafka,
       @Value("${multisigner.service.name}") String producer,
       @Value("${multisigner.coordinator.application-id:multisigner-coordinator}")
           String applicationId,
@@ -48,8 +49,8 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
       @Value("${multisigner.coordinator.session-timeout:10s}") Duration sessionTimeout) {
     this.applicationId = applicationId;
     Properties p = new Properties();
+    p.putAll(kafka.common()); // bootstrap servers and security (SASL/SSL) of every kafka.* setting
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(stateDir).toString());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) commitInterval.toMillis());

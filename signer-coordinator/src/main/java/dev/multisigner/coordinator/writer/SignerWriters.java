@@ -3,6 +3,7 @@ package dev.multisigner.coordinator.writer;
 import dev.multisigner.support.Envelopes;
 import dev.multisigner.support.EventLog;
 import dev.multisigner.support.Inbox;
+import dev.multisigner.support.KafkaClientSettings;
 import dev.multisigner.support.signers.SignerRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
@@ -10,7 +11,6 @@ import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +48,7 @@ public class SignerWriters {
       EventLog log,
       Envelopes envelopes,
       Inbox inbox,
-      @Value("${kafka.bootstrap.servers}") String bootstrap,
+      KafkaClientSettings kafka,
       @Value("${multisigner.writers.max-attempts:4}") int maxAttempts,
       @Value("${multisigner.writers.initial-backoff:200ms}") Duration initialBackoff,
       @Value("${multisigner.writers.max-backoff:5s}") Duration maxBackoff,
@@ -69,7 +69,7 @@ public class SignerWriters {
               retry,
               concurrency,
               maxInFlight,
-              membership(bootstrap, id, instanceId, sessionTimeout)));
+              membership(kafka, id, instanceId, sessionTimeout)));
     }
     writers.forEach(Thread::start);
   }
@@ -80,9 +80,8 @@ public class SignerWriters {
    * membership (KIP-345), so a restarted coordinator takes its writers' partitions back at once.
    */
   private static Map<String, Object> membership(
-      String bootstrap, String signer, String instanceId, Duration sessionTimeout) {
-    Map<String, Object> c = new HashMap<>();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      KafkaClientSettings kafka, String signer, String instanceId, Duration sessionTimeout) {
+    Map<String, Object> c = kafka.common(); // bootstrap servers and security of every kafka.*
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "multisigner-writer-" + signer);
     c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
     if (!instanceId.isBlank()) {
