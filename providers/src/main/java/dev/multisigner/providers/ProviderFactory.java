@@ -9,10 +9,8 @@ import dev.multisigner.providers.powerdns.PowerDnsCapabilities;
 import dev.multisigner.providers.rfc2136.Rfc2136Adapter;
 import dev.multisigner.providers.rfc2136.Rfc2136Capabilities;
 import dev.multisigner.providers.rfc2136.TsigKey;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -135,7 +133,7 @@ public final class ProviderFactory {
       if (scheme.equals("https")) {
         return uri;
       }
-      if (scheme.equals("http") && loopback(uri.getHost())) {
+      if (scheme.equals("http") && Hosts.loopback(uri.getHost())) {
         return uri;
       }
       throw invalid(
@@ -144,22 +142,6 @@ public final class ProviderFactory {
               + v
               + "' is refused: an API is reached over https (plain http only on loopback, where"
               + " the API key cannot be read on the way)");
-    }
-
-    private static boolean loopback(String host) {
-      if (host == null || host.isBlank()) {
-        return false;
-      }
-      try {
-        for (InetAddress a : InetAddress.getAllByName(host)) {
-          if (!a.isLoopbackAddress()) {
-            return false;
-          }
-        }
-        return true;
-      } catch (UnknownHostException e) {
-        return false;
-      }
     }
 
     Duration duration(String key, Duration fallback) {

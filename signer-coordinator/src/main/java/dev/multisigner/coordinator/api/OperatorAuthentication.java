@@ -1,5 +1,6 @@
 package dev.multisigner.coordinator.api;
 
+import dev.multisigner.providers.Hosts;
 import dev.multisigner.providers.Secret;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
@@ -14,9 +15,7 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -74,7 +73,7 @@ public class OperatorAuthentication {
       this.loopbackOnly = false;
       LOG.info("event=operator_api_authenticated token_from=\"{}\"", secret.origin());
     } else if (openOnLoopback) {
-      if (!isLoopback(host)) {
+      if (!Hosts.loopback(host)) {
         throw new IllegalStateException(
             "multisigner.api.allow-unauthenticated-loopback is accepted only when the server binds"
                 + " to loopback (micronaut.server.host is '"
@@ -172,22 +171,6 @@ public class OperatorAuthentication {
         && peer.getAddress() != null
         && peer.getAddress().isLoopbackAddress()
         && LOOPBACK_HOSTS.contains(hostName);
-  }
-
-  private static boolean isLoopback(String host) {
-    if (host == null || host.isBlank()) {
-      return false; // Micronaut binds to every interface
-    }
-    try {
-      for (InetAddress a : InetAddress.getAllByName(host)) {
-        if (!a.isLoopbackAddress()) {
-          return false;
-        }
-      }
-      return true;
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 
   private static HttpResponse<ApiError> refuse(
