@@ -1,6 +1,8 @@
 #!/bin/bash
 # install-dns-packages.sh -- install the Debian packages the DNS lab needs (Knot 3.2, PowerDNS 4.7,
-# BIND 9.18, Unbound, their tools, sqlite3, dnsperf), only those that are missing. Idempotent.
+# BIND 9.18, Unbound, their tools, sqlite3, dnsperf), and what other tests run: kcat (the auditor's
+# recipe in docs/audit/), chromium + chromium-driver (the status page's browser test); only those
+# that are missing. Idempotent.
 # The lab runs every daemon itself, in the foreground, from its own config on 127.0.0.1 with free
 # ports; the packaged services are not used and are stopped/disabled if the install started them.
 #
@@ -9,7 +11,7 @@
 set -uo pipefail
 
 PACKAGES=(knot knot-dnsutils pdns-server pdns-backend-sqlite3 bind9 bind9-dnsutils unbound
-          ldnsutils sqlite3 dnsperf)
+          ldnsutils sqlite3 dnsperf kcat chromium chromium-driver)
 SERVICES=(knot pdns named bind9 unbound)
 
 # AppArmor (enabled on most Debian/Ubuntu VMs, not in containers) confines named and unbound to

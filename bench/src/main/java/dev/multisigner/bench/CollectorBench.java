@@ -49,15 +49,7 @@ public final class CollectorBench {
                 .start()) {
       KnotSigner knot = lab.knot("knot-a");
       String server = "127.0.0.1:" + knot.dnsAddress().getPort();
-      DnsProvider provider =
-          ProviderFactory.create(
-              SignerId.of("knot-a"),
-              Map.of(
-                  "kind", "rfc2136",
-                  "server", server,
-                  "tsig-name", knot.tsig().name(),
-                  "tsig-algorithm", knot.tsig().algorithm(),
-                  "tsig-secret", knot.tsig().secret()));
+      DnsProvider provider = knotProvider(knot);
       observe(provider, 1, Duration.ofSeconds(2)); // warm-up
       double sequential = 0;
       for (String t : args.string("threads").split(",")) {
@@ -93,8 +85,20 @@ public final class CollectorBench {
     System.exit(0);
   }
 
+  /** The rfc2136 adapter for the lab Knot, built as the services build it. */
+  static DnsProvider knotProvider(KnotSigner knot) {
+    return ProviderFactory.create(
+        SignerId.of(knot.id()),
+        Map.of(
+            "kind", "rfc2136",
+            "server", "127.0.0.1:" + knot.dnsAddress().getPort(),
+            "tsig-name", knot.tsig().name(),
+            "tsig-algorithm", knot.tsig().algorithm(),
+            "tsig-secret", knot.tsig().secret()));
+  }
+
   /** Observations per second of {@code threads} closed loops over {@code read(zone)}. */
-  private static double observe(DnsProvider provider, int threads, Duration duration)
+  static double observe(DnsProvider provider, int threads, Duration duration)
       throws InterruptedException {
     AtomicLong count = new AtomicLong();
     AtomicLong failures = new AtomicLong();
@@ -130,9 +134,22 @@ public final class CollectorBench {
   private static double dnsperf(
       String tag, String server, Path queries, int seconds, String mode, int outstanding)
       throws IOException, InterruptedException {
+    double qps = dnsperf(server, queries, seconds, outstanding, "-D", "-m", mode);
+    System.out.println(
+        tag
+            + String.format(
+                " dnsperf_mode=%s dnsperf_outstanding=%d dnsperf_qps=%.0f",
+                mode, outstanding, qps));
+    return qps;
+  }
+
+  /** dnsperf's queries per second against {@code server} (host:port), with {@code flags}. */
+  static double dnsperf(String server, Path queries, int seconds, int outstanding, String... flags)
+      throws IOException, InterruptedException {
     String[] hostPort = server.split(":");
-    Process p =
-        new ProcessBuilder(
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
                 "dnsperf",
                 "-s",
                 hostPort[0],
@@ -142,22 +159,13 @@ public final class CollectorBench {
                 queries.toString(),
                 "-l",
                 Integer.toString(seconds),
-                "-D",
-                "-m",
-                mode,
                 "-q",
-                Integer.toString(outstanding))
-            .redirectErrorStream(true)
-            .start();
+                Integer.toString(outstanding)));
+    cmd.addAll(List.of(flags));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
     Matcher m = QPS.matcher(out);
-    double qps = m.find() ? Double.parseDouble(m.group(1)) : 0;
-    System.out.println(
-        tag
-            + String.format(
-                " dnsperf_mode=%s dnsperf_outstanding=%d dnsperf_qps=%.0f",
-                mode, outstanding, qps));
-    return qps;
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 }

@@ -4,6 +4,7 @@ import dev.multisigner.cli.DemoWorld;
 import dev.multisigner.cli.LocalStack;
 import dev.multisigner.cli.LocalStack.Service;
 import dev.multisigner.coordinator.topology.CoordinatorStreams;
+import dev.multisigner.dnsquery.AuthoritativeDns;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.dns.MultiZoneLab;
 import dev.multisigner.lab.dns.PdnsZoneCreation;
@@ -32,10 +33,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
-import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -384,11 +383,9 @@ public final class ManyZonesBench {
 
   private static Message query(InetSocketAddress server, Name name, int type) {
     try {
-      SimpleResolver r = new SimpleResolver(server);
-      r.setTimeout(Duration.ofSeconds(2));
-      r.setEDNS(0, 4096, ExtendedFlags.DO, List.of());
-      Message q = Message.newQuery(Record.newRecord(name, type, DClass.IN));
-      q.getHeader().unsetFlag(Flags.RD);
+      SimpleResolver r = AuthoritativeDns.resolver(server, Duration.ofSeconds(2));
+      r.setTCP(false);
+      Message q = AuthoritativeDns.newQuery(name, type);
       Message m = r.send(q);
       if (m.getHeader().getFlag(Flags.TC)) {
         r.setTCP(true);

@@ -1,5 +1,6 @@
 package dev.multisigner.checker;
 
+import dev.multisigner.dnsquery.Signatures;
 import dev.multisigner.domain.model.ZoneName;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,10 @@ import org.xbill.DNS.Type;
  *   <li>CDS and CDNSKEY are identical at every signer.
  * </ol>
  *
- * <p>All signatures are verified with {@link org.xbill.DNS.DNSSEC#verify} at the instant given.
+ * <p>All signatures are verified at the instant given by {@link Signatures}, the verification the
+ * ds-publisher and the lab's parent agent use too (one rule: any one RRSIG by a matching zone key
+ * verifies). The checker is not kept as an independent implementation on purpose: its independent
+ * oracle is Unbound, which the lab tests hold it to ({@code CheckerAgreesWithUnboundTest}).
  */
 public final class CrossSignerChecker {
 
@@ -114,12 +118,12 @@ public final class CrossSignerChecker {
     RRset parentKeys = fetcher.rrset(parent.address(), parentZone, Type.DNSKEY, problems);
     List<DNSKEYRecord> keys = dnskeys(parentKeys);
     List<DNSKEYRecord> anchor = parent.trustAnchor().isEmpty() ? keys : parent.trustAnchor();
-    Optional<String> keysBad = SignatureCheck.verify(parentKeys, anchor, now);
+    Optional<String> keysBad = Signatures.verify(parentKeys, anchor, now);
     if (keysBad.isPresent()) {
       problems.add("parent DNSKEY RRset not valid with the trust anchor: " + keysBad.get());
       return List.of();
     }
-    Optional<String> dsBad = SignatureCheck.verify(ds, keys, now);
+    Optional<String> dsBad = Signatures.verify(ds, keys, now);
     if (dsBad.isPresent()) {
       problems.add("parent DS RRset not valid: " + dsBad.get());
       return List.of();
@@ -152,9 +156,9 @@ public final class CrossSignerChecker {
           "no DS matches a key of this DNSKEY RRset: DS "
               + ds.stream().map(d -> Integer.toString(d.getFootprint())).sorted().toList()
               + ", keys "
-              + SignatureCheck.tags(keys));
+              + Signatures.tags(keys));
     }
-    Optional<String> bad = SignatureCheck.verify(s.dnskey(), matched, now);
+    Optional<String> bad = Signatures.verify(s.dnskey(), matched, now);
     if (bad.isPresent()) {
       return new ChainResult(
           id, false, "DS matches, but the DNSKEY RRset signature does not: " + bad.get());
@@ -193,7 +197,7 @@ public final class CrossSignerChecker {
       reasons.add("no signed RRsets fetched from " + answers.signer().id());
     }
     for (RRset rrset : answers.signed()) {
-      SignatureCheck.verify(rrset, keySet, now)
+      Signatures.verify(rrset, keySet, now)
           .ifPresent(
               why ->
                   reasons.add(
@@ -215,7 +219,7 @@ public final class CrossSignerChecker {
     List<DNSKEYRecord> keySet = dnskeys(keys.dnskey());
     for (RRset rrset : List.of(answers.cds(), answers.cdnskey())) {
       if (!rrset.isEmpty()) {
-        SignatureCheck.verify(rrset, keySet, now).ifPresent(reasons::add);
+        Signatures.verify(rrset, keySet, now).ifPresent(reasons::add);
       }
     }
     return new PairResult(answers.signer().id(), keys.signer().id(), reasons.isEmpty(), reasons);

@@ -1,21 +1,17 @@
 package dev.multisigner.checker;
 
+import dev.multisigner.dnsquery.AuthoritativeDns;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedFlags;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -29,13 +25,7 @@ final class DnsFetcher {
   }
 
   Message query(InetSocketAddress server, Name name, int type) throws IOException {
-    SimpleResolver r = new SimpleResolver(server);
-    r.setTCP(true);
-    r.setTimeout(timeout);
-    r.setEDNS(0, 4096, ExtendedFlags.DO, List.of());
-    Message q = Message.newQuery(Record.newRecord(name, type, DClass.IN));
-    q.getHeader().unsetFlag(Flags.RD);
-    return r.send(q);
+    return AuthoritativeDns.query(server, name, type, timeout);
   }
 
   /** The answer's RRset of {@code type} at {@code name}, with its RRSIGs; empty if none. */

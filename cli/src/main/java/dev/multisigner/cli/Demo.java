@@ -254,14 +254,15 @@ public final class Demo {
   }
 
   /**
-   * Points knot-a's NOTIFY (Knot 3.2 sends it over TCP) at the key-collector's NOTIFY listener,
-   * which picked a free port at start; returns that address. PowerDNS takes its NOTIFY target only
-   * when it starts (before the collector's port is known), so it stays on polling.
+   * Points knot-a's NOTIFY (Knot 3.2 sends it over TCP) and pdns-b's (UDP, on serial changes only:
+   * its key changes move no serial) at the key-collector's NOTIFY listener, which picked a free
+   * port at start; returns that address.
    */
   static InetSocketAddress wireNotify(DnsLab lab, LocalStack stack) {
     InetSocketAddress target =
         stack.context(Service.KEY_COLLECTOR).getBean(NotifyListener.class).address();
     lab.knot("knot-a").setNotifyTarget(target);
+    lab.pdns("pdns-b").setNotifyTarget(target);
     return target;
   }
 

@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "multisigner 0.1.0",
     description = "Multi-signer DNSSEC (RFC 8901) coordination on Kafka.",
-    subcommands = {DemoCommand.class, UpCommand.class, TopicsCommand.class, ZoneCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      UpCommand.class,
+      TopicsCommand.class,
+      WriterCommand.class,
+      ZoneCommand.class,
+      AuditCommand.class
+    })
 public final class MultisignerCommand implements Runnable {
 
   @Override

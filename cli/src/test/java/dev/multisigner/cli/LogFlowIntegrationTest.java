@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.multisigner.cli.LocalStack.Service;
 import dev.multisigner.lab.dns.BindParent;
 import dev.multisigner.lab.dns.DnsLab;
-import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.DsChangeRequested;
 import dev.multisigner.schemas.avro.DsEvent;
 import dev.multisigner.schemas.avro.DsRequest;
-import dev.multisigner.schemas.avro.ObservationSource;
 import dev.multisigner.schemas.avro.ParentDsObserved;
 import dev.multisigner.schemas.avro.ParentNsObserved;
-import dev.multisigner.schemas.avro.SignerKeysObserved;
-import dev.multisigner.schemas.avro.SignerObservation;
 import dev.multisigner.schemas.avro.ZoneEvent;
 import dev.multisigner.schemas.avro.ZoneIntent;
 import dev.multisigner.schemas.topics.TopicCatalog;
@@ -23,7 +19,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,10 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
-import org.xbill.DNS.Name;
 
 /**
  * The real embedded broker, the three services in one JVM, a real BIND parent and a real Knot
@@ -178,81 +170,13 @@ class LogFlowIntegrationTest {
         .containsExactlyInAnyOrder(aKsk.getKeyTag(), bKsk.getKeyTag());
   }
 
-  @Test
-  void theKeyCollectorPublishesWhatARealKnotSignerServes() throws Exception {
-    KnotSigner knot = lab.knot("knot-a");
-    String body =
-        "{\"zone\":\"collect.test\",\"signer\":\"knot-a\",\"server\":\"127.0.0.1:"
-            + knot.dnsAddress().getPort()
-            + "\"}";
-    // collect.test is not served by knot-a: a clear, non-retryable failure naming zone and signer.
-    HttpResponse<String> refused = post(stack.url(Service.KEY_COLLECTOR) + "/observations", body);
-    assertThat(refused.statusCode()).isEqualTo(200);
-    assertThat(refused.body()).contains("collect.test.").contains("knot-a");
-
-    HttpResponse<String> ok =
-        post(
-            stack.url(Service.KEY_COLLECTOR) + "/observations",
-            body.replace("collect.test", knot.zone().toString()));
-    assertThat(ok.body()).contains("\"published\":true").contains("\"changed\":true");
-
-    List<SignerObservation> seen =
-        probe.readUntil(
-            TopicCatalog.SIGNER_OBSERVATIONS,
-            knot.zone().toString(),
-            l ->
-                l.stream()
-                    .anyMatch(
-                        o ->
-                            o.getSignerId().equals("knot-a")
-                                && o.getObservation() instanceof SignerKeysObserved k
-                                && k.getSource() == ObservationSource.REQUEST),
-            Duration.ofSeconds(30));
-    SignerKeysObserved keys =
-        seen.stream()
-            .map(SignerObservation::getObservation)
-            .filter(SignerKeysObserved.class::isInstance)
-            .map(SignerKeysObserved.class::cast)
-            .filter(k -> k.getSource() == ObservationSource.REQUEST)
-            .findFirst()
-            .orElseThrow();
-    List<Integer> served = knot.keymgrList().stream().map(k -> k.keyTag()).toList();
-    assertThat(keys.getDnskeys())
-        .extracting(Dnskey::getKeyTag)
-        .containsExactlyInAnyOrderElementsOf(served);
-    assertThat(keys.getAdded()).hasSameSizeAs(keys.getDnskeys());
-    assertThat(keys.getDnskeySignerTags()).isNotEmpty();
-
-    HttpResponse<String> again =
-        post(
-            stack.url(Service.KEY_COLLECTOR) + "/observations",
-            body.replace("collect.test", knot.zone().toString()));
-    assertThat(again.body()).contains("\"published\":false");
-  }
-
   private HttpResponse<String> get(String url) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private HttpResponse<String> post(String url, String json) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(20))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
   private static dev.multisigner.schemas.avro.DsData ds(Dnskey key) {
-    byte[] pub = new byte[key.getPublicKey().remaining()];
-    key.getPublicKey().duplicate().get(pub);
-    DNSKEYRecord dnskey =
-        new DNSKEYRecord(Name.fromConstantString(ZONE), DClass.IN, 60, 257, 3, 13, pub);
-    DSRecord ds = new DSRecord(Name.fromConstantString(ZONE), DClass.IN, 60, 2, dnskey);
-    return new dev.multisigner.schemas.avro.DsData(
-        ds.getFootprint(), ds.getAlgorithm(), ds.getDigestID(), ByteBuffer.wrap(ds.getDigest()));
+    return TestRecords.ds(ZONE, key);
   }
 }

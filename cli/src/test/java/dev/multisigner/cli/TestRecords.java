@@ -57,4 +57,16 @@ final class TestRecords {
             .setSource(ObservationSource.DNS_QUERY)
             .build());
   }
+
+  /** The SHA-256 DS of a key of the zone, as the parent would hold it. */
+  static dev.multisigner.schemas.avro.DsData ds(String zone, Dnskey key) {
+    byte[] pub = new byte[key.getPublicKey().remaining()];
+    key.getPublicKey().duplicate().get(pub);
+    DNSKEYRecord dnskey =
+        new DNSKEYRecord(Name.fromConstantString(zone), DClass.IN, 60, 257, 3, 13, pub);
+    org.xbill.DNS.DSRecord ds =
+        new org.xbill.DNS.DSRecord(Name.fromConstantString(zone), DClass.IN, 60, 2, dnskey);
+    return new dev.multisigner.schemas.avro.DsData(
+        ds.getFootprint(), ds.getAlgorithm(), ds.getDigestID(), ByteBuffer.wrap(ds.getDigest()));
+  }
 }

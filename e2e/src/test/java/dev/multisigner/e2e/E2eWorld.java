@@ -14,6 +14,7 @@ import dev.multisigner.coordinator.CoordinatorApplication;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.KeyScheme;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.kafka.EmbeddedKafka;
 import dev.multisigner.lab.kafka.TopicProbe;
@@ -67,6 +68,7 @@ final class E2eWorld implements AutoCloseable {
   static final Duration DNSKEY_TTL = Duration.ofSeconds(10);
 
   static final Duration DS_TTL = Duration.ofSeconds(10);
+  static final Duration NS_TTL = Duration.ofSeconds(10);
   static final Duration PROPAGATION = Duration.ofSeconds(2);
 
   final DnsLab lab;
@@ -93,7 +95,17 @@ final class E2eWorld implements AutoCloseable {
    * (and its signer writers) runs in its own JVM; the Unbound watch starts right away.
    */
   static E2eWorld start(Path dir, boolean coordinatorProcess) {
-    DnsLab lab = lab(dir);
+    return start(dir, coordinatorProcess, KeyScheme.KSK_ZSK, List.of());
+  }
+
+  /**
+   * As {@link #start(Path, boolean)}, with knot-a signing with {@code knotScheme} and more PowerDNS
+   * signers of the zone ({@code spares}, ids the lab parent has host names for) configured in the
+   * services but not enrolled, and not probed until the test resumes them in {@link #watch}.
+   */
+  static E2eWorld start(
+      Path dir, boolean coordinatorProcess, KeyScheme knotScheme, List<String> spares) {
+    DnsLab lab = lab(dir, knotScheme, spares);
     LocalStack stack = null;
     ServiceProcess coordinator = null;
     try {
@@ -116,8 +128,9 @@ final class E2eWorld implements AutoCloseable {
             ServiceProcess.start(
                 "signer-coordinator", CoordinatorApplication.class, dir.resolve("processes"), p);
       }
-      return new E2eWorld(
-          lab, stack, coordinator, new TopicProbe(stack.bootstrapServers()), new BogusWatch(lab));
+      BogusWatch watch = new BogusWatch(lab);
+      spares.forEach(watch::pause);
+      return new E2eWorld(lab, stack, coordinator, new TopicProbe(stack.bootstrapServers()), watch);
     } catch (RuntimeException e) {
       if (stack != null) {
         stack.close();
@@ -127,16 +140,20 @@ final class E2eWorld implements AutoCloseable {
     }
   }
 
-  /** Knot and PowerDNS signing the zone, the BIND parent and the Unbound validator. */
-  private static DnsLab lab(Path dir) {
-    return DnsLab.builder()
-        .zone(ZONE)
-        .knotSigner(KNOT)
-        .pdnsSigner(PDNS)
-        .withParent()
-        .withValidator()
-        .workDir(dir.resolve("lab"))
-        .start();
+  /** Knot and PowerDNS signing the zone (and spares), the BIND parent and Unbound. */
+  private static DnsLab lab(Path dir, KeyScheme knotScheme, List<String> spares) {
+    DnsLab.Builder builder =
+        DnsLab.builder()
+            .zone(ZONE)
+            .knotSigner(KNOT, knotScheme)
+            .pdnsSigner(PDNS)
+            .withParent()
+            .withValidator()
+            .workDir(dir.resolve("lab"));
+    for (String id : spares) {
+      builder.pdnsSigner(id);
+    }
+    return builder.start();
   }
 
   /**
@@ -148,7 +165,7 @@ final class E2eWorld implements AutoCloseable {
     DnsLab lab = null;
     try {
       kafka.createTopics(TopicCatalog.all(), 6);
-      lab = lab(dir);
+      lab = lab(dir, KeyScheme.KSK_ZSK, List.of());
       LocalStack.Settings settings =
           LocalStack.Settings.embedded(dir.resolve("stack"))
               .withExternalKafka(kafka.clientSettings());
@@ -206,7 +223,7 @@ final class E2eWorld implements AutoCloseable {
         .setDnskeyTtlSeconds((int) DNSKEY_TTL.toSeconds())
         .setMaxZoneTtlSeconds(60)
         .setDsTtlSeconds((int) DS_TTL.toSeconds())
-        .setNsTtlSeconds(60)
+        .setNsTtlSeconds((int) NS_TTL.toSeconds())
         .setPropagationDelaySeconds((int) PROPAGATION.toSeconds())
         .setParentPropagationDelaySeconds((int) PROPAGATION.toSeconds())
         .setParentChannels(List.of(ParentChannel.DNS_UPDATE))
@@ -223,14 +240,21 @@ final class E2eWorld implements AutoCloseable {
     p.put("multisigner.ds-publisher.watch-interval", "1s");
     if (service == Service.DS_PUBLISHER) {
       p.putAll(LabWiring.parent(lab, DS_TTL.toSeconds()));
+      // the delegation's TTL at the parent is the policy's NS TTL, which NS-Wait-Time counts on
+      p.put("multisigner.ds-publisher.parents.lab.ns-ttl", NS_TTL.toSeconds());
     }
     return p;
   }
 
   /** The cross-provider checker's report now. */
   CheckReport check() {
+    return check(lab.signers());
+  }
+
+  /** The cross-provider checker's report now, over these signers. */
+  CheckReport check(List<? extends LabSigner> signers) {
     List<SignerEndpoint> endpoints =
-        lab.signers().stream().map(s -> new SignerEndpoint(s.id(), s.dnsAddress())).toList();
+        signers.stream().map(s -> new SignerEndpoint(s.id(), s.dnsAddress())).toList();
     return checker.check(
         ZoneName.of(ZONE),
         endpoints,
@@ -243,20 +267,28 @@ final class E2eWorld implements AutoCloseable {
    * every signer's KSK, and the checker finds every chain, pair and CDS valid.
    */
   boolean converged() {
-    Set<Integer> ksks = new TreeSet<>();
-    for (LabSigner s : lab.signers()) {
-      ksks.addAll(ownKsks(s));
-    }
+    return converged(lab.signers());
+  }
+
+  /** {@link #converged()} for a group of these signers (the others are not its members). */
+  boolean converged(List<? extends LabSigner> signers) {
+    Set<Integer> ksks = ksks(signers);
+    Set<Integer> zsks = allZsks(signers);
     return !ksks.isEmpty()
         && parentDsTags().equals(ksks)
-        && lab.signers().stream().allMatch(s -> dnskeys(s).containsAll(allZsks()))
-        && check().allValid();
+        && signers.stream().allMatch(s -> dnskeys(s).containsAll(zsks))
+        && check(signers).allValid();
   }
 
   /** Every ZSK (flags 256) served as its own by some signer (it signs that signer's SOA). */
   Set<Integer> allZsks() {
+    return allZsks(lab.signers());
+  }
+
+  /** {@link #allZsks()} of these signers. */
+  Set<Integer> allZsks(List<? extends LabSigner> signers) {
     Set<Integer> zsks = new TreeSet<>();
-    for (LabSigner s : lab.signers()) {
+    for (LabSigner s : signers) {
       Set<Integer> signing = soaSignerTags(s);
       records(s, Type.DNSKEY).stream()
           .filter(r -> r instanceof DNSKEYRecord k && (k.getFlags() & 1) == 0)
@@ -265,6 +297,15 @@ final class E2eWorld implements AutoCloseable {
           .forEach(zsks::add);
     }
     return zsks;
+  }
+
+  /** The KSKs that sign these signers' DNSKEY RRsets ({@link #ownKsks}), together. */
+  Set<Integer> ksks(List<? extends LabSigner> signers) {
+    Set<Integer> ksks = new TreeSet<>();
+    for (LabSigner s : signers) {
+      ksks.addAll(ownKsks(s));
+    }
+    return ksks;
   }
 
   /** KSKs (SEP flag) that sign {@code signer}'s DNSKEY RRset. */
@@ -333,23 +374,83 @@ final class E2eWorld implements AutoCloseable {
 
   /** The zone as the coordinator's operator API shows it ({@code GET /zones/{zone}}). */
   JsonNode zoneFromApi() throws IOException, InterruptedException {
-    URI base =
-        coordinator != null ? coordinator.url() : URI.create(stack.url(Service.SIGNER_COORDINATOR));
-    // the stack's token file: the in-JVM coordinator reads it, and so does the process's
-    Path token = LocalStack.apiTokenFile(stack.dataDir());
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(base.resolve("/zones/" + ZONE))
-                    .header("Authorization", "Bearer " + Secret.fromFile(token).reveal())
-                    .GET()
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = api("GET", "/zones/" + ZONE, null);
     if (r.statusCode() != 200) {
       throw new AssertionError(
           "GET /zones/" + ZONE + " answered " + r.statusCode() + ": " + r.body());
     }
     return new ObjectMapper().readTree(r.body());
+  }
+
+  /**
+   * Sends a change ({@code POST} or {@code DELETE}, {@code json} or null) to the coordinator's
+   * operator API, as an operator would; asserts the intent was accepted (202) and returns the
+   * answer.
+   */
+  JsonNode sendToApi(String method, String path, String json)
+      throws IOException, InterruptedException {
+    HttpResponse<String> r = api(method, path, json);
+    if (r.statusCode() != 202) {
+      throw new AssertionError(
+          method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return new ObjectMapper().readTree(r.body());
+  }
+
+  private HttpResponse<String> api(String method, String path, String json)
+      throws IOException, InterruptedException {
+    URI base =
+        coordinator != null ? coordinator.url() : URI.create(stack.url(Service.SIGNER_COORDINATOR));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    // the stack's token file: the in-JVM coordinator reads it, and so does the process's
+    Path token = LocalStack.apiTokenFile(stack.dataDir());
+    request.header("Authorization", "Bearer " + Secret.fromFile(token).reveal());
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The zone's audit log so far as text, for assertion messages. */
+  String auditText() {
+    return render(audit());
+  }
+
+  /** The types of these audit events, in order. */
+  static List<String> kinds(List<ZoneEvent> events) {
+    return events.stream().map(ZoneEvent::getType).toList();
+  }
+
+  /**
+   * The proof of a test: stops the Unbound watch, prints its counts under {@code label} with the
+   * test's own numbers ({@code measured}), and asserts it never saw a bogus answer across providers
+   * and saw more than {@code minSecure} secure ones.
+   */
+  BogusWatch.Counts assertNoBogus(String label, String measured, int minSecure)
+      throws InterruptedException {
+    watch.close();
+    BogusWatch.Counts counts = watch.counts();
+    System.out.println(
+        "e2e " + label + ": " + measured + "; Unbound cross-provider probes: " + counts);
+    if (counts.bogus() != 0) {
+      throw new AssertionError(
+          counts.bogus() + " bogus answers: " + counts.bogusSamples() + "\n" + auditText());
+    }
+    if (counts.secure() <= minSecure) {
+      throw new AssertionError("only " + counts.secure() + " secure answers: " + counts);
+    }
+    return counts;
+  }
+
+  /** Seconds since {@code nanoTime}. */
+  static double secondsSince(long nanoTime) {
+    return (System.nanoTime() - nanoTime) / 1e9;
   }
 
   /** Audit lines "Type: summary", for assertion messages. */

@@ -22,7 +22,13 @@ public class KeyCollectorCapabilities implements CapabilityReport {
   @Override
   public Map<String, String> capabilities() {
     Map<String, String> c = new LinkedHashMap<>();
-    c.put("observe-on-request-via-dns", BUILT);
+    c.put(
+        "observe-on-request",
+        BUILT + " (POST /observations: bearer token, configured signers of managed zones only)");
+    c.put(
+        "serial-change-checks",
+        BUILT + " (SOA over UDP where the adapter declares its serial; full reads otherwise)");
+    c.put("scale-out", BUILT + " (multisigner.collector.group-id: zones split by partition)");
     c.put("publish-only-changes", BUILT);
     c.put(
         "scheduled-polling",

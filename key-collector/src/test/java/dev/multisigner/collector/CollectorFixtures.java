@@ -1,6 +1,7 @@
 package dev.multisigner.collector;
 
 import dev.multisigner.lab.dns.KnotSigner;
+import dev.multisigner.lab.dns.PdnsSigner;
 import dev.multisigner.lab.kafka.EmbeddedKafka;
 import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.schemas.avro.EnrollZone;
@@ -60,6 +61,18 @@ final class CollectorFixtures {
         knot.tsig().algorithm(),
         knot.tsig().secret(),
         "PT3S");
+  }
+
+  /** The configuration of a lab PowerDNS signer, read through the powerdns adapter. */
+  static Map<String, Object> pdns(String id, PdnsSigner pdns) {
+    String prefix = "multisigner.signers." + id + ".";
+    return Map.of(
+        prefix + "kind", "powerdns",
+        prefix + "dns",
+            pdns.dnsAddress().getAddress().getHostAddress() + ":" + pdns.dnsAddress().getPort(),
+        prefix + "api-url", pdns.apiUrl().toString(),
+        prefix + "api-key", pdns.apiKey(),
+        prefix + "server-id", pdns.serverId());
   }
 
   /** An rfc2136 signer at {@code server} whose queries wait up to {@code timeout} (ISO-8601). */

@@ -42,6 +42,15 @@ public interface DnsProvider {
   ProviderLimits limits();
 
   /**
+   * Whether a cheap SOA serial check tells that {@link #read} would return something new. The
+   * default is none: an adapter declares a serial only where every change to what it reads is known
+   * to raise it.
+   */
+  default ChangeSignal changeSignal() {
+    return ChangeSignal.none("the adapter declares no change signal");
+  }
+
+  /**
    * Reads the zone's DNSKEY, CDS, CDNSKEY, NS and CSYNC RRsets and SOA, with RRSIGs where the
    * adapter can.
    */

@@ -26,6 +26,12 @@ public final class CoordinatorApplication {
   /** The Micronaut environment that activates this service's beans and configuration. */
   public static final String ENVIRONMENT = "signer-coordinator";
 
+  /**
+   * The environment of a signer writer on its own ({@code multisigner writer --signer <id>}): only
+   * the writers of {@code multisigner.writers.signers}, no Streams, no operator API.
+   */
+  public static final String WRITER_ENVIRONMENT = "signer-writer";
+
   private CoordinatorApplication() {}
 
   public static void main(String[] args) {

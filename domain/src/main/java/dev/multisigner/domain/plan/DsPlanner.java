@@ -93,6 +93,11 @@ public final class DsPlanner {
     return ds != null && ds.stream().anyMatch(d -> d.references(zone, key));
   }
 
+  /** True when the set has more records than the registry accepts as CDS (the first refusal). */
+  public static boolean overCdsLimit(GroupPolicy policy, List<DsData> desired) {
+    return desired.size() > policy.maxCdsRecords();
+  }
+
   /**
    * Refuses a DS set that would leave a serving member without a DS for any of its KSKs/CSKs
    * (invariant 3), or that exceeds the registry's maximum number of CDS records.
@@ -104,7 +109,7 @@ public final class DsPlanner {
       List<KeyRecord> keys,
       List<String> parentNs,
       List<DsData> desired) {
-    if (desired.size() > policy.maxCdsRecords()) {
+    if (overCdsLimit(policy, desired)) {
       return Optional.of(
           "the CDS/DS set would have "
               + desired.size()

@@ -154,6 +154,79 @@ class ZoneStateCodecTest {
         .isEqualTo(dev.multisigner.domain.model.ParentChannels.DIRECT);
   }
 
+  /**
+   * The current version's golden file: states that hold every constant of every stored enum,
+   * written once by {@link GoldenStates#main}. Bytes are compared both ways, so a changed code, a
+   * changed layout or a constant without a code fails here. The same states as the version 5 writer
+   * wrote them (by declaration order, commit of the process split) decode to the same states: the
+   * codes keep that order.
+   */
+  @Test
+  void theGoldenFileOfTheCurrentVersionCoversEveryEnumConstant() throws java.io.IOException {
+    List<String> lines;
+    try (var in = getClass().getResourceAsStream("every-constant.v6.b64")) {
+      lines =
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+              .lines()
+              .toList();
+    }
+    List<String> v5Lines;
+    try (var in = getClass().getResourceAsStream("every-constant.v5.b64")) {
+      v5Lines =
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+              .lines()
+              .toList();
+    }
+    List<ZoneState> states = GoldenStates.states();
+    assertThat(lines).hasSameSizeAs(states);
+    assertThat(v5Lines).hasSameSizeAs(states);
+    for (int i = 0; i < states.size(); i++) {
+      byte[] golden = java.util.Base64.getDecoder().decode(lines.get(i));
+      assertThat(golden[0]).isEqualTo((byte) ZoneStateCodec.VERSION);
+      assertThat(ZoneStateCodec.encode(states.get(i))).as("state %d", i).isEqualTo(golden);
+      assertThat(ZoneStateCodec.decode(golden)).as("state %d", i).isEqualTo(states.get(i));
+      byte[] v5 = java.util.Base64.getDecoder().decode(v5Lines.get(i));
+      assertThat(v5[0]).isEqualTo((byte) 5);
+      assertThat(ZoneStateCodec.decode(v5)).as("state %d as version 5", i).isEqualTo(states.get(i));
+    }
+    java.util.Set<Object> held = new java.util.HashSet<>();
+    for (ZoneState s : states) {
+      held.add(s.status());
+      held.add(s.haltCause());
+      held.add(s.policy().model());
+      held.addAll(s.policy().channels().ds());
+      held.addAll(s.policy().channels().ns());
+      held.add(s.algorithmRoll().phase());
+      s.keys().forEach(k -> held.add(k.role()));
+      for (dev.multisigner.domain.group.Member m : s.members()) {
+        held.add(m.phase());
+        held.addAll(m.spec().capabilities().declared().keySet());
+      }
+    }
+    for (Class<? extends Enum<?>> type :
+        List.<Class<? extends Enum<?>>>of(
+            dev.multisigner.domain.decide.ZoneStatus.class,
+            dev.multisigner.domain.decide.HaltCause.class,
+            dev.multisigner.domain.model.SignerModel.class,
+            dev.multisigner.domain.model.ParentChannel.class,
+            dev.multisigner.domain.group.AlgorithmRoll.Phase.class,
+            dev.multisigner.domain.model.KeyRole.class,
+            dev.multisigner.domain.group.MemberPhase.class,
+            dev.multisigner.domain.model.Capability.class)) {
+      assertThat(held).as(type.getSimpleName()).contains((Object[]) type.getEnumConstants());
+    }
+  }
+
+  @Test
+  void refusesAnUnknownEnumCode() {
+    byte[] bytes = ZoneStateCodec.encode(ZoneState.absent(ZONE));
+    // version, then the zone name (2 bytes of length, ASCII), then the status code
+    bytes[3 + ZONE.value().length()] = 77;
+    assertThatThrownBy(() -> ZoneStateCodec.decode(bytes))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ZoneStatus has code 77");
+  }
+
   @Test
   void refusesAnUnknownFormatVersion() {
     byte[] bytes = ZoneStateCodec.encode(ZoneState.absent(ZONE));

@@ -40,6 +40,11 @@ class InvariantPropertiesTest {
       Statistics.label("processes").collect(p);
     }
     Statistics.label("state bytes (max, KiB)").collect(r.maxStateBytes() / 1024);
+    Statistics.label("decisions checked against the legacy decider")
+        .collect(r.legacyCompared() == r.decisions() ? "all" : "not all");
+    assertThat(r.legacyCompared())
+        .as("decisions the legacy decider checked")
+        .isEqualTo(r.decisions());
     assertThat(r.violations()).as(r.describe()).isEmpty();
     if (r.halted()) {
       assertThat(r.haltReason()).as(r.describe()).isNotBlank();

@@ -2,6 +2,7 @@ package dev.multisigner.domain.sim;
 
 import dev.multisigner.domain.codec.ZoneStateCodec;
 import dev.multisigner.domain.decide.Decision;
+import dev.multisigner.domain.decide.LegacyZoneDecider;
 import dev.multisigner.domain.decide.Output;
 import dev.multisigner.domain.decide.SignerObservation;
 import dev.multisigner.domain.decide.ZoneDecider;
@@ -67,7 +68,8 @@ public final class Simulation {
       int decisions,
       int maxStateBytes,
       Set<String> processes,
-      List<String> trace) {
+      List<String> trace,
+      int legacyCompared) {
 
     public boolean ok() {
       return violations.isEmpty();
@@ -103,6 +105,14 @@ public final class Simulation {
   private final Map<Integer, KeyData> byTag = new HashMap<>();
   private final Random rnd;
   private final ZoneDecider decider;
+
+  /**
+   * The decider as it was before issue 13 split it into processes (a test copy): when set, every
+   * decision is also made by it from the same state and input, and any difference is a violation.
+   */
+  private final LegacyZoneDecider legacy;
+
+  private int legacyCompared;
   private final GroupPolicy policy;
   private final PriorityQueue<Ev> queue = new PriorityQueue<>();
   private final List<SimSigner> signers = new ArrayList<>();
@@ -147,7 +157,17 @@ public final class Simulation {
   private boolean eagerCsync;
 
   private Simulation(long seed, ZoneDecider decider, boolean impatient, boolean lateHolder) {
+    this(seed, decider, null, impatient, lateHolder);
+  }
+
+  private Simulation(
+      long seed,
+      ZoneDecider decider,
+      LegacyZoneDecider legacy,
+      boolean impatient,
+      boolean lateHolder) {
     this.seed = seed;
+    this.legacy = legacy;
     this.impatient = impatient;
     this.lateHolder = lateHolder;
     this.rnd = new Random(seed);
@@ -182,8 +202,17 @@ public final class Simulation {
     scenario.append("ttl(dnskey=").append(dnskeyTtl).append(",zone=").append(maxTtl).append(")");
   }
 
+  /** A run with the standard planners, every decision checked against the legacy decider. */
   public static Result run(long seed) {
-    return run(seed, new ZoneDecider(dev.multisigner.domain.plan.DnskeyPlanner.standard()));
+    return new Simulation(seed, standard(), legacyStandard(), false, false).run();
+  }
+
+  private static ZoneDecider standard() {
+    return new ZoneDecider(dev.multisigner.domain.plan.DnskeyPlanner.standard());
+  }
+
+  private static LegacyZoneDecider legacyStandard() {
+    return new LegacyZoneDecider(dev.multisigner.domain.plan.DnskeyPlanner.standard());
   }
 
   public static Result run(long seed, ZoneDecider decider) {
@@ -196,12 +225,7 @@ public final class Simulation {
    * report.
    */
   public static Result runWithLateKskHolder(long seed) {
-    return new Simulation(
-            seed,
-            new ZoneDecider(dev.multisigner.domain.plan.DnskeyPlanner.standard()),
-            false,
-            true)
-        .run();
+    return new Simulation(seed, standard(), legacyStandard(), false, true).run();
   }
 
   /**
@@ -210,12 +234,7 @@ public final class Simulation {
    * invariant 5 must report.
    */
   public static Result runWithEagerCsync(long seed) {
-    Simulation s =
-        new Simulation(
-            seed,
-            new ZoneDecider(dev.multisigner.domain.plan.DnskeyPlanner.standard()),
-            false,
-            false);
+    Simulation s = new Simulation(seed, standard(), legacyStandard(), false, false);
     s.eagerCsync = true;
     return s.run();
   }
@@ -225,12 +244,7 @@ public final class Simulation {
    * provider bug the coordinator cannot prevent, which the validation check must report.
    */
   public static Result runWithImpatientSigners(long seed) {
-    return new Simulation(
-            seed,
-            new ZoneDecider(dev.multisigner.domain.plan.DnskeyPlanner.standard()),
-            true,
-            false)
-        .run();
+    return new Simulation(seed, standard(), legacyStandard(), true, false).run();
   }
 
   private long pick(long... values) {
@@ -534,13 +548,45 @@ public final class Simulation {
         decisions,
         maxStateBytes,
         Set.copyOf(processes),
-        List.copyOf(trace));
+        List.copyOf(trace),
+        legacyCompared);
   }
 
   // ---- the coordinator and its shell -------------------------------------------------------
 
+  /** The legacy decider, from the same state and input, must decide exactly the same. */
+  private void compareWithLegacy(ZoneInput input, Decision d) {
+    Decision old = legacy.apply(state, input, T0.plusMillis(now));
+    legacyCompared++;
+    if (old.equals(d)) {
+      return;
+    }
+    String what;
+    if (!old.outputs().equals(d.outputs())) {
+      int i = 0;
+      while (i < old.outputs().size()
+          && i < d.outputs().size()
+          && old.outputs().get(i).equals(d.outputs().get(i))) {
+        i++;
+      }
+      what =
+          "output "
+              + i
+              + ": legacy "
+              + (i < old.outputs().size() ? old.outputs().get(i) : "nothing")
+              + ", now "
+              + (i < d.outputs().size() ? d.outputs().get(i) : "nothing");
+    } else {
+      what = "state: legacy " + old.state() + "\n    now " + d.state();
+    }
+    violation("legacy decider differs on " + input.getClass().getSimpleName() + ": " + what);
+  }
+
   private void deliver(ZoneInput input) {
     Decision d = decider.apply(state, input, T0.plusMillis(now));
+    if (legacy != null) {
+      compareWithLegacy(input, d);
+    }
     decisions++;
     state = d.state();
     if (decisions % 64 == 0) {

@@ -1,5 +1,7 @@
 package dev.multisigner.dspublisher.parent;
 
+import dev.multisigner.dnsquery.AuthoritativeDns;
+import dev.multisigner.dnsquery.Signatures;
 import dev.multisigner.providers.Secret;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,13 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.DSRecord;
-import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -30,8 +29,10 @@ import org.xbill.DNS.Update;
 /**
  * A parent zone reached by DNS UPDATE with TSIG (RFC 2136, RFC 8945): replaces a child's DS RRset
  * or delegation NS RRset in one message (delete the RRset, add the desired records, so the parent
- * never serves a partial set) and reads it back over TCP with DO, validating its RRSIG with the
- * parent's DNSKEY RRset when a trust anchor for the parent is configured.
+ * never serves a partial set) and reads it back over TCP with DO, validating its RRSIG (or, for no
+ * DS, the NSEC proving its absence) with the parent's DNSKEY RRset, itself validated from the
+ * parent's trust anchor, which every parent must have. The response to an UPDATE counts only when
+ * its TSIG verifies (RFC 8945 §5.3): an unsigned "NOERROR" may come from anyone on the path.
  */
 public final class DnsUpdateParent {
 
@@ -40,6 +41,7 @@ public final class DnsUpdateParent {
   private final InetSocketAddress server;
   private final List<InetSocketAddress> verifyServers;
   private final TSIG tsig;
+  private final DNSKEYRecord anchor;
 
   public DnsUpdateParent(ParentConfig config) {
     this.config = config;
@@ -62,6 +64,24 @@ public final class DnsUpdateParent {
             TSIG.algorithmToName(config.getTsigAlgorithm().toLowerCase(Locale.ROOT)),
             config.getTsigKeyName(),
             secret.reveal());
+    this.anchor = anchor(config, zone);
+  }
+
+  /** The parent's trust anchor: required, a DNSKEY of the parent zone. */
+  private static DNSKEYRecord anchor(ParentConfig config, Name zone) {
+    if (config.getTrustAnchor() == null || config.getTrustAnchor().isBlank()) {
+      throw new IllegalArgumentException(
+          config
+              + ": trust-anchor is required (the parent's KSK as DNSKEY rdata, e.g. \"257 3 13"
+              + " <base64>\"): DS answers are only trusted when they validate from it");
+    }
+    try {
+      return (DNSKEYRecord)
+          Record.fromString(zone, Type.DNSKEY, DClass.IN, 0, config.getTrustAnchor(), Name.root);
+    } catch (IOException | ClassCastException e) {
+      throw new IllegalArgumentException(
+          config + ": trust-anchor is not DNSKEY rdata: " + e.getMessage(), e);
+    }
   }
 
   /** The parent zone's name. */
@@ -132,6 +152,20 @@ public final class DnsUpdateParent {
           Type.string(type) + " update answered " + Rcode.string(rcode) + tsigNote(response),
           retryable);
     }
+    AuthoritativeDns.unverifiedTsig(response)
+        .ifPresent(
+            why -> {
+              throw new ParentException(
+                  child,
+                  config.getName(),
+                  Type.string(type)
+                      + " update to "
+                      + server
+                      + " answered NOERROR but "
+                      + why
+                      + ": not taken as done",
+                  true);
+            });
   }
 
   /** The parent's nameservers a DS change is verified at (the update server by default). */
@@ -144,7 +178,10 @@ public final class DnsUpdateParent {
     return readDs(child, now, server);
   }
 
-  /** Reads the child's DS RRset at {@code at} and validates its signature where possible. */
+  /**
+   * Reads the child's DS RRset at {@code at} and validates it (or the proof that there is none)
+   * from the parent's trust anchor.
+   */
   public Observed readDs(Name child, Instant now, InetSocketAddress at) {
     Message dsAnswer = query(child, Type.DS, at);
     RRset ds = answer(dsAnswer, child, Type.DS);
@@ -152,24 +189,9 @@ public final class DnsUpdateParent {
     if (ds != null) {
       ds.rrs().forEach(r -> records.add((DSRecord) r));
     }
-    if (config.getTrustAnchor() == null || config.getTrustAnchor().isBlank()) {
-      return new Observed(records, false, "no trust anchor configured for parent " + zone);
-    }
-    if (ds == null) {
-      return new Observed(records, false, "no DS RRset to validate");
-    }
     RRset keys = answer(query(zone, Type.DNSKEY, at), zone, Type.DNSKEY);
     if (keys == null) {
       return new Observed(records, false, "parent serves no DNSKEY RRset");
-    }
-    DNSKEYRecord anchor;
-    try {
-      anchor =
-          (DNSKEYRecord)
-              Record.fromString(
-                  zone, Type.DNSKEY, DClass.IN, 0, config.getTrustAnchor(), Name.root);
-    } catch (IOException e) {
-      return new Observed(records, false, "trust anchor is not a DNSKEY: " + e.getMessage());
     }
     String keysNote = verifiedBy(keys, List.of(anchor), now);
     if (keysNote != null) {
@@ -177,6 +199,11 @@ public final class DnsUpdateParent {
     }
     List<DNSKEYRecord> parentKeys = new ArrayList<>();
     keys.rrs().forEach(r -> parentKeys.add((DNSKEYRecord) r));
+    if (ds == null) {
+      return Signatures.noData(dsAnswer, child, Type.DS, parentKeys, now)
+          .map(why -> new Observed(records, false, why))
+          .orElseGet(() -> new Observed(records, true, "no DS, proven by the parent's NSEC"));
+    }
     String dsNote = verifiedBy(ds, parentKeys, now);
     return dsNote == null
         ? new Observed(records, true, "DS RRset validated from the parent's trust anchor")
@@ -207,21 +234,7 @@ public final class DnsUpdateParent {
 
   /** Null when some RRSIG over {@code set} verifies with one of {@code keys}, else why not. */
   private static String verifiedBy(RRset set, List<DNSKEYRecord> keys, Instant now) {
-    String last = "no RRSIG";
-    for (RRSIGRecord sig : set.sigs()) {
-      for (DNSKEYRecord key : keys) {
-        if (key.getFootprint() != sig.getFootprint() || key.getAlgorithm() != sig.getAlgorithm()) {
-          continue;
-        }
-        try {
-          DNSSEC.verify(set, sig, key, now);
-          return null;
-        } catch (DNSSEC.DNSSECException e) {
-          last = e.getMessage();
-        }
-      }
-    }
-    return last;
+    return Signatures.verify(set, keys, now).orElse(null);
   }
 
   private Message query(Name name, int type, InetSocketAddress at) {
@@ -238,13 +251,10 @@ public final class DnsUpdateParent {
   }
 
   private Message send(Name child, Message message, boolean signed, InetSocketAddress at) {
-    SimpleResolver resolver = new SimpleResolver(at);
-    resolver.setTCP(true);
-    resolver.setTimeout(config.getTimeout());
-    resolver.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
-    if (signed) {
-      resolver.setTSIGKey(tsig);
-    }
+    SimpleResolver resolver =
+        signed
+            ? AuthoritativeDns.signed(at, config.getTimeout(), tsig)
+            : AuthoritativeDns.resolver(at, config.getTimeout());
     try {
       return resolver.send(message);
     } catch (IOException e) {
@@ -254,12 +264,7 @@ public final class DnsUpdateParent {
   }
 
   private static RRset answer(Message m, Name name, int type) {
-    for (RRset set : m.getSectionRRsets(Section.ANSWER)) {
-      if (set.getName().equals(name) && set.getType() == type) {
-        return set;
-      }
-    }
-    return null;
+    return AuthoritativeDns.answer(m, name, type);
   }
 
   private static String tsigNote(Message response) {

@@ -1,5 +1,7 @@
 package dev.multisigner.dspublisher.publish;
 
+import dev.multisigner.dnsquery.DsDigests;
+import dev.multisigner.dnsquery.Signatures;
 import dev.multisigner.dspublisher.parent.DnsUpdateParent;
 import dev.multisigner.dspublisher.parent.ParentException;
 import dev.multisigner.dspublisher.parent.Parents;
@@ -17,6 +19,7 @@ import dev.multisigner.support.Envelopes;
 import dev.multisigner.support.EventLog;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -27,11 +30,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
@@ -42,6 +50,18 @@ import org.xbill.DNS.TextParseException;
  * what the parent serves. A request that no configured channel can serve is answered with a
  * non-retryable failure naming zone and cause; an NS change left to the parent's CSYNC scan is
  * logged and not answered (the parent watcher reports the parent's NS when it changes).
+ *
+ * <p>A DS set is written only when it is not empty and covers at least one KSK the child serves now
+ * ({@link ChildKsks}); otherwise the request is refused, non-retryable, with the reason.
+ *
+ * <p>{@link #submit} is what the Kafka listener calls: it queues the request on the zone's lane
+ * ({@link ZoneQueue}, {@code multisigner.ds-publisher.concurrency} zones at once) and returns, so
+ * UPDATEs and read-backs, which can take verify-attempts × verify-interval per parent server, never
+ * hold the poll loop past {@code max.poll.interval.ms}, and one zone's slow parent or failure
+ * delays no other zone. Every failure, expected or not, is answered with {@code
+ * DsPublicationFailed}. The offset is committed when the request is queued: a request lost in a
+ * crash is asked again by the coordinator after its retry interval (it re-requests until the
+ * parent's DS is the desired set), and the parent watcher reports what the parent serves.
  */
 @Singleton
 @Requires(env = "ds-publisher")
@@ -55,20 +75,49 @@ public class DsPublication {
   private final Clock clock;
   private final int verifyAttempts;
   private final Duration verifyInterval;
+  private final ChildKsks childKsks;
+  private final ExecutorService pool;
+  private final ZoneQueue lanes;
 
   public DsPublication(
       Parents parents,
       EventLog log,
       Envelopes envelopes,
       Clock clock,
+      ChildKsks childKsks,
       @Value("${multisigner.ds-publisher.verify-attempts:25}") int verifyAttempts,
-      @Value("${multisigner.ds-publisher.verify-interval:200ms}") Duration verifyInterval) {
+      @Value("${multisigner.ds-publisher.verify-interval:200ms}") Duration verifyInterval,
+      @Value("${multisigner.ds-publisher.concurrency:4}") int concurrency) {
     this.parents = parents;
     this.log = log;
     this.envelopes = envelopes;
     this.clock = clock;
+    this.childKsks = childKsks;
     this.verifyAttempts = verifyAttempts;
     this.verifyInterval = verifyInterval;
+    AtomicInteger n = new AtomicInteger();
+    this.pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, concurrency),
+            r -> {
+              Thread t = new Thread(r, "ds-publication-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.lanes = new ZoneQueue(pool);
+  }
+
+  /**
+   * Queues the request on its zone's lane and returns at once; the result (or failure) is appended
+   * to the DS events when done.
+   */
+  public CompletableFuture<Void> submit(DsRequest request) {
+    return lanes.submit(request.getEnvelope().getZone(), () -> handle(request));
+  }
+
+  @PreDestroy
+  void close() {
+    pool.shutdownNow();
   }
 
   /**
@@ -77,10 +126,30 @@ public class DsPublication {
    */
   public Optional<DsEvent> handle(DsRequest request) {
     String zone = request.getEnvelope().getZone();
-    Object outcome =
-        request.getRequest() instanceof NsChangeRequested ns
-            ? delegate(zone, ns)
-            : publish(zone, request.getRequest());
+    Object outcome;
+    try {
+      outcome =
+          request.getRequest() instanceof NsChangeRequested ns
+              ? delegate(zone, ns)
+              : publish(zone, request.getRequest());
+    } catch (RuntimeException e) {
+      // Whatever went wrong, the coordinator hears of it and the next request is handled.
+      LOG.error(
+          "event=ds_request_failed zone={} request={} error={}",
+          zone,
+          request.getRequestId(),
+          e.toString(),
+          e);
+      outcome =
+          new DsPublicationFailed(
+              "zone="
+                  + zone
+                  + ": the request could not be handled: "
+                  + e.getClass().getSimpleName()
+                  + ": "
+                  + e.getMessage(),
+              true);
+    }
     if (outcome == null) {
       return Optional.empty();
     }
@@ -112,6 +181,30 @@ public class DsPublication {
     }
     DnsUpdateParent p = parent.get();
     List<DSRecord> desired = toRecords(child, change.getDesiredDs());
+    if (desired.isEmpty()) {
+      return refused(
+          zone,
+          p.name(),
+          "an empty DS set would make the zone insecure at the parent; refused (remove the DS"
+              + " by hand if that is meant)");
+    }
+    List<DNSKEYRecord> ksks;
+    try {
+      ksks = childKsks.served(zone);
+    } catch (ChildKsks.Unavailable e) {
+      LOG.warn("event=child_ksks_unavailable zone={} reason=\"{}\"", zone, e.getMessage());
+      return new DsPublicationFailed(e.getMessage() + "; nothing written", true);
+    }
+    if (ksks.stream().noneMatch(k -> DsDigests.coversAny(desired, k))) {
+      return refused(
+          zone,
+          p.name(),
+          "the DS set "
+              + tags(desired)
+              + " covers no KSK the child serves "
+              + Signatures.tags(ksks)
+              + "; writing it would break the chain of trust");
+    }
     try {
       long t0 = System.nanoTime();
       p.replaceDs(child, desired);
@@ -275,6 +368,14 @@ public class DsPublication {
         e.retryable(),
         e.getMessage());
     return new DsPublicationFailed(e.getMessage(), e.retryable());
+  }
+
+  private static String tags(List<DSRecord> ds) {
+    return ds.stream()
+        .map(d -> d.getFootprint() + "/" + d.getAlgorithm() + "/" + d.getDigestID())
+        .sorted()
+        .toList()
+        .toString();
   }
 
   private static boolean matches(List<DSRecord> served, List<DSRecord> desired) {

@@ -9,7 +9,12 @@ import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.context.annotation.Requires;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Thin listener: decodes DS requests (poison records are dead-lettered) and hands them over. */
+/**
+ * Thin listener: decodes DS requests (poison records are dead-lettered) and queues them on their
+ * zone's lane ({@link DsPublication#submit}), so the poll loop never waits for a parent. Reads
+ * committed records only ({@code isolation.level=read_committed}, application-ds-publisher.yml): a
+ * request from an aborted coordinator transaction is never written to a parent.
+ */
 @KafkaListener(
     groupId = "ds-publisher",
     offsetReset = OffsetReset.EARLIEST,
@@ -27,6 +32,6 @@ public class DsRequestListener {
 
   @Topic(TopicCatalog.Names.DS_REQUESTS)
   void receive(ConsumerRecord<String, byte[]> record) {
-    inbox.open(TopicCatalog.DS_REQUESTS, record).ifPresent(publication::handle);
+    inbox.open(TopicCatalog.DS_REQUESTS, record).ifPresent(publication::submit);
   }
 }

@@ -4,16 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.multisigner.lab.dns.DnsLab;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Section;
 
 /** The DNS UPDATE parent channel against a real BIND 9.18 parent with TSIG. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -69,17 +79,93 @@ class DnsUpdateParentLabTest {
   }
 
   @Test
-  void withoutATrustAnchorTheDsIsReportedButNotCalledValidated() {
+  void aParentWithoutATrustAnchorIsRefusedAtConfigurationNamingIt() {
     ParentConfig config = config(lab.parent().tsig().secret());
     config.setTrustAnchor(null);
-    DnsUpdateParent parent = new DnsUpdateParent(config);
-    parent.replaceDs(CHILD, List.of(ds(44444, (byte) 4)));
+
+    assertThatThrownBy(() -> new DnsUpdateParent(config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("parent lab")
+        .hasMessageContaining("trust-anchor is required")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(lab.parent().tsig().secret()));
+  }
+
+  @Test
+  void noDsAtTheParentIsValidatedByItsSignedNsecProof() {
+    DnsUpdateParent parent = new DnsUpdateParent(config(lab.parent().tsig().secret()));
+    lab.parent().putDs(List.of());
 
     DnsUpdateParent.Observed seen = parent.readDs(CHILD, Instant.now());
 
-    assertThat(seen.ds()).extracting(DSRecord::getFootprint).containsExactly(44444);
-    assertThat(seen.validated()).isFalse();
-    assertThat(seen.validationNote()).contains("no trust anchor");
+    assertThat(seen.ds()).isEmpty();
+    assertThat(seen.validated()).as(seen.validationNote()).isTrue();
+  }
+
+  @Test
+  void aNoErrorToAnUpdateWithoutTheParentsTsigIsNotTakenAsDone() throws Exception {
+    try (UnsignedResponder forger = new UnsignedResponder()) {
+      ParentConfig config = config(lab.parent().tsig().secret());
+      config.setServer("127.0.0.1:" + forger.port());
+      DnsUpdateParent parent = new DnsUpdateParent(config);
+
+      assertThatThrownBy(() -> parent.replaceDs(CHILD, List.of(ds(55555, (byte) 5))))
+          .isInstanceOfSatisfying(ParentException.class, e -> assertThat(e.retryable()).isTrue())
+          .hasMessageContaining("zone=example.test.")
+          .hasMessageContaining("no TSIG")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(lab.parent().tsig().secret()));
+      assertThat(forger.answered()).as("the forger answered the UPDATE").isPositive();
+    }
+  }
+
+  /**
+   * Someone on the path who answers every DNS message over TCP with NOERROR and no TSIG, as a
+   * forged "UPDATE done" looks.
+   */
+  static final class UnsignedResponder implements AutoCloseable {
+    private final ServerSocket socket = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+    private final AtomicInteger answered = new AtomicInteger();
+    private final Thread thread = new Thread(this::serve, "unsigned-responder");
+
+    UnsignedResponder() throws IOException {
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    int answered() {
+      return answered.get();
+    }
+
+    private void serve() {
+      while (!socket.isClosed()) {
+        try (Socket s = socket.accept()) {
+          DataInputStream in = new DataInputStream(s.getInputStream());
+          byte[] query = new byte[in.readUnsignedShort()];
+          in.readFully(query);
+          Message q = new Message(query);
+          Message r = new Message(q.getHeader().getID());
+          r.getHeader().setOpcode(q.getHeader().getOpcode());
+          r.getHeader().setFlag(Flags.QR);
+          r.addRecord(q.getQuestion(), Section.QUESTION);
+          byte[] wire = r.toWire();
+          DataOutputStream out = new DataOutputStream(s.getOutputStream());
+          out.writeShort(wire.length);
+          out.write(wire);
+          out.flush();
+          answered.incrementAndGet();
+        } catch (IOException e) {
+          // closed, or a client gone: next connection
+        }
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
   }
 
   private ParentConfig config(String secret) {

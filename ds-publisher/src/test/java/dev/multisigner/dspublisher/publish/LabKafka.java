@@ -2,6 +2,7 @@ package dev.multisigner.dspublisher.publish;
 
 import dev.multisigner.dspublisher.parent.ParentConfig;
 import dev.multisigner.dspublisher.parent.Parents;
+import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.kafka.EmbeddedKafka;
 import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.schemas.avro.DsEvent;
@@ -13,6 +14,7 @@ import dev.multisigner.schemas.avro.ZoneIntent;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import dev.multisigner.support.Envelopes;
 import dev.multisigner.support.EventLog;
+import dev.multisigner.support.signers.SignerRegistry;
 import dev.multisigner.support.zones.ZoneDirectory;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,15 +58,35 @@ final class LabKafka implements AutoCloseable {
     return new LabKafka(kafka);
   }
 
-  /** A DsPublication for {@code config}: 5 reads 100 ms apart per verify server. */
+  /**
+   * A DsPublication for {@code config} whose child serves no KSK (every DS change is refused): 5
+   * reads 100 ms apart per verify server.
+   */
   DsPublication publication(ParentConfig config) {
+    return publication(config, zone -> List.of());
+  }
+
+  /** A DsPublication for {@code config} whose child's KSKs come from {@code ksks}. */
+  DsPublication publication(ParentConfig config, ChildKsks ksks) {
     return new DsPublication(
         new Parents(List.of(config)),
         new EventLog(producer),
         envelopes(),
         Clock.systemUTC(),
+        ksks,
         5,
-        Duration.ofMillis(100));
+        Duration.ofMillis(100),
+        2);
+  }
+
+  /**
+   * The child's KSKs as the lab's Knot signers serve them, read through their RFC 2136 adapters,
+   * with {@code zone} enrolled on them.
+   */
+  ChildKsks childOf(DnsLab lab, String zone) {
+    ZoneDirectory directory = new ZoneDirectory(kafka.bootstrapServers());
+    directory.apply(zone, enroll(zone, lab.signers().stream().map(s -> s.id()).toList()));
+    return new SignerChildKsks(directory, new SignerRegistry(LabChild.signerConfig(lab)));
   }
 
   /** A ParentWatcher for {@code config} that knows {@code zone} as enrolled on two signers. */
@@ -89,12 +111,17 @@ final class LabKafka implements AutoCloseable {
   }
 
   private static ZoneIntent enroll(String zone) {
+    return enroll(zone, List.of("knot-a", "pdns-b"));
+  }
+
+  /** An EnrollZone of {@code zone} on {@code signers} (kind knot), algorithm 13. */
+  static ZoneIntent enroll(String zone, List<String> signers) {
     return new ZoneIntent(
         new Envelope("e-1", zone, Instant.now(), "test", null, null),
         new EnrollZone(
-            List.of(
-                new SignerSpec("knot-a", "knot", 13, List.of("ns1." + zone)),
-                new SignerSpec("pdns-b", "powerdns", 13, List.of("ns2." + zone))),
+            signers.stream()
+                .map(id -> new SignerSpec(id, "knot", 13, List.of(id + "." + zone)))
+                .toList(),
             GroupPolicy.newBuilder().setAlgorithm(13).build()));
   }
 

@@ -44,11 +44,21 @@ class ParentLabTest {
   @TempDir static Path dir;
   private DnsLab lab;
   private LabKafka kafka;
+  private ChildKsks child;
+  private DSRecord ksk;
 
   @BeforeAll
   void start() {
-    lab = DnsLab.builder().zone(ZONE).withParent().workDir(dir.resolve("lab")).start();
+    lab =
+        DnsLab.builder()
+            .zone(ZONE)
+            .knotSigner("knot-a")
+            .withParent()
+            .workDir(dir.resolve("lab"))
+            .start();
     kafka = LabKafka.start(dir.resolve("kafka"));
+    child = kafka.childOf(lab, ZONE);
+    ksk = lab.dsOfAllSigners().get(0);
   }
 
   @AfterAll
@@ -95,7 +105,7 @@ class ParentLabTest {
     config.setVerifyServers(List.of(bind, bind));
 
     DsEvent event =
-        kafka.publication(config).handle(request(ds(44444, 4), ds(55555, 5))).orElseThrow();
+        kafka.publication(config, child).handle(request(ksk, ds(55555, 5))).orElseThrow();
 
     assertThat(event.getEvent())
         .isInstanceOfSatisfying(
@@ -103,8 +113,50 @@ class ParentLabTest {
             o -> {
               assertThat(o.getMatchesRequest()).isTrue();
               assertThat(o.getValidated()).isTrue();
-              assertThat(o.getDs()).extracting(d -> d.getKeyTag()).contains(44444, 55555);
+              assertThat(o.getDs())
+                  .extracting(d -> d.getKeyTag())
+                  .contains(ksk.getFootprint(), 55555);
             });
+  }
+
+  @Test
+  void anEmptyDsSetIsRefusedNonRetryablyAndNothingIsWritten() {
+    lab.parent().putDs(List.of(ksk));
+    DsRequest empty = request();
+
+    DsEvent event = kafka.publication(config(), child).handle(empty).orElseThrow();
+
+    assertThat(event.getEvent())
+        .isInstanceOfSatisfying(
+            DsPublicationFailed.class,
+            f -> {
+              assertThat(f.getRetryable()).isFalse();
+              assertThat(f.getReason()).contains("zone=" + ZONE).contains("empty DS set");
+            });
+    assertThat(lab.parent().ds()).containsExactly(ksk);
+  }
+
+  @Test
+  void aDsSetCoveringNoKskTheChildServesIsRefusedNamingTheKeysAndNothingIsWritten() {
+    lab.parent().putDs(List.of(ksk));
+    // Right tag and algorithm, wrong digest: only the digest tells it from the real KSK's DS.
+    DSRecord forged = ds(ksk.getFootprint(), 9);
+
+    DsEvent event =
+        kafka.publication(config(), child).handle(request(forged, ds(12345, 8))).orElseThrow();
+
+    assertThat(event.getEvent())
+        .isInstanceOfSatisfying(
+            DsPublicationFailed.class,
+            f -> {
+              assertThat(f.getRetryable()).isFalse();
+              assertThat(f.getReason())
+                  .contains("zone=" + ZONE)
+                  .contains("parent=lab")
+                  .contains("covers no KSK the child serves")
+                  .contains("KSK:" + ksk.getFootprint());
+            });
+    assertThat(lab.parent().ds()).containsExactly(ksk);
   }
 
   @Test
@@ -116,7 +168,7 @@ class ParentLabTest {
     ParentConfig config = config();
     config.setVerifyServers(List.of(config.getServer(), "127.0.0.1:" + closed));
 
-    DsEvent event = kafka.publication(config).handle(request(ds(6666, 6))).orElseThrow();
+    DsEvent event = kafka.publication(config, child).handle(request(ksk)).orElseThrow();
 
     assertThat(event.getEvent())
         .isInstanceOfSatisfying(
@@ -134,9 +186,9 @@ class ParentLabTest {
   @Test
   void forACdsScanningParentNothingIsWrittenOrAnswered() {
     List<DSRecord> before = lab.parent().ds();
-    DsRequest scanOnly = request(List.of(ParentChannel.CDS_SCAN), ds(7777, 7));
+    DsRequest scanOnly = request(List.of(ParentChannel.CDS_SCAN), ksk, ds(7777, 7));
 
-    assertThat(kafka.publication(config()).handle(scanOnly)).isEmpty();
+    assertThat(kafka.publication(config(), child).handle(scanOnly)).isEmpty();
 
     assertThat(lab.parent().ds()).isEqualTo(before);
     assertThat(kafka.dsEvents(ZONE))

@@ -1,7 +1,8 @@
 package dev.multisigner.collector.observe;
 
-import dev.multisigner.collector.observe.ObservationScheduler.Admission;
+import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.schemas.avro.ObservationSource;
+import dev.multisigner.support.signers.SignerRegistry;
 import dev.multisigner.support.zones.ZoneDirectory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -10,7 +11,9 @@ import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * configured signer, each after a random delay below the jitter so that thousands of pairs do not
  * hit the providers in the same instant. The zones come from the intents ({@link ZoneDirectory}),
  * read anew on each tick, so a zone enrolled later is polled without a restart; a signer this
- * deployment has no configuration for is skipped.
+ * deployment has no configuration for is skipped. Where the signer's SOA serial tells changes, the
+ * {@link ChangeDetector} checks it and only a changed pair is read fully. With several instances in
+ * one group, each polls only the zones {@link ZoneOwnership} gives it.
  */
 @Singleton
 @Requires(env = "key-collector")
@@ -30,15 +35,27 @@ public class ObservationPoller {
 
   private final ZoneDirectory directory;
   private final ObservationScheduler scheduler;
+  private final ChangeDetector detector;
+  private final ObservationService service;
+  private final SignerRegistry registry;
+  private final ZoneOwnership ownership;
   private final Duration jitter;
 
   public ObservationPoller(
       ZoneDirectory directory,
       ObservationScheduler scheduler,
+      ChangeDetector detector,
+      ObservationService service,
+      SignerRegistry registry,
+      ZoneOwnership ownership,
       @Value("${multisigner.collector.poll-interval:5s}") Duration pollInterval,
       @Value("${multisigner.collector.poll-jitter:0.1}") String jitter) {
     this.directory = directory;
     this.scheduler = scheduler;
+    this.detector = detector;
+    this.service = service;
+    this.registry = registry;
+    this.ownership = ownership;
     this.jitter = jitter(jitter, pollInterval);
   }
 
@@ -73,12 +90,16 @@ public class ObservationPoller {
       fixedDelay = "${multisigner.collector.poll-interval:5s}",
       initialDelay = "${multisigner.collector.poll-initial-delay:1s}")
   void poll() {
-    for (Map.Entry<String, Set<String>> zone : directory.zones().entrySet()) {
+    Map<String, Set<String>> zones = new TreeMap<>(directory.zones());
+    zones.keySet().removeIf(z -> !ownership.owns(z));
+    service.retainZones(zones.keySet());
+    for (Map.Entry<String, Set<String>> zone : zones.entrySet()) {
       for (String signer : zone.getValue()) {
-        Admission a =
-            scheduler.request(zone.getKey(), signer, ObservationSource.DNS_QUERY, randomDelay());
-        if (a == Admission.SIGNER_NOT_CONFIGURED) {
+        Optional<DnsProvider> provider = registry.provider(signer);
+        if (provider.isEmpty()) {
           LOG.debug("event=signer_not_configured zone={} signer={}", zone.getKey(), signer);
+        } else if (!detector.check(zone.getKey(), signer, provider.get())) {
+          scheduler.request(zone.getKey(), signer, ObservationSource.DNS_QUERY, randomDelay());
         }
       }
     }

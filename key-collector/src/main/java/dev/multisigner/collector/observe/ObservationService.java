@@ -5,7 +5,6 @@ import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.ZoneKeySnapshot;
-import dev.multisigner.providers.dns.DnsKeyReader;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.ObservationFailed;
 import dev.multisigner.schemas.avro.ObservationSource;
@@ -17,13 +16,16 @@ import dev.multisigner.support.EventLog;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
-import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,33 +41,65 @@ public class ObservationService {
 
   private static final Logger LOG = LoggerFactory.getLogger(ObservationService.class);
 
-  private final Duration timeout;
   private final EventLog log;
   private final Envelopes envelopes;
+  private final Duration failureRepublish;
   private final Map<String, SignerKeysObserved> last = new ConcurrentHashMap<>();
-  private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
+  private final Map<String, Failure> lastFailure = new ConcurrentHashMap<>();
+  private final Map<String, FullRead> lastRead = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> fullReads = new ConcurrentHashMap<>();
 
   public ObservationService(
       EventLog log,
       Envelopes envelopes,
-      @Value("${multisigner.collector.query-timeout:3s}") Duration timeout) {
-    this.timeout = timeout;
+      @Value("${multisigner.collector.failure-republish-interval:15s}") Duration failureRepublish) {
+    if (failureRepublish.isNegative() || failureRepublish.isZero()) {
+      throw new IllegalArgumentException(
+          "multisigner.collector.failure-republish-interval must be positive, got "
+              + failureRepublish);
+    }
     this.log = log;
     this.envelopes = envelopes;
+    this.failureRepublish = failureRepublish;
   }
 
   /** The outcome of one observation. */
   public record Outcome(boolean published, boolean changed, int dnskeys, String failure) {}
 
-  /** Observes {@code signer} for {@code zone} at {@code server} and publishes what changed. */
-  public Outcome observe(
-      String zone, String signer, InetSocketAddress server, ObservationSource source) {
-    DnsKeyReader reader = new DnsKeyReader(SignerId.of(signer), server, timeout);
-    return observe(
-        zone,
-        signer,
-        () -> reader.read(ZoneName.of(zone), DnsKeyReader.OwnKeys.fromSignatures()),
-        source);
+  /** The last successful full read of a zone × signer: the SOA serial it saw first, and when. */
+  public record FullRead(Long soaSerial, Instant at) {}
+
+  /** The failure last published for a zone × signer, and when. */
+  private record Failure(String reason, Instant publishedAt) {}
+
+  /** The last successful full read of the pair, if the pair's last observation succeeded. */
+  public Optional<FullRead> lastFullRead(String zone, String signer) {
+    return Optional.ofNullable(lastRead.get(zone + "|" + signer));
+  }
+
+  /** Full reads of the pair done since start or since its zone was last managed. */
+  public long fullReads(String zone, String signer) {
+    AtomicLong n = fullReads.get(zone + "|" + signer);
+    return n == null ? 0 : n.get();
+  }
+
+  /**
+   * Forgets every zone × signer whose zone {@code managed} does not list (retired zones), so the
+   * collector keeps state only for zones under management.
+   */
+  public void retainZones(Set<String> managed) {
+    for (Map<String, ?> m : List.of(last, lastFailure, lastRead, fullReads)) {
+      m.keySet().removeIf(k -> !managed.contains(k.substring(0, k.indexOf('|'))));
+    }
+  }
+
+  /** Zone × signer pairs the service holds state for. */
+  public int pairsHeld() {
+    Set<String> keys = new java.util.HashSet<>(last.keySet());
+    keys.addAll(lastFailure.keySet());
+    keys.addAll(lastRead.keySet());
+    keys.addAll(fullReads.keySet());
+    return keys.size();
   }
 
   /** Observes {@code signer} for {@code zone} through its provider adapter. */
@@ -80,6 +114,8 @@ public class ObservationService {
   Outcome observe(
       String zone, String signer, Supplier<ZoneKeySnapshot> read, ObservationSource source) {
     SignerKeysObserved snapshot;
+    String key = zone + "|" + signer;
+    fullReads.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
     try {
       ZoneKeySnapshot served = read.get();
       if (served.dnskeys().isEmpty()) {
@@ -97,17 +133,26 @@ public class ObservationService {
           signer,
           e.retryable(),
           e.getMessage());
-      String key = zone + "|" + signer;
-      if (!e.getMessage().equals(lastFailure.put(key, e.getMessage()))) {
+      lastRead.remove(key);
+      // Published when the reason changes and again every failure-republish-interval while the
+      // signer keeps failing, so the coordinator sees the outage last past its unreachable limit.
+      Instant now = Instant.now();
+      Failure before = lastFailure.get(key);
+      if (before == null
+          || !before.reason().equals(e.getMessage())
+          || !now.isBefore(before.publishedAt().plus(failureRepublish))) {
         publish(zone, signer, new ObservationFailed(e.getMessage(), e.retryable()));
+        lastFailure.put(key, new Failure(e.getMessage(), now));
         return new Outcome(true, false, 0, e.getMessage());
       }
       return new Outcome(false, false, 0, e.getMessage());
     }
-    String key = zone + "|" + signer;
-    lastFailure.remove(key);
+    boolean recovered = lastFailure.remove(key) != null;
+    lastRead.put(key, new FullRead(snapshot.getSoaSerial(), Instant.now()));
     SignerKeysObserved previous = last.get(key);
-    if (previous != null && sameContent(previous, snapshot)) {
+    // After a failure the snapshot goes out even when unchanged: it tells the coordinator that the
+    // signer answers again.
+    if (previous != null && !recovered && sameContent(previous, snapshot)) {
       LOG.debug("event=observation_unchanged zone={} signer={}", zone, signer);
       return new Outcome(false, false, snapshot.getDnskeys().size(), null);
     }

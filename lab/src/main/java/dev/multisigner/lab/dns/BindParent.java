@@ -1,5 +1,6 @@
 package dev.multisigner.lab.dns;
 
+import dev.multisigner.dnsquery.AuthoritativeDns;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -340,10 +341,7 @@ public final class BindParent implements AutoCloseable {
     Update u = new Update(zone);
     u.delete(owner, type);
     records.forEach(u::add);
-    SimpleResolver res = new SimpleResolver(dnsAddress);
-    res.setTCP(true);
-    res.setTimeout(Duration.ofSeconds(5));
-    res.setTSIGKey(tsig.toTsig());
+    SimpleResolver res = AuthoritativeDns.signed(dnsAddress, Duration.ofSeconds(5), tsig.toTsig());
     String what = Type.string(type);
     try {
       Message resp = res.send(u);

@@ -1,11 +1,11 @@
 package dev.multisigner.lab.dns;
 
+import dev.multisigner.dnsquery.AuthoritativeDns;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
-import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -23,13 +23,11 @@ final class DnsQueries {
   static Message query(
       InetSocketAddress server, Name name, int type, boolean rd, boolean tcp, Duration timeout)
       throws IOException {
-    SimpleResolver r = new SimpleResolver(server);
+    SimpleResolver r = AuthoritativeDns.resolver(server, timeout);
     r.setTCP(tcp);
-    r.setTimeout(timeout);
-    r.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
-    Message q = Message.newQuery(Record.newRecord(name, type, org.xbill.DNS.DClass.IN));
-    if (!rd) {
-      q.getHeader().unsetFlag(Flags.RD);
+    Message q = AuthoritativeDns.newQuery(name, type);
+    if (rd) {
+      q.getHeader().setFlag(Flags.RD);
     }
     return r.send(q);
   }

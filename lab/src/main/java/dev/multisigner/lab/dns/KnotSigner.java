@@ -84,7 +84,7 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
     Path conf =
         Templates.write(
             dir.resolve("knot.conf"),
-            "knot.conf",
+            scheme == KeyScheme.OFFLINE_KSK ? "knot-offline-ksk.conf" : "knot.conf",
             Map.ofEntries(
                 Map.entry("id", id),
                 Map.entry("zone", zone.toString()),
@@ -100,6 +100,14 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
     mkdirs(dir.resolve("run"), dir.resolve("db"));
     checkSocketPath(dir.resolve("run/knot.sock"));
     LabCommand.run(List.of("knotc", "-c", conf.toString(), "conf-check"), dir, redactor);
+    if (scheme == KeyScheme.OFFLINE_KSK) {
+      // its ZSK, made before knotd starts; the zone is served once an SKR is imported
+      LabCommand.run(
+          List.of(
+              "keymgr", "-c", conf.toString(), zone.toString(), "generate", "ksk=no", "zsk=yes"),
+          dir,
+          redactor);
+    }
     Daemon d =
         Daemon.start(
             "knotd[" + id + "]",
@@ -109,14 +117,18 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
             dir.resolve("knotd.log"),
             redactor);
     try {
-      DnsQueries.awaitAnswer(
-          d,
-          address,
-          zone,
-          Type.DNSKEY,
-          false,
-          m -> DnsQueries.signedAnswer(m, Type.DNSKEY),
-          timeout);
+      if (scheme == KeyScheme.OFFLINE_KSK) {
+        awaitControl(d, conf, dir, redactor, timeout);
+      } else {
+        DnsQueries.awaitAnswer(
+            d,
+            address,
+            zone,
+            Type.DNSKEY,
+            false,
+            m -> DnsQueries.signedAnswer(m, Type.DNSKEY),
+            timeout);
+      }
     } catch (RuntimeException e) {
       d.stop();
       throw e;
@@ -229,6 +241,31 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
     daemon = launch(id, zone, dir, dnsAddress, redactor, timeout);
     LOG.info(
         "event=signer_restarted provider=knot signer={} zone={} pid={}", id, zone, daemon.pid());
+  }
+
+  /**
+   * Waits until knotd answers on its control socket: an offline-KSK signer serves nothing before
+   * its first SKR, so a DNS query cannot tell that it is up.
+   */
+  private static void awaitControl(
+      Daemon d, Path conf, Path dir, Redactor redactor, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        LabCommand.run(List.of("knotc", "-c", conf.toString(), "status"), dir, redactor);
+        return;
+      } catch (LabException e) {
+        if (System.nanoTime() > deadline) {
+          throw d.failure("no answer on its control socket in " + timeout, e);
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw d.failure("interrupted while waiting for the control socket", e);
+      }
+    }
   }
 
   /** Unix socket paths (knotc, unbound-control) are limited to 107 bytes on Linux. */
@@ -589,6 +626,14 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
     } catch (LabException e) {
       // not set before: nothing to unset
     }
+  }
+
+  /** Runs {@code keymgr -c knot.conf <zone> <args>} and returns its output. */
+  public String keymgr(String... args) {
+    List<String> cmd =
+        new ArrayList<>(List.of("keymgr", "-c", configFile().toString(), zone.toString()));
+    cmd.addAll(List.of(args));
+    return LabCommand.run(cmd, dir, redactor);
   }
 
   /** Runs {@code knotc -c knot.conf <args>} and returns its output. */

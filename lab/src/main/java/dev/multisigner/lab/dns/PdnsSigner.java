@@ -341,17 +341,41 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
   /**
    * With a target: the zone is a primary zone, NOTIFY (over UDP) goes to the target only ({@code
    * only-notify} empty keeps it from the NS addresses), and serial changes are noticed every
-   * second.
+   * second. Without one the server can still notify: {@link #setNotifyTarget} later makes the zone
+   * primary with an ALSO-NOTIFY (Native zones send none until then).
    */
   private static String notifyConfig(InetSocketAddress target) {
+    String primary = "primary=yes\nonly-notify=\nxfr-cycle-interval=1";
     if (target == null) {
-      return "# no NOTIFY target";
+      return primary;
     }
-    return "primary=yes\nalso-notify="
+    return primary
+        + "\nalso-notify="
         + target.getAddress().getHostAddress()
         + ":"
-        + target.getPort()
-        + "\nonly-notify=\nxfr-cycle-interval=1";
+        + target.getPort();
+  }
+
+  /**
+   * Points the zone's NOTIFY (UDP) at {@code target} in the running server: the zone becomes a
+   * primary zone with the per-zone ALSO-NOTIFY metadata (read at every NOTIFY; the lab turns the
+   * metadata cache off). PowerDNS notifies when the zone's SOA serial changes (records-table edits
+   * through the API, SOA-EDIT-API), not when its keys change through the cryptokeys API.
+   */
+  public void setNotifyTarget(InetSocketAddress target) {
+    String z = zone.toString();
+    if (target == null) {
+      pdnsutil("set-meta", z, "ALSO-NOTIFY");
+      pdnsutil("set-kind", z, "native");
+    } else {
+      pdnsutil(
+          "set-meta",
+          z,
+          "ALSO-NOTIFY",
+          target.getAddress().getHostAddress() + ":" + target.getPort());
+      pdnsutil("set-kind", z, "primary");
+    }
+    LOG.info("event=notify_target_set provider=pdns signer={} zone={} target={}", id, zone, target);
   }
 
   private static Daemon launch(

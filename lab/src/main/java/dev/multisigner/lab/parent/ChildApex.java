@@ -1,5 +1,6 @@
 package dev.multisigner.lab.parent;
 
+import dev.multisigner.dnsquery.AuthoritativeDns;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.LabException;
 import dev.multisigner.lab.dns.LabSigner;
@@ -15,7 +16,6 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
@@ -104,10 +104,8 @@ public final class ChildApex {
     }
     u.delete(zone, Type.CSYNC);
     csync.ifPresent(c -> u.add(c.toRecord(zone, TTL)));
-    SimpleResolver r = new SimpleResolver(k.dnsAddress());
-    r.setTCP(true);
-    r.setTimeout(Duration.ofSeconds(5));
-    r.setTSIGKey(k.tsig().toTsig());
+    SimpleResolver r =
+        AuthoritativeDns.signed(k.dnsAddress(), Duration.ofSeconds(5), k.tsig().toTsig());
     try {
       Message resp = r.send(u);
       if (resp.getRcode() != Rcode.NOERROR) {
@@ -206,10 +204,7 @@ public final class ChildApex {
   }
 
   private static List<Record> answer(LabSigner s, int type) {
-    SimpleResolver r = new SimpleResolver(s.dnsAddress());
-    r.setTCP(true);
-    r.setTimeout(Duration.ofSeconds(3));
-    r.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
+    SimpleResolver r = AuthoritativeDns.resolver(s.dnsAddress(), Duration.ofSeconds(3));
     try {
       Message m = r.send(Message.newQuery(Record.newRecord(s.zone(), type, DClass.IN)));
       return m.getSection(Section.ANSWER).stream().filter(x -> x.getType() == type).toList();

@@ -1,5 +1,8 @@
 package dev.multisigner.lab.parent;
 
+import dev.multisigner.dnsquery.AuthoritativeDns;
+import dev.multisigner.dnsquery.DsDigests;
+import dev.multisigner.dnsquery.Signatures;
 import dev.multisigner.lab.dns.BindParent;
 import dev.multisigner.lab.dns.LabException;
 import dev.multisigner.lab.parent.CsyncScanResult.Outcome;
@@ -23,22 +26,16 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.DSRecord;
-import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
@@ -508,63 +505,21 @@ public final class CsyncParentAgent implements AutoCloseable {
   }
 
   private static boolean matchesSomeDs(DNSKEYRecord key, List<DSRecord> ds) {
-    for (DSRecord d : ds) {
-      if (d.getFootprint() != key.getFootprint() || d.getAlgorithm() != key.getAlgorithm()) {
-        continue;
-      }
-      try {
-        DSRecord computed = new DSRecord(key.getName(), DClass.IN, 0, d.getDigestID(), key);
-        if (Arrays.equals(computed.getDigest(), d.getDigest())) {
-          return true;
-        }
-      } catch (IllegalArgumentException e) {
-        // a digest type dnsjava cannot compute: that DS cannot anchor the key
-      }
-    }
-    return false;
+    return DsDigests.coversAny(ds, key);
   }
 
   /** Null when an RRSIG over {@code set} verifies with one of {@code keys} now, else why not. */
   private static String unverified(RRset set, List<DNSKEYRecord> keys, Instant now) {
-    List<RRSIGRecord> sigs = set.sigs();
-    if (sigs.isEmpty()) {
-      return "unsigned (no RRSIG)";
-    }
-    List<String> failures = new ArrayList<>();
-    for (RRSIGRecord sig : sigs) {
-      Optional<DNSKEYRecord> key =
-          keys.stream()
-              .filter(k -> k.getFootprint() == sig.getFootprint())
-              .filter(k -> k.getAlgorithm() == sig.getAlgorithm())
-              .filter(k -> k.getName().equals(sig.getSigner()))
-              .findFirst();
-      if (key.isEmpty()) {
-        failures.add("RRSIG by key " + sig.getFootprint() + " of an unknown key");
-        continue;
-      }
-      try {
-        DNSSEC.verify(set, sig, key.get(), now);
-        return null;
-      } catch (DNSSEC.DNSSECException e) {
-        failures.add("RRSIG by key " + sig.getFootprint() + ": " + e.getMessage());
-      }
-    }
-    return String.join("; ", failures);
+    return Signatures.verify(set, keys, now).orElse(null);
   }
 
   // ---- DNS ------------------------------------------------------------------------------------
 
   /** The {@code type} RRset at {@code name} (with its RRSIGs) as {@code server} serves it. */
   private RRset rrset(Name name, int type, Name server, InetSocketAddress at) throws NoChange {
-    SimpleResolver resolver = new SimpleResolver(at);
-    resolver.setTCP(true);
-    resolver.setTimeout(queryTimeout);
-    resolver.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
-    Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
-    query.getHeader().unsetFlag(Flags.RD);
     Message answer;
     try {
-      answer = resolver.send(query);
+      answer = AuthoritativeDns.query(at, name, type, queryTimeout);
     } catch (IOException e) {
       throw new NoChange(
           server + " (" + at + ") did not answer " + Type.string(type) + ": " + e.getMessage());
@@ -582,12 +537,7 @@ public final class CsyncParentAgent implements AutoCloseable {
               + Rcode.string(answer.getRcode())
               + (answer.getHeader().getFlag(Flags.AA) ? "" : ", not authoritatively"));
     }
-    for (RRset set : answer.getSectionRRsets(Section.ANSWER)) {
-      if (set.getName().equals(name) && set.getType() == type) {
-        return set;
-      }
-    }
-    return null;
+    return AuthoritativeDns.answer(answer, name, type);
   }
 
   private static List<Name> targets(RRset ns) {

@@ -1,5 +1,6 @@
 package dev.multisigner.providers.dns;
 
+import dev.multisigner.dnsquery.AuthoritativeDns;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.CSYNCRecord;
@@ -23,7 +24,6 @@ import org.xbill.DNS.CDNSKEYRecord;
 import org.xbill.DNS.CDSRecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
@@ -177,10 +177,7 @@ public final class DnsKeyReader {
   }
 
   private Message send(ZoneName zone, Message query) {
-    SimpleResolver resolver = new SimpleResolver(server);
-    resolver.setTCP(true);
-    resolver.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
-    resolver.setTimeout(timeout);
+    SimpleResolver resolver = AuthoritativeDns.resolver(server, timeout);
     try {
       return resolver.send(query);
     } catch (SocketTimeoutException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.ChangeSignal;
 import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.PlanChange;
 import dev.multisigner.providers.ProviderException;
@@ -81,6 +82,19 @@ public final class PowerDnsAdapter implements DnsProvider {
   @Override
   public ProviderLimits limits() {
     return PowerDnsCapabilities.limits();
+  }
+
+  /**
+   * None: PowerDNS signs live, and keys changed through its cryptokeys API or pdnsutil (added,
+   * activated, published, removed) and the PUBLISH-CDS metadata change the served DNSKEY, CDS,
+   * CDNSKEY and RRSIGs without touching the SOA serial (seen in the lab: {@code
+   * PowerDnsSerialTest}); only records-table edits through the API raise it (SOA-EDIT-API). So
+   * every poll reads a PowerDNS zone fully.
+   */
+  @Override
+  public ChangeSignal changeSignal() {
+    return ChangeSignal.none(
+        "PowerDNS key changes (cryptokeys API, pdnsutil, PUBLISH-CDS) do not raise the SOA serial");
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.multisigner.providers.rfc2136;
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.ChangeSignal;
 import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.PlanChange;
 import dev.multisigner.providers.ProviderException;
@@ -86,6 +87,18 @@ public final class Rfc2136Adapter implements DnsProvider {
   @Override
   public ProviderLimits limits() {
     return Rfc2136Capabilities.limits();
+  }
+
+  /**
+   * The serial at the server: an UPDATE raises it (RFC 2136 §3.6), and Knot (like BIND with inline
+   * signing or dnssec-policy) raises it whenever it re-signs the zone, so every key event, CDS
+   * change and new RRSIG shows in it.
+   */
+  @Override
+  public ChangeSignal changeSignal() {
+    return ChangeSignal.soaSerial(
+        server,
+        "UPDATEs (RFC 2136 §3.6) and the server's own signing events raise the zone's SOA serial");
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.multisigner.providers.rfc2136;
 
+import dev.multisigner.dnsquery.AuthoritativeDns;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.ProviderException;
@@ -34,10 +35,7 @@ final class Rfc2136Client {
 
   /** Sends {@code update}; returns on NOERROR, throws a typed error otherwise. */
   void send(ZoneName zone, Update update) {
-    SimpleResolver resolver = new SimpleResolver(server);
-    resolver.setTCP(true);
-    resolver.setTimeout(timeout);
-    resolver.setTSIGKey(key.toTsig());
+    SimpleResolver resolver = AuthoritativeDns.signed(server, timeout, key.toTsig());
     Message response;
     try {
       response = resolver.send(update);

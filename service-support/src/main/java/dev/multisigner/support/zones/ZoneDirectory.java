@@ -9,12 +9,17 @@ import dev.multisigner.schemas.avro.ZoneIntent;
 import dev.multisigner.schemas.serde.AvroSerde;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import dev.multisigner.support.KafkaClientSettings;
+import dev.multisigner.support.RestartingWorker;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,23 +42,35 @@ import org.slf4j.LoggerFactory;
  * multisigner.zone.intents} on every start (no committed offsets), then followed. The coordinator
  * decides whether an intent is accepted; this directory only tells the pollers which zone × signer
  * pairs to look at, so a refused enrollment costs a few extra reads, nothing more.
+ *
+ * <p>It looks for the topic's partitions again every {@link #PARTITION_REFRESH}, so a topic created
+ * (or grown) after the start is read from its beginning. A reader that fails (the broker
+ * unreachable at the start, any error) starts again after a pause doubling from 1 s to 30 s, from
+ * where it had read; /health ({@code zoneDirectory}) is DOWN until it runs again.
  */
 @Singleton
 @Requires(property = "multisigner.zone-directory.enabled", notEquals = "false")
-public class ZoneDirectory {
+public class ZoneDirectory extends AbstractHealthIndicator<Map<String, Object>> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ZoneDirectory.class);
+
+  /** How often the reader looks for partitions of the intents topic it does not read yet. */
+  static final Duration PARTITION_REFRESH = Duration.ofSeconds(5);
 
   private final KafkaClientSettings kafka;
   private final Map<String, Set<String>> zones = new ConcurrentHashMap<>();
   private final AvroSerde<ZoneIntent> serde = TopicCatalog.ZONE_INTENTS.valueSerde();
+
+  /** The next offset to read per partition, kept across restarts of the reader. */
+  private final Map<TopicPartition, Long> positions = new HashMap<>();
+
+  private final RestartingWorker reader;
   private volatile KafkaConsumer<String, byte[]> consumer;
-  private Thread thread;
   private volatile boolean running = true;
 
   @Inject
   public ZoneDirectory(KafkaClientSettings kafka) {
-    this.kafka = kafka;
+    this(kafka, Duration.ofSeconds(1), Duration.ofSeconds(30));
   }
 
   /** A directory on an unsecured cluster (tests). */
@@ -61,11 +78,26 @@ public class ZoneDirectory {
     this(KafkaClientSettings.of(bootstrap));
   }
 
+  /** With the reader's restart pauses (tests shorten them). */
+  public ZoneDirectory(String bootstrap, Duration restartBackoff, Duration maxRestartBackoff) {
+    this(KafkaClientSettings.of(bootstrap), restartBackoff, maxRestartBackoff);
+  }
+
+  private ZoneDirectory(
+      KafkaClientSettings kafka, Duration restartBackoff, Duration maxRestartBackoff) {
+    this.kafka = kafka;
+    this.reader =
+        new RestartingWorker("zone-directory", restartBackoff, maxRestartBackoff, this::follow);
+  }
+
   @PostConstruct
   void start() {
-    thread = new Thread(this::follow, "zone-directory");
-    thread.setDaemon(true);
-    thread.start();
+    reader.start();
+  }
+
+  /** True while the reader runs (not failed and waiting to start again). */
+  public boolean reading() {
+    return reader.running();
   }
 
   /** Zone to the signers that serve it (sorted), a snapshot. */
@@ -94,21 +126,26 @@ public class ZoneDirectory {
     }
   }
 
+  /** One run of the reader; returns once stopped, throws on failure (it is started again). */
   private void follow() {
     Map<String, Object> config = kafka.common(); // bootstrap servers and security (SASL/SSL)
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
     try (KafkaConsumer<String, byte[]> c =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer = c;
-      List<TopicPartition> partitions =
-          c.partitionsFor(TopicCatalog.Names.ZONE_INTENTS, Duration.ofSeconds(30)).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      c.assign(partitions);
-      c.seekToBeginning(partitions);
+      if (!running) {
+        return;
+      }
+      long refreshAt = 0;
       while (running) {
+        if (System.nanoTime() - refreshAt >= 0) {
+          assignEveryPartition(c);
+          refreshAt = System.nanoTime() + PARTITION_REFRESH.toNanos();
+        }
         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+          positions.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
           try {
             apply(r.key(), serde.decode(r.value()));
           } catch (SerializationException | NullPointerException e) {
@@ -122,20 +159,62 @@ public class ZoneDirectory {
       }
     } catch (WakeupException e) {
       // stopping
-    } catch (RuntimeException e) {
-      LOG.error("event=zone_directory_failed error=\"{}\"", e.toString(), e);
     }
   }
 
+  /**
+   * Reads every partition the intents topic has now (none while it does not exist), each from where
+   * this directory left it or, new, from its beginning.
+   */
+  private void assignEveryPartition(KafkaConsumer<String, byte[]> c) {
+    List<TopicPartition> now =
+        c.partitionsFor(TopicCatalog.Names.ZONE_INTENTS).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    if (now.isEmpty()) {
+      LOG.debug("event=zone_directory_waiting topic={}", TopicCatalog.Names.ZONE_INTENTS);
+    }
+    if (Set.copyOf(now).equals(c.assignment())) {
+      return;
+    }
+    c.assign(now);
+    List<TopicPartition> fresh = now.stream().filter(tp -> !positions.containsKey(tp)).toList();
+    c.seekToBeginning(fresh);
+    now.stream().filter(positions::containsKey).forEach(tp -> c.seek(tp, positions.get(tp)));
+    LOG.info(
+        "event=zone_directory_reading topic={} partitions={}",
+        TopicCatalog.Names.ZONE_INTENTS,
+        now.size());
+  }
+
   @PreDestroy
-  void stop() throws InterruptedException {
+  void stop() {
     running = false;
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
+    reader.stop(
+        () -> {
+          KafkaConsumer<String, byte[]> c = consumer;
+          if (c != null) {
+            c.wakeup();
+          }
+        },
+        Duration.ofSeconds(5));
+  }
+
+  /** UP while the reader runs; DOWN while it failed and waits to start again. */
+  @Override
+  protected Map<String, Object> getHealthInformation() {
+    healthStatus = reader.running() ? HealthStatus.UP : HealthStatus.DOWN;
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("zones", zones.size());
+    details.put("restarts", reader.restarts());
+    if (reader.lastFailure() != null) {
+      details.put("lastFailure", reader.lastFailure());
     }
-    if (thread != null) {
-      thread.join(5000);
-    }
+    return details;
+  }
+
+  @Override
+  protected String getName() {
+    return "zoneDirectory";
   }
 }

@@ -2,6 +2,7 @@ package dev.multisigner.coordinator.api;
 
 import dev.multisigner.coordinator.mapping.InputMapper;
 import dev.multisigner.coordinator.mapping.RejectedInput;
+import dev.multisigner.domain.decide.Admission;
 import dev.multisigner.domain.decide.ZoneState;
 import dev.multisigner.domain.decide.ZoneStatus;
 import dev.multisigner.domain.group.Member;
@@ -40,12 +41,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Operator requests to intents. Each request is checked first as the coordinator will check the
- * intent (the same {@link InputMapper} and {@link GroupCheck}), plus what only this deployment
- * knows (which signers are configured) and what the zone's state says (enrolled or not, members),
- * so a request the decider would refuse is refused here with a specific message instead of becoming
- * a {@code RequestRejected} event later. A request that passes is appended to {@code
- * multisigner.zone.intents} keyed by the canonical zone name; the decider still has the last word
- * (two racing enrollments of one zone both pass here and the second is refused there).
+ * intent (the same {@link InputMapper}, {@link GroupCheck} and {@link Admission}), plus what only
+ * this deployment knows (which signers are configured) and what the zone's state says (enrolled or
+ * not, members), so a request the decider would refuse is refused here with a specific message
+ * instead of becoming a {@code RequestRejected} event later. A request that passes is appended to
+ * {@code multisigner.zone.intents} keyed by the canonical zone name; the decider still has the last
+ * word (two racing enrollments of one zone both pass here and the second is refused there).
  */
 @Singleton
 @Requires(env = "signer-coordinator")
@@ -129,10 +130,12 @@ public class OperatorIntents {
       throw ApiProblem.badRequest("zone=" + zone + ": the body must name the signer to add");
     }
     SignerSpec spec = signer(zone, request, state.policy().algorithm());
-    if (state.member(SignerId.of(spec.getSignerId())).isPresent()) {
-      throw ApiProblem.conflict(
-          "zone=" + zone + " signer=" + spec.getSignerId() + ": already a member");
-    }
+    Admission.newMember(state, SignerId.of(spec.getSignerId()))
+        .ifPresent(
+            r -> {
+              throw ApiProblem.conflict(
+                  "zone=" + zone + " signer=" + spec.getSignerId() + ": " + r.text());
+            });
     List<dev.multisigner.domain.model.SignerSpec> grown = new ArrayList<>();
     state.members().forEach(m -> grown.add(m.spec()));
     grown.add(domain(zone, spec, InputMapper::signer));
@@ -176,7 +179,10 @@ public class OperatorIntents {
           "zone=" + zone + ": algorithm is required (the DNSSEC algorithm number, e.g. 15)");
     }
     int to = request.algorithm();
-    PolicyChecks.algorithm(zone, "algorithm", to);
+    Admission.signingAlgorithm(to)
+        .ifPresent(
+            r ->
+                badRequest("zone=" + zone + ": " + r.text() + ": " + Admission.SIGNING_ALGORITHMS));
     if (to == state.policy().algorithm()) {
       throw ApiProblem.conflict(
           "zone=" + zone + ": the group already signs with algorithm " + to + ", nothing to roll");

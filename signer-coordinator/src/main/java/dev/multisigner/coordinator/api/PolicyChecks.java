@@ -1,6 +1,7 @@
 package dev.multisigner.coordinator.api;
 
 import dev.multisigner.coordinator.mapping.ProviderTypes;
+import dev.multisigner.domain.decide.Admission;
 import dev.multisigner.domain.model.ZoneName;
 import java.util.HashSet;
 import java.util.List;
@@ -14,9 +15,6 @@ import java.util.Set;
  * stay in {@link OperatorIntents}; these are the request's shape.
  */
 final class PolicyChecks {
-
-  /** RFC 8624 §3.1 algorithms a signer may use: RSASHA256, RSASHA512, ECDSA P-256/P-384, EdDSA. */
-  static final List<Integer> SIGNING_ALGORITHMS = List.of(8, 10, 13, 14, 15, 16);
 
   /**
    * RFC 8624 §3.3 DS digests to publish: SHA-256 (MUST) and SHA-384 (MAY); SHA-1 and GOST are MUST
@@ -55,9 +53,9 @@ final class PolicyChecks {
     }
   }
 
-  /** Refuses an algorithm that is not one to sign with (RFC 8624 §3.1). */
+  /** Refuses an algorithm that is not one to sign with (RFC 8624 §3.1, the decider's list). */
   static void algorithm(ZoneName zone, String field, int algorithm) {
-    if (!SIGNING_ALGORITHMS.contains(algorithm)) {
+    if (!Admission.SIGNING_ALGORITHMS.contains(algorithm)) {
       throw ApiProblem.badRequest(
           "zone="
               + zone
@@ -66,7 +64,7 @@ final class PolicyChecks {
               + ": algorithm "
               + algorithm
               + " is not one to sign with (RFC 8624 §3.1: "
-              + SIGNING_ALGORITHMS
+              + Admission.SIGNING_ALGORITHMS
               + ")");
     }
   }

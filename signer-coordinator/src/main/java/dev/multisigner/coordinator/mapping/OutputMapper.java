@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /** The domain's outputs to Avro records for the log. */
 public final class OutputMapper {
@@ -107,7 +108,7 @@ public final class OutputMapper {
     if (output instanceof Output.ZoneEvent o) {
       Map<String, String> attributes = new LinkedHashMap<>();
       attributes.put("kind", o.kind().name());
-      return new ZoneEvent(envelope, pastTense(o.kind().name()), o.text(), attributes);
+      return new ZoneEvent(envelope, pastTense(o.kind().name()), o.text(), attributes, null);
     }
     return null;
   }
@@ -119,8 +120,23 @@ public final class OutputMapper {
         state.status().name(),
         state.haltReason() != null,
         state.haltReason(),
-        state.members().stream().map(m -> m.spec().id().value()).toList(),
+        signerIds(state),
         state.seq());
+  }
+
+  /**
+   * Whether the snapshot of {@code after} would say something the one of {@code before} did not
+   * (the fields {@link #snapshot} reads). The topic is compacted: an equal snapshot adds nothing.
+   */
+  public static boolean snapshotChanged(ZoneState before, ZoneState after) {
+    return before.status() != after.status()
+        || before.seq() != after.seq()
+        || !Objects.equals(before.haltReason(), after.haltReason())
+        || !signerIds(before).equals(signerIds(after));
+  }
+
+  private static List<String> signerIds(ZoneState state) {
+    return state.members().stream().map(m -> m.spec().id().value()).toList();
   }
 
   /** ZONE_ENROLLED becomes ZoneEnrolled: the event name auditors read. */

@@ -7,16 +7,19 @@ import io.micronaut.context.annotation.Value;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -24,7 +27,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the coordinator topology with exactly-once processing and reports its state in /health (DOWN
- * unless RUNNING or REBALANCING).
+ * unless RUNNING or REBALANCING, and while a failed stream thread waits to be replaced).
+ *
+ * <p>A stream thread that fails (an exception the processor does not turn into an audit event, a
+ * source topic that does not exist yet) is replaced after a pause that doubles from {@code
+ * multisigner.coordinator.restart-backoff} up to {@code max-restart-backoff}: its transaction is
+ * aborted and the new thread processes the same inputs again. Without a handler Streams would shut
+ * the whole client down.
  */
 @Context
 @Requires(env = "signer-coordinator")
@@ -35,7 +44,15 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
 
   private final KafkaStreams streams;
   private final String applicationId;
+  private final Duration restartBackoff;
+  private final Duration maxRestartBackoff;
+  private final AtomicInteger threadFailures = new AtomicInteger();
+  private volatile boolean replacing;
+  private volatile boolean closing;
+  private volatile long lastFailureNanos;
+  private volatile Duration previousPause = Duration.ZERO;
 
+  @Inject
   public CoordinatorStreams(
       KafkaClientSettings kafka,
       @Value("${multisigner.service.name}") String producer,
@@ -46,8 +63,41 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
       @Value("${multisigner.coordinator.commit-interval:100ms}") Duration commitInterval,
       @Value("${multisigner.coordinator.replication-factor:1}") int replication,
       @Value("${multisigner.coordinator.instance-id:}") String instanceId,
-      @Value("${multisigner.coordinator.session-timeout:10s}") Duration sessionTimeout) {
+      @Value("${multisigner.coordinator.session-timeout:10s}") Duration sessionTimeout,
+      @Value("${multisigner.coordinator.restart-backoff:1s}") Duration restartBackoff,
+      @Value("${multisigner.coordinator.max-restart-backoff:30s}") Duration maxRestartBackoff) {
+    this(
+        kafka,
+        producer,
+        applicationId,
+        stateDir,
+        wakeInterval,
+        commitInterval,
+        replication,
+        instanceId,
+        sessionTimeout,
+        restartBackoff,
+        maxRestartBackoff,
+        dev.multisigner.domain.decide.ZoneDecider::decide);
+  }
+
+  /** With the decision function (tests make it fail). */
+  CoordinatorStreams(
+      KafkaClientSettings kafka,
+      String producer,
+      String applicationId,
+      String stateDir,
+      Duration wakeInterval,
+      Duration commitInterval,
+      int replication,
+      String instanceId,
+      Duration sessionTimeout,
+      Duration restartBackoff,
+      Duration maxRestartBackoff,
+      CoordinatorTopology.Decide decider) {
     this.applicationId = applicationId;
+    this.restartBackoff = restartBackoff;
+    this.maxRestartBackoff = maxRestartBackoff;
     Properties p = new Properties();
     p.putAll(kafka.common()); // bootstrap servers and security (SASL/SSL) of every kafka.* setting
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -64,7 +114,9 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
     if (!instanceId.isBlank()) {
       p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
     }
-    this.streams = new KafkaStreams(CoordinatorTopology.buildTopology(producer, wakeInterval), p);
+    this.streams =
+        new KafkaStreams(CoordinatorTopology.buildTopology(producer, wakeInterval, decider), p);
+    streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
     streams.setStateListener(
         (now, before) ->
             LOG.info(
@@ -91,22 +143,70 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
             CoordinatorTopology.STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
   }
 
+  /**
+   * Replaces a failed stream thread after a pause (on the failed thread, so the replacement waits),
+   * doubling while failures follow each other within the longest pause.
+   */
+  private StreamThreadExceptionResponse onStreamThreadFailure(Throwable e) {
+    replacing = true;
+    int failures = threadFailures.incrementAndGet();
+    long now = System.nanoTime();
+    Duration pause = restartBackoff;
+    if (now - lastFailureNanos < maxRestartBackoff.multipliedBy(2).toNanos()) {
+      pause = previousPause.multipliedBy(2);
+      pause = pause.compareTo(maxRestartBackoff) > 0 ? maxRestartBackoff : pause;
+    }
+    previousPause = pause;
+    lastFailureNanos = now;
+    LOG.error(
+        "event=stream_thread_failed application_id={} failures={} replace_after_ms={} error=\"{}\"",
+        applicationId,
+        failures,
+        pause.toMillis(),
+        e.toString(),
+        e);
+    long end = System.nanoTime() + pause.toNanos();
+    while (!closing && System.nanoTime() < end) {
+      try {
+        Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+      } catch (InterruptedException interrupted) {
+        break;
+      }
+    }
+    replacing = false;
+    return closing
+        ? StreamThreadExceptionResponse.SHUTDOWN_CLIENT
+        : StreamThreadExceptionResponse.REPLACE_THREAD;
+  }
+
+  /** Stream threads replaced after a failure since the start. */
+  int threadFailures() {
+    return threadFailures.get();
+  }
+
   @PreDestroy
   @Override
   public void close() {
+    closing = true;
     streams.close(Duration.ofSeconds(10));
+  }
+
+  /** RUNNING or REBALANCING, and no failed stream thread waiting to be replaced. */
+  boolean healthy() {
+    KafkaStreams.State state = streams.state();
+    return !replacing
+        && (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING);
   }
 
   @Override
   protected Map<String, Object> getHealthInformation() {
     KafkaStreams.State state = streams.state();
-    healthStatus =
-        state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
-            ? HealthStatus.UP
-            : HealthStatus.DOWN;
+    healthStatus = healthy() ? HealthStatus.UP : HealthStatus.DOWN;
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("applicationId", applicationId);
     details.put("state", state.name());
+    details.put("replacingFailedThread", replacing);
+    details.put("threadFailures", threadFailures.get());
     return details;
   }
 

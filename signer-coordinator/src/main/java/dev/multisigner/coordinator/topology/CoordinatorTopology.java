@@ -31,6 +31,10 @@ public final class CoordinatorTopology {
 
   public static final String STATE_STORE = "zone-state";
   public static final String TIMER_STORE = "zone-timers";
+
+  /** Per zone, the hash of its last audit event (the head of its hash chain). */
+  public static final String AUDIT_STORE = "zone-audit-chain";
+
   static final String DECIDE = "decide";
   static final String TO_COMMANDS = "to-commands";
   static final String TO_DS_REQUESTS = "to-ds-requests";
@@ -78,13 +82,20 @@ public final class CoordinatorTopology {
     }
     topology.addProcessor(
         DECIDE, () -> new ZoneProcessor(producer, wakeInterval, decider), parents);
+    // cached: a zone written several times within one commit interval reaches RocksDB and the
+    // changelog once, and the next input of a zone reads it from memory
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray()),
+                Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray())
+            .withCachingEnabled(),
         DECIDE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(), Serdes.Long()),
+        DECIDE);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(AUDIT_STORE), Serdes.String(), Serdes.String()),
         DECIDE);
     sink(topology, TO_COMMANDS, TopicCatalog.Names.SIGNER_COMMANDS);
     sink(topology, TO_DS_REQUESTS, TopicCatalog.Names.DS_REQUESTS);

@@ -2,10 +2,19 @@ package dev.multisigner.coordinator.writer;
 
 import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.ProviderException;
+import dev.multisigner.schemas.avro.Dnskey;
+import dev.multisigner.schemas.avro.GroupKey;
+import dev.multisigner.schemas.avro.ImportDnskeys;
+import dev.multisigner.schemas.avro.PublishCdsCdnskey;
+import dev.multisigner.schemas.avro.PublishCsync;
+import dev.multisigner.schemas.avro.PublishNs;
 import dev.multisigner.schemas.avro.SignerCommand;
 import dev.multisigner.schemas.avro.SignerCommandApplied;
 import dev.multisigner.schemas.avro.SignerCommandFailed;
 import dev.multisigner.schemas.avro.SignerCommandResult;
+import dev.multisigner.schemas.avro.WithdrawCdsCdnskey;
+import dev.multisigner.schemas.avro.WithdrawCsync;
+import dev.multisigner.schemas.avro.WithdrawDnskeys;
 import dev.multisigner.schemas.serde.AvroSerde;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import dev.multisigner.support.Envelopes;
@@ -15,9 +24,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -46,8 +58,20 @@ import org.slf4j.LoggerFactory;
  * limit) and appends the result; the poller commits, per partition, up to the lowest command whose
  * result is not on the log yet ({@link PartitionProgress}). With more than {@code maxInFlight}
  * commands without a result, the poller pauses its partitions.
+ *
+ * <p>A queued command that the next command of the same zone supersedes ({@link #supersedes}: the
+ * same RRset set whole again, or the same or more DNSKEYs imported or withdrawn) is not applied: it
+ * is answered {@code SignerCommandFailed(retryable)} naming the newer command. The decider matches
+ * results by command id and has already replaced the older id with the newer one in its pending
+ * slot, so it ignores that answer; were the older one still awaited, it would retry it. Only
+ * adjacent commands coalesce, so the order of different changes is kept. Under a backlog this drops
+ * the decider's re-sent duplicates (bench/README.md: most commands changed nothing).
+ *
+ * <p>{@link #run} is the poller; it returns once stopped and throws when it fails, and {@link
+ * SignerWriters} then starts a new writer (a new consumer, from the committed offsets) after a
+ * pause.
  */
-final class SignerWriter extends Thread {
+final class SignerWriter implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SignerWriter.class);
 
@@ -81,6 +105,20 @@ final class SignerWriter extends Thread {
   private final Map<TopicPartition, PartitionProgress> partitions = new HashMap<>();
 
   private final AtomicInteger inFlight = new AtomicInteger();
+
+  /** Per zone, its latest command handed to a lane (poller writes, lanes remove once started). */
+  private final Map<String, Queued> lastQueued = new ConcurrentHashMap<>();
+
+  /** A command waiting in its zone's lane; the next one can supersede it. */
+  private static final class Queued {
+    final SignerCommand command;
+    volatile String supersededBy;
+
+    Queued(SignerCommand command) {
+      this.command = command;
+    }
+  }
+
   private volatile boolean running = true;
   private volatile boolean halted;
 
@@ -94,8 +132,6 @@ final class SignerWriter extends Thread {
       int concurrency,
       int maxInFlight,
       Map<String, Object> membership) {
-    super("signer-writer-" + signer);
-    setDaemon(true);
     if (maxInFlight < concurrency) {
       throw new IllegalArgumentException(
           "multisigner.writers.max-in-flight ("
@@ -154,6 +190,7 @@ final class SignerWriter extends Thread {
       // stopping
     } catch (RuntimeException e) {
       LOG.error("event=writer_failed signer={} error=\"{}\"", signer, e.toString(), e);
+      throw e; // SignerWriters starts a new writer after a pause and reports DOWN until then
     } finally {
       running = false;
       close();
@@ -184,23 +221,64 @@ final class SignerWriter extends Thread {
             : decode(r);
     if (decoded.isPresent() && signer.equals(decoded.get().getSignerId())) {
       SignerCommand command = decoded.get();
+      String zone = command.getEnvelope().getZone();
       long offset = r.offset();
       progress.dispatched(offset);
       inFlight.incrementAndGet();
-      lanes.submit(command.getEnvelope().getZone(), () -> applyInLane(command, progress, offset));
+      Queued queued = new Queued(command);
+      Queued previous = lastQueued.put(zone, queued);
+      if (previous != null && supersedes(command, previous.command)) {
+        previous.supersededBy = command.getCommandId(); // no effect once it has started
+      }
+      lanes.submit(zone, () -> applyInLane(queued, progress, offset));
     }
     progress.read(r.offset());
   }
 
+  /**
+   * Whether applying {@code newer} right after {@code older} (same zone and signer) leaves nothing
+   * for {@code older} to do: both set the same RRset whole (CDS/CDNSKEY, apex NS, CSYNC), or both
+   * import (or both withdraw) DNSKEYs and {@code newer} names every key {@code older} does.
+   */
+  static boolean supersedes(SignerCommand newer, SignerCommand older) {
+    Object n = newer.getCommand();
+    Object o = older.getCommand();
+    if (n instanceof ImportDnskeys ni && o instanceof ImportDnskeys oi) {
+      return dnskeys(ni.getKeys()).containsAll(dnskeys(oi.getKeys()));
+    }
+    if (n instanceof WithdrawDnskeys nw && o instanceof WithdrawDnskeys ow) {
+      return dnskeys(nw.getKeys()).containsAll(dnskeys(ow.getKeys()));
+    }
+    return (cds(n) && cds(o))
+        || (n instanceof PublishNs && o instanceof PublishNs)
+        || (csync(n) && csync(o));
+  }
+
+  private static Set<Dnskey> dnskeys(List<GroupKey> keys) {
+    Set<Dnskey> out = new HashSet<>();
+    keys.forEach(k -> out.add(k.getDnskey()));
+    return out;
+  }
+
+  private static boolean cds(Object c) {
+    return c instanceof PublishCdsCdnskey || c instanceof WithdrawCdsCdnskey;
+  }
+
+  private static boolean csync(Object c) {
+    return c instanceof PublishCsync || c instanceof WithdrawCsync;
+  }
+
   /** In a lane: applies the command and logs its result, unless its partition was revoked. */
-  private void applyInLane(SignerCommand command, PartitionProgress progress, long offset) {
+  private void applyInLane(Queued queued, PartitionProgress progress, long offset) {
+    SignerCommand command = queued.command;
+    lastQueued.remove(command.getEnvelope().getZone(), queued); // started: nothing supersedes it
     try {
       if (!running || !progress.start()) {
         return; // the partition moved or the writer stops: read again from the committed offset
       }
       boolean logged = false;
       try {
-        logged = handle(command, progress);
+        logged = handle(command, queued.supersededBy, progress);
       } finally {
         progress.end(offset, logged);
       }
@@ -209,11 +287,27 @@ final class SignerWriter extends Thread {
     }
   }
 
-  /** Applies the command and appends its result; true once the result is on the log. */
-  private boolean handle(SignerCommand command, PartitionProgress progress) {
+  /**
+   * Applies the command (unless {@code supersededBy} names a newer one) and appends its result;
+   * true once the result is on the log.
+   */
+  private boolean handle(SignerCommand command, String supersededBy, PartitionProgress progress) {
     String zone = command.getEnvelope().getZone();
     long t0 = System.nanoTime();
-    Object outcome = outcome(command, zone, progress);
+    Object outcome =
+        supersededBy == null
+            ? outcome(command, zone, progress)
+            : failed(
+                command,
+                zone,
+                "zone="
+                    + zone
+                    + " signer="
+                    + signer
+                    + ": superseded by command "
+                    + supersededBy
+                    + " of the same kind, not applied",
+                true);
     if (outcome instanceof SignerCommandApplied applied) {
       LOG.info(
           "event=command_applied zone={} signer={} command={} took_ms={} detail=\"{}\"",

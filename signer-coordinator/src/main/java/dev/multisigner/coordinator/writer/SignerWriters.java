@@ -4,16 +4,22 @@ import dev.multisigner.support.Envelopes;
 import dev.multisigner.support.EventLog;
 import dev.multisigner.support.Inbox;
 import dev.multisigner.support.KafkaClientSettings;
+import dev.multisigner.support.RestartingWorker;
 import dev.multisigner.support.signers.SignerRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
@@ -33,15 +39,33 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  * them, the first configured signer's, dead-letters (one dead letter per poison record per
  * deployment, not one per signer). An adapter that declares a rate limit has its calls paced to it
  * whatever the concurrency.
+ *
+ * <p>A writer that fails (its poller throws) is started again, with a new consumer from the
+ * committed offsets, after a pause that doubles from {@code multisigner.writers.restart-backoff} up
+ * to {@code max-restart-backoff}; /health reports DOWN ({@code signerWriters}) while any writer is
+ * not running.
+ *
+ * <p>They run in the coordinator (environment {@code signer-coordinator}) or on their own
+ * (environment {@code signer-writer}, {@code multisigner writer --signer <id>}): {@code
+ * multisigner.writers.signers} limits a process to the listed signers, and {@code
+ * multisigner.writers.enabled=false} keeps a coordinator from running any. Instances of one
+ * signer's writer share its consumer group, so they scale out over the partitions.
  */
 @Context
-@Requires(env = "signer-coordinator")
-public class SignerWriters {
+@Requires(env = {"signer-coordinator", "signer-writer"})
+@Requires(property = "multisigner.writers.enabled", notEquals = "false")
+public class SignerWriters extends AbstractHealthIndicator<Map<String, Object>> {
 
   /** How long stopping waits for one writer (its grace for running commands, then its close). */
   private static final Duration STOP_WAIT = Duration.ofSeconds(20);
 
-  private final List<SignerWriter> writers = new ArrayList<>();
+  private final List<Supervised> writers = new ArrayList<>();
+  private volatile boolean stopping;
+  private volatile boolean halting;
+
+  /** One signer's writer, started again by {@code worker} when it fails. */
+  private record Supervised(
+      String signer, RestartingWorker worker, AtomicReference<SignerWriter> current) {}
 
   public SignerWriters(
       SignerRegistry registry,
@@ -55,23 +79,69 @@ public class SignerWriters {
       @Value("${multisigner.writers.concurrency:8}") int concurrency,
       @Value("${multisigner.writers.max-in-flight:256}") int maxInFlight,
       @Value("${multisigner.coordinator.instance-id:}") String instanceId,
-      @Value("${multisigner.coordinator.session-timeout:10s}") Duration sessionTimeout) {
+      @Value("${multisigner.coordinator.session-timeout:10s}") Duration sessionTimeout,
+      @Value("${multisigner.writers.restart-backoff:1s}") Duration restartBackoff,
+      @Value("${multisigner.writers.max-restart-backoff:30s}") Duration maxRestartBackoff,
+      @Value("${multisigner.writers.signers:}") String only) {
     RetryPolicy retry = new RetryPolicy(maxAttempts, initialBackoff, maxBackoff);
-    List<String> ids = registry.signerIds();
+    List<String> ids = onlyThese(registry.signerIds(), only);
     for (String id : ids) {
-      writers.add(
-          new SignerWriter(
-              id,
-              registry.provider(id).orElseThrow(),
-              log,
-              envelopes,
-              id.equals(ids.get(0)) ? Optional.of(inbox) : Optional.empty(),
-              retry,
-              concurrency,
-              maxInFlight,
-              membership(kafka, id, instanceId, sessionTimeout)));
+      Supplier<SignerWriter> writer =
+          () ->
+              new SignerWriter(
+                  id,
+                  registry.provider(id).orElseThrow(),
+                  log,
+                  envelopes,
+                  id.equals(ids.get(0)) ? Optional.of(inbox) : Optional.empty(),
+                  retry,
+                  concurrency,
+                  maxInFlight,
+                  membership(kafka, id, instanceId, sessionTimeout));
+      // the first one now, so a configuration error fails the start instead of looping
+      AtomicReference<SignerWriter> current = new AtomicReference<>(writer.get());
+      AtomicReference<SignerWriter> first = new AtomicReference<>(current.get());
+      RestartingWorker worker =
+          new RestartingWorker(
+              "signer-writer-" + id,
+              restartBackoff,
+              maxRestartBackoff,
+              () -> {
+                SignerWriter w = first.getAndSet(null);
+                w = w != null ? w : writer.get();
+                current.set(w);
+                if (halting) {
+                  w.halt();
+                } else if (stopping) {
+                  w.stopWriter();
+                }
+                w.run();
+              });
+      writers.add(new Supervised(id, worker, current));
     }
-    writers.forEach(Thread::start);
+    writers.forEach(w -> w.worker().start());
+  }
+
+  /** The configured signers, or those of them {@code only} lists (comma-separated) when set. */
+  private static List<String> onlyThese(List<String> configured, String only) {
+    if (only == null || only.isBlank()) {
+      return configured;
+    }
+    List<String> wanted = new ArrayList<>();
+    for (String id : only.split(",")) {
+      String s = id.trim();
+      if (!configured.contains(s)) {
+        throw new IllegalArgumentException(
+            "multisigner.writers.signers names signer '"
+                + s
+                + "', which is not configured (multisigner.signers."
+                + s
+                + ".*); configured: "
+                + configured);
+      }
+      wanted.add(s);
+    }
+    return wanted;
   }
 
   /**
@@ -92,30 +162,74 @@ public class SignerWriters {
 
   /** The signer ids that have a writer here. */
   public List<String> signers() {
-    return writers.stream().map(SignerWriter::signer).toList();
+    return writers.stream().map(Supervised::signer).toList();
   }
 
   /** Stops every writer: running commands end (or are interrupted), done work is committed. */
   @PreDestroy
   void stop() {
-    writers.forEach(SignerWriter::stopWriter);
-    awaitStopped();
+    stopping = true;
+    stopAll(SignerWriter::stopWriter);
   }
 
   /** Stops every writer as a crash would: no final commit, running commands interrupted (tests). */
   void halt() {
-    writers.forEach(SignerWriter::halt);
-    awaitStopped();
+    halting = true;
+    stopping = true;
+    stopAll(SignerWriter::halt);
   }
 
-  private void awaitStopped() {
-    for (SignerWriter w : writers) {
-      try {
-        w.join(STOP_WAIT.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+  private void stopAll(java.util.function.Consumer<SignerWriter> how) {
+    // every writer told first, so they wind down together; then each awaited
+    for (Supervised s : writers) {
+      SignerWriter w = s.current().get();
+      if (w != null) {
+        how.accept(w);
       }
     }
+    for (Supervised s : writers) {
+      s.worker()
+          .stop(
+              () -> {
+                SignerWriter w = s.current().get();
+                if (w != null) {
+                  how.accept(w);
+                }
+              },
+              STOP_WAIT);
+    }
+  }
+
+  /** True while every writer runs (none failed and waiting to start again). */
+  boolean allRunning() {
+    return writers.stream().allMatch(s -> s.worker().running());
+  }
+
+  /** How often writers were started again after a failure, summed. */
+  int restarts() {
+    return writers.stream().mapToInt(s -> s.worker().restarts()).sum();
+  }
+
+  /** UP while every writer runs; DOWN while one is failed and waiting to start again. */
+  @Override
+  protected Map<String, Object> getHealthInformation() {
+    Map<String, Object> details = new LinkedHashMap<>();
+    for (Supervised s : writers) {
+      RestartingWorker w = s.worker();
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("running", w.running());
+      one.put("restarts", w.restarts());
+      if (w.lastFailure() != null) {
+        one.put("lastFailure", w.lastFailure());
+      }
+      details.put(s.signer(), one);
+    }
+    healthStatus = allRunning() ? HealthStatus.UP : HealthStatus.DOWN;
+    return details;
+  }
+
+  @Override
+  protected String getName() {
+    return "signerWriters";
   }
 }

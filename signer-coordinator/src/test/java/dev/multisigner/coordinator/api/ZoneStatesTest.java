@@ -27,7 +27,9 @@ class ZoneStatesTest {
             Duration.ofMillis(100),
             1,
             "",
-            Duration.ofSeconds(10))) {
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30))) {
       ZoneStates states = new ZoneStates(streams);
       assertThatThrownBy(() -> states.get(ZoneName.of("example.test")))
           .isInstanceOfSatisfying(

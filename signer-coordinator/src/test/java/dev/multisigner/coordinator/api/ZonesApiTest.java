@@ -390,7 +390,7 @@ class ZonesApiTest {
     assertRefused(
         HttpRequest.POST("/zones/algo.test/algorithm-rollover", Map.of("algorithm", 7)),
         400,
-        "algorithm 7 is not one to sign with");
+        "algorithm 7 is not one a signer may sign with");
     assertRefused(
         HttpRequest.POST("/zones/algo.test/algorithm-rollover", Map.of("algorithm", 13)),
         409,
@@ -441,7 +441,7 @@ class ZonesApiTest {
     assertRefused(
         HttpRequest.POST("/zones/example.test/signers", signer("knot-a", "ns1.example.test")),
         409,
-        "signer=knot-a: already a member");
+        "signer=knot-a: it is already a member");
     assertRefused(
         HttpRequest.POST("/zones/example.test/resume", Map.of("operator", "alice")),
         409,

@@ -279,7 +279,7 @@ class CoordinatorTopologyTest {
     assertThat(commands.isEmpty()).isTrue();
   }
 
-  private static ZoneIntent enroll(String typeA, String typeB) {
+  static ZoneIntent enroll(String typeA, String typeB) {
     GroupPolicy policy =
         GroupPolicy.newBuilder()
             .setModel(SigningModel.MODEL_2)
@@ -303,7 +303,7 @@ class CoordinatorTopologyTest {
             policy));
   }
 
-  private static SignerObservation observed(String signer, List<Dnskey> keys) {
+  static SignerObservation observed(String signer, List<Dnskey> keys) {
     List<Integer> ksks =
         keys.stream().filter(k -> k.getFlags() == 257).map(Dnskey::getKeyTag).toList();
     List<Integer> zsks =

@@ -13,6 +13,7 @@ import dev.multisigner.schemas.avro.ImportDnskeys;
 import dev.multisigner.schemas.avro.KeyRole;
 import dev.multisigner.schemas.avro.SignerCommand;
 import dev.multisigner.schemas.avro.SignerCommandApplied;
+import dev.multisigner.schemas.avro.SignerCommandFailed;
 import dev.multisigner.schemas.avro.SignerCommandResult;
 import dev.multisigner.schemas.avro.WithdrawDnskeys;
 import dev.multisigner.schemas.topics.TopicCatalog;
@@ -175,6 +176,63 @@ class ParallelSignerWritersTest {
     }
   }
 
+  @Test
+  void aQueuedCommandThatTheNextOneSupersedesIsAnsweredButNotApplied() {
+    String zone = zones("superseded", 1).get(0);
+    RecordingProvider provider = new RecordingProvider("mem-super", List.of(zone), 500, 500);
+    DNSKEYRecord k0 = key(zone);
+    DNSKEYRecord k1 = key(zone);
+    DNSKEYRecord k2 = key(zone);
+    DNSKEYRecord k3 = key(zone);
+    SignerCommand c0 = command("mem-super", zone, new ImportDnskeys(List.of(groupKey(k0)), 10));
+    SignerCommand c1 = command("mem-super", zone, new ImportDnskeys(List.of(groupKey(k1)), 10));
+    // the decider's next wish for the same slot: every key c1 names, and one more
+    SignerCommand c2 =
+        command("mem-super", zone, new ImportDnskeys(List.of(groupKey(k1), groupKey(k2)), 10));
+    SignerCommand c3 = command("mem-super", zone, new WithdrawDnskeys(List.of(groupKey(k0))));
+    // covers c2 too, but c3 lies between them: both stay, in log order
+    SignerCommand c4 =
+        command(
+            "mem-super",
+            zone,
+            new ImportDnskeys(List.of(groupKey(k1), groupKey(k2), groupKey(k3)), 10));
+    List<SignerCommand> all = List.of(c0, c1, c2, c3, c4);
+    all.forEach(c -> probe.send(TopicCatalog.SIGNER_COMMANDS, zone, c));
+
+    SignerWriters writers = writers(provider, 2, "");
+    try {
+      Map<String, SignerCommandResult> results =
+          awaitResults(all).stream()
+              .collect(Collectors.toMap(SignerCommandResult::getCommandId, r -> r));
+
+      assertThat(results.get(c1.getCommandId()).getResult())
+          .isInstanceOfSatisfying(
+              SignerCommandFailed.class,
+              f -> {
+                assertThat(f.getRetryable()).isTrue();
+                assertThat(f.getReason())
+                    .contains("zone=" + zone)
+                    .contains("superseded by command " + c2.getCommandId());
+              });
+      for (SignerCommand c : List.of(c0, c2, c3, c4)) {
+        assertThat(results.get(c.getCommandId()).getResult())
+            .as(c.getCommandId())
+            .isInstanceOf(SignerCommandApplied.class);
+      }
+      assertThat(provider.applied(ZoneName.of(zone)))
+          .containsExactly(
+              "import " + k0.getFootprint(),
+              "import " + k1.getFootprint(),
+              "import " + k2.getFootprint(),
+              "withdraw " + k0.getFootprint(),
+              "import " + k1.getFootprint(),
+              "import " + k2.getFootprint(),
+              "import " + k3.getFootprint());
+    } finally {
+      writers.stop();
+    }
+  }
+
   /**
    * The first instance stops (gracefully, or as a crash leaves it: running commands interrupted, no
    * final commit) with commands running and many more queued; the second takes over.
@@ -272,7 +330,10 @@ class ParallelSignerWritersTest {
         concurrency,
         64,
         instanceId,
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(30),
+        "");
   }
 
   /** A zone's commands: imports and withdrawals of fresh keys, where order changes the outcome. */

@@ -385,7 +385,7 @@ class SignerWritersTest {
     return new SignerCommand(envelope, ZONE + "#" + UUID.randomUUID(), signer, command);
   }
 
-  private static SignerCommand importCommand(String signer, Dnskey key) {
+  static SignerCommand importCommand(String signer, Dnskey key) {
     Envelope envelope =
         new Envelope(UUID.randomUUID().toString(), ZONE, Instant.now(), "writers-test", null, null);
     return new SignerCommand(
@@ -395,7 +395,7 @@ class SignerWritersTest {
         new ImportDnskeys(List.of(new GroupKey("other-signer", KeyRole.ZSK, key)), 10));
   }
 
-  private static Dnskey zsk() {
+  static Dnskey zsk() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
       g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -419,7 +419,7 @@ class SignerWritersTest {
     }
   }
 
-  private static DNSKEYRecord record(Dnskey k) {
+  static DNSKEYRecord record(Dnskey k) {
     byte[] key = new byte[k.getPublicKey().remaining()];
     k.getPublicKey().duplicate().get(key);
     return new DNSKEYRecord(
@@ -432,7 +432,7 @@ class SignerWritersTest {
         key);
   }
 
-  private static String hostPort(InetSocketAddress a) {
+  static String hostPort(InetSocketAddress a) {
     return a.getAddress().getHostAddress() + ":" + a.getPort();
   }
 }

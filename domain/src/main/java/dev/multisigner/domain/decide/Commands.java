@@ -1,0 +1,150 @@
+package dev.multisigner.domain.decide;
+
+import dev.multisigner.domain.decide.ZoneInput.DsPublicationFailed;
+import dev.multisigner.domain.decide.ZoneInput.SignerCommandApplied;
+import dev.multisigner.domain.decide.ZoneInput.SignerCommandFailed;
+import dev.multisigner.domain.group.Member;
+import dev.multisigner.domain.group.Pending;
+import dev.multisigner.domain.model.DsData;
+import dev.multisigner.domain.model.KeyData;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Commands to signers and requests to the parent: issued once, repeated when due, settled by what
+ * is observed. The one settle rule of every process: a command reported applied is done only when
+ * an observation taken after that application shows its effect ({@link #seenAfterApplied}); a
+ * report alone proves nothing (the signer may have been changed again since), an observation from
+ * before it proves nothing either. A command neither applied nor failed is repeated after the
+ * policy's retry interval; a retryable failure repeats it then, a rejection halts the zone.
+ */
+final class Commands {
+
+  private Commands() {}
+
+  /**
+   * True when {@code p} was reported applied and {@code m} has been observed since: what that
+   * observation shows is what the command achieved.
+   */
+  static boolean seenAfterApplied(Member m, Pending p) {
+    return p.appliedAt() != null && m.observed() && m.observedAt().isAfter(p.appliedAt());
+  }
+
+  /**
+   * Emits a command for a non-empty change unless the same change is already in flight and not yet
+   * due for a retry; clears the slot when nothing is left to change.
+   */
+  static Member command(
+      Draft w,
+      Member m,
+      CommandSlot slot,
+      List<KeyData> keys,
+      List<DsData> ds,
+      List<String> names,
+      Function<String, Output> make,
+      ZoneEventKind kind,
+      String verb) {
+    if (keys.isEmpty() && ds.isEmpty() && names.isEmpty()) {
+      return slot.get(m) == null ? m : slot.set(m, null);
+    }
+    Pending p = slot.get(m);
+    boolean same =
+        p != null && p.keys().equals(keys) && p.ds().equals(ds) && p.names().equals(names);
+    if (same && p.appliedAt() != null) {
+      // Applied: wait for an observation to show it; ask again only if one taken after the
+      // application still shows the old state (the change did not stick).
+      if (!seenAfterApplied(m, p)) {
+        return m;
+      }
+    } else if (same && w.now.isBefore(p.retryAt())) {
+      return m;
+    }
+    String id = w.nextId();
+    w.outputs.add(make.apply(id));
+    w.event(
+        kind,
+        "signer="
+            + m.id()
+            + " command="
+            + id
+            + " "
+            + verb
+            + " "
+            + (!names.isEmpty()
+                ? names.toString()
+                : ds.isEmpty() ? w.tagsOf(keys) : Draft.tagsOfDs(ds))
+            + (same ? " (retry)" : ""));
+    return slot.set(m, Pending.issued(id, keys, ds, names, w.now.plus(w.policy.retryInterval())));
+  }
+
+  /** A new command or request in flight, due for a retry after the policy's interval. */
+  static Pending issued(
+      Draft w, String id, List<KeyData> keys, List<DsData> ds, List<String> names) {
+    return Pending.issued(id, keys, ds, names, w.now.plus(w.policy.retryInterval()));
+  }
+
+  /** A signer writer reports a command applied: its slot waits for an observation after now. */
+  static void applied(Draft w, SignerCommandApplied a) {
+    w.findPending(a.commandId())
+        .ifPresent(
+            id -> {
+              Member m = w.members.get(id);
+              for (CommandSlot slot : CommandSlot.values()) {
+                Pending p = slot.get(m);
+                if (p != null && p.id().equals(a.commandId()) && p.appliedAt() == null) {
+                  m = slot.set(m, p.appliedAt(w.now));
+                }
+              }
+              w.members.put(id, m);
+              w.event(
+                  ZoneEventKind.COMMAND_APPLIED,
+                  "signer=" + id + " command=" + a.commandId() + " applied");
+            });
+  }
+
+  /** A command failed: retried after the interval, or (rejected) the zone halts. */
+  static void failed(Draft w, SignerCommandFailed f) {
+    for (Member m : List.copyOf(w.members.values())) {
+      for (CommandSlot slot : CommandSlot.values()) {
+        Pending p = slot.get(m);
+        if (p != null && p.id().equals(f.commandId())) {
+          Instant retry = w.now.plus(w.policy.retryInterval());
+          w.members.put(m.id(), slot.set(m, p.retryingAt(retry)));
+          if (f.retryable()) {
+            w.event(
+                ZoneEventKind.COMMAND_FAILED,
+                "signer="
+                    + m.id()
+                    + " command="
+                    + f.commandId()
+                    + " failed ("
+                    + f.reason()
+                    + "), retry at "
+                    + retry);
+          } else {
+            w.halt(
+                HaltCause.COMMAND_REJECTED,
+                "signer " + m.id() + " rejected command " + f.commandId() + ": " + f.reason());
+          }
+          return;
+        }
+      }
+    }
+  }
+
+  /** A DS or NS request to the parent failed: it is repeated after the interval. */
+  static void parentRequestFailed(Draft w, DsPublicationFailed f) {
+    Instant retry = w.now.plus(w.policy.retryInterval());
+    if (w.dsRequest != null && w.dsRequest.id().equals(f.requestId())) {
+      w.dsRequest = w.dsRequest.retryingAt(retry);
+    } else if (w.nsRequest != null && w.nsRequest.id().equals(f.requestId())) {
+      w.nsRequest = w.nsRequest.retryingAt(retry);
+    } else {
+      return;
+    }
+    w.event(
+        ZoneEventKind.DS_PUBLICATION_FAILED,
+        "request=" + f.requestId() + " failed (" + f.reason() + "), retry at " + retry);
+  }
+}

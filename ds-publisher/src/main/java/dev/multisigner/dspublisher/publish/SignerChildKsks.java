@@ -1,0 +1,63 @@
+package dev.multisigner.dspublisher.publish;
+
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.DnsProvider;
+import dev.multisigner.providers.ProviderException;
+import dev.multisigner.support.signers.SignerRegistry;
+import dev.multisigner.support.zones.ZoneDirectory;
+import io.micronaut.context.annotation.Requires;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.xbill.DNS.DNSKEYRecord;
+
+/**
+ * The child's KSKs as its signers serve them: the zone's signers from the zone directory, each read
+ * through its configured adapter (the same {@code multisigner.signers.<id>.*} the collector uses).
+ * A signer that cannot be read is skipped as long as another one answers.
+ */
+@Singleton
+@Requires(env = "ds-publisher")
+public class SignerChildKsks implements ChildKsks {
+
+  private final ZoneDirectory directory;
+  private final SignerRegistry registry;
+
+  public SignerChildKsks(ZoneDirectory directory, SignerRegistry registry) {
+    this.directory = directory;
+    this.registry = registry;
+  }
+
+  @Override
+  public List<DNSKEYRecord> served(String zone) {
+    Set<String> signers = directory.zones().get(zone);
+    if (signers == null || signers.isEmpty()) {
+      throw new Unavailable("zone=" + zone + ": not a managed zone here (no signers known)");
+    }
+    Set<DNSKEYRecord> ksks = new LinkedHashSet<>();
+    List<String> problems = new ArrayList<>();
+    int read = 0;
+    for (String id : signers) {
+      DnsProvider provider = registry.provider(id).orElse(null);
+      if (provider == null) {
+        problems.add("signer=" + id + " is not configured (multisigner.signers." + id + ")");
+        continue;
+      }
+      try {
+        provider.read(ZoneName.of(zone)).dnskeys().stream()
+            .filter(k -> (k.getFlags() & 1) == 1)
+            .forEach(ksks::add);
+        read++;
+      } catch (ProviderException e) {
+        problems.add("signer=" + id + ": " + e.getMessage());
+      }
+    }
+    if (read == 0) {
+      throw new Unavailable(
+          "zone=" + zone + ": cannot read the child's DNSKEY RRset at any signer: " + problems);
+    }
+    return List.copyOf(ksks);
+  }
+}

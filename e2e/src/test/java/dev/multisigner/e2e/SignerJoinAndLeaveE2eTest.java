@@ -1,0 +1,170 @@
+package dev.multisigner.e2e;
+
+import static dev.multisigner.e2e.E2eWorld.KNOT;
+import static dev.multisigner.e2e.E2eWorld.NS_TTL;
+import static dev.multisigner.e2e.E2eWorld.PDNS;
+import static dev.multisigner.e2e.E2eWorld.ZONE;
+import static dev.multisigner.e2e.E2eWorld.await;
+import static dev.multisigner.e2e.E2eWorld.secondsSince;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.multisigner.lab.dns.BindParent;
+import dev.multisigner.lab.dns.KeyScheme;
+import dev.multisigner.lab.dns.KnotSigner;
+import dev.multisigner.lab.dns.PdnsSigner;
+import dev.multisigner.schemas.avro.SignerSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Name;
+
+/**
+ * A signer joining a live, secure zone and the first signer leaving it, all real, with the
+ * delegation changed by DNS UPDATE at the BIND parent (draft-ietf-dnsop-dnssec-automation "Signer
+ * joins" and "Signer leaves"; RFC 8901 §2.1.2, model 2): example.test. runs on Knot (knot-a) and
+ * PowerDNS (pdns-b), delegated to their own nameserver names; a second PowerDNS (pdns-d) is added
+ * through {@code POST /zones/{zone}/signers}, then knot-a is removed through {@code DELETE
+ * /zones/{zone}/signers/knot-a}.
+ *
+ * <p>Unbound probes a signer only while the parent's delegation can send resolvers there: pdns-d
+ * from the moment the parent's NS set names it, knot-a until the NS TTL has passed after the
+ * parent's NS set dropped it. Every probe caches the DNSKEY RRset from one signer and asks another
+ * (RFC 8901 §5.2); none may be bogus.
+ */
+class SignerJoinAndLeaveE2eTest {
+
+  private static final String PDNS_D = "pdns-d";
+
+  @TempDir Path dir;
+
+  @Test
+  void aSignerJoinsALiveSecureZoneThenTheFirstLeavesWithTheDelegationByDnsUpdate()
+      throws Exception {
+    try (E2eWorld w = E2eWorld.start(dir, false, KeyScheme.KSK_ZSK, List.of(PDNS_D))) {
+      KnotSigner knot = w.lab.knot(KNOT);
+      PdnsSigner pdnsB = w.lab.pdns(PDNS);
+      PdnsSigner pdnsD = w.lab.pdns(PDNS_D);
+      BindParent parent = w.lab.parent();
+      String knotNs = host(parent, KNOT);
+      String pdnsBNs = host(parent, PDNS);
+      String pdnsDNs = host(parent, PDNS_D);
+
+      // 1. A secure zone on knot-a + pdns-b, the delegation moved to their names by DNS UPDATE.
+      w.enroll(
+          E2eWorld.policy(),
+          List.of(
+              new SignerSpec(KNOT, "knot", 13, List.of(knotNs)),
+              new SignerSpec(PDNS, "powerdns", 13, List.of(pdnsBNs))));
+      assertThat(
+              await(
+                  Duration.ofMinutes(3),
+                  () ->
+                      w.converged(List.of(knot, pdnsB))
+                          && parentNs(parent).equals(Set.of(knotNs, pdnsBNs))))
+          .as("secure on knot-a + pdns-b:\n%s\n%s", w.check().render(), w.auditText())
+          .isTrue();
+      long t0 = System.nanoTime();
+
+      // 2. pdns-d joins the live zone: its ZSK at the others and its KSK's DS at the parent before
+      // the delegation names it; Unbound asks it from then on.
+      w.sendToApi(
+          "POST",
+          "/zones/" + ZONE + "/signers",
+          "{\"id\":\"" + PDNS_D + "\",\"nameservers\":[\"" + pdnsDNs + "\"]}");
+      assertThat(await(Duration.ofMinutes(3), () -> parentNs(parent).contains(pdnsDNs)))
+          .as("the parent's delegation names pdns-d:\n%s", w.auditText())
+          .isTrue();
+      w.watch.resume(PDNS_D);
+      double delegated = secondsSince(t0);
+      Set<Integer> pdnsDKsks = w.ownKsks(pdnsD);
+      Set<Integer> pdnsDZsks = w.allZsks(List.of(pdnsD));
+      assertThat(w.parentDsTags())
+          .as("pdns-d's DS reached the parent before its NS")
+          .containsAll(pdnsDKsks);
+      assertThat(w.dnskeys(knot)).containsAll(pdnsDZsks);
+      assertThat(w.dnskeys(pdnsB)).containsAll(pdnsDZsks);
+      assertThat(
+              await(
+                  Duration.ofMinutes(2),
+                  () ->
+                      w.converged(List.of(knot, pdnsB, pdnsD))
+                          && E2eWorld.kinds(w.audit()).contains("SignerJoined")))
+          .as("three signers converged:\n%s\n%s", w.check().render(), w.auditText())
+          .isTrue();
+      double joined = secondsSince(t0);
+      assertThat(parentNs(parent)).isEqualTo(Set.of(knotNs, pdnsBNs, pdnsDNs));
+
+      // 3. knot-a, the first signer, leaves: the delegation drops it first; its DS leaves the
+      // parent only after the NS TTL (NS-Wait-Time), its keys after that.
+      Set<Integer> knotKsks = w.ownKsks(knot);
+      Set<Integer> knotZsks = w.allZsks(List.of(knot));
+      long t1 = System.nanoTime();
+      w.sendToApi("DELETE", "/zones/" + ZONE + "/signers/" + KNOT, null);
+      assertThat(
+              await(Duration.ofMinutes(2), () -> parentNs(parent).equals(Set.of(pdnsBNs, pdnsDNs))))
+          .as("the parent's delegation without knot-a:\n%s", w.auditText())
+          .isTrue();
+      long nsDropped = System.nanoTime();
+      // Resolvers may use the old delegation for its TTL: keep asking knot-a that long, and its DS
+      // must stay at the parent meanwhile (NS-Wait-Time before DS removal).
+      while (System.nanoTime() - nsDropped < NS_TTL.toNanos()) {
+        assertThat(w.parentDsTags())
+            .as(
+                "knot-a's DS stays while resolvers may still be sent to it (%.1f s after its NS"
+                    + " left)\n%s",
+                secondsSince(nsDropped), w.auditText())
+            .containsAll(knotKsks);
+        Thread.sleep(250);
+      }
+      w.watch.pause(KNOT);
+      assertThat(
+              await(
+                  Duration.ofMinutes(2),
+                  () -> w.parentDsTags().stream().noneMatch(knotKsks::contains)))
+          .as("knot-a's DS leaves the parent:\n%s", w.auditText())
+          .isTrue();
+      double dsAfterNs = secondsSince(nsDropped);
+      List<PdnsSigner> remaining = List.of(pdnsB, pdnsD);
+      assertThat(
+              await(
+                  Duration.ofMinutes(2),
+                  () ->
+                      E2eWorld.kinds(w.audit()).contains("SignerLeft")
+                          && remaining.stream()
+                              .noneMatch(s -> w.dnskeys(s).stream().anyMatch(knotZsks::contains))
+                          && w.converged(remaining)))
+          .as(
+              "knot-a left, its keys withdrawn:\n%s\n%s",
+              w.check(remaining).render(), w.auditText())
+          .isTrue();
+      double left = secondsSince(t1);
+      assertThat(w.parentDsTags()).isEqualTo(w.ksks(List.of(pdnsB, pdnsD)));
+      assertThat(parentNs(parent)).isEqualTo(Set.of(pdnsBNs, pdnsDNs));
+      assertThat(E2eWorld.kinds(w.audit())).doesNotContain("ZoneHalted", "InputFailed");
+
+      w.assertNoBogus(
+          "join+leave (DNS UPDATE)",
+          String.format(
+              "pdns-d delegated %.0f s and joined %.0f s after its request; knot-a's DS left %.1f s"
+                  + " after its NS, knot-a gone %.0f s after its request",
+              delegated, joined, dsAfterNs, left),
+          20);
+    }
+  }
+
+  private static String host(BindParent parent, String signer) {
+    return parent.providerNsHost(signer).toString().toLowerCase();
+  }
+
+  private static Set<String> parentNs(BindParent parent) {
+    return parent.ns().stream()
+        .map(Name::toString)
+        .map(String::toLowerCase)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+}

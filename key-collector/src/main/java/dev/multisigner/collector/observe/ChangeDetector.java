@@ -1,0 +1,163 @@
+package dev.multisigner.collector.observe;
+
+import dev.multisigner.collector.observe.ObservationService.FullRead;
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.DnsProvider;
+import dev.multisigner.providers.dns.SerialProbe;
+import dev.multisigner.schemas.avro.ObservationSource;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cheap half of a poll: for a signer whose adapter declares that its SOA serial changes with
+ * everything the collector reads ({@link DnsProvider#changeSignal()}), asks the serial over UDP
+ * (many in flight on one socket per signer, TCP when truncated) and has the zone read fully only
+ * when the serial differs from the one the last full read saw, or the check failed. A pair with no
+ * successful full read yet, a last full read older than {@code full-resync-interval}, or an adapter
+ * without a serial signal (PowerDNS) is read fully as before; so is every NOTIFY.
+ */
+@Singleton
+@Requires(env = "key-collector")
+public class ChangeDetector implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeDetector.class);
+
+  private final ObservationService service;
+  private final ObservationScheduler scheduler;
+  private final boolean enabled;
+  private final Duration fullResync;
+  private final Duration timeout;
+  private final int inFlight;
+  private final Map<String, SerialProbe> probes = new ConcurrentHashMap<>();
+  private final Map<String, ExecutorService> submitters = new ConcurrentHashMap<>();
+  private final Set<String> checking = ConcurrentHashMap.newKeySet();
+  private final AtomicLong checks = new AtomicLong();
+  private final AtomicLong changes = new AtomicLong();
+
+  public ChangeDetector(
+      ObservationService service,
+      ObservationScheduler scheduler,
+      @Value("${multisigner.collector.serial-checks.enabled:true}") boolean enabled,
+      @Value("${multisigner.collector.serial-checks.in-flight:256}") int inFlight,
+      @Value("${multisigner.collector.full-resync-interval:5m}") Duration fullResync,
+      @Value("${multisigner.collector.query-timeout:3s}") Duration timeout) {
+    if (fullResync.isNegative() || fullResync.isZero()) {
+      throw new IllegalArgumentException(
+          "multisigner.collector.full-resync-interval must be positive, got " + fullResync);
+    }
+    if (inFlight < 1 || inFlight > 4096) {
+      throw new IllegalArgumentException(
+          "multisigner.collector.serial-checks.in-flight must be within 1..4096, got " + inFlight);
+    }
+    this.service = service;
+    this.scheduler = scheduler;
+    this.enabled = enabled;
+    this.fullResync = fullResync;
+    this.timeout = timeout;
+    this.inFlight = inFlight;
+  }
+
+  /**
+   * Checks the pair's serial when that can stand in for a full read, and has it read fully if the
+   * serial moved; returns false when the caller must read it fully instead.
+   */
+  public boolean check(String zone, String signer, DnsProvider provider) {
+    if (!enabled) {
+      return false;
+    }
+    Optional<InetSocketAddress> at = provider.changeSignal().soaSerialAt();
+    Optional<FullRead> last = service.lastFullRead(zone, signer);
+    if (at.isEmpty()
+        || last.isEmpty()
+        || last.get().soaSerial() == null
+        || last.get().at().isBefore(Instant.now().minus(fullResync))) {
+      return false;
+    }
+    long known = last.get().soaSerial();
+    String pair = zone + "|" + signer;
+    if (!checking.add(pair)) {
+      return true; // the previous check of the pair has not been answered yet
+    }
+    try {
+      // each signer's checks are sent from its own thread: a signer that stops answering fills
+      // its own in-flight window, not the poller's
+      submitter(signer).execute(() -> send(zone, signer, at.get(), known, pair));
+    } catch (RejectedExecutionException e) {
+      checking.remove(pair); // shutting down
+    }
+    return true;
+  }
+
+  private void send(String zone, String signer, InetSocketAddress server, long known, String pair) {
+    probe(signer, server)
+        .serial(ZoneName.of(zone))
+        .whenComplete(
+            (serial, failure) -> {
+              checking.remove(pair);
+              checks.incrementAndGet();
+              if (failure == null && serial == known) {
+                return;
+              }
+              changes.incrementAndGet();
+              LOG.debug(
+                  "event=serial_changed zone={} signer={} known={} now={} failure=\"{}\"",
+                  zone,
+                  signer,
+                  known,
+                  serial,
+                  failure == null ? "" : failure.getMessage());
+              scheduler.request(zone, signer, ObservationSource.DNS_QUERY, Duration.ZERO);
+            });
+  }
+
+  private ExecutorService submitter(String signer) {
+    return submitters.computeIfAbsent(
+        signer,
+        s ->
+            Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t = new Thread(r, "serial-checks-" + s);
+                  t.setDaemon(true);
+                  return t;
+                }));
+  }
+
+  /** Serial checks answered (or failed) since start. */
+  public long checks() {
+    return checks.get();
+  }
+
+  /** Checks that found a different serial, or failed, and so asked for a full read. */
+  public long changes() {
+    return changes.get();
+  }
+
+  private SerialProbe probe(String signer, InetSocketAddress server) {
+    return probes.computeIfAbsent(
+        signer + "|" + server,
+        k -> new SerialProbe(SignerId.of(signer), server, timeout, inFlight));
+  }
+
+  @PreDestroy
+  @Override
+  public void close() {
+    submitters.values().forEach(ExecutorService::shutdownNow);
+    probes.values().forEach(SerialProbe::close);
+  }
+}
