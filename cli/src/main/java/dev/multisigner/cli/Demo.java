@@ -115,7 +115,11 @@ public final class Demo {
         boolean converged = false;
         ZoneProgress progress =
             new ZoneProgress(
-                stack.url(Service.SIGNER_COORDINATOR), zone, out, java.time.Clock.systemUTC());
+                stack.url(Service.SIGNER_COORDINATOR),
+                stack.apiAuthorization(),
+                zone,
+                out,
+                java.time.Clock.systemUTC());
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
           audit.drain();

@@ -48,10 +48,10 @@ final class ZoneCommand {
 
   @Option(
       names = "--token",
-      defaultValue = "${env:MULTISIGNER_API_TOKEN}",
       description =
-          "The operator API's bearer token, as file:/path or env:NAME (a literal would show in the"
-              + " process list). Default: $MULTISIGNER_API_TOKEN")
+          "The operator API's bearer token, as file:/path or env:NAME (a literal is refused: it"
+              + " would show in the process list). Default: $MULTISIGNER_API_TOKEN (file:/path,"
+              + " env:NAME or the token itself)")
   String token;
 
   PrintStream out = System.out;
@@ -66,8 +66,15 @@ final class ZoneCommand {
         HttpRequest.newBuilder(api.resolve(path))
             .timeout(Duration.ofSeconds(30))
             .header("Accept", "application/json");
-    if (token != null && !token.isBlank()) {
-      request.header("Authorization", "Bearer " + Secret.fromConfig(token).reveal());
+    Secret secret;
+    try {
+      secret = secret();
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      err.println("multisigner: " + e.getMessage());
+      return 2;
+    }
+    if (secret != null) {
+      request.header("Authorization", "Bearer " + secret.reveal());
     }
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
@@ -93,6 +100,17 @@ final class ZoneCommand {
       return 1;
     }
   }
+
+  /** The token: the option's reference, else the environment's value; none when neither is set. */
+  private Secret secret() {
+    if (token != null) {
+      return token.isBlank() ? null : Secret.fromReference("--token", token);
+    }
+    String env = environment.apply("MULTISIGNER_API_TOKEN");
+    return env == null || env.isBlank() ? null : Secret.fromConfig(env);
+  }
+
+  java.util.function.UnaryOperator<String> environment = System::getenv;
 
   private static String message(String body) {
     try {

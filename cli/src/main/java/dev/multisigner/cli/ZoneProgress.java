@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The zone's progress as the coordinator's operator API shows it ({@code GET /zones/{zone}}): the
@@ -27,6 +28,7 @@ final class ZoneProgress {
   private static final Duration COUNTDOWN_EVERY = Duration.ofSeconds(4);
 
   private final URI zoneUrl;
+  private final Optional<String> authorization;
   private final PrintStream out;
   private final Clock clock;
   private final HttpClient http =
@@ -34,7 +36,14 @@ final class ZoneProgress {
   private String lastShape = "";
   private Instant lastPrinted = Instant.EPOCH;
 
-  ZoneProgress(String coordinatorUrl, String zone, PrintStream out, Clock clock) {
+  /** With the operator API's {@code Authorization} header value, when the API needs one. */
+  ZoneProgress(
+      String coordinatorUrl,
+      Optional<String> authorization,
+      String zone,
+      PrintStream out,
+      Clock clock) {
+    this.authorization = authorization;
     this.zoneUrl =
         URI.create(coordinatorUrl + "/zones/" + URLEncoder.encode(zone, StandardCharsets.UTF_8));
     this.out = out;
@@ -45,10 +54,10 @@ final class ZoneProgress {
   void print() {
     JsonNode zone;
     try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(zoneUrl).timeout(Duration.ofSeconds(3)).GET().build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(zoneUrl).timeout(Duration.ofSeconds(3)).GET();
+      authorization.ifPresent(a -> request.header("Authorization", a));
+      HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         return;
       }

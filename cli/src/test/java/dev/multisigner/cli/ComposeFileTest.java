@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,6 +62,27 @@ class ComposeFileTest {
     assertThat(env).containsKey("MULTISIGNER_COORDINATOR_STATE_DIR");
     Map<?, ?> multisigner = (Map<?, ?>) applicationYml("signer-coordinator").get("multisigner");
     assertThat(((Map<?, ?>) multisigner.get("coordinator")).containsKey("state-dir")).isTrue();
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theOperatorApiIsPublishedOnlyWithATokenFromASecretFile() throws Exception {
+    Map<String, Object> coordinator = service("signer-coordinator");
+    Map<String, Object> env = env(coordinator);
+    assertThat(env.get("MULTISIGNER_API_TOKEN"))
+        .isEqualTo("file:/run/secrets/multisigner_api_token");
+    assertThat((List<String>) coordinator.get("secrets")).containsExactly("multisigner_api_token");
+    try (InputStream in = Files.newInputStream(ROOT.resolve("docker-compose.yml"))) {
+      Map<String, Object> compose = new Yaml().load(in);
+      Map<String, Object> secrets = (Map<String, Object>) compose.get("secrets");
+      assertThat(secrets.get("multisigner_api_token").toString()).contains("file=");
+    }
+    assertThat(env).doesNotContainKey("MULTISIGNER_API_ALLOW_UNAUTHENTICATED_LOOPBACK");
+    Map<?, ?> api =
+        (Map<?, ?>)
+            ((Map<?, ?>) applicationYml("signer-coordinator").get("multisigner")).get("api");
+    assertThat(api.get("token")).isEqualTo("${MULTISIGNER_API_TOKEN:}");
+    assertThat(api.get("allow-unauthenticated-loopback")).isEqualTo(false);
   }
 
   @Test

@@ -135,6 +135,18 @@ class ZoneCommandTest {
     assertThat(authorizations).containsExactly("Bearer op-secret-77", "null");
   }
 
+  @Test
+  void aLiteralTokenOnTheCommandLineIsRefusedAndNothingIsSent() {
+    int code = run("--token", "op-secret-literal", "list");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(received).isEmpty();
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--token: a literal secret is refused")
+        .contains("file:/path or env:NAME")
+        .doesNotContain("op-secret-literal");
+  }
+
   private int run(String... args) {
     ZoneCommand zone = new ZoneCommand();
     zone.out = new PrintStream(out, true, StandardCharsets.UTF_8);

@@ -18,8 +18,10 @@ import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KeyScheme;
 import dev.multisigner.lab.dns.LabSigner;
+import dev.multisigner.lab.kafka.EmbeddedKafka;
 import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.providers.ProviderException;
+import dev.multisigner.providers.Secret;
 import dev.multisigner.providers.dns.DnsKeyReader;
 import dev.multisigner.schemas.avro.EnrollZone;
 import dev.multisigner.schemas.avro.Envelope;
@@ -78,6 +80,9 @@ final class E2eWorld implements AutoCloseable {
   final BogusWatch watch;
   private final CrossSignerChecker checker = new CrossSignerChecker(Duration.ofSeconds(3));
 
+  /** A broker the world started itself (the secured one), stopped after the services. */
+  private EmbeddedKafka broker;
+
   private E2eWorld(
       DnsLab lab, LocalStack stack, ServiceProcess coordinator, TopicProbe log, BogusWatch watch) {
     this.lab = lab;
@@ -102,18 +107,7 @@ final class E2eWorld implements AutoCloseable {
    */
   static E2eWorld start(
       Path dir, boolean coordinatorProcess, KeyScheme knotScheme, List<String> spares) {
-    DnsLab.Builder builder =
-        DnsLab.builder()
-            .zone(ZONE)
-            .knotSigner(KNOT, knotScheme)
-            .pdnsSigner(PDNS)
-            .withParent()
-            .withValidator()
-            .workDir(dir.resolve("lab"));
-    for (String id : spares) {
-      builder.pdnsSigner(id);
-    }
-    DnsLab lab = builder.start();
+    DnsLab lab = lab(dir, knotScheme, spares);
     LocalStack stack = null;
     ServiceProcess coordinator = null;
     try {
@@ -131,6 +125,7 @@ final class E2eWorld implements AutoCloseable {
         p.put("multisigner.coordinator.state-dir", dir.resolve("coordinator-state").toString());
         // a restarted coordinator rejoins its consumer groups as the same static member
         p.put("multisigner.coordinator.instance-id", "e2e-coordinator");
+        p.put("multisigner.api.token", "file:" + LocalStack.apiTokenFile(dir.resolve("stack")));
         coordinator =
             ServiceProcess.start(
                 "signer-coordinator", CoordinatorApplication.class, dir.resolve("processes"), p);
@@ -164,6 +159,53 @@ final class E2eWorld implements AutoCloseable {
                     .isZero());
     assertThat(counts.bogus()).as("%s\n%s", counts.bogusSamples(), context).isZero();
     assertThat(counts.of("CDS").secure()).as("CDS validated across providers").isPositive();
+  }
+
+  /** Knot and PowerDNS signing the zone (and spares), the BIND parent and Unbound. */
+  private static DnsLab lab(Path dir, KeyScheme knotScheme, List<String> spares) {
+    DnsLab.Builder builder =
+        DnsLab.builder()
+            .zone(ZONE)
+            .knotSigner(KNOT, knotScheme)
+            .pdnsSigner(PDNS)
+            .withParent()
+            .withValidator()
+            .workDir(dir.resolve("lab"));
+    for (String id : spares) {
+      builder.pdnsSigner(id);
+    }
+    return builder.start();
+  }
+
+  /**
+   * The lab and the three services in one JVM on a broker whose only client listener is
+   * SASL_PLAINTEXT/PLAIN: every Kafka client of every service must pass the credentials.
+   */
+  static E2eWorld startSecured(Path dir, EmbeddedKafka.SaslUser user) {
+    EmbeddedKafka kafka = EmbeddedKafka.startSasl(dir.resolve("kafka-sasl"), 0, user);
+    DnsLab lab = null;
+    try {
+      kafka.createTopics(TopicCatalog.all(), 6);
+      lab = lab(dir, KeyScheme.KSK_ZSK, List.of());
+      LocalStack.Settings settings =
+          LocalStack.Settings.embedded(dir.resolve("stack"))
+              .withExternalKafka(kafka.clientSettings());
+      for (Service s : Service.values()) {
+        settings = settings.withServiceProperties(s, properties(lab, s));
+      }
+      LocalStack stack = LocalStack.start(settings);
+      E2eWorld world =
+          new E2eWorld(
+              lab, stack, null, new TopicProbe(kafka.clientSettings()), new BogusWatch(lab));
+      world.broker = kafka;
+      return world;
+    } catch (RuntimeException e) {
+      if (lab != null) {
+        lab.close();
+      }
+      kafka.close();
+      throw e;
+    }
   }
 
   /** Sends the EnrollZone intent: knot-a (ns1) + pdns-b (ns2), model 2, the lab's policy. */
@@ -390,6 +432,9 @@ final class E2eWorld implements AutoCloseable {
     if (json != null) {
       request.header("Content-Type", "application/json");
     }
+    // the stack's token file: the in-JVM coordinator reads it, and so does the process's
+    Path token = LocalStack.apiTokenFile(stack.dataDir());
+    request.header("Authorization", "Bearer " + Secret.fromFile(token).reveal());
     return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -455,7 +500,13 @@ final class E2eWorld implements AutoCloseable {
       }
       stack.close();
     } finally {
-      lab.close();
+      try {
+        lab.close();
+      } finally {
+        if (broker != null) {
+          broker.close();
+        }
+      }
     }
   }
 }

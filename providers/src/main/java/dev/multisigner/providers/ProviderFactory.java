@@ -12,6 +12,7 @@ import dev.multisigner.providers.rfc2136.TsigKey;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -62,7 +63,7 @@ public final class ProviderFactory {
       case "cloudflare" ->
           new CloudflareAdapter(
               signer,
-              URI.create(c.optional("api-base", "https://api.cloudflare.com/client/v4")),
+              c.uri("api-base", "https://api.cloudflare.com/client/v4"),
               c.secret("api-token"),
               c.address("nameserver"),
               c.duration("timeout", CloudflareCapabilities.limits().suggestedTimeout()));
@@ -110,12 +111,37 @@ public final class ProviderFactory {
     }
 
     URI uri(String key) {
-      String v = required(key);
+      return apiUri(key, required(key));
+    }
+
+    URI uri(String key, String fallback) {
+      return apiUri(key, optional(key, fallback));
+    }
+
+    /**
+     * An API's URL: https, or plain http only to a loopback address (a lab, a local agent), because
+     * the API key travels in a header and the answers decide which keys are imported.
+     */
+    private URI apiUri(String key, String v) {
+      URI uri;
       try {
-        return URI.create(v);
+        uri = URI.create(v);
       } catch (IllegalArgumentException e) {
         throw invalid(key, "not a URI: '" + v + "'");
       }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (scheme.equals("https")) {
+        return uri;
+      }
+      if (scheme.equals("http") && Hosts.loopback(uri.getHost())) {
+        return uri;
+      }
+      throw invalid(
+          key,
+          "'"
+              + v
+              + "' is refused: an API is reached over https (plain http only on loopback, where"
+              + " the API key cannot be read on the way)");
     }
 
     Duration duration(String key, Duration fallback) {

@@ -62,6 +62,28 @@ public final class Secret {
     return of(configValue);
   }
 
+  /**
+   * Resolves a reference given where a literal would leak (a command-line argument shows in the
+   * process list and the shell's history): only {@code file:/path} and {@code env:NAME} are
+   * accepted. {@code what} names the setting in the refusal; the value never appears in it.
+   */
+  public static Secret fromReference(String what, String reference) {
+    Objects.requireNonNull(reference, what);
+    if (!isReference(reference)) {
+      throw new IllegalArgumentException(
+          what
+              + ": a literal secret is refused here (it would show in the process list): give"
+              + " file:/path or env:NAME");
+    }
+    return fromConfig(reference);
+  }
+
+  /** Whether a config value names where the secret is ({@code file:} or {@code env:}). */
+  public static boolean isReference(String configValue) {
+    return configValue != null
+        && (configValue.startsWith("file:") || configValue.startsWith("env:"));
+  }
+
   /** The value, for the wire only: never log it, never put it in a message. */
   public String reveal() {
     return value;

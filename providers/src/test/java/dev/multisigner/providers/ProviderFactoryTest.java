@@ -74,4 +74,41 @@ class ProviderFactoryTest {
     assertThatThrownBy(() -> ProviderFactory.create(SignerId.of("x"), Map.of("kind", "route53")))
         .hasMessageContaining("unknown adapter kind");
   }
+
+  @Test
+  void refusesAPlainHttpApiOutsideLoopback() {
+    for (String url :
+        java.util.List.of(
+            "http://192.0.2.10:8081/api/v1",
+            "http://pdns.example.net/api/v1",
+            "ftp://127.0.0.1/")) {
+      assertThatThrownBy(() -> ProviderFactory.create(SignerId.of("pdns-b"), powerdns(url)))
+          .as(url)
+          .hasMessageContaining("provider pdns-b")
+          .hasMessageContaining("'api-url'")
+          .hasMessageContaining("over https")
+          .hasMessageNotContaining("lab-api-key");
+    }
+    assertThatThrownBy(
+            () ->
+                ProviderFactory.create(
+                    SignerId.of("cf"),
+                    Map.of(
+                        "kind", "cloudflare",
+                        "api-base", "http://api.cloudflare.com/client/v4",
+                        "api-token", "t",
+                        "nameserver", "[::1]:53")))
+        .hasMessageContaining("'api-base'");
+    assertThat(ProviderFactory.create(SignerId.of("a"), powerdns("https://192.0.2.10/api/v1")))
+        .isNotNull();
+    assertThat(ProviderFactory.create(SignerId.of("b"), powerdns("http://localhost:8081/api/v1")))
+        .isNotNull();
+    assertThat(ProviderFactory.create(SignerId.of("c"), powerdns("http://[::1]:8081/api/v1")))
+        .isNotNull();
+  }
+
+  private static Map<String, String> powerdns(String url) {
+    return Map.of(
+        "kind", "powerdns", "api-url", url, "api-key", "lab-api-key", "dns", "127.0.0.1:53");
+  }
 }

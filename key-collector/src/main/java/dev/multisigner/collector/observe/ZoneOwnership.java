@@ -1,6 +1,7 @@
 package dev.multisigner.collector.observe;
 
 import dev.multisigner.schemas.topics.TopicCatalog;
+import dev.multisigner.support.KafkaClientSettings;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PostConstruct;
@@ -42,7 +43,7 @@ public class ZoneOwnership implements ConsumerRebalanceListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(ZoneOwnership.class);
 
-  private final String bootstrap;
+  private final KafkaClientSettings kafka;
   private final String groupId;
   private final Duration sessionTimeout;
   private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
@@ -52,10 +53,10 @@ public class ZoneOwnership implements ConsumerRebalanceListener {
   private Thread thread;
 
   public ZoneOwnership(
-      @Value("${kafka.bootstrap.servers}") String bootstrap,
+      KafkaClientSettings kafka,
       @Value("${multisigner.collector.group-id:}") String groupId,
       @Value("${multisigner.collector.group-session-timeout:10s}") Duration sessionTimeout) {
-    this.bootstrap = bootstrap;
+    this.kafka = kafka;
     this.groupId = groupId == null ? "" : groupId.trim();
     this.sessionTimeout = sessionTimeout;
   }
@@ -89,23 +90,18 @@ public class ZoneOwnership implements ConsumerRebalanceListener {
   }
 
   private void hold() {
+    Map<String, Object> config = kafka.common(); // bootstrap servers and security (SASL/SSL)
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
+    config.put(
+        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+        (int) Math.max(500, sessionTimeout.toMillis() / 5));
+    config.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
     try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                groupId,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
-                (int) sessionTimeout.toMillis(),
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
-                (int) Math.max(500, sessionTimeout.toMillis() / 5),
-                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-                CooperativeStickyAssignor.class.getName()),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer = c;
       partitions = c.partitionsFor(TopicCatalog.Names.ZONE_INTENTS, Duration.ofSeconds(30)).size();
       c.subscribe(List.of(TopicCatalog.Names.ZONE_INTENTS), this);

@@ -13,9 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -51,12 +53,27 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Path dataDir;
   private final int port;
   private final KafkaRaftServer server;
+  private final Map<String, Object> clientSecurity;
   private volatile boolean stopped;
 
-  private EmbeddedKafka(Path dataDir, int port, KafkaRaftServer server) {
+  private EmbeddedKafka(
+      Path dataDir, int port, KafkaRaftServer server, Map<String, Object> clientSecurity) {
     this.dataDir = dataDir;
     this.port = port;
     this.server = server;
+    this.clientSecurity = clientSecurity;
+  }
+
+  /** A SASL/PLAIN user of a secured broker. */
+  public record SaslUser(String name, String password) {
+
+    /** This user's client settings (security.protocol, sasl.mechanism, sasl.jaas.config). */
+    public Map<String, Object> clientSecurity() {
+      return Map.of(
+          "security.protocol", "SASL_PLAINTEXT",
+          "sasl.mechanism", "PLAIN",
+          "sasl.jaas.config", jaas(name, password, ""));
+    }
   }
 
   /**
@@ -64,6 +81,19 @@ public final class EmbeddedKafka implements AutoCloseable {
    * on 127.0.0.1:{@code port} (0 picks a free port).
    */
   public static EmbeddedKafka start(Path dataDir, int port) {
+    return start(dataDir, port, null);
+  }
+
+  /**
+   * Starts a broker whose only client listener is SASL_PLAINTEXT with the PLAIN mechanism: {@code
+   * user} can connect, a client without credentials or with a wrong password cannot. The broker's
+   * own inter-broker user is another one.
+   */
+  public static EmbeddedKafka startSasl(Path dataDir, int port, SaslUser user) {
+    return start(dataDir, port, user);
+  }
+
+  private static EmbeddedKafka start(Path dataDir, int port, SaslUser user) {
     long t0 = System.nanoTime();
     try {
       Files.createDirectories(dataDir);
@@ -77,11 +107,16 @@ public final class EmbeddedKafka implements AutoCloseable {
       }
       String clusterId = clusterId(dataDir);
       Properties props = brokerProperties(logDir, brokerPort, controllerPort);
+      if (user != null) {
+        secure(props, brokerPort, controllerPort, user);
+      }
       format(logDir, clusterId);
       KafkaRaftServer server =
           new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
       server.startup();
-      EmbeddedKafka kafka = new EmbeddedKafka(dataDir, brokerPort, server);
+      EmbeddedKafka kafka =
+          new EmbeddedKafka(
+              dataDir, brokerPort, server, user == null ? Map.of() : user.clientSecurity());
       kafka.awaitReady(Duration.ofSeconds(30));
       LOG.info(
           "event=kafka_started bootstrap={} data_dir={} cluster_id={} startup_ms={}",
@@ -119,11 +154,54 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** An admin client for this broker (the caller closes it). */
   public Admin admin() {
-    return Admin.create(
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+    Map<String, Object> config = new HashMap<>(clientSettings());
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    return Admin.create(config);
+  }
+
+  /** What a client needs to reach this broker: bootstrap servers and, if secured, credentials. */
+  public Map<String, Object> clientSettings() {
+    Map<String, Object> c = new HashMap<>(clientSecurity);
+    c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return Map.copyOf(c);
+  }
+
+  /** The client listener becomes SASL_PLAINTEXT/PLAIN; the controller stays on loopback plain. */
+  private static void secure(Properties p, int brokerPort, int controllerPort, SaslUser user) {
+    String broker = "broker-" + UUID.randomUUID();
+    p.put(
+        "listeners",
+        "SASL_PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort);
+    p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+    p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("sasl.enabled.mechanisms", "PLAIN");
+    p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+    p.put(
+        "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+        jaas(
+            broker,
+            broker,
+            " user_"
+                + broker
+                + "=\""
+                + broker
+                + "\" user_"
+                + user.name()
+                + "=\""
+                + user.password()
+                + "\""));
+  }
+
+  private static String jaas(String user, String password, String more) {
+    return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+        + user
+        + "\" password=\""
+        + password
+        + "\""
+        + more
+        + ";";
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.multisigner.lab.kafka;
 import dev.multisigner.schemas.topics.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,20 +25,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Writes and reads Multisigner topics from a test or a tool, decoding with the schemas' serdes. */
 public final class TopicProbe implements AutoCloseable {
 
-  private final String bootstrap;
+  private final Map<String, Object> client;
   private final KafkaProducer<String, byte[]> producer;
 
   public TopicProbe(String bootstrap) {
-    this.bootstrap = bootstrap;
-    this.producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ProducerConfig.ACKS_CONFIG,
-                "all"),
-            new StringSerializer(),
-            new ByteArraySerializer());
+    this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+  }
+
+  /** With a client's settings: bootstrap servers and, for a secured cluster, its credentials. */
+  public TopicProbe(Map<String, Object> clientSettings) {
+    this.client = Map.copyOf(clientSettings);
+    Map<String, Object> p = new HashMap<>(client);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
   public <V extends SpecificRecord> void send(Topic<V> topic, String zone, V value) {
@@ -99,18 +99,11 @@ public final class TopicProbe implements AutoCloseable {
   }
 
   private KafkaConsumer<String, byte[]> consumer() {
-    return new KafkaConsumer<>(
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "probe-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed"),
-        new StringDeserializer(),
-        new ByteArrayDeserializer());
+    Map<String, Object> c = new HashMap<>(client);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID());
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   @Override

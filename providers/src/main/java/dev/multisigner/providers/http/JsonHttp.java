@@ -8,12 +8,14 @@ import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.ProviderException.Kind;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +38,13 @@ public final class JsonHttp {
   }
 
   public static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The largest answer read (4 MiB: a zone's cryptokeys or DNSKEY records are a few KiB; a
+   * Cloudflare page of 100 records tens of KiB): a provider, or whatever answers in its place,
+   * cannot make the service buffer an unbounded body.
+   */
+  public static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
   private final HttpClient client;
   private final Duration timeout;
@@ -69,9 +78,21 @@ public final class JsonHttp {
     headers.forEach(b::header);
     String what = method + " " + uri.getPath();
     try {
-      HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(
-          r.statusCode(), parse(r.body()), r.body(), r.headers().firstValue("Retry-After"));
+      HttpResponse<InputStream> r =
+          client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      String text;
+      try (InputStream in = r.body()) {
+        byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+          throw ProviderException.of(
+              Kind.MALFORMED,
+              zone,
+              provider,
+              what + ": answer larger than " + MAX_BODY_BYTES + " bytes, not read");
+        }
+        text = new String(bytes, StandardCharsets.UTF_8);
+      }
+      return new Response(r.statusCode(), parse(text), text, r.headers().firstValue("Retry-After"));
     } catch (HttpTimeoutException e) {
       throw ProviderException.of(
           Kind.TIMEOUT, zone, provider, what + ": no answer within " + timeout, e);

@@ -8,9 +8,9 @@ import dev.multisigner.schemas.avro.SignerSpec;
 import dev.multisigner.schemas.avro.ZoneIntent;
 import dev.multisigner.schemas.serde.AvroSerde;
 import dev.multisigner.schemas.topics.TopicCatalog;
+import dev.multisigner.support.KafkaClientSettings;
 import dev.multisigner.support.RestartingWorker;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.annotation.PostConstruct;
@@ -57,7 +57,7 @@ public class ZoneDirectory extends AbstractHealthIndicator<Map<String, Object>> 
   /** How often the reader looks for partitions of the intents topic it does not read yet. */
   static final Duration PARTITION_REFRESH = Duration.ofSeconds(5);
 
-  private final String bootstrap;
+  private final KafkaClientSettings kafka;
   private final Map<String, Set<String>> zones = new ConcurrentHashMap<>();
   private final AvroSerde<ZoneIntent> serde = TopicCatalog.ZONE_INTENTS.valueSerde();
 
@@ -69,13 +69,23 @@ public class ZoneDirectory extends AbstractHealthIndicator<Map<String, Object>> 
   private volatile boolean running = true;
 
   @Inject
-  public ZoneDirectory(@Value("${kafka.bootstrap.servers}") String bootstrap) {
-    this(bootstrap, Duration.ofSeconds(1), Duration.ofSeconds(30));
+  public ZoneDirectory(KafkaClientSettings kafka) {
+    this(kafka, Duration.ofSeconds(1), Duration.ofSeconds(30));
+  }
+
+  /** A directory on an unsecured cluster (tests). */
+  public ZoneDirectory(String bootstrap) {
+    this(KafkaClientSettings.of(bootstrap));
   }
 
   /** With the reader's restart pauses (tests shorten them). */
   public ZoneDirectory(String bootstrap, Duration restartBackoff, Duration maxRestartBackoff) {
-    this.bootstrap = bootstrap;
+    this(KafkaClientSettings.of(bootstrap), restartBackoff, maxRestartBackoff);
+  }
+
+  private ZoneDirectory(
+      KafkaClientSettings kafka, Duration restartBackoff, Duration maxRestartBackoff) {
+    this.kafka = kafka;
     this.reader =
         new RestartingWorker("zone-directory", restartBackoff, maxRestartBackoff, this::follow);
   }
@@ -118,19 +128,12 @@ public class ZoneDirectory extends AbstractHealthIndicator<Map<String, Object>> 
 
   /** One run of the reader; returns once stopped, throws on failure (it is started again). */
   private void follow() {
+    Map<String, Object> config = kafka.common(); // bootstrap servers and security (SASL/SSL)
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
     try (KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                10_000),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer = c;
       if (!running) {
         return;

@@ -99,6 +99,7 @@ public class OperatorIntents {
       }
     }
     PolicyRequest p = request.policy();
+    PolicyChecks.policy(zone, p);
     GroupPolicy policy = policy(zone, p, signers);
     List<SignerSpec> specs = new ArrayList<>();
     for (SignerRequest s : signers) {
@@ -383,9 +384,12 @@ public class OperatorIntents {
     if (nameservers.isEmpty()) {
       throw signerProblem(zone, s.id(), "nameservers: at least one is required");
     }
+    if (s.algorithm() != null) {
+      PolicyChecks.algorithm(zone, "signers[" + s.id() + "].algorithm", s.algorithm());
+    }
     return new SignerSpec(
         s.id(),
-        s.type() == null || s.type().isBlank() ? kind : s.type(),
+        PolicyChecks.kind(zone, s.id(), s.type(), kind),
         s.algorithm() == null ? groupAlgorithm : s.algorithm(),
         nameservers);
   }

@@ -4,6 +4,7 @@ import dev.multisigner.coordinator.api.ZoneViews.ZoneDetails;
 import dev.multisigner.coordinator.api.ZoneViews.ZoneSummary;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -16,7 +17,9 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.Status;
+import io.micronaut.json.JsonMapper;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -39,10 +42,12 @@ public class ZonesController {
 
   private final OperatorIntents intents;
   private final ZoneStates states;
+  private final JsonMapper json;
 
-  public ZonesController(OperatorIntents intents, ZoneStates states) {
+  public ZonesController(OperatorIntents intents, ZoneStates states, JsonMapper json) {
     this.intents = intents;
     this.states = states;
+    this.json = json;
   }
 
   @Post
@@ -56,8 +61,17 @@ public class ZonesController {
   @ApiResponse(responseCode = "400", description = "Malformed zone or an unworkable group")
   @ApiResponse(responseCode = "409", description = "The zone is already enrolled")
   @ApiResponse(responseCode = "503", description = "Zone state not queryable yet")
-  public IntentAccepted enroll(@Body EnrollZoneRequest request) {
-    return intents.enroll(request);
+  public IntentAccepted enroll(
+      @Body
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = EnrollZoneRequest.class)))
+          String body) {
+    // read here rather than bound, so a body that does not bind is refused naming its zone
+    return intents.enroll(RequestBodies.enrollment(json, body));
   }
 
   @Get
@@ -147,6 +161,16 @@ public class ZonesController {
   @ApiResponse(responseCode = "404", description = "The zone was never enrolled")
   public IntentAccepted retire(@PathVariable String zone, @Nullable @Body OperatorNote note) {
     return intents.retire(zone, note);
+  }
+
+  /**
+   * A body that does not bind to the request's type: an unknown field (a misspelt policy field
+   * would otherwise silently take its default), a wrong type, no JSON. A 400 naming the zone (from
+   * the path, or the body's {@code zone} when it is readable) and the field.
+   */
+  @Error(exception = ConversionErrorException.class)
+  HttpResponse<ApiError> unreadable(HttpRequest<?> request, ConversionErrorException e) {
+    return refused(request, ApiProblem.badRequest(RequestBodies.refusal(request, e)));
   }
 
   @Error(exception = ApiProblem.class)

@@ -1,5 +1,6 @@
 package dev.multisigner.coordinator.topology;
 
+import dev.multisigner.support.KafkaClientSettings;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -53,7 +54,7 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
 
   @Inject
   public CoordinatorStreams(
-      @Value("${kafka.bootstrap.servers}") String bootstrapServers,
+      KafkaClientSettings kafka,
       @Value("${multisigner.service.name}") String producer,
       @Value("${multisigner.coordinator.application-id:multisigner-coordinator}")
           String applicationId,
@@ -66,7 +67,7 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
       @Value("${multisigner.coordinator.restart-backoff:1s}") Duration restartBackoff,
       @Value("${multisigner.coordinator.max-restart-backoff:30s}") Duration maxRestartBackoff) {
     this(
-        bootstrapServers,
+        kafka,
         producer,
         applicationId,
         stateDir,
@@ -82,7 +83,7 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
 
   /** With the decision function (tests make it fail). */
   CoordinatorStreams(
-      String bootstrapServers,
+      KafkaClientSettings kafka,
       String producer,
       String applicationId,
       String stateDir,
@@ -98,8 +99,8 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
     this.restartBackoff = restartBackoff;
     this.maxRestartBackoff = maxRestartBackoff;
     Properties p = new Properties();
+    p.putAll(kafka.common()); // bootstrap servers and security (SASL/SSL) of every kafka.* setting
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(stateDir).toString());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) commitInterval.toMillis());

@@ -3,6 +3,7 @@ package dev.multisigner.coordinator.writer;
 import dev.multisigner.support.Envelopes;
 import dev.multisigner.support.EventLog;
 import dev.multisigner.support.Inbox;
+import dev.multisigner.support.KafkaClientSettings;
 import dev.multisigner.support.RestartingWorker;
 import dev.multisigner.support.signers.SignerRegistry;
 import io.micronaut.context.annotation.Context;
@@ -13,7 +14,6 @@ import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +72,7 @@ public class SignerWriters extends AbstractHealthIndicator<Map<String, Object>> 
       EventLog log,
       Envelopes envelopes,
       Inbox inbox,
-      @Value("${kafka.bootstrap.servers}") String bootstrap,
+      KafkaClientSettings kafka,
       @Value("${multisigner.writers.max-attempts:4}") int maxAttempts,
       @Value("${multisigner.writers.initial-backoff:200ms}") Duration initialBackoff,
       @Value("${multisigner.writers.max-backoff:5s}") Duration maxBackoff,
@@ -97,7 +97,7 @@ public class SignerWriters extends AbstractHealthIndicator<Map<String, Object>> 
                   retry,
                   concurrency,
                   maxInFlight,
-                  membership(bootstrap, id, instanceId, sessionTimeout));
+                  membership(kafka, id, instanceId, sessionTimeout));
       // the first one now, so a configuration error fails the start instead of looping
       AtomicReference<SignerWriter> current = new AtomicReference<>(writer.get());
       AtomicReference<SignerWriter> first = new AtomicReference<>(current.get());
@@ -150,9 +150,8 @@ public class SignerWriters extends AbstractHealthIndicator<Map<String, Object>> 
    * membership (KIP-345), so a restarted coordinator takes its writers' partitions back at once.
    */
   private static Map<String, Object> membership(
-      String bootstrap, String signer, String instanceId, Duration sessionTimeout) {
-    Map<String, Object> c = new HashMap<>();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      KafkaClientSettings kafka, String signer, String instanceId, Duration sessionTimeout) {
+    Map<String, Object> c = kafka.common(); // bootstrap servers and security of every kafka.*
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "multisigner-writer-" + signer);
     c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
     if (!instanceId.isBlank()) {

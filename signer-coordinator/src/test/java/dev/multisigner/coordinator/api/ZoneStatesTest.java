@@ -19,7 +19,7 @@ class ZoneStatesTest {
     // No broker listens on port 9: Streams never gets past starting, so its store never opens.
     try (CoordinatorStreams streams =
         new CoordinatorStreams(
-            "127.0.0.1:9",
+            dev.multisigner.support.KafkaClientSettings.of("127.0.0.1:9"),
             "signer-coordinator",
             "zone-states-test",
             stateDir.toString(),

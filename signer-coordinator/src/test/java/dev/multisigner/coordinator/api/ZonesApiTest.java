@@ -16,7 +16,6 @@ import dev.multisigner.schemas.avro.RollKey;
 import dev.multisigner.schemas.avro.ZoneEvent;
 import dev.multisigner.schemas.avro.ZoneIntent;
 import dev.multisigner.schemas.topics.TopicCatalog;
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -60,6 +59,7 @@ class ZonesApiTest {
     p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
     p.put("micronaut.server.port", -1);
     p.put("micronaut.server.host", "127.0.0.1");
+    p.put("multisigner.api.allow-unauthenticated-loopback", true);
     p.put("multisigner.coordinator.state-dir", dir.resolve("streams").toString());
     // Three configured signers that nobody talks to here: only enrollment checks read them.
     for (String id : List.of("knot-a", "knot-c")) {
@@ -72,15 +72,7 @@ class ZonesApiTest {
     p.put("multisigner.signers.pdns-b.api-url", "http://127.0.0.1:9/api/v1");
     p.put("multisigner.signers.pdns-b.api-key", "not-used");
     p.put("multisigner.signers.pdns-b.dns", "127.0.0.1:9");
-    server =
-        ApplicationContext.builder()
-            .mainClass(CoordinatorApplication.class)
-            .environments(CoordinatorApplication.ENVIRONMENT)
-            .properties(p)
-            .banner(false)
-            .start()
-            .getBean(EmbeddedServer.class)
-            .start();
+    server = OperatorAuthenticationTest.coordinator(p);
     http = HttpClient.create(server.getURL());
     probe = new TopicProbe(kafka.bootstrapServers());
     enrollTheZone();
@@ -208,10 +200,8 @@ class ZonesApiTest {
         "signer=cloud-z",
         "no configuration in this deployment",
         "knot-a, knot-c, pdns-b");
-    Map<String, Object> pdns15 = new HashMap<>(pdns);
-    pdns15.put("algorithm", 15);
-    Map<String, Object> knot13 = new HashMap<>(knot);
-    knot13.put("algorithm", 13);
+    Map<String, Object> pdns15 = with(pdns, "algorithm", 15);
+    Map<String, Object> knot13 = with(knot, "algorithm", 13);
     assertRefused(
         enroll("other.test", List.of(knot13, pdns15), null),
         400,
@@ -238,6 +228,103 @@ class ZonesApiTest {
         enroll(ZONE, List.of(knot, pdns), null),
         409,
         "zone=example.test.: already enrolled (status ACTIVE, signers knot-a, pdns-b)");
+  }
+
+  @Test
+  void refusesPolicyInputThatCannotBeMeantNamingTheZoneAndTheField() {
+    Map<String, Object> knot = signer("knot-a", "ns1.other.test");
+    Map<String, Object> pdns = signer("pdns-b", "ns2.other.test");
+    List<Map<String, Object>> both = List.of(knot, pdns);
+    for (String field :
+        List.of(
+            "dnskeyTtlSeconds",
+            "maxZoneTtlSeconds",
+            "dsTtlSeconds",
+            "nsTtlSeconds",
+            "propagationDelaySeconds",
+            "parentPropagationDelaySeconds",
+            "maxCdsRecords",
+            "retryIntervalSeconds",
+            "unreachableLimitSeconds")) {
+      assertRefused(
+          enroll("other.test", both, Map.of(field, -1)),
+          400,
+          "zone=other.test.: policy." + field + ": -1 is negative");
+    }
+    assertRefused(
+        enroll("other.test", both, Map.of("retryIntervalSeconds", 0)),
+        400,
+        "zone=other.test.: policy.retryIntervalSeconds: 0 is too small");
+    assertRefused(
+        enroll("other.test", both, Map.of("algorithm", 7)),
+        400,
+        "zone=other.test.: policy.algorithm: algorithm 7 is not one to sign with");
+    assertRefused(
+        enroll("other.test", List.of(with(knot, "algorithm", 5), with(pdns, "algorithm", 5)), null),
+        400,
+        "zone=other.test.: signers[knot-a].algorithm: algorithm 5 is not one to sign with");
+    assertRefused(
+        enroll("other.test", both, Map.of("digestTypes", List.of(99))),
+        400,
+        "zone=other.test.: policy.digestTypes: digest type 99 is not one to publish");
+    assertRefused(
+        enroll("other.test", both, Map.of("digestTypes", List.of(1))),
+        400,
+        "policy.digestTypes: digest type 1 is not one to publish");
+    assertRefused(
+        enroll("other.test", both, Map.of("digestTypes", List.of())),
+        400,
+        "zone=other.test.: policy.digestTypes: at least one is required");
+    assertRefused(
+        enroll("other.test", List.of(knot, with(pdns, "type", "rfc2136")), null),
+        400,
+        "zone=other.test. signer=pdns-b: signers[].type: 'rfc2136' is not this signer's"
+            + " configured kind 'powerdns'");
+    assertRefused(
+        enroll("other.test", List.of(with(knot, "tsigSecret", "x"), pdns), null),
+        400,
+        "zone=other.test: unknown field 'signers[].tsigSecret'");
+    assertRefused(
+        enroll("other.test", both, Map.of("dnskeyTTL", 60)),
+        400,
+        "zone=other.test: unknown field 'policy.dnskeyTTL'");
+    Map<String, Object> body = new HashMap<>();
+    body.put("zone", "other.test");
+    body.put("signers", both);
+    body.put("polcy", Map.of());
+    assertRefused(HttpRequest.POST("/zones", body), 400, "zone=other.test: unknown field 'polcy'");
+    assertRefused(
+        HttpRequest.POST("/zones/" + ZONE + "/rollovers", Map.of("signer", "knot-a", "rol", "ZSK")),
+        400,
+        "zone=" + ZONE,
+        "unknown field",
+        "rol");
+    // nothing refused above reached the intents topic
+    assertThat(probe.readAll(TopicCatalog.ZONE_INTENTS, "other.test.", PATIENCE)).isEmpty();
+  }
+
+  @Test
+  void anAliasOfTheConfiguredKindIsTheConfiguredKind() {
+    Map<String, Object> knotAlias = with(signer("knot-a", "ns1.alias.test"), "type", "knot");
+    IntentAccepted intent =
+        accept(
+            HttpRequest.POST(
+                "/zones",
+                Map.of(
+                    "zone",
+                    "alias.test",
+                    "signers",
+                    List.of(knotAlias, signer("pdns-b", "ns2.alias.test")))));
+    List<ZoneIntent> intents =
+        probe.readUntil(
+            TopicCatalog.ZONE_INTENTS,
+            "alias.test.",
+            l -> l.stream().anyMatch(i -> isAccepted(i, intent)),
+            PATIENCE);
+    EnrollZone enroll =
+        (EnrollZone)
+            intents.stream().filter(i -> isAccepted(i, intent)).findFirst().get().getIntent();
+    assertThat(enroll.getSigners().get(0).getProviderType()).isEqualTo("rfc2136");
   }
 
   @Test
@@ -382,6 +469,13 @@ class ZonesApiTest {
 
   private static Map<String, Object> signer(String id, String... nameservers) {
     return Map.of("id", id, "nameservers", List.of(nameservers));
+  }
+
+  /** A copy of {@code map} with one more entry. */
+  private static Map<String, Object> with(Map<String, Object> map, String key, Object value) {
+    Map<String, Object> copy = new HashMap<>(map);
+    copy.put(key, value);
+    return copy;
   }
 
   private static HttpRequest<?> enroll(

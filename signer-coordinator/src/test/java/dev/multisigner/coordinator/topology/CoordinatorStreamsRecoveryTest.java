@@ -38,7 +38,7 @@ class CoordinatorStreamsRecoveryTest {
         TopicProbe probe = new TopicProbe(kafka.bootstrapServers());
         CoordinatorStreams streams =
             new CoordinatorStreams(
-                kafka.bootstrapServers(),
+                dev.multisigner.support.KafkaClientSettings.of(kafka.bootstrapServers()),
                 "signer-coordinator",
                 "recovery-test",
                 dir.resolve("streams").toString(),

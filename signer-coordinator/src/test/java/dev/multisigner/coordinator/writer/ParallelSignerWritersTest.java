@@ -20,6 +20,7 @@ import dev.multisigner.schemas.topics.TopicCatalog;
 import dev.multisigner.support.Envelopes;
 import dev.multisigner.support.EventLog;
 import dev.multisigner.support.Inbox;
+import dev.multisigner.support.KafkaClientSettings;
 import dev.multisigner.support.signers.SignerRegistry;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -322,7 +323,7 @@ class ParallelSignerWritersTest {
         log,
         envelopes,
         new Inbox(log, envelopes),
-        kafka.bootstrapServers(),
+        KafkaClientSettings.of(kafka.bootstrapServers()),
         3,
         Duration.ofMillis(10),
         Duration.ofMillis(40),

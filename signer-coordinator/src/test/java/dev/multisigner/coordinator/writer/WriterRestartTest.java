@@ -139,7 +139,7 @@ class WriterRestartTest {
         log,
         envelopes,
         new Inbox(log, envelopes),
-        kafka.bootstrapServers(),
+        dev.multisigner.support.KafkaClientSettings.of(kafka.bootstrapServers()),
         2,
         Duration.ofMillis(10),
         Duration.ofMillis(40),
