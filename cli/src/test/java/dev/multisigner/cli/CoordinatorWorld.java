@@ -46,7 +46,7 @@ final class CoordinatorWorld implements AutoCloseable {
 
   /**
    * Enrolls {@code zone} on knot-a + pdns-b with the parent holding knot-a's DS, and each signer
-   * observed serving the other's ZSK, until the coordinator asks for the new DS set.
+   * observed serving the other's keys, until the coordinator asks for the new DS set.
    */
   List<ZoneEvent> enroll(String zone) {
     Dnskey aKsk = TestRecords.key(zone + "a.ksk", 257);
@@ -66,9 +66,10 @@ final class CoordinatorWorld implements AutoCloseable {
             TestRecords.envelope(zone),
             null,
             new ParentDsObserved(List.of(TestRecords.ds(zone, aKsk)), true, true)));
+    // model 2 shares every key, KSKs too (issue 16): the DS set is asked once both serve all four
     observe(zone, "knot-a", List.of(aKsk, aZsk), aKsk, aZsk);
-    observe(zone, "pdns-b", List.of(bKsk, bZsk, aZsk), bKsk, bZsk);
-    observe(zone, "knot-a", List.of(aKsk, aZsk, bZsk), aKsk, aZsk);
+    observe(zone, "pdns-b", List.of(bKsk, bZsk, aKsk, aZsk), bKsk, bZsk);
+    observe(zone, "knot-a", List.of(aKsk, aZsk, bKsk, bZsk), aKsk, aZsk);
     return probe.readUntil(
         TopicCatalog.ZONE_EVENTS,
         zone,

@@ -142,9 +142,9 @@ class MetricsIntegrationTest {
         Math.max(0, value("multisigner_key_sync_latency_seconds_count", "signer=\"knot-a\""));
     double sum =
         Math.max(0, value("multisigner_key_sync_latency_seconds_sum", "signer=\"knot-a\""));
-    world.observe(ZONE, "knot-a", List.of(aKsk, aZsk, aZsk2, bZsk), aKsk, aZsk);
+    world.observe(ZONE, "knot-a", List.of(aKsk, aZsk, aZsk2, bKsk, bZsk), aKsk, aZsk);
     Thread.sleep(1500); // the new key waits at pdns-b for at least this long
-    world.observe(ZONE, "pdns-b", List.of(bKsk, bZsk, aZsk, aZsk2), bKsk, bZsk);
+    world.observe(ZONE, "pdns-b", List.of(bKsk, bZsk, aKsk, aZsk, aZsk2), bKsk, bZsk);
     await()
         .atMost(PATIENCE)
         .until(
