@@ -34,6 +34,7 @@ class MetricsIntegrationTest {
   private static final String ZONE = "example.test.";
   private static final String HALTING = "halting.test.";
   private static final Duration PATIENCE = Duration.ofSeconds(90);
+  private static final String TOKEN = "metrics-test-token";
 
   @TempDir static Path dir;
   private DnsLab lab;
@@ -51,6 +52,7 @@ class MetricsIntegrationTest {
     p.put("multisigner.writers.initial-backoff", "10ms");
     p.put("multisigner.writers.max-backoff", "20ms");
     p.put("multisigner.metrics.scan-interval", "500ms");
+    p.put("multisigner.api.token", TOKEN);
     world = new CoordinatorWorld(dir, p);
   }
 
@@ -175,6 +177,7 @@ class MetricsIntegrationTest {
     String zone =
         http.send(
                 HttpRequest.newBuilder(URI.create(world.coordinatorUrl() + "/zones/" + HALTING))
+                    .header("Authorization", "Bearer " + TOKEN)
                     .build(),
                 HttpResponse.BodyHandlers.ofString())
             .body();
