@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator API is closed by default. Every path of the coordinator's HTTP server passes here
  * (not only {@code /zones}, so {@code //zones}, {@code /zones;a} or an encoded variant that the
- * router might still map to the API is refused too); only {@code /health}, {@code /prometheus} and
- * the OpenAPI document stay open, for probes, scrapers and readers.
+ * router might still map to the API is refused too); only {@code /health}, {@code /prometheus}, the
+ * OpenAPI document and the status page's static files stay open, for probes, scrapers and readers
+ * (the page reads the API with the token the operator types in).
  *
  * <ul>
  *   <li>With {@code multisigner.api.token} (a {@code file:/path} or {@code env:NAME}; a literal is
@@ -147,7 +148,16 @@ public class OperatorAuthentication {
             : "the operator API is closed: no multisigner.api.token is configured");
   }
 
-  /** Probes, scrapers and the OpenAPI document, by exact path (no variant of them is open). */
+  /**
+   * The status page's three static files: they hold no data; every read they make needs the token.
+   */
+  private static final java.util.Set<String> STATUS_PAGE =
+      java.util.Set.of("/status/index.html", "/status/status.css", "/status/status.js");
+
+  /**
+   * Probes, scrapers, the OpenAPI document and the status page's static files, by exact path (no
+   * variant of them is open).
+   */
   static boolean open(String path) {
     if (path.contains("//")
         || path.contains(";")
@@ -159,7 +169,8 @@ public class OperatorAuthentication {
     return path.equals("/health")
         || path.startsWith("/health/")
         || path.equals("/prometheus")
-        || path.startsWith("/swagger/");
+        || path.startsWith("/swagger/")
+        || STATUS_PAGE.contains(path);
   }
 
   private static boolean fromLoopback(HttpRequest<?> request) {

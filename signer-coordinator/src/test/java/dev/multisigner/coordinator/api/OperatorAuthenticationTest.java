@@ -101,7 +101,9 @@ class OperatorAuthenticationTest {
             "/Zones",
             "/health/../zones",
             "/health;/../zones",
-            "/zones/example.test./resume")) {
+            "/zones/example.test./resume",
+            "/status/../zones",
+            "/status/index.html/../../zones")) {
       HttpResponse<String> r = get(path, null);
       assertThat(r.statusCode()).as("GET %s", path).isEqualTo(401);
       HttpResponse<String> w = post(path, null);
@@ -137,6 +139,16 @@ class OperatorAuthenticationTest {
     // Past the filter: the store is not queryable without a broker, which is a 503, not a 401.
     assertThat(zones.statusCode()).isEqualTo(503);
     assertThat(health.statusCode()).isNotEqualTo(401);
+  }
+
+  @Test
+  void theStatusPagesStaticFilesLoadWithoutTheTokenButItsReadsNeedIt() throws Exception {
+    HttpResponse<String> page = get("/status/index.html", null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<html");
+    assertThat(get("/status/status.js", null).statusCode()).isEqualTo(200);
+    assertThat(get("/status/other.html", null).statusCode()).isEqualTo(401);
+    assertThat(get("/zones", null).statusCode()).isEqualTo(401);
   }
 
   /** A POST with the right token, a content type (none when null) and extra headers. */
