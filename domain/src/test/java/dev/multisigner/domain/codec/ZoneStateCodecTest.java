@@ -165,27 +165,9 @@ class ZoneStateCodecTest {
    */
   @Test
   void theGoldenFileOfTheCurrentVersionCoversEveryEnumConstant() throws java.io.IOException {
-    List<String> lines;
-    try (var in = getClass().getResourceAsStream("every-constant.v7.b64")) {
-      lines =
-          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
-              .lines()
-              .toList();
-    }
-    List<String> v5Lines;
-    try (var in = getClass().getResourceAsStream("every-constant.v5.b64")) {
-      v5Lines =
-          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
-              .lines()
-              .toList();
-    }
-    List<String> v6Lines;
-    try (var in = getClass().getResourceAsStream("every-constant.v6.b64")) {
-      v6Lines =
-          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
-              .lines()
-              .toList();
-    }
+    List<String> lines = resourceLines("every-constant.v7.b64");
+    List<String> v5Lines = resourceLines("every-constant.v5.b64");
+    List<String> v6Lines = resourceLines("every-constant.v6.b64");
     List<ZoneState> beforeV7 = GoldenStates.states(false);
     List<ZoneState> states = GoldenStates.states();
     assertThat(lines).hasSameSizeAs(states);
@@ -266,5 +248,13 @@ class ZoneStateCodecTest {
       List<dev.multisigner.domain.model.KeyData> keys,
       List<dev.multisigner.domain.model.KeyData> cds) {
     return new SignerKeysObserved(ZONE, s, observation(s, at(at), keys, cds));
+  }
+
+  private List<String> resourceLines(String name) throws java.io.IOException {
+    try (var in = getClass().getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+          .lines()
+          .toList();
+    }
   }
 }
