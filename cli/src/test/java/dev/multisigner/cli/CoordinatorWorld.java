@@ -4,12 +4,9 @@ import dev.multisigner.cli.LocalStack.Service;
 import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.DsEvent;
-import dev.multisigner.schemas.avro.EnrollZone;
-import dev.multisigner.schemas.avro.GroupPolicy;
 import dev.multisigner.schemas.avro.ParentDsObserved;
 import dev.multisigner.schemas.avro.ParentNsObserved;
 import dev.multisigner.schemas.avro.ZoneEvent;
-import dev.multisigner.schemas.avro.ZoneIntent;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +14,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The real coordinator (Kafka Streams, operator API, status page) on the embedded broker, with the
@@ -53,18 +49,11 @@ final class CoordinatorWorld implements AutoCloseable {
    * observed serving the other's keys, until the coordinator asks for the new DS set.
    */
   List<ZoneEvent> enroll(String zone) {
-    return enroll(zone, policy -> {});
-  }
-
-  /** The same with the demo's policy changed by {@code policy} (shorter waits, say). */
-  List<ZoneEvent> enroll(String zone, Consumer<GroupPolicy> policy) {
-    ZoneIntent intent = Demo.enroll(zone);
-    policy.accept(((EnrollZone) intent.getIntent()).getPolicy());
     Dnskey aKsk = TestRecords.key(zone + "a.ksk", 257);
     Dnskey aZsk = TestRecords.key(zone + "a.zsk", 256);
     Dnskey bKsk = TestRecords.key(zone + "b.ksk", 257);
     Dnskey bZsk = TestRecords.key(zone + "b.zsk", 256);
-    probe.send(TopicCatalog.ZONE_INTENTS, zone, intent);
+    probe.send(TopicCatalog.ZONE_INTENTS, zone, Demo.enroll(zone));
     probe.send(
         TopicCatalog.DS_EVENTS,
         zone,
@@ -121,14 +110,6 @@ final class CoordinatorWorld implements AutoCloseable {
                 java.util.Arrays.stream(ksks).map(k -> TestRecords.ds(zone, k)).toList(),
                 true,
                 true)));
-  }
-
-  /** What the ds-publisher would report: the parent now delegates to {@code nameservers}. */
-  void parentNs(String zone, List<String> nameservers) {
-    probe.send(
-        TopicCatalog.DS_EVENTS,
-        zone,
-        new DsEvent(TestRecords.envelope(zone), null, new ParentNsObserved(nameservers)));
   }
 
   @Override

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -78,19 +77,25 @@ class StatusPageBrowserTest {
   }
 
   private String cell(Dnskey key, String signer) {
-    List<WebElement> cells =
-        browser.findElements(
-            By.cssSelector(
-                "#matrix td[data-key='" + key.getKeyTag() + "'][data-signer='" + signer + "']"));
-    return cells.isEmpty() ? null : cells.get(0).getText();
+    return text("#matrix td[data-key='" + key.getKeyTag() + "'][data-signer='" + signer + "']");
   }
 
   /** The text of {@code signer}'s cell in the matrix's per-signer row {@code kind}. */
   private String row(String kind, String signer) {
-    List<WebElement> cells =
-        browser.findElements(
-            By.cssSelector("#matrix tr." + kind + " td[data-signer='" + signer + "']"));
-    return cells.isEmpty() ? null : cells.get(0).getText();
+    return text("#matrix tr." + kind + " td[data-signer='" + signer + "']");
+  }
+
+  /**
+   * The text of the first element {@code css} selects, read in one script run: the page re-renders
+   * every 2 s, and an element found first and read after may be gone by then (stale).
+   */
+  private String text(String css) {
+    Object t =
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+            .executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;",
+                css);
+    return t == null ? null : t.toString().trim();
   }
 
   private void until(String what, java.util.function.Supplier<Boolean> condition) {
