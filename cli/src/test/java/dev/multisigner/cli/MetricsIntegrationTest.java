@@ -218,6 +218,12 @@ class MetricsIntegrationTest {
     await().atMost(PATIENCE).until(() -> value("multisigner_parent_ds_change_seconds_count") == 1);
     assertThat(value("multisigner_parent_ds_change_seconds_sum")).isGreaterThanOrEqualTo(dsLag);
     assertThat(value("multisigner_parent_ds_change_seconds_bucket")).isPositive();
+    System.out.println(
+        "DS change: lag "
+            + dsLag
+            + " s at the last scrape before the parent had it, completed in "
+            + value("multisigner_parent_ds_change_seconds_sum")
+            + " s");
     await().atMost(PATIENCE).until(() -> value("multisigner_parent_ds_lag_seconds") == 0);
     assertThat(value("multisigner_parent_ds_pending")).isEqualTo(0);
 
@@ -256,6 +262,7 @@ class MetricsIntegrationTest {
       seen = value("multisigner_streams_records_lag");
       Thread.sleep(50);
     }
+    System.out.println("streams lag seen during a burst of 20000 records: " + seen);
     assertThat(seen).as("lag seen during the burst").isPositive();
     await().atMost(PATIENCE).until(() -> value("multisigner_streams_records_lag") == 0);
   }

@@ -5,7 +5,6 @@ import dev.multisigner.coordinator.api.ZoneViews;
 import dev.multisigner.domain.decide.ZoneState;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
@@ -40,11 +39,11 @@ public class ZoneMetrics {
   private final ZoneStates states;
   private final MeterRegistry registry;
   private final Clock clock;
-  private final MultiGauge zones;
-  private final MultiGauge halted;
-  private final MultiGauge observationAge;
-  private final MultiGauge dsPending;
-  private final MultiGauge stepAge;
+  private final GaugeRows zones;
+  private final GaugeRows halted;
+  private final GaugeRows observationAge;
+  private final GaugeRows dsPending;
+  private final GaugeRows stepAge;
   private final ParentChangeLag dsLag;
   private final ParentChangeLag nsLag;
   private final Set<String> synced = new HashSet<>();
@@ -55,27 +54,30 @@ public class ZoneMetrics {
     this.registry = registry;
     this.clock = clock;
     this.zones =
-        MultiGauge.builder("multisigner.zones")
-            .description("Zones per process and step (steady: nothing under way)")
-            .register(registry);
-    this.halted =
-        MultiGauge.builder("multisigner.zones.halted")
-            .description("Halted zones by cause")
-            .register(registry);
+        GaugeRows.of(
+            registry,
+            "multisigner.zones",
+            "Zones per process and step (steady: nothing under way)",
+            null);
+    this.halted = GaugeRows.of(registry, "multisigner.zones.halted", "Halted zones by cause", null);
     this.observationAge =
-        MultiGauge.builder("multisigner.observation.age")
-            .description("Per signer, the age of its oldest last observation over its zones")
-            .baseUnit("seconds")
-            .register(registry);
+        GaugeRows.of(
+            registry,
+            "multisigner.observation.age",
+            "Per signer, the age of its oldest last observation over its zones",
+            "seconds");
     this.dsPending =
-        MultiGauge.builder("multisigner.parent.ds.pending")
-            .description("Zones whose DS change is asked of the parent, not yet observed there")
-            .register(registry);
+        GaugeRows.of(
+            registry,
+            "multisigner.parent.ds.pending",
+            "Zones whose DS change is asked of the parent, not yet observed there",
+            null);
     this.stepAge =
-        MultiGauge.builder("multisigner.step.age.max")
-            .description("Per process and step, the longest any zone has been in it")
-            .baseUnit("seconds")
-            .register(registry);
+        GaugeRows.of(
+            registry,
+            "multisigner.step.age.max",
+            "Per process and step, the longest any zone has been in it",
+            "seconds");
     this.dsLag = new ParentChangeLag("ds", registry);
     this.nsLag = new ParentChangeLag("ns", registry);
   }
@@ -137,11 +139,11 @@ public class ZoneMetrics {
       keySync(z, now);
     }
     first = false;
-    zones.register(rows(byStep), true);
-    halted.register(rows(byCause), true);
-    observationAge.register(rows(age), true);
-    dsPending.register(List.of(MultiGauge.Row.of(Tags.empty(), pendingDs)), true);
-    stepAge.register(rows(inStep), true);
+    zones.set(byStep);
+    halted.set(byCause);
+    observationAge.set(age);
+    dsPending.set(Map.of(Tags.empty(), pendingDs));
+    stepAge.set(inStep);
     dsLag.endScan();
     nsLag.endScan();
   }
@@ -178,11 +180,5 @@ public class ZoneMetrics {
           .register(registry)
           .record(Math.max(0, Duration.between(k.firstSeen(), now).toMillis() / 1000.0));
     }
-  }
-
-  private static List<MultiGauge.Row<?>> rows(Map<Tags, ? extends Number> counts) {
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    counts.forEach((tags, n) -> rows.add(MultiGauge.Row.of(tags, n)));
-    return rows;
   }
 }
