@@ -9,6 +9,7 @@ import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.dns.MultiZoneLab;
 import dev.multisigner.lab.dns.PdnsKeystore;
 import dev.multisigner.lab.dns.PdnsSigner;
+import dev.multisigner.schemas.topics.TopicCatalog;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
@@ -46,8 +51,11 @@ import org.xbill.DNS.Type;
  * providers NOTIFY the collector (Knot for every zone through its default template, PowerDNS per
  * zone as a primary with ALSO-NOTIFY).
  *
+ * <p>{@code --after-write=on,off} runs each mode with the collector's observe-after-write on and
+ * off, to compare; the bench also counts the signer commands written during the rolls.
+ *
  * <p>{@code --zones=60 --rolls=100 --spacing-ms=1500 --poll-interval=5s --modes=notify,poll
- * --converge-timeout-s=600 --sync-timeout-s=60}
+ * --after-write=off --converge-timeout-s=600 --sync-timeout-s=60}
  */
 public final class KeySyncBench {
 
@@ -65,18 +73,21 @@ public final class KeySyncBench {
                 "spacing-ms", "1500",
                 "poll-interval", "5s",
                 "modes", "notify,poll",
+                "after-write", "off",
                 "converge-timeout-s", "600",
                 "sync-timeout-s", "60"));
     System.out.println(Machine.describe("start"));
     for (String mode : args.string("modes").split(",")) {
-      run(mode.trim(), args);
-      System.out.println(Machine.describe("after_" + mode.trim()));
+      for (String afterWrite : args.string("after-write").split(",")) {
+        run(mode.trim(), "on".equals(afterWrite.trim()), args);
+        System.out.println(Machine.describe("after_" + mode.trim() + "_" + afterWrite.trim()));
+      }
     }
     System.out.println(Machine.describe("end"));
     System.exit(0);
   }
 
-  private static void run(String mode, Args args) throws Exception {
+  private static void run(String mode, boolean afterWrite, Args args) throws Exception {
     boolean notify =
         switch (mode) {
           case "notify" -> true;
@@ -89,7 +100,14 @@ public final class KeySyncBench {
       throw new IllegalArgumentException(
           "at most one roll per zone and provider: --rolls ≤ 2 × --zones");
     }
-    String tag = TAG + " mode=" + mode + " poll_interval=" + args.string("poll-interval");
+    String tag =
+        TAG
+            + " mode="
+            + mode
+            + " observe_after_write="
+            + afterWrite
+            + " poll_interval="
+            + args.string("poll-interval");
     List<String> zones = MultiZoneLab.numberedZones(n, "test.");
     try (Scratch scratch = new Scratch("multisigner-bench-");
         MultiZoneLab lab =
@@ -102,6 +120,7 @@ public final class KeySyncBench {
       Map<String, Object> overrides = new HashMap<>();
       overrides.put("multisigner.collector.poll-interval", args.string("poll-interval"));
       overrides.put("multisigner.collector.notify.enabled", notify);
+      overrides.put("multisigner.collector.observe-after-write", afterWrite);
       try (LocalStack stack =
           LocalStack.start(
               DemoRun.settings(lab.lab(), scratch.dir().resolve("stack"), overrides))) {
@@ -123,8 +142,30 @@ public final class KeySyncBench {
                 + n
                 + " converged=true converge_ms="
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        long commandsBefore = records(stack, TopicCatalog.Names.SIGNER_COMMANDS);
         measure(tag, lab, zones, rolls, notify, args);
+        System.out.println(
+            tag
+                + " signer_commands_during_rolls="
+                + (records(stack, TopicCatalog.Names.SIGNER_COMMANDS) - commandsBefore));
       }
+    }
+  }
+
+  /**
+   * Records on every partition of {@code topic} (its end offsets; the topics are not compacted).
+   */
+  private static long records(LocalStack stack, String topic) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          c.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      return c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
     }
   }
 

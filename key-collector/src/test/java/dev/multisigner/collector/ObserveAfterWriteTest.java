@@ -54,6 +54,7 @@ class ObserveAfterWriteTest {
     p.put("multisigner.collector.poll-interval", "1h");
     p.put("multisigner.collector.poll-initial-delay", "1h");
     p.put("multisigner.collector.notify.enabled", false);
+    p.put("multisigner.collector.observe-after-write", true);
     collector = CollectorFixtures.collector(kafka, p);
     probe = new TopicProbe(kafka.bootstrapServers());
     CollectorFixtures.enroll(probe, ZONE, List.of(KNOT));
