@@ -69,7 +69,7 @@ class PlantedKeyE2eTest {
           await(
               Duration.ofSeconds(60),
               () -> {
-                view.set(view(w));
+                view.set(w.zoneView());
                 return view.get().path("halted").asBoolean();
               });
       double haltSeconds = E2eWorld.secondsSince(plantedAt);
@@ -95,16 +95,17 @@ class PlantedKeyE2eTest {
       assertThat(w.audit())
           .filteredOn(e -> e.getType().equals("KeyImportRequested"))
           .noneMatch(e -> e.getSummary().matches("(?s).*\\b" + tag + "\\b.*"));
-      assertThat(view(w).path("keys").findValuesAsText("tag"))
+      assertThat(w.zoneView().path("keys").findValuesAsText("tag"))
           .doesNotContain(Integer.toString(tag));
-      assertThat(servedTags(view(w), E2eWorld.PDNS)).as("observed at PowerDNS").contains(tag);
+      assertThat(servedTags(w.zoneView(), E2eWorld.PDNS)).as("observed at PowerDNS").contains(tag);
 
       // The operator removes the key at PowerDNS and resumes.
       records.withdrawDnskeys(zone, List.of(planted));
       assertThat(w.dnskeys(p)).doesNotContain(tag);
       assertThat(
               await(
-                  Duration.ofSeconds(30), () -> !servedTags(view(w), E2eWorld.PDNS).contains(tag)))
+                  Duration.ofSeconds(30),
+                  () -> !servedTags(w.zoneView(), E2eWorld.PDNS).contains(tag)))
           .as("the coordinator saw the key gone")
           .isTrue();
       w.sendToApi(
@@ -115,14 +116,14 @@ class PlantedKeyE2eTest {
               await(
                   Duration.ofSeconds(30),
                   () -> {
-                    view.set(view(w));
+                    view.set(w.zoneView());
                     return !view.get().path("halted").asBoolean();
                   }))
           .as("resumed\n%s", view.get())
           .isTrue();
       assertThat(await(Duration.ofMinutes(1), w::converged)).as(w.check().render()).isTrue();
       Thread.sleep(5000);
-      assertThat(view(w).path("halted").asBoolean()).as("still active after 5 s").isFalse();
+      assertThat(w.zoneView().path("halted").asBoolean()).as("still active after 5 s").isFalse();
       assertThat(E2eWorld.kinds(w.audit())).containsOnlyOnce("ZoneHalted");
 
       w.assertNoBogus(
@@ -156,16 +157,5 @@ class PlantedKeyE2eTest {
         DNSKEYRecord.Protocol.DNSSEC,
         DNSSEC.Algorithm.ECDSAP256SHA256,
         g.generateKeyPair().getPublic());
-  }
-
-  private static JsonNode view(E2eWorld w) {
-    try {
-      return w.zoneFromApi();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
