@@ -472,6 +472,15 @@ public final class BindParent implements AutoCloseable {
     return daemon.logTail(60);
   }
 
+  /**
+   * How many DNS UPDATEs replaced the child's DS RRset so far, by named's log (each one deletes the
+   * RRset first): whoever sent them, with whatever key.
+   */
+  public long dsUpdatesLogged() {
+    String rrset = "deleting rrset at '" + child.toString(true) + "' DS";
+    return daemon.logTail(Integer.MAX_VALUE).lines().filter(l -> l.contains(rrset)).count();
+  }
+
   boolean isAlive() {
     return daemon.isAlive();
   }
