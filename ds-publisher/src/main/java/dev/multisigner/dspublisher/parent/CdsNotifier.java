@@ -158,12 +158,7 @@ public final class CdsNotifier {
           throw new ParentException(
               child,
               parent.name(),
-              "the NOTIFY(CDS) receiver "
-                  + dsync.getTarget()
-                  + " ("
-                  + at
-                  + ") answered "
-                  + Rcode.string(rcode),
+              receiver(dsync, at) + " answered " + Rcode.string(rcode),
               rcode == Rcode.SERVFAIL);
         }
         LOG.info(
@@ -193,14 +188,11 @@ public final class CdsNotifier {
     throw new ParentException(
         child,
         parent.name(),
-        "the NOTIFY(CDS) receiver "
-            + dsync.getTarget()
-            + " ("
-            + at
-            + ") did not answer "
-            + attempts
-            + " NOTIFYs: "
-            + last,
+        receiver(dsync, at) + " did not answer " + attempts + " NOTIFYs: " + last,
         true);
+  }
+
+  private static String receiver(DSYNCRecord dsync, InetSocketAddress at) {
+    return "the NOTIFY(CDS) receiver " + dsync.getTarget() + " (" + at + ")";
   }
 }
