@@ -159,6 +159,19 @@ class CdsParentAgentLabTest {
   }
 
   @Test
+  void aCdsDeleteRecordIsNotActedOn() {
+    List<CDSRecord> withDelete = new ArrayList<>(bothOwn());
+    // RFC 8078 §4: "0 0 0 00" asks the parent to remove the DS
+    withDelete.add(new CDSRecord(ZONE, DClass.IN, 10, 0, 0, 0, new byte[] {0}));
+    serveAtBoth(withDelete);
+
+    CdsScanResult r = agent.scanOnce();
+
+    assertNothingChanged(r);
+    assertThat(r.reason()).contains("delete record (RFC 8078 §4)");
+  }
+
+  @Test
   void anInsecureChildIsNotBootstrappedWithoutAPolicy() {
     serveAtBoth(bothOwn());
     lab.parent().putDs(List.of());
