@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
@@ -55,16 +56,26 @@ public final class DnsUpdateParent {
         config.getVerifyServers().isEmpty()
             ? List.of(server)
             : config.getVerifyServers().stream().map(DnsUpdateParent::parse).toList();
+    this.tsig = tsig(config);
+    this.anchor = anchor(config, zone);
+  }
+
+  /**
+   * The TSIG key UPDATEs are signed with; null for a parent configured without one (it takes DS
+   * changes only from what the signers publish: CDS scanning, NOTIFY(CDS)).
+   */
+  private static TSIG tsig(ParentConfig config) {
+    if (config.getTsigSecretFile() == null && config.getTsigSecret() == null) {
+      return null;
+    }
     Secret secret =
         config.getTsigSecretFile() != null
             ? Secret.fromFile(Path.of(config.getTsigSecretFile()))
             : Secret.fromConfig(config.getTsigSecret());
-    this.tsig =
-        new TSIG(
-            TSIG.algorithmToName(config.getTsigAlgorithm().toLowerCase(Locale.ROOT)),
-            config.getTsigKeyName(),
-            secret.reveal());
-    this.anchor = anchor(config, zone);
+    return new TSIG(
+        TSIG.algorithmToName(config.getTsigAlgorithm().toLowerCase(Locale.ROOT)),
+        config.getTsigKeyName(),
+        secret.reveal());
   }
 
   /** The parent's trust anchor: required, a DNSKEY of the parent zone. */
@@ -139,6 +150,15 @@ public final class DnsUpdateParent {
 
   /** Deletes the child's {@code type} RRset and adds {@code records}, in one TSIG-signed UPDATE. */
   private void replace(Name child, int type, List<Record> records) {
+    if (tsig == null) {
+      throw new ParentException(
+          child,
+          config.getName(),
+          "no TSIG key is configured for this parent, so the ds-publisher sends it no "
+              + Type.string(type)
+              + " UPDATE (it takes changes from the signers: CDS scan, NOTIFY(CDS))",
+          false);
+    }
     Update update = new Update(zone);
     update.delete(child, type);
     records.forEach(update::add);
@@ -208,6 +228,46 @@ public final class DnsUpdateParent {
     return dsNote == null
         ? new Observed(records, true, "DS RRset validated from the parent's trust anchor")
         : new Observed(records, false, "DS RRset: " + dsNote);
+  }
+
+  /** The configuration this parent was built from (no secret in it is logged). */
+  public ParentConfig config() {
+    return config;
+  }
+
+  /** The server UPDATEs go to, and what the parent's own records are read from. */
+  public InetSocketAddress server() {
+    return server;
+  }
+
+  /**
+   * The {@code type} RRset at {@code owner} in the parent zone, read at the update server and
+   * validated from the parent's trust anchor; empty when the parent serves none (NXDOMAIN or no
+   * data; the denial is not validated: an absent record is not acted on).
+   *
+   * @throws ParentException when the RRset is served but does not validate, or the server fails
+   */
+  public Optional<RRset> readValidated(Name owner, int type, Instant now) {
+    RRset set = answer(query(owner, type, server), owner, type);
+    if (set == null) {
+      return Optional.empty();
+    }
+    RRset keys = answer(query(zone, Type.DNSKEY, server), zone, Type.DNSKEY);
+    String why =
+        keys == null ? "the parent serves no DNSKEY RRset" : verifiedBy(keys, List.of(anchor), now);
+    if (why == null) {
+      List<DNSKEYRecord> parentKeys = new ArrayList<>();
+      keys.rrs().forEach(r -> parentKeys.add((DNSKEYRecord) r));
+      why = verifiedBy(set, parentKeys, now);
+    }
+    if (why != null) {
+      throw new ParentException(
+          owner,
+          config.getName(),
+          Type.string(type) + " at " + owner + " does not validate: " + why,
+          false);
+    }
+    return Optional.of(set);
   }
 
   /** The NS RRset the parent delegates the child to (from the referral), sorted host names. */

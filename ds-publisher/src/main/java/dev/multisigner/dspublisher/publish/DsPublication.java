@@ -76,6 +76,7 @@ public class DsPublication {
   private final int verifyAttempts;
   private final Duration verifyInterval;
   private final ChildKsks childKsks;
+  private final CdsNotification notification;
   private final ExecutorService pool;
   private final ZoneQueue lanes;
 
@@ -85,6 +86,7 @@ public class DsPublication {
       Envelopes envelopes,
       Clock clock,
       ChildKsks childKsks,
+      CdsNotification notification,
       @Value("${multisigner.ds-publisher.verify-attempts:25}") int verifyAttempts,
       @Value("${multisigner.ds-publisher.verify-interval:200ms}") Duration verifyInterval,
       @Value("${multisigner.ds-publisher.concurrency:4}") int concurrency) {
@@ -93,6 +95,7 @@ public class DsPublication {
     this.envelopes = envelopes;
     this.clock = clock;
     this.childKsks = childKsks;
+    this.notification = notification;
     this.verifyAttempts = verifyAttempts;
     this.verifyInterval = verifyInterval;
     AtomicInteger n = new AtomicInteger();
@@ -184,12 +187,25 @@ public class DsPublication {
     Name child = Name.fromConstantString(zone);
     List<ParentChannel> channels = change.getChannels();
     boolean dnsUpdateAllowed = channels.isEmpty() || channels.contains(ParentChannel.DNS_UPDATE);
+    Optional<DnsUpdateParent> parent = parents.forChild(child);
     if (!dnsUpdateAllowed && channels.contains(ParentChannel.CDS_SCAN)) {
-      // The signers already publish the identical CDS/CDNSKEY set (the coordinator's commands);
-      // the parent's scanner turns it into DS (RFC 7344, RFC 9975).
+      // The signers publish the identical CDS/CDNSKEY set (the coordinator's commands); the
+      // parent's scanner turns it into DS (RFC 7344, RFC 9975), now if notified (RFC 9859).
+      if (parent.isPresent() && parent.get().config().isNotifyCds()) {
+        try {
+          DsPublicationFailed failed =
+              notification.notifyParent(
+                  zone, parent.get(), toRecords(child, change.getDesiredDs()));
+          if (failed != null) {
+            return failed;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return new DsPublicationFailed("zone=" + zone + ": interrupted before NOTIFY(CDS)", true);
+        }
+      }
       return leftToScanner(zone, "ds", change.getDesiredDs().size(), "CDS/CDNSKEY", channels);
     }
-    Optional<DnsUpdateParent> parent = parents.forChild(child);
     if (!dnsUpdateAllowed || parent.isEmpty()) {
       return noUsableChannel(zone, channels, parent);
     }

@@ -206,6 +206,13 @@ public final class InputMapper {
         case DNS_UPDATE -> out.add(ParentChannel.DNS_UPDATE);
         case CDS_SCAN -> out.add(ParentChannel.CDS_SCAN);
         case CSYNC_SCAN -> out.add(ParentChannel.CSYNC_SCAN);
+        case NOTIFY_CDS ->
+            throw new RejectedInput(
+                zone.value(),
+                field
+                    + ": NOTIFY_CDS is not a channel of its own (a NOTIFY only makes a CDS-scanning"
+                    + " parent scan now, RFC 9859): name CDS_SCAN and set notify-cds on the parent in"
+                    + " the ds-publisher (multisigner.ds-publisher.parents.<name>.notify-cds)");
         default ->
             throw new RejectedInput(
                 zone.value(),

@@ -107,6 +107,18 @@ class InputMapperPolicyTest {
                     dev.multisigner.schemas.avro.GroupPolicy.newBuilder()
                         .setModel(SigningModel.MODEL_2)
                         .setParentChannels(
+                            List.of(dev.multisigner.schemas.avro.ParentChannel.NOTIFY_CDS))
+                        .build()))
+        .isInstanceOf(RejectedInput.class)
+        .hasMessageContaining("parentChannels: NOTIFY_CDS is not a channel of its own")
+        .hasMessageContaining("name CDS_SCAN and set notify-cds on the parent");
+    assertThatThrownBy(
+            () ->
+                InputMapper.policy(
+                    ZONE,
+                    dev.multisigner.schemas.avro.GroupPolicy.newBuilder()
+                        .setModel(SigningModel.MODEL_2)
+                        .setParentChannels(
                             List.of(dev.multisigner.schemas.avro.ParentChannel.CSYNC_SCAN))
                         .build()))
         .isInstanceOf(RejectedInput.class)
