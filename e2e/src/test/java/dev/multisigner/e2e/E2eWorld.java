@@ -403,6 +403,18 @@ final class E2eWorld implements AutoCloseable {
     return new ObjectMapper().readTree(r.body());
   }
 
+  /** {@link #zoneFromApi()} for polling lambdas: failures are unchecked. */
+  JsonNode zoneView() {
+    try {
+      return zoneFromApi();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /**
    * Sends a change ({@code POST} or {@code DELETE}, {@code json} or null) to the coordinator's
    * operator API, as an operator would; asserts the intent was accepted (202) and returns the

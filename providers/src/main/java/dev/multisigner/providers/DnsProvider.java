@@ -3,6 +3,7 @@ package dev.multisigner.providers;
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.Capability;
 import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.Support;
 import dev.multisigner.domain.model.ZoneName;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,6 +41,16 @@ public interface DnsProvider {
 
   /** Rate limit, write granularity, conditional writes. */
   ProviderLimits limits();
+
+  /**
+   * Whether the provider's API or key manager lists the keys it holds, so that a DNSKEY it serves
+   * but does not hold (planted in its records, say) is told from its own: where it cannot, the
+   * snapshot infers own keys from signatures and the decider takes a key new to the group for the
+   * serving signer's own, since nothing can tell otherwise.
+   */
+  default Support ownKeyListing() {
+    return Support.cannot("own keys are inferred from signatures");
+  }
 
   /**
    * Whether a cheap SOA serial check tells that {@link #read} would return something new. The

@@ -4,6 +4,7 @@ import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.providers.cloudflare.CloudflareAdapter;
 import dev.multisigner.providers.cloudflare.CloudflareCapabilities;
 import dev.multisigner.providers.dns.DnsKeyReader.OwnKeys;
+import dev.multisigner.providers.modelone.KnotKeymgr;
 import dev.multisigner.providers.powerdns.PowerDnsAdapter;
 import dev.multisigner.providers.powerdns.PowerDnsCapabilities;
 import dev.multisigner.providers.rfc2136.Rfc2136Adapter;
@@ -12,6 +13,7 @@ import dev.multisigner.providers.rfc2136.TsigKey;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -26,11 +28,17 @@ import java.util.TreeSet;
  * <pre>
  * kind=rfc2136     server=127.0.0.1:5320  tsig-name=knot-a-ddns  tsig-algorithm=hmac-sha256
  *                  tsig-secret=file:/run/secrets/knot-a  [timeout=PT3S]
+ *                  [keymgr=keymgr -c /etc/knot/knot.conf]  [keymgr-timeout=PT10S]
  * kind=powerdns    api-url=http://127.0.0.1:8081/api/v1  [server-id=localhost]
  *                  api-key=env:PDNS_API_KEY  dns=127.0.0.1:5330  [timeout=PT3S]
  * kind=cloudflare  api-token=file:/run/secrets/cf  nameserver=172.64.33.1:53
  *                  [api-base=https://api.cloudflare.com/client/v4]  [timeout=PT10S]
  * </pre>
+ *
+ * <p>{@code keymgr} is the command prefix that runs Knot's key manager for the signer (the same
+ * behind {@code ssh knot-host} where Knot runs elsewhere); with it, the signer's own keys are the
+ * ones keymgr lists, and a served key it does not list halts the zone. Without it, an RFC 2136
+ * signer's own keys are inferred from signatures.
  */
 public final class ProviderFactory {
 
@@ -50,7 +58,14 @@ public final class ProviderFactory {
                   c.optional("tsig-algorithm", "hmac-sha256"),
                   c.secret("tsig-secret")),
               c.duration("timeout", Duration.ofSeconds(3)),
-              OwnKeys.fromSignatures(),
+              c.values().containsKey("keymgr")
+                  ? OwnKeys.fromKeyManager(
+                      KnotKeymgr.listing(
+                              signer,
+                              List.of(c.required("keymgr").split("\\s+")),
+                              c.duration("keymgr-timeout", Duration.ofSeconds(10)))
+                          ::ownKeyTags)
+                  : OwnKeys.fromSignatures(),
               Rfc2136Capabilities.knot());
       case "powerdns" ->
           new PowerDnsAdapter(

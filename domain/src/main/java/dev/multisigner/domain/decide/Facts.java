@@ -156,6 +156,9 @@ final class Facts {
     if (m == null || (m.observedAt() != null && !obs.observedAt().isAfter(m.observedAt()))) {
       return;
     }
+    if (KeyAccounting.overBound(w, m, obs)) {
+      return;
+    }
     KeyLedger.observed(w, m, obs);
     m = w.members.get(m.id());
     KeyLedger.warnIfSigningTooEarly(w, m, obs, KeyLedger.ownKeys(w, m, obs));

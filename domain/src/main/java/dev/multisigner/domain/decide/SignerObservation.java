@@ -15,6 +15,11 @@ import java.util.TreeSet;
  * SOA (zone data), its CDS and CDNSKEY RRsets, its NS names and its CSYNC RRset (RFC 7477).
  * Snapshots older than one already seen are ignored, so delayed or duplicated deliveries are
  * harmless.
+ *
+ * <p>{@code ownKeys} are the keys the signer's API or key manager says it holds (PowerDNS
+ * cryptokeys, Knot keymgr), or null when the signer has no such channel (an RFC 2136 signer without
+ * a key manager): then a key new to the group counts as the serving signer's own, as before
+ * listings existed.
  */
 public record SignerObservation(
     Instant observedAt,
@@ -24,7 +29,8 @@ public record SignerObservation(
     List<DsData> cds,
     List<KeyData> cdnskeys,
     List<String> nameservers,
-    List<CsyncData> csync) {
+    List<CsyncData> csync,
+    List<KeyData> ownKeys) {
 
   public SignerObservation {
     Objects.requireNonNull(observedAt, "observedAt");
@@ -35,6 +41,48 @@ public record SignerObservation(
     cdnskeys = cdnskeys.stream().sorted().distinct().toList();
     nameservers = nameservers.stream().sorted().distinct().toList();
     csync = List.copyOf(csync);
+    ownKeys = ownKeys == null ? null : ownKeys.stream().sorted().distinct().toList();
+  }
+
+  /** A snapshot of a signer that cannot list its own keys. */
+  public SignerObservation(
+      Instant observedAt,
+      List<KeyData> dnskeys,
+      Set<Integer> dnskeySignerTags,
+      Set<Integer> zoneSignerTags,
+      List<DsData> cds,
+      List<KeyData> cdnskeys,
+      List<String> nameservers,
+      List<CsyncData> csync) {
+    this(
+        observedAt,
+        dnskeys,
+        dnskeySignerTags,
+        zoneSignerTags,
+        cds,
+        cdnskeys,
+        nameservers,
+        csync,
+        null);
+  }
+
+  /** True when the signer lists its own keys and {@code d} is not among them. */
+  public boolean disowns(KeyData d) {
+    return ownKeys != null && !ownKeys.contains(d);
+  }
+
+  /** This snapshot with the signer's listing of its own keys. */
+  public SignerObservation withOwnKeys(List<KeyData> own) {
+    return new SignerObservation(
+        observedAt,
+        dnskeys,
+        dnskeySignerTags,
+        zoneSignerTags,
+        cds,
+        cdnskeys,
+        nameservers,
+        csync,
+        own);
   }
 
   /** A snapshot of a signer that serves no CSYNC. */

@@ -193,6 +193,7 @@ public class ObservationService {
         && a.getCdnskeys().equals(b.getCdnskeys())
         && a.getNameservers().equals(b.getNameservers())
         && a.getCsync().equals(b.getCsync())
+        && Objects.equals(a.getOwnKeys(), b.getOwnKeys())
         && Objects.equals(a.getSoaSerial(), b.getSoaSerial());
   }
 

@@ -54,7 +54,22 @@ final class SnapshotConverter {
         .setAdded(List.of())
         .setRemoved(List.of())
         .setSource(source)
+        .setOwnKeys(ownKeys(s))
         .build();
+  }
+
+  /**
+   * The signer's own keys when its API or key manager listed them; null when they were only
+   * inferred from signatures, which cannot tell a planted key from a pre-published own one.
+   */
+  static List<Dnskey> ownKeys(ZoneKeySnapshot s) {
+    if (s.ownKeySource() == ZoneKeySnapshot.OwnKeySource.SIGNATURES) {
+      return null;
+    }
+    return s.dnskeys().stream()
+        .filter(s.ownKeys()::contains)
+        .map(SnapshotConverter::dnskey)
+        .toList();
   }
 
   static Dnskey dnskey(DNSKEYRecord r) {

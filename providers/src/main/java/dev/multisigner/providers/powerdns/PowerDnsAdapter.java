@@ -3,6 +3,7 @@ package dev.multisigner.providers.powerdns;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.Support;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.ChangeSignal;
 import dev.multisigner.providers.DnsProvider;
@@ -80,6 +81,11 @@ public final class PowerDnsAdapter implements DnsProvider {
   }
 
   @Override
+  public Support ownKeyListing() {
+    return PowerDnsCapabilities.ownKeyListing();
+  }
+
+  @Override
   public ProviderLimits limits() {
     return PowerDnsCapabilities.limits();
   }
@@ -97,16 +103,27 @@ public final class PowerDnsAdapter implements DnsProvider {
         "PowerDNS key changes (cryptokeys API, pdnsutil, PUBLISH-CDS) do not raise the SOA serial");
   }
 
+  /**
+   * Own keys are those the cryptokeys endpoint lists, asked before the DNS read and, when the DNS
+   * read serves a key that listing lacks, once more after it: a key PowerDNS added in between is
+   * then listed, one it removed in between was listed the first time, and only a key that neither
+   * listing names, say one written into the records table, is left as not its own.
+   */
   @Override
   public ZoneKeySnapshot read(ZoneName zone) {
-    Set<DNSKEYRecord> own = ownKeys(zone);
+    Set<DNSKEYRecord> listed = ownKeys(zone);
     return reader.read(
         zone,
         new OwnKeys() {
           @Override
           public Set<DNSKEYRecord> own(
               ZoneName z, List<DNSKEYRecord> served, Set<Integer> signers) {
-            return own;
+            if (listed.containsAll(served)) {
+              return listed;
+            }
+            Set<DNSKEYRecord> both = new HashSet<>(listed);
+            both.addAll(ownKeys(zone));
+            return both;
           }
 
           @Override

@@ -90,7 +90,8 @@ public final class InputMapper {
               k.getNameservers(),
               k.getCsync().stream()
                   .map(c -> new CsyncData(c.getSoaSerial(), c.getFlags(), c.getTypes()))
-                  .toList());
+                  .toList(),
+              k.getOwnKeys() == null ? null : keys(zone, k.getOwnKeys()));
       return new ZoneInput.SignerKeysObserved(zone, signer, observed);
     }
     if (o instanceof ObservationFailed f) {
