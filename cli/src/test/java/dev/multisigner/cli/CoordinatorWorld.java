@@ -58,14 +58,14 @@ final class CoordinatorWorld implements AutoCloseable {
         TopicCatalog.DS_EVENTS,
         zone,
         new DsEvent(
-            TestRecords.envelope(zone), null, new ParentNsObserved(List.of("ns1." + zone))));
+            TestRecords.envelope(zone), null, new ParentNsObserved(List.of("ns1." + zone), 0)));
     probe.send(
         TopicCatalog.DS_EVENTS,
         zone,
         new DsEvent(
             TestRecords.envelope(zone),
             null,
-            new ParentDsObserved(List.of(TestRecords.ds(zone, aKsk)), true, true)));
+            new ParentDsObserved(List.of(TestRecords.ds(zone, aKsk)), true, true, 0)));
     // model 2 shares every key, KSKs too (issue 16): the DS set is asked once both serve all four
     observe(zone, "knot-a", List.of(aKsk, aZsk), aKsk, aZsk);
     observe(zone, "pdns-b", List.of(bKsk, bZsk, aKsk, aZsk), bKsk, bZsk);

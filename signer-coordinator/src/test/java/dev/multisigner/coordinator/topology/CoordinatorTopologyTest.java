@@ -110,7 +110,7 @@ class CoordinatorTopologyTest {
         encode(
             TopicCatalog.DS_EVENTS,
             new DsEvent(
-                envelope("e-ns"), null, new ParentNsObserved(List.of("ns1.knot-a.example.")))));
+                envelope("e-ns"), null, new ParentNsObserved(List.of("ns1.knot-a.example."), 0))));
     observations.pipeInput(
         ZONE,
         encode(
@@ -145,7 +145,7 @@ class CoordinatorTopologyTest {
         encode(
             TopicCatalog.DS_EVENTS,
             new DsEvent(
-                envelope("e-ns"), null, new ParentNsObserved(List.of("ns1.knot-a.example.")))));
+                envelope("e-ns"), null, new ParentNsObserved(List.of("ns1.knot-a.example."), 0))));
     observations.pipeInput(
         ZONE,
         encode(
