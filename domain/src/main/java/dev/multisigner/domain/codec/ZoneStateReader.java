@@ -105,7 +105,7 @@ final class ZoneStateReader {
         nsRequest,
         wakeAt,
         roll,
-        version >= 7 ? servedTtls() : ServedTtls.NONE);
+        version >= 8 ? servedTtls() : ServedTtls.NONE);
   }
 
   private ServedTtls servedTtls() throws IOException {
@@ -231,6 +231,9 @@ final class ZoneStateReader {
       csync.add(new CsyncData(serial, flags, types));
     }
     Pending csyncPublishing = version >= 5 ? pending() : null;
+    Instant phaseSince = version >= 7 ? instant() : null;
+    List<Integer> dnskeySigners = version >= 7 ? ints() : List.of();
+    List<Integer> cdnskeyTags = version >= 7 ? ints() : List.of();
     return new Member(
         spec,
         phase,
@@ -251,7 +254,10 @@ final class ZoneStateReader {
         installRrsigs,
         keysRequestedAt,
         csync,
-        csyncPublishing);
+        csyncPublishing,
+        phaseSince,
+        dnskeySigners,
+        cdnskeyTags);
   }
 
   private Pending pending() throws IOException {
@@ -260,7 +266,22 @@ final class ZoneStateReader {
     }
     String id = in.readBoolean() ? zone.value() + "#" + varlong() : in.readUTF();
     return new Pending(
-        id, keyRefs(), dsList(), strings(), instant(), version >= 2 ? instant() : null);
+        id,
+        keyRefs(),
+        dsList(),
+        strings(),
+        instant(),
+        version >= 2 ? instant() : null,
+        version >= 7 ? instant() : null);
+  }
+
+  private List<Integer> ints() throws IOException {
+    int n = varint();
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(varint());
+    }
+    return out;
   }
 
   private List<KeyData> keyRefs() throws IOException {

@@ -81,7 +81,7 @@ final class ZoneStateWriter {
     servedTtls(s.servedTtls());
   }
 
-  /** Version 7: the TTLs served longer than the policy's (each signer's DNSKEY, parent DS, NS). */
+  /** Version 8: the TTLs served longer than the policy's (each signer's DNSKEY, parent DS, NS). */
   private void servedTtls(ServedTtls t) throws IOException {
     varint(t.dnskey().size());
     for (Map.Entry<SignerId, ServedTtl> e : t.dnskey().entrySet()) {
@@ -197,6 +197,16 @@ final class ZoneStateWriter {
       }
     }
     pending(m.csyncPublishing());
+    instant(m.phaseSince());
+    ints(m.dnskeySigners());
+    ints(m.cdnskeyTags());
+  }
+
+  private void ints(List<Integer> list) throws IOException {
+    varint(list.size());
+    for (int v : list) {
+      varint(v);
+    }
   }
 
   private void pending(Pending p) throws IOException {
@@ -216,6 +226,7 @@ final class ZoneStateWriter {
     strings(p.names());
     instant(p.retryAt());
     instant(p.appliedAt());
+    instant(p.issuedAt());
   }
 
   private void keyRefs(List<KeyData> keys) throws IOException {
