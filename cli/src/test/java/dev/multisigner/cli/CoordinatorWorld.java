@@ -58,7 +58,7 @@ final class CoordinatorWorld implements AutoCloseable {
         TopicCatalog.DS_EVENTS,
         zone,
         new DsEvent(
-            TestRecords.envelope(zone), null, new ParentNsObserved(List.of("ns1." + zone))));
+            TestRecords.envelope(zone), null, new ParentNsObserved(List.of("ns1." + zone), 0)));
     parentDs(zone, aKsk);
     // model 2 shares every key, KSKs too (issue 16): the DS set is asked once both serve all four
     observe(zone, "knot-a", List.of(aKsk, aZsk), aKsk, aZsk);
@@ -103,7 +103,8 @@ final class CoordinatorWorld implements AutoCloseable {
             new ParentDsObserved(
                 java.util.Arrays.stream(ksks).map(k -> TestRecords.ds(zone, k)).toList(),
                 true,
-                true)));
+                true,
+                0)));
   }
 
   @Override

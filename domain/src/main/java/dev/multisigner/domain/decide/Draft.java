@@ -7,6 +7,7 @@ import dev.multisigner.domain.group.KeyRecord;
 import dev.multisigner.domain.group.Member;
 import dev.multisigner.domain.group.MemberPhase;
 import dev.multisigner.domain.group.Pending;
+import dev.multisigner.domain.group.ServedTtls;
 import dev.multisigner.domain.model.Capability;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.GroupPolicy;
@@ -38,7 +39,16 @@ final class Draft {
   ZoneStatus status;
   HaltCause haltCause;
   String haltReason;
+
+  /**
+   * The policy in force for this decision: the declared one with its TTLs raised to the served ones
+   * ({@link ServedTtls#raise}), so every wait uses max(policy, served). Set through {@link
+   * #declare} and {@link #served}; the state stores the declared policy.
+   */
   GroupPolicy policy;
+
+  private GroupPolicy declared;
+  private ServedTtls served;
   long seq;
   final TreeMap<SignerId, Member> members = new TreeMap<>();
   final List<KeyRecord> keys;
@@ -64,7 +74,8 @@ final class Draft {
     status = s.status();
     haltCause = s.haltCause();
     haltReason = s.haltReason();
-    policy = s.policy();
+    served = s.servedTtls();
+    declare(s.policy());
     seq = s.seq();
     s.members().forEach(m -> members.put(m.id(), m));
     s.members().forEach(m -> phasesBefore.put(m.id(), m.phase()));
@@ -86,7 +97,7 @@ final class Draft {
         status,
         haltCause,
         haltReason,
-        policy,
+        declared,
         seq,
         List.copyOf(members.values()),
         keys,
@@ -97,7 +108,28 @@ final class Draft {
         dsRequest,
         nsRequest,
         wakeAt,
-        roll);
+        roll,
+        served);
+  }
+
+  /** The operator's policy (enrollment, the end of an algorithm rollover). */
+  void declare(GroupPolicy p) {
+    declared = p;
+    policy = served.raise(p, now);
+  }
+
+  ServedTtls served() {
+    return served;
+  }
+
+  /** What is served now: the policy in force follows. */
+  void served(ServedTtls s) {
+    served = s;
+    policy = s.raise(declared, now);
+  }
+
+  GroupPolicy declared() {
+    return declared;
   }
 
   /** Enrolled and not retired: the processes run (a halted zone only adds keys). */

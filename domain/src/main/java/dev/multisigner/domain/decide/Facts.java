@@ -104,7 +104,7 @@ final class Facts {
     w.status = ZoneStatus.ACTIVE;
     w.haltCause = HaltCause.NONE;
     w.haltReason = null;
-    w.policy = e.policy();
+    w.declare(e.policy());
     w.members.clear();
     w.keys.clear();
     w.roll = null;
@@ -159,6 +159,7 @@ final class Facts {
     if (KeyAccounting.overBound(w, m, obs)) {
       return;
     }
+    ServedTtlCheck.dnskey(w, m.id(), obs.dnskeyTtl(), obs.observedAt());
     KeyLedger.observed(w, m, obs);
     m = w.members.get(m.id());
     KeyLedger.warnIfSigningTooEarly(w, m, obs, KeyLedger.ownKeys(w, m, obs));
@@ -202,6 +203,7 @@ final class Facts {
    * requests in order, so once the latest is seen, no earlier one can still land).
    */
   private static void parentDsObserved(Draft w, ParentDsObserved p) {
+    ServedTtlCheck.parentDs(w, p.ttl());
     boolean fulfils = w.dsRequest != null && w.dsRequest.ds().equals(p.ds());
     if (!p.ds().equals(w.parentDs)) {
       w.event(ZoneEventKind.PARENT_DS_CHANGED, "parent DS now " + Draft.tagsOfDs(p.ds()));
@@ -216,6 +218,7 @@ final class Facts {
   }
 
   private static void parentNsObserved(Draft w, ParentNsObserved p) {
+    ServedTtlCheck.parentNs(w, p.ttl());
     boolean fulfils = w.nsRequest != null && w.nsRequest.names().equals(p.nameservers());
     if (!p.nameservers().equals(w.parentNs)) {
       w.event(ZoneEventKind.PARENT_NS_CHANGED, "parent NS now " + p.nameservers());

@@ -30,7 +30,8 @@ final class BeforeVersionSeven {
         pending(s.dsRequest()),
         pending(s.nsRequest()),
         s.wakeAt(),
-        s.algorithmRoll());
+        s.algorithmRoll(),
+        s.servedTtls());
   }
 
   private static Member member(Member m) {

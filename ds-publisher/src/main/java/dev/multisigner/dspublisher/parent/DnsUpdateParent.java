@@ -105,8 +105,22 @@ public final class DnsUpdateParent {
     return config.getName();
   }
 
-  /** The outcome of reading the parent's DS RRset for a child. */
-  public record Observed(List<DSRecord> ds, boolean validated, String validationNote) {}
+  /**
+   * The outcome of reading the parent's DS RRset for a child; {@code ttl} is the TTL it is served
+   * with (0 without DS).
+   */
+  public record Observed(List<DSRecord> ds, boolean validated, String validationNote, long ttl) {
+
+    Observed(List<DSRecord> ds, boolean validated, String validationNote) {
+      this(ds, validated, validationNote, ds.stream().mapToLong(Record::getTTL).max().orElse(0));
+    }
+  }
+
+  /**
+   * The parent's delegation of a child: the NS host names (absolute, lower case, sorted) and the
+   * TTL the NS RRset is served with (0 when the parent names none).
+   */
+  public record Delegation(List<String> names, long ttl) {}
 
   /**
    * Replaces the child's DS RRset at the parent with {@code desired}.
@@ -272,7 +286,7 @@ public final class DnsUpdateParent {
 
   /** The NS RRset the parent delegates the child to (from the referral), sorted host names. */
   public List<String> readNs(Name child) {
-    return readNs(child, server);
+    return readDelegation(child, server).names();
   }
 
   /**
@@ -280,16 +294,31 @@ public final class DnsUpdateParent {
    * names, sorted.
    */
   public List<String> readNs(Name child, InetSocketAddress at) {
+    return readDelegation(child, at).names();
+  }
+
+  /** The parent's delegation of the child at the update server, with its TTL. */
+  public Delegation readDelegation(Name child) {
+    return readDelegation(child, server);
+  }
+
+  /**
+   * The delegation {@code at} serves for the child (from the referral), with the TTL of its NS
+   * RRset: NS-Wait-Time counts on how long resolvers may cache it.
+   */
+  public Delegation readDelegation(Name child, InetSocketAddress at) {
     Message response = query(child, Type.NS, at);
     List<String> names = new ArrayList<>();
+    long ttl = 0;
     for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
       for (Record r : response.getSection(section)) {
         if (r instanceof NSRecord ns && r.getName().equals(child)) {
           names.add(ns.getTarget().toString().toLowerCase(Locale.ROOT));
+          ttl = Math.max(ttl, r.getTTL());
         }
       }
     }
-    return names.stream().distinct().sorted().toList();
+    return new Delegation(names.stream().distinct().sorted().toList(), ttl);
   }
 
   /** Null when some RRSIG over {@code set} verifies with one of {@code keys}, else why not. */

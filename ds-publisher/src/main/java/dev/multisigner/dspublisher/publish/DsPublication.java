@@ -241,6 +241,7 @@ public class DsPublication {
       // Every nameserver of the parent must serve the new set (validated), not just the primary
       // the UPDATE went to: a resolver may ask any of them.
       DnsUpdateParent.Observed observed = null;
+      long ttl = 0;
       boolean matches = true;
       boolean validated = true;
       for (InetSocketAddress server : p.verifyServers()) {
@@ -264,8 +265,9 @@ public class DsPublication {
         }
         matches &= serverMatches;
         validated &= seen.validated();
+        ttl = Math.max(ttl, seen.ttl());
       }
-      return new ParentDsObserved(toData(observed.ds()), matches, validated);
+      return new ParentDsObserved(toData(observed.ds()), matches, validated, ttl(ttl));
     } catch (ParentException e) {
       return failed(zone, e);
     } catch (InterruptedException e) {
@@ -337,23 +339,30 @@ public class DsPublication {
     try {
       long t0 = System.nanoTime();
       p.replaceNs(child, desired);
+      long ttl = 0;
       for (InetSocketAddress server : p.verifyServers()) {
         // canonical order: the parent may rotate the RRset between answers (BIND does)
-        List<String> seen = readUntil(() -> p.readNs(child, server), want::equals);
+        DnsUpdateParent.Delegation d =
+            readUntil(() -> p.readDelegation(child, server), x -> want.equals(x.names()));
+        List<String> seen = d.names();
         LOG.info(
-            "event=parent_ns_observed zone={} parent={} server={} ns={} matches={} took_ms={}",
+            "event=parent_ns_observed zone={} parent={} server={} ns={} ttl={} matches={}"
+                + " took_ms={}",
             zone,
             p.zone(),
             server,
             seen,
+            d.ttl(),
             seen.equals(want),
             (System.nanoTime() - t0) / 1_000_000);
         if (!seen.equals(want)) {
           throw new ParentException(
               child, p.name(), server + " serves NS " + seen + ", not the requested " + want, true);
         }
+        ttl = Math.max(ttl, d.ttl());
       }
-      return new ParentNsObserved(want);
+      // the TTL served, not the one configured (ns-ttl): NS-Wait-Time counts on what resolvers get
+      return new ParentNsObserved(want, ttl(ttl));
     } catch (ParentException e) {
       return failed(zone, e);
     } catch (InterruptedException e) {
@@ -428,6 +437,11 @@ public class DsPublication {
               child, DClass.IN, 0, d.getKeyTag(), d.getAlgorithm(), d.getDigestType(), digest));
     }
     return out;
+  }
+
+  /** A TTL as the DS events carry it: seconds, capped at 2^31-1 (RFC 2181 §8). */
+  static int ttl(long seconds) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(0, seconds));
   }
 
   static List<DsData> toData(List<DSRecord> records) {

@@ -91,7 +91,8 @@ public final class InputMapper {
               k.getCsync().stream()
                   .map(c -> new CsyncData(c.getSoaSerial(), c.getFlags(), c.getTypes()))
                   .toList(),
-              k.getOwnKeys() == null ? null : keys(zone, k.getOwnKeys()));
+              k.getOwnKeys() == null ? null : keys(zone, k.getOwnKeys()),
+              ttl(k.getDnskeyTtlSeconds()));
       return new ZoneInput.SignerKeysObserved(zone, signer, observed);
     }
     if (o instanceof ObservationFailed f) {
@@ -131,10 +132,10 @@ public final class InputMapper {
       return new ZoneInput.DsPublicationFailed(zone, requestId, why);
     }
     if (e instanceof ParentDsObserved p) {
-      return new ZoneInput.ParentDsObserved(zone, ds(p.getDs()));
+      return new ZoneInput.ParentDsObserved(zone, ds(p.getDs()), ttl(p.getTtlSeconds()));
     }
     if (e instanceof ParentNsObserved p) {
-      return new ZoneInput.ParentNsObserved(zone, p.getNameservers());
+      return new ZoneInput.ParentNsObserved(zone, p.getNameservers(), ttl(p.getTtlSeconds()));
     }
     if (e instanceof CdsPublished) {
       return new ZoneInput.CdsPublished(zone, requestId);
@@ -143,6 +144,11 @@ public final class InputMapper {
       return new ZoneInput.DsPublicationFailed(zone, requestId, f.getReason());
     }
     throw new RejectedInput(zone.value(), "unknown DS event " + describe(e));
+  }
+
+  /** A served TTL; the schema's 0 (and anything not positive) means not known. */
+  private static Duration ttl(int seconds) {
+    return seconds > 0 ? Duration.ofSeconds(seconds) : null;
   }
 
   /** The domain's group policy of an intent's policy; refused with a reason naming the zone. */
