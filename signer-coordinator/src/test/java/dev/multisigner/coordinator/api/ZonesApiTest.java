@@ -61,7 +61,19 @@ class ZonesApiTest {
     p.put("micronaut.server.host", "127.0.0.1");
     p.put("multisigner.api.allow-unauthenticated-loopback", true);
     p.put("multisigner.coordinator.state-dir", dir.resolve("streams").toString());
-    // Three configured signers that nobody talks to here: only enrollment checks read them.
+    p.putAll(unreachableSigners());
+    server = OperatorAuthenticationTest.coordinator(p);
+    http = HttpClient.create(server.getURL());
+    probe = new TopicProbe(kafka.bootstrapServers());
+    enrollTheZone();
+  }
+
+  /**
+   * Three configured signers (knot-a, knot-c, pdns-b) that nobody talks to: only the API's
+   * enrollment checks read their configuration.
+   */
+  static Map<String, Object> unreachableSigners() {
+    Map<String, Object> p = new HashMap<>();
     for (String id : List.of("knot-a", "knot-c")) {
       p.put("multisigner.signers." + id + ".kind", "rfc2136");
       p.put("multisigner.signers." + id + ".server", "127.0.0.1:9");
@@ -72,10 +84,7 @@ class ZonesApiTest {
     p.put("multisigner.signers.pdns-b.api-url", "http://127.0.0.1:9/api/v1");
     p.put("multisigner.signers.pdns-b.api-key", "not-used");
     p.put("multisigner.signers.pdns-b.dns", "127.0.0.1:9");
-    server = OperatorAuthenticationTest.coordinator(p);
-    http = HttpClient.create(server.getURL());
-    probe = new TopicProbe(kafka.bootstrapServers());
-    enrollTheZone();
+    return p;
   }
 
   @AfterAll
