@@ -381,7 +381,7 @@ final class SignerWriter implements Runnable {
         return failed(command, zone, "zone=" + zone + ": writer stopping", true);
       }
       try {
-        return new SignerCommandApplied(CommandApplier.apply(provider, command));
+        return CommandApplier.apply(provider, command);
       } catch (ProviderException e) {
         if (!e.retryable() || attempt >= retry.maxAttempts() || !active(progress)) {
           String reason =
