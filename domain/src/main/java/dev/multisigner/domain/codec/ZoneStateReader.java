@@ -208,6 +208,9 @@ final class ZoneStateReader {
       csync.add(new CsyncData(serial, flags, types));
     }
     Pending csyncPublishing = version >= 5 ? pending() : null;
+    Instant phaseSince = version >= 7 ? instant() : null;
+    List<Integer> dnskeySigners = version >= 7 ? ints() : List.of();
+    List<Integer> cdnskeyTags = version >= 7 ? ints() : List.of();
     return new Member(
         spec,
         phase,
@@ -228,7 +231,10 @@ final class ZoneStateReader {
         installRrsigs,
         keysRequestedAt,
         csync,
-        csyncPublishing);
+        csyncPublishing,
+        phaseSince,
+        dnskeySigners,
+        cdnskeyTags);
   }
 
   private Pending pending() throws IOException {
@@ -237,7 +243,22 @@ final class ZoneStateReader {
     }
     String id = in.readBoolean() ? zone.value() + "#" + varlong() : in.readUTF();
     return new Pending(
-        id, keyRefs(), dsList(), strings(), instant(), version >= 2 ? instant() : null);
+        id,
+        keyRefs(),
+        dsList(),
+        strings(),
+        instant(),
+        version >= 2 ? instant() : null,
+        version >= 7 ? instant() : null);
+  }
+
+  private List<Integer> ints() throws IOException {
+    int n = varint();
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(varint());
+    }
+    return out;
   }
 
   private List<KeyData> keyRefs() throws IOException {

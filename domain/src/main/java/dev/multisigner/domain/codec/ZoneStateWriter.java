@@ -163,6 +163,16 @@ final class ZoneStateWriter {
       }
     }
     pending(m.csyncPublishing());
+    instant(m.phaseSince());
+    ints(m.dnskeySigners());
+    ints(m.cdnskeyTags());
+  }
+
+  private void ints(List<Integer> list) throws IOException {
+    varint(list.size());
+    for (int v : list) {
+      varint(v);
+    }
   }
 
   private void pending(Pending p) throws IOException {
@@ -182,6 +192,7 @@ final class ZoneStateWriter {
     strings(p.names());
     instant(p.retryAt());
     instant(p.appliedAt());
+    instant(p.issuedAt());
   }
 
   private void keyRefs(List<KeyData> keys) throws IOException {

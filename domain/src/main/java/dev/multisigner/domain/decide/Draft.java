@@ -5,6 +5,7 @@ import dev.multisigner.domain.decide.Output.ZoneEvent;
 import dev.multisigner.domain.group.AlgorithmRoll;
 import dev.multisigner.domain.group.KeyRecord;
 import dev.multisigner.domain.group.Member;
+import dev.multisigner.domain.group.MemberPhase;
 import dev.multisigner.domain.group.Pending;
 import dev.multisigner.domain.model.Capability;
 import dev.multisigner.domain.model.DsData;
@@ -17,7 +18,9 @@ import dev.multisigner.domain.plan.DnskeyPlanner;
 import dev.multisigner.domain.plan.DsPlanner;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -48,6 +51,9 @@ final class Draft {
   Instant wakeAt;
   AlgorithmRoll roll;
 
+  /** Each member's phase before this decision, to stamp when a member enters a new one. */
+  private final Map<SignerId, MemberPhase> phasesBefore = new HashMap<>();
+
   /** When the first CDS/DS of an insecure zone may be published (transient, not stored). */
   Instant secureAt;
 
@@ -61,6 +67,7 @@ final class Draft {
     policy = s.policy();
     seq = s.seq();
     s.members().forEach(m -> members.put(m.id(), m));
+    s.members().forEach(m -> phasesBefore.put(m.id(), m.phase()));
     keys = new ArrayList<>(s.keys());
     parentDs = s.parentDs();
     parentDsSince = s.parentDsSince();
@@ -73,6 +80,7 @@ final class Draft {
   }
 
   ZoneState freeze() {
+    members.replaceAll((id, m) -> m.phase() == phasesBefore.get(id) ? m : m.withPhaseSince(now));
     return new ZoneState(
         zone,
         status,

@@ -19,8 +19,10 @@ import dev.multisigner.domain.decide.ZoneInput.SignerCommandApplied;
 import dev.multisigner.domain.decide.ZoneInput.SignerCommandFailed;
 import dev.multisigner.domain.decide.ZoneInput.SignerKeysObserved;
 import dev.multisigner.domain.group.Member;
+import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.SignerSpec;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -161,7 +163,10 @@ final class Facts {
     w.members.put(
         m.id(),
         m.withObservation(
-            obs.observedAt(), obs.dnskeys(), obs.cds(), obs.nameservers(), obs.csync()));
+                obs.observedAt(), obs.dnskeys(), obs.cds(), obs.nameservers(), obs.csync())
+            .withObservedTags(
+                List.copyOf(obs.dnskeySignerTags()),
+                obs.cdnskeys().stream().map(KeyData::keyTag).toList()));
     if (w.status == ZoneStatus.HALTED
         && w.haltCause == HaltCause.SIGNER_UNREACHABLE
         && w.members.values().stream().noneMatch(x -> x.failingSince() != null)) {

@@ -16,7 +16,9 @@ import java.util.Objects;
  * in flight. In model 1 a member other than the KSK holder also has a signature request at the
  * holder and an installation of the signed DNSKEY RRset in flight, and the time of its latest key
  * signing request (its own ZSKs). When the parent scans CSYNC (RFC 7477), the member's observed
- * CSYNC RRset and its CSYNC command in flight.
+ * CSYNC RRset and its CSYNC command in flight. Since format version 7: when it entered its phase,
+ * and, as last observed, the key tags of the RRSIGs over its DNSKEY RRset and of its CDNSKEY
+ * records (for the operator's view; the decider reads them from the observation itself).
  */
 public record Member(
     SignerSpec spec,
@@ -38,7 +40,10 @@ public record Member(
     List<RrsigData> installRrsigs,
     Instant keysRequestedAt,
     List<CsyncData> csync,
-    Pending csyncPublishing) {
+    Pending csyncPublishing,
+    Instant phaseSince,
+    List<Integer> dnskeySigners,
+    List<Integer> cdnskeyTags) {
 
   public Member {
     Objects.requireNonNull(spec, "spec");
@@ -48,6 +53,8 @@ public record Member(
     nameservers = List.copyOf(nameservers);
     installRrsigs = List.copyOf(installRrsigs);
     csync = List.copyOf(csync);
+    dnskeySigners = List.copyOf(dnskeySigners);
+    cdnskeyTags = List.copyOf(cdnskeyTags);
   }
 
   public static Member joining(SignerSpec spec) {
@@ -71,7 +78,10 @@ public record Member(
         List.of(),
         null,
         List.of(),
-        null);
+        null,
+        null,
+        List.of(),
+        List.of());
   }
 
   public SignerId id() {
@@ -127,6 +137,21 @@ public record Member(
       Instant at, List<KeyData> keys, List<DsData> ds, List<String> ns, List<CsyncData> cs) {
     Copy c = new Copy(withObservation(at, keys, ds, ns));
     c.csync = cs;
+    return c.build();
+  }
+
+  /** This member entered its phase at {@code t}. */
+  public Member withPhaseSince(Instant t) {
+    Copy c = new Copy(this);
+    c.phaseSince = t;
+    return c.build();
+  }
+
+  /** The key tags of the RRSIGs over its DNSKEY RRset and of its CDNSKEY RRset, as observed. */
+  public Member withObservedTags(List<Integer> dnskeySigners, List<Integer> cdnskeyTags) {
+    Copy c = new Copy(this);
+    c.dnskeySigners = dnskeySigners;
+    c.cdnskeyTags = cdnskeyTags;
     return c.build();
   }
 
@@ -237,6 +262,9 @@ public record Member(
     private Instant keysRequestedAt;
     private List<CsyncData> csync;
     private Pending csyncPublishing;
+    private Instant phaseSince;
+    private List<Integer> dnskeySigners;
+    private List<Integer> cdnskeyTags;
 
     private Copy(Member m) {
       spec = m.spec;
@@ -259,6 +287,9 @@ public record Member(
       keysRequestedAt = m.keysRequestedAt;
       csync = m.csync;
       csyncPublishing = m.csyncPublishing;
+      phaseSince = m.phaseSince;
+      dnskeySigners = m.dnskeySigners;
+      cdnskeyTags = m.cdnskeyTags;
     }
 
     private Member build() {
@@ -282,7 +313,10 @@ public record Member(
           installRrsigs,
           keysRequestedAt,
           csync,
-          csyncPublishing);
+          csyncPublishing,
+          phaseSince,
+          dnskeySigners,
+          cdnskeyTags);
     }
   }
 }

@@ -37,14 +37,22 @@ final class GoldenStates {
   private GoldenStates() {}
 
   static List<ZoneState> states() {
+    return states(true);
+  }
+
+  /**
+   * The states, with or without the fields version 7 added (phase start, observed RRSIG and CDNSKEY
+   * key tags, when a command was first asked): what bytes of versions 5 and 6 decode to.
+   */
+  static List<ZoneState> states(boolean v7) {
     List<ZoneState> out = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
-      out.add(state(i));
+      out.add(state(i, v7));
     }
     return out;
   }
 
-  private static ZoneState state(int i) {
+  private static ZoneState state(int i, boolean v7) {
     Capabilities.Builder caps = Capabilities.builder();
     for (Capability c : Capability.values()) {
       if (c.ordinal() % 3 == 0) {
@@ -70,10 +78,26 @@ final class GoldenStates {
                   List.of(CsyncData.NS_SYNC))
               .withImporting(
                   Pending.issued(
-                      ZONE.value() + "#" + (i + 1), List.of(B_ZSK), List.of(), List.of(), at(60)))
+                      ZONE.value() + "#" + (i + 1),
+                      List.of(B_ZSK),
+                      List.of(),
+                      List.of(),
+                      at(60),
+                      v7 ? at(58) : null))
               .withCsyncPublishing(
-                  Pending.issued("elsewhere-7", List.of(), List.of(), List.of("csync"), at(61))
+                  Pending.issued(
+                          "elsewhere-7",
+                          List.of(),
+                          List.of(),
+                          List.of("csync"),
+                          at(61),
+                          v7 ? at(59) : null)
                       .appliedAt(at(62)));
+      if (v7) {
+        m =
+            m.withPhaseSince(at(99 + phase.ordinal()))
+                .withObservedTags(List.of(A_KSK.keyTag(), A_ZSK.keyTag()), List.of(A_KSK.keyTag()));
+      }
       members.add(m);
     }
     SignerModel model = SignerModel.values()[i % 2];
@@ -103,7 +127,8 @@ final class GoldenStates {
         at(20),
         List.of(ns(A), ns(B)),
         at(21),
-        Pending.issued(ZONE.value() + "#9", List.of(), dsSet(A_KSK), List.of(), at(70)),
+        Pending.issued(
+            ZONE.value() + "#9", List.of(), dsSet(A_KSK), List.of(), at(70), v7 ? at(69) : null),
         null,
         at(80),
         new AlgorithmRoll(13, 15, "ops", rollPhase, at(90), at(95), List.of(A)));

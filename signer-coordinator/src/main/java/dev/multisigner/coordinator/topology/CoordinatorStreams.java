@@ -1,6 +1,7 @@
 package dev.multisigner.coordinator.topology;
 
 import dev.multisigner.support.KafkaClientSettings;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -122,6 +125,16 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
             LOG.info(
                 "event=streams_state application_id={} from={} to={}", applicationId, before, now));
     streams.start();
+  }
+
+  /** A binder of the Kafka clients' own metrics (consumer lag, ...) to Micrometer. */
+  public KafkaStreamsMetrics clientMetrics() {
+    return new KafkaStreamsMetrics(streams);
+  }
+
+  /** The Kafka clients' metrics as they are now (Streams, its consumers and producers). */
+  public Map<MetricName, ? extends Metric> kafkaMetrics() {
+    return streams.metrics();
   }
 
   /** The Streams state, for health and tests. */

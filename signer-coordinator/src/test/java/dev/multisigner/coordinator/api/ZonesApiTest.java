@@ -169,6 +169,16 @@ class ZonesApiTest {
     assertThat(zone.processes())
         .extracting(p -> p.process() + " " + p.signer() + " " + p.step())
         .containsExactly("join knot-a JOINING", "join pdns-b JOINING");
+    // in the join since the enrollment; nothing observed yet: no RRSIG, CDS or CDNSKEY tags
+    assertThat(zone.processes()).allSatisfy(p -> assertThat(p.since()).isNotNull());
+    assertThat(zone.signers())
+        .allSatisfy(
+            s -> {
+              assertThat(s.phaseSince()).isNotNull();
+              assertThat(s.dnskeyRrsigTags()).isEmpty();
+              assertThat(s.servedCds()).isEmpty();
+              assertThat(s.servedCdnskeyTags()).isEmpty();
+            });
     assertThat(zone.waitingFor())
         .contains(
             "signer=knot-a joining: its keys are being published at every member",
