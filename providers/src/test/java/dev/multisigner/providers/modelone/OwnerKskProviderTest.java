@@ -61,7 +61,9 @@ class OwnerKskProviderTest {
         .satisfies(k -> assertThat(k.getFlags()).isEqualTo(257));
     DNSKEYRecord ksk = first.dnskeys().get(0);
     assertThat(Files.getPosixFilePermissions(dir.resolve("m1.test.ksk.pem")))
-        .hasToString("[OWNER_READ, OWNER_WRITE]");
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
 
     DNSKEYRecord zsk = new DNSKEYRecord(ZONE.toName(), DClass.IN, 60, 256, 3, 13, new byte[64]);
     writer.importDnskeys(ZONE, List.of(zsk));
