@@ -222,6 +222,7 @@ final class Draft {
       List<Instant> candidates = new ArrayList<>();
       for (Member m : members.values()) {
         candidates.add(m.waitUntil());
+        candidates.add(signedByHolder(m) ? m.resignAt() : null);
         for (CommandSlot s : CommandSlot.values()) {
           Pending p = s.get(m);
           candidates.add(p == null || p.appliedAt() != null ? null : p.retryAt());

@@ -209,6 +209,31 @@ public record Member(
     return c.build();
   }
 
+  /**
+   * Model 1: no installation in flight; {@code rrsigs} are the holder's signatures over the RRset
+   * the member serves, kept to re-sign before they expire.
+   */
+  public Member withInstalled(List<RrsigData> rrsigs) {
+    Copy c = new Copy(this);
+    c.installing = null;
+    c.installRrsigs = rrsigs;
+    return c.build();
+  }
+
+  /**
+   * Model 1: when the holder's signatures over the RRset this member serves should be renewed, a
+   * third of their span (earliest inception to latest expiration) before the latest expires, so a
+   * failed or slow signature leaves time to try again; null when none are known.
+   */
+  public Instant resignAt() {
+    if (installRrsigs.isEmpty()) {
+      return null;
+    }
+    Instant from = installRrsigs.stream().map(RrsigData::inception).min(Instant::compareTo).get();
+    Instant until = installRrsigs.stream().map(RrsigData::expiration).max(Instant::compareTo).get();
+    return until.minus(java.time.Duration.between(from, until).dividedBy(3));
+  }
+
   public Member withKeysRequestedAt(Instant t) {
     Copy c = new Copy(this);
     c.keysRequestedAt = t;

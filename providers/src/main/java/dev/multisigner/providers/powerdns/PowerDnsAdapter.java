@@ -30,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
@@ -131,6 +132,35 @@ public final class PowerDnsAdapter implements DnsProvider {
             return OwnKeySource.API;
           }
         });
+  }
+
+  /**
+   * Model 1 with PowerDNS as the KSK holder (RFC 8901 §2.1.1): PowerDNS signs its own DNSKEY RRset,
+   * which holds every member's ZSK once imported, so its signature is the one served: the RRSIGs
+   * over DNSKEY, CDS and CDNSKEY it serves now, provided it serves exactly {@code keys} (else a
+   * retryable failure: the import has not shown yet).
+   */
+  @Override
+  public List<RRSIGRecord> signDnskeyRrset(ZoneName zone, List<DNSKEYRecord> keys) {
+    ZoneKeySnapshot served = read(zone);
+    Set<String> want = new HashSet<>();
+    keys.forEach(k -> want.add(k.rdataToString()));
+    Set<String> have = new HashSet<>();
+    served.dnskeys().forEach(k -> have.add(k.rdataToString()));
+    if (!want.equals(have)) {
+      throw ProviderException.of(
+          Kind.CONCURRENT_CHANGE,
+          zone,
+          id,
+          "PowerDNS does not serve the DNSKEY RRset to sign yet (serves "
+              + served.dnskeys().stream().map(DNSKEYRecord::getFootprint).toList()
+              + ")");
+    }
+    List<RRSIGRecord> out = new ArrayList<>();
+    for (int type : new int[] {Type.DNSKEY, Type.CDS, Type.CDNSKEY}) {
+      out.addAll(served.signaturesOver(type));
+    }
+    return out;
   }
 
   private Set<DNSKEYRecord> ownKeys(ZoneName zone) {

@@ -10,6 +10,7 @@ import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.KeyRole;
 import dev.multisigner.domain.model.ParentChannel;
 import dev.multisigner.domain.model.ParentChannels;
+import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.SignerModel;
 import dev.multisigner.domain.model.SignerSpec;
@@ -17,9 +18,11 @@ import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.schemas.avro.AddSigner;
 import dev.multisigner.schemas.avro.CdsPublished;
 import dev.multisigner.schemas.avro.Dnskey;
+import dev.multisigner.schemas.avro.DnskeyRrsetSigned;
 import dev.multisigner.schemas.avro.DsEvent;
 import dev.multisigner.schemas.avro.DsPublicationFailed;
 import dev.multisigner.schemas.avro.EnrollZone;
+import dev.multisigner.schemas.avro.KeySigningRequested;
 import dev.multisigner.schemas.avro.ObservationFailed;
 import dev.multisigner.schemas.avro.ParentDsObserved;
 import dev.multisigner.schemas.avro.ParentNsObserved;
@@ -27,6 +30,7 @@ import dev.multisigner.schemas.avro.RemoveSigner;
 import dev.multisigner.schemas.avro.ResumeZone;
 import dev.multisigner.schemas.avro.RetireZone;
 import dev.multisigner.schemas.avro.RollKey;
+import dev.multisigner.schemas.avro.Rrsig;
 import dev.multisigner.schemas.avro.SignerCommandApplied;
 import dev.multisigner.schemas.avro.SignerCommandFailed;
 import dev.multisigner.schemas.avro.SignerCommandResult;
@@ -98,12 +102,26 @@ public final class InputMapper {
     if (o instanceof ObservationFailed f) {
       return new ZoneInput.ObservationFailed(zone, signer, f.getReason());
     }
+    if (o instanceof KeySigningRequested r) {
+      return new ZoneInput.KeySigningRequested(
+          zone, signer, r.getRequestedAt(), keys(zone, r.getZsks()));
+    }
     throw new RejectedInput(zone.value(), "unknown observation " + describe(o));
   }
 
   /** A signer command's result. */
   public static ZoneInput result(ZoneName zone, SignerCommandResult record) {
     Object r = record.getResult();
+    if (r instanceof SignerCommandApplied a && a.getSigned() != null) {
+      // model 1: the KSK holder's answer to a SignDnskeyRrset
+      DnskeyRrsetSigned s = a.getSigned();
+      return new ZoneInput.DnskeyRrsetSigned(
+          zone,
+          record.getCommandId(),
+          signerId(zone, s.getForSigner()),
+          keys(zone, s.getKeys()),
+          s.getRrsigs().stream().map(InputMapper::rrsig).toList());
+    }
     if (r instanceof SignerCommandApplied) {
       return new ZoneInput.SignerCommandApplied(
           zone, record.getCommandId(), record.getEnvelope().getOccurredAt());
@@ -159,13 +177,11 @@ public final class InputMapper {
           case MODEL_2 -> SignerModel.MODEL_2;
           default -> throw new RejectedInput(zone.value(), "group policy without a known model");
         };
-    if (model == SignerModel.MODEL_1) {
-      // The domain plans model 1, but no adapter signs or installs a DNSKEY RRset for another
-      // signer yet: an enrolled model-1 zone would wait forever for its first signature.
+    SignerId holder = p.getKskHolder() == null ? null : signerId(zone, p.getKskHolder());
+    if (model == SignerModel.MODEL_2 && holder != null) {
       throw new RejectedInput(
           zone.value(),
-          "model 1 (one KSK holder signs every DNSKEY RRset, RFC 8901 §2.1.1) is not built in the"
-              + " services yet: no provider adapter signs or installs a DNSKEY RRset");
+          "kskHolder " + holder + " is for model 1 only (model 2: every signer's KSK)");
     }
     if (p.getMaxCdsRecords() < 0) {
       throw new RejectedInput(
@@ -188,7 +204,7 @@ public final class InputMapper {
           p.getPublishCdnskey(),
           Duration.ofSeconds(p.getRetryIntervalSeconds()),
           Duration.ofSeconds(p.getUnreachableLimitSeconds()),
-          null,
+          holder,
           new ParentChannels(
               channels(zone, "parentChannels", p.getParentChannels()),
               channels(zone, "nsChannels", p.getNsChannels())));
@@ -281,6 +297,17 @@ public final class InputMapper {
     } catch (IllegalArgumentException e) {
       throw new RejectedInput(zone.value(), "malformed DNSKEY (tag " + k.getKeyTag() + "): " + e);
     }
+  }
+
+  /** The holder's signature as the decider carries it (over DNSKEY, or over its CDS/CDNSKEY). */
+  static RrsigData rrsig(Rrsig g) {
+    return new RrsigData(
+        g.getKeyTag(),
+        g.getAlgorithm(),
+        g.getOriginalTtl(),
+        g.getInception(),
+        g.getExpiration(),
+        bytes(g.getSignature()));
   }
 
   static List<DsData> ds(List<dev.multisigner.schemas.avro.DsData> list) {

@@ -407,7 +407,7 @@ final class SignerWriter implements Runnable {
         return failed(command, zone, "zone=" + zone + ": writer stopping", true);
       }
       try {
-        return new SignerCommandApplied(applyWithin(command, zone));
+        return applyWithin(command, zone);
       } catch (ProviderException e) {
         if (!e.retryable() || attempt >= retry.maxAttempts() || !active(progress)) {
           String reason =
@@ -444,8 +444,8 @@ final class SignerWriter implements Runnable {
    * returned by then is abandoned (interrupted) and reported as a retryable timeout, so its zone's
    * lane moves on and the decider asks again later.
    */
-  private String applyWithin(SignerCommand command, String zone) {
-    Future<String> call = calls.submit(() -> CommandApplier.apply(provider, command));
+  private SignerCommandApplied applyWithin(SignerCommand command, String zone) {
+    Future<SignerCommandApplied> call = calls.submit(() -> CommandApplier.apply(provider, command));
     Duration deadline = retry.callDeadline();
     try {
       return call.get(deadline.toMillis(), TimeUnit.MILLISECONDS);

@@ -236,8 +236,16 @@ class ZonesApiTest {
     assertRefused(
         enroll("other.test", List.of(knot, pdns), Map.of("model", "model-1")),
         400,
-        "model 1",
-        "not built in the services yet");
+        "zone=other.test.",
+        "model 1 needs a KSK holder");
+    // model 1: a member other than the holder must take a DNSKEY RRset signed elsewhere
+    assertRefused(
+        enroll(
+            "other.test", List.of(knot, pdns), Map.of("model", "MODEL_1", "kskHolder", "pdns-b")),
+        400,
+        "zone=other.test.",
+        "signer knot-a cannot accept a DNSKEY RRset signed by the KSK holder pdns-b",
+        "Knot takes SKRs via keymgr");
     assertRefused(
         enroll("other.test", List.of(knot, signer("pdns-b")), null),
         400,

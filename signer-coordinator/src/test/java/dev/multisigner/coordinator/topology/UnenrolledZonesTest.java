@@ -97,7 +97,10 @@ class UnenrolledZonesTest {
                 encode(
                     TopicCatalog.SIGNER_RESULTS,
                     new SignerCommandResult(
-                        envelope(zone), zone + "#1", "knot-a", new SignerCommandApplied("done"))));
+                        envelope(zone),
+                        zone + "#1",
+                        "knot-a",
+                        new SignerCommandApplied("done", null))));
         default ->
             // an unsolicited DS set that did not validate: rejected by the mapping
             dsEvents.pipeInput(
