@@ -288,6 +288,14 @@ public final class BindParent implements AutoCloseable {
    * with TSIG, and waits until the parent serves exactly that set, signed.
    */
   public void putDs(List<DSRecord> ds) {
+    putDs(ds, DS_TTL);
+  }
+
+  /**
+   * As {@link #putDs(List)} with the DS RRset's TTL {@code ttlSeconds} (what a scanning parent
+   * agent writes with the TTL its policy promises).
+   */
+  public void putDs(List<DSRecord> ds, long ttlSeconds) {
     List<Record> records = new ArrayList<>();
     for (DSRecord r : ds) {
       if (!r.getName().equals(child)) {
@@ -298,7 +306,7 @@ public final class BindParent implements AutoCloseable {
           new DSRecord(
               child,
               r.getDClass(),
-              DS_TTL,
+              ttlSeconds,
               r.getFootprint(),
               r.getAlgorithm(),
               r.getDigestID(),
