@@ -34,12 +34,18 @@ final class CdsScanner {
   private final long dsTtlSeconds;
   private Set<String> pendingBootstrap;
   private int updates;
+  private volatile String lastRefusal = "not scanned yet";
 
   CdsScanner(DnsLab lab, ZoneView view, Supplier<List<LabSigner>> members, long dsTtlSeconds) {
     this.lab = lab;
     this.members = members;
     this.view = view;
     this.dsTtlSeconds = dsTtlSeconds;
+  }
+
+  /** Why the last scan that found a change did not act on it (for a failure's reason). */
+  String lastRefusal() {
+    return lastRefusal;
   }
 
   /** How many times the scanner changed the parent's DS. */
@@ -56,13 +62,14 @@ final class CdsScanner {
       // the lab's first delegation names in-zone hosts (ns1/ns2) that stand for the members
       delegated = members.get();
     } else if (delegated.size() != hosts.size()) {
-      return false;
+      return refuse("delegation " + hosts + " names hosts outside the lab");
     }
     if (delegated.isEmpty()) {
-      return false;
+      return refuse("no member to ask");
     }
     List<DSRecord> current = lab.parent().ds();
     Set<String> cds = null;
+    Set<Integer> cdsTags = Set.of();
     List<CDSRecord> records = List.of();
     for (LabSigner s : delegated) {
       List<Record> answer = view.records(s, Type.CDS);
@@ -70,12 +77,16 @@ final class CdsScanner {
           answer.stream().filter(r -> r instanceof CDSRecord).map(r -> (CDSRecord) r).toList();
       Set<String> rdata =
           set.stream().map(Record::rdataToString).collect(Collectors.toCollection(TreeSet::new));
-      if (set.isEmpty() || (cds != null && !cds.equals(rdata))) {
-        return false;
+      if (set.isEmpty()) {
+        return refuse(s.id() + " serves no CDS");
+      }
+      if (cds != null && !cds.equals(rdata)) {
+        return refuse(s.id() + "'s CDS " + tags(set) + " differ from the others' " + cdsTags);
       }
       if (!current.isEmpty() && !authentic(s, answer, current)) {
-        return false;
+        return refuse(s.id() + "'s CDS do not validate from the parent's DS");
       }
+      cdsTags = tags(set);
       cds = rdata;
       records = set;
     }
@@ -87,7 +98,7 @@ final class CdsScanner {
     }
     if (current.isEmpty() && !cds.equals(pendingBootstrap)) {
       pendingBootstrap = cds;
-      return false;
+      return refuse("bootstrap: waiting for a second identical scan");
     }
     List<DSRecord> ds = new ArrayList<>();
     for (CDSRecord c : records) {
@@ -104,7 +115,17 @@ final class CdsScanner {
     lab.parent().putDs(ds, dsTtlSeconds);
     pendingBootstrap = null;
     updates++;
+    lastRefusal = "none (DS " + cdsTags + " written)";
     return true;
+  }
+
+  private boolean refuse(String why) {
+    lastRefusal = why;
+    return false;
+  }
+
+  private static Set<Integer> tags(List<CDSRecord> set) {
+    return set.stream().map(CDSRecord::getFootprint).collect(Collectors.toCollection(TreeSet::new));
   }
 
   /**

@@ -85,7 +85,7 @@ final class ScenarioRun {
 
   SoakResult run() throws InterruptedException {
     long start = System.nanoTime();
-    watch = new BogusWatch(lab, Duration.ofMillis(700));
+    watch = new BogusWatch(lab, Duration.ofMillis(1500));
     if (scenario.joiner() != null) {
       watch.pause(scenario.joiner().id());
     }
@@ -135,6 +135,9 @@ final class ScenarioRun {
         scan.join(5000);
       }
       watch.close();
+    }
+    if (scanner != null && !failures.isEmpty()) {
+      failures.set(0, failures.get(0) + " (CDS scan: " + scanner.lastRefusal() + ")");
     }
     BogusWatch.Counts counts = watch.counts();
     if (counts.bogus() > 0) {
@@ -267,10 +270,27 @@ final class ScenarioRun {
     return why[0];
   }
 
-  /** Halts and failed inputs in the zone's audit log. */
+  /**
+   * Halts and failed inputs in the zone's audit log; the whole log goes to {@code audit.txt} in the
+   * scenario's lab directory, for a failure's investigation.
+   */
   private List<String> badEvents() {
     List<ZoneEvent> events =
         services.log().readAll(TopicCatalog.ZONE_EVENTS, scenario.zone(), Duration.ofSeconds(60));
+    StringBuilder text = new StringBuilder();
+    for (ZoneEvent e : events) {
+      text.append(e.getEnvelope().getOccurredAt())
+          .append(' ')
+          .append(e.getType())
+          .append(": ")
+          .append(e.getSummary())
+          .append('\n');
+    }
+    try {
+      java.nio.file.Files.writeString(lab.workDir().resolve("audit.txt"), text);
+    } catch (IOException e) {
+      failures.add("harness: cannot write the audit log: " + e.getMessage());
+    }
     return events.stream()
         .filter(e -> e.getType().equals("ZoneHalted") || e.getType().equals("InputFailed"))
         .map(e -> e.getType() + ": " + e.getSummary())

@@ -34,12 +34,16 @@ public record SoakResult(
         counts.probes(),
         counts.secure(),
         counts.bogus(),
-        failure.map(f -> "FAIL: " + f.replace('|', '/').replace('\n', ' ')).orElse("ok"));
+        failure.map(f -> "FAIL: " + shorten(f.replace('|', '/').replace('\n', ' '))).orElse("ok"));
   }
 
   static String header() {
     return "| # | seed | signers | scheme | events | secure s | converge s | probes | secure |"
         + " bogus | result |\n|---|---|---|---|---|---|---|---|---|---|---|";
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= 300 ? s : s.substring(0, 300) + "...";
   }
 
   private static String seconds(Duration d) {
