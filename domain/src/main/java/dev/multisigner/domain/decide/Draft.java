@@ -184,7 +184,7 @@ final class Draft {
         candidates.add(m.waitUntil());
         for (CommandSlot s : CommandSlot.values()) {
           Pending p = s.get(m);
-          candidates.add(p == null || p.appliedAt() != null ? null : p.retryAt());
+          candidates.add(p == null ? null : p.retryAt());
         }
       }
       candidates.add(dsRequest == null ? null : dsRequest.retryAt());

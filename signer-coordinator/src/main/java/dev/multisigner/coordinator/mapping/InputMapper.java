@@ -102,9 +102,9 @@ public final class InputMapper {
   /** A signer command's result. */
   public static ZoneInput result(ZoneName zone, SignerCommandResult record) {
     Object r = record.getResult();
-    if (r instanceof SignerCommandApplied) {
+    if (r instanceof SignerCommandApplied a) {
       return new ZoneInput.SignerCommandApplied(
-          zone, record.getCommandId(), record.getEnvelope().getOccurredAt());
+          zone, record.getCommandId(), record.getEnvelope().getOccurredAt(), a.getChanged());
     }
     if (r instanceof SignerCommandFailed f) {
       return new ZoneInput.SignerCommandFailed(

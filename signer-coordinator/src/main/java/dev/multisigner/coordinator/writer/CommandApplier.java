@@ -58,7 +58,7 @@ final class CommandApplier {
       String added = describe(provider.publishCdsCdnskey(zone, cds, cdnskeys));
       String removed =
           extraCds.isEmpty() && extraCdnskey.isEmpty()
-              ? "no change"
+              ? NO_CHANGE
               : describe(provider.withdrawCdsCdnskey(zone, extraCds, extraCdnskey));
       return "add: " + added + "; remove: " + removed;
     }
@@ -97,7 +97,15 @@ final class CommandApplier {
   }
 
   private static String describe(ProviderPlan plan) {
-    return plan.isEmpty() ? "no change" : String.join("; ", plan.lines());
+    return plan.isEmpty() ? NO_CHANGE : String.join("; ", plan.lines());
+  }
+
+  private static final String NO_CHANGE = "no change";
+
+  /** False for what {@link #apply} answers when it changed nothing at the signer. */
+  static boolean changed(String detail) {
+    return !detail.equals(NO_CHANGE)
+        && !detail.equals("add: " + NO_CHANGE + "; remove: " + NO_CHANGE);
   }
 
   private static List<DNSKEYRecord> dnskeys(Name zone, List<GroupKey> keys, int ttl) {

@@ -381,7 +381,8 @@ final class SignerWriter implements Runnable {
         return failed(command, zone, "zone=" + zone + ": writer stopping", true);
       }
       try {
-        return new SignerCommandApplied(CommandApplier.apply(provider, command));
+        String detail = CommandApplier.apply(provider, command);
+        return new SignerCommandApplied(detail, CommandApplier.changed(detail));
       } catch (ProviderException e) {
         if (!e.retryable() || attempt >= retry.maxAttempts() || !active(progress)) {
           String reason =
