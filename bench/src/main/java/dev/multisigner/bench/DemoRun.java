@@ -118,9 +118,14 @@ final class DemoRun {
 
   /** The key tags {@code signer} serves in its DNSKEY RRset now (empty when it did not answer). */
   static Set<Integer> dnskeyTags(LabSigner signer) {
+    return dnskeyTags(signer, ZONE);
+  }
+
+  /** The key tags {@code signer} serves in {@code zone}'s DNSKEY RRset now (empty: no answer). */
+  static Set<Integer> dnskeyTags(LabSigner signer, String zone) {
     try {
       return new DnsKeyReader(SignerId.of(signer.id()), signer.dnsAddress(), Duration.ofSeconds(2))
-          .query(ZoneName.of(ZONE), Type.DNSKEY).stream()
+          .query(ZoneName.of(zone), Type.DNSKEY).stream()
               .filter(r -> r instanceof DNSKEYRecord)
               .map(r -> ((DNSKEYRecord) r).getFootprint())
               .collect(java.util.stream.Collectors.toCollection(TreeSet::new));

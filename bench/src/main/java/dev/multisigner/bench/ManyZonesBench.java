@@ -283,8 +283,7 @@ public final class ManyZonesBench {
    * Sends one EnrollZone intent per zone (Demo's; with {@code retryIntervalS > 0} its policy's
    * command retry interval replaced), all at once; returns each zone's send time.
    */
-  private static Map<String, Long> enroll(
-      String bootstrap, List<String> zones, int retryIntervalS) {
+  static Map<String, Long> enroll(String bootstrap, List<String> zones, int retryIntervalS) {
     Topic<ZoneIntent> topic = TopicCatalog.ZONE_INTENTS;
     Map<String, Long> at = new HashMap<>();
     long t = System.nanoTime();
@@ -327,7 +326,7 @@ public final class ManyZonesBench {
   }
 
   /** True when every signer serves two ZSKs (its own and the other's) for the zone. */
-  private static boolean crossImported(List<LabSigner> signers, Name zone) {
+  static boolean crossImported(List<LabSigner> signers, Name zone) {
     for (LabSigner s : signers) {
       int zsks = 0;
       Message m = query(s.dnsAddress(), zone, Type.DNSKEY);
@@ -374,7 +373,7 @@ public final class ManyZonesBench {
     return out;
   }
 
-  private static int count(InetSocketAddress server, Name name, int type, Class<?> kind) {
+  static int count(InetSocketAddress server, Name name, int type, Class<?> kind) {
     Message m = query(server, name, type);
     return m == null
         ? 0

@@ -12,6 +12,7 @@ import dev.multisigner.schemas.avro.SignerKeysObserved;
 import dev.multisigner.schemas.avro.SignerObservation;
 import dev.multisigner.schemas.avro.SignerSpec;
 import dev.multisigner.schemas.avro.ZoneIntent;
+import dev.multisigner.schemas.serde.SchemaRegistry;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import dev.multisigner.support.zones.ZoneDirectory;
 import io.micronaut.context.ApplicationContext;
@@ -95,6 +96,7 @@ final class CollectorFixtures {
 
   /** Enrolls {@code zone} with {@code signers} on the intents topic, as an operator would. */
   static void enroll(TopicProbe probe, String zone, List<String> signers) {
+    SchemaRegistry.trustOurClasses(); // the policy builder copies enum defaults reflectively
     probe.send(
         TopicCatalog.ZONE_INTENTS,
         zone,

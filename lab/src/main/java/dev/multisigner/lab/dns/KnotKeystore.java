@@ -28,9 +28,14 @@ public final class KnotKeystore {
   private final Name zone;
 
   public KnotKeystore(KnotSigner signer) {
+    this(signer, signer.zone());
+  }
+
+  /** The keys of one of the signer's zones (a {@link MultiZoneLab} signer has many). */
+  public KnotKeystore(KnotSigner signer, Name zone) {
     this.signer = signer;
     this.id = signer.id();
-    this.zone = signer.zone();
+    this.zone = zone;
   }
 
   /** Knot's own keys for the zone ({@code keymgr -c knot.conf <zone> list}). */

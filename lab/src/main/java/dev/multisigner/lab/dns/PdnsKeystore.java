@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -46,11 +47,18 @@ public final class PdnsKeystore {
   }
 
   private final PdnsSigner signer;
+  private final Name zone;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   public PdnsKeystore(PdnsSigner signer) {
+    this(signer, signer.zone());
+  }
+
+  /** The keystore of one of the signer's zones (a {@link MultiZoneLab} signer has many). */
+  public PdnsKeystore(PdnsSigner signer, Name zone) {
     this.signer = signer;
+    this.zone = zone;
   }
 
   /** Every key of the zone. */
@@ -93,7 +101,7 @@ public final class PdnsKeystore {
         "event=pdns_key_added signer={} zone={} type={} tag={} algorithm={} active={}"
             + " published={}",
         signer.id(),
-        signer.zone(),
+        zone,
         keyType,
         key.keyTag(),
         algorithm,
@@ -205,7 +213,7 @@ public final class PdnsKeystore {
     LOG.info(
         "event=pdns_key_changed signer={} zone={} tag={} active={} published={}",
         signer.id(),
-        signer.zone(),
+        zone,
         key.keyTag(),
         active,
         published);
@@ -214,23 +222,17 @@ public final class PdnsKeystore {
   /** Deletes the key from the keystore (it leaves the DNSKEY RRset). */
   public void delete(CryptoKey key) {
     send("DELETE", "/" + key.id(), null, 204);
-    LOG.info(
-        "event=pdns_key_deleted signer={} zone={} tag={}",
-        signer.id(),
-        signer.zone(),
-        key.keyTag());
+    LOG.info("event=pdns_key_deleted signer={} zone={} tag={}", signer.id(), zone, key.keyTag());
   }
 
   private CryptoKey toKey(JsonNode k) {
     String dnskey = k.path("dnskey").asText();
     DNSKEYRecord parsed;
     try {
-      parsed =
-          (DNSKEYRecord)
-              Record.fromString(signer.zone(), Type.DNSKEY, DClass.IN, 0, dnskey, signer.zone());
+      parsed = (DNSKEYRecord) Record.fromString(zone, Type.DNSKEY, DClass.IN, 0, dnskey, zone);
     } catch (IOException | RuntimeException e) {
       throw new LabException(
-          "PowerDNS " + signer.id() + " listed an unparsable DNSKEY for " + signer.zone(), e);
+          "PowerDNS " + signer.id() + " listed an unparsable DNSKEY for " + zone, e);
     }
     return new CryptoKey(
         k.path("id").asInt(),
@@ -248,7 +250,7 @@ public final class PdnsKeystore {
                 + "/servers/"
                 + signer.serverId()
                 + "/zones/"
-                + signer.zone()
+                + zone
                 + "/cryptokeys"
                 + path);
     try {
@@ -269,7 +271,7 @@ public final class PdnsKeystore {
             "PowerDNS "
                 + signer.id()
                 + " zone "
-                + signer.zone()
+                + zone
                 + ": "
                 + method
                 + " cryptokeys"
@@ -281,10 +283,10 @@ public final class PdnsKeystore {
       }
       return response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
     } catch (TextParseException e) {
-      throw new LabException("bad zone name " + signer.zone(), e);
+      throw new LabException("bad zone name " + zone, e);
     } catch (IOException e) {
       throw new LabException(
-          "PowerDNS " + signer.id() + " API unreachable for " + signer.zone() + ": " + e, e);
+          "PowerDNS " + signer.id() + " API unreachable for " + zone + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LabException("interrupted talking to PowerDNS " + signer.id(), e);

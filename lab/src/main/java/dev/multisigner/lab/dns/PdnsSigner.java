@@ -524,6 +524,16 @@ public final class PdnsSigner implements LabSigner, AutoCloseable {
     return pdnsutil(dir, redactor, args);
   }
 
+  /**
+   * Runs {@code pdns_control --config-dir=<dir> <args>} against the running server (e.g. {@code
+   * notify <zone>}: NOTIFY the zone's ALSO-NOTIFY targets now, whether or not its serial moved).
+   */
+  public String pdnsControl(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("pdns_control", "--config-dir=" + dir));
+    cmd.addAll(List.of(args));
+    return LabCommand.run(cmd, dir, redactor);
+  }
+
   public Path configDir() {
     return dir;
   }

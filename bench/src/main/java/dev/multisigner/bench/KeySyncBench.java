@@ -1,0 +1,359 @@
+package dev.multisigner.bench;
+
+import dev.multisigner.cli.LocalStack;
+import dev.multisigner.cli.LocalStack.Service;
+import dev.multisigner.collector.notify.NotifyListener;
+import dev.multisigner.lab.dns.KnotKeystore;
+import dev.multisigner.lab.dns.KnotSigner;
+import dev.multisigner.lab.dns.LabSigner;
+import dev.multisigner.lab.dns.MultiZoneLab;
+import dev.multisigner.lab.dns.PdnsKeystore;
+import dev.multisigner.lab.dns.PdnsSigner;
+import dev.multisigner.schemas.topics.TopicCatalog;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
+
+/**
+ * Issue 10's key-sync target: cross-provider key sync p99 ≤ 1 s over ≥ 100 rollovers with NOTIFY
+ * (both directions), and ≤ poll interval + 1 s without it. A {@link MultiZoneLab} (Knot knot-a,
+ * PowerDNS pdns-b, BIND parent) with N zones, the three services in one JVM with Demo's properties,
+ * every zone enrolled and converged; then R ZSK rollovers spread over the zones, one started every
+ * {@code spacing-ms}, alternating between the providers:
+ *
+ * <ul>
+ *   <li>at Knot, {@code knotc zone-key-rollover <zone> zsk} (Knot's own pre-publish roll);
+ *   <li>at PowerDNS, what its operator does to pre-publish a ZSK: a new ZSK through the cryptokeys
+ *       API, published and not yet active. PowerDNS 4.7 does not move the SOA serial nor NOTIFY for
+ *       a cryptokeys change, so in the {@code notify} mode the operator's hook also runs {@code
+ *       pdns_control notify <zone>}; in the {@code poll} mode nothing notifies.
+ * </ul>
+ *
+ * <p>Per rollover: {@code t_origin}, the first time the rolling provider serves the new ZSK (polled
+ * over UDP/TCP every 10 ms), and {@code t_other}, the first time the other provider serves it
+ * (polled every 10 ms). {@code sync = t_other - t_origin}. In the {@code notify} mode both
+ * providers NOTIFY the collector (Knot for every zone through its default template, PowerDNS per
+ * zone as a primary with ALSO-NOTIFY).
+ *
+ * <p>{@code --after-write=on,off} runs each mode with the collector's observe-after-write on and
+ * off, to compare; the bench also counts the signer commands written during the rolls.
+ *
+ * <p>{@code --zones=60 --rolls=100 --spacing-ms=1500 --poll-interval=5s --modes=notify,poll
+ * --after-write=off --converge-timeout-s=600 --sync-timeout-s=60}
+ */
+public final class KeySyncBench {
+
+  private static final String TAG = "bench=key_sync";
+
+  private KeySyncBench() {}
+
+  public static void main(String[] argv) throws Exception {
+    Args args =
+        new Args(
+            argv,
+            Map.of(
+                "zones", "60",
+                "rolls", "100",
+                "spacing-ms", "1500",
+                "poll-interval", "5s",
+                "modes", "notify,poll",
+                "after-write", "off",
+                "converge-timeout-s", "600",
+                "sync-timeout-s", "60"));
+    System.out.println(Machine.describe("start"));
+    for (String mode : args.string("modes").split(",")) {
+      for (String afterWrite : args.string("after-write").split(",")) {
+        run(mode.trim(), "on".equals(afterWrite.trim()), args);
+        System.out.println(Machine.describe("after_" + mode.trim() + "_" + afterWrite.trim()));
+      }
+    }
+    System.out.println(Machine.describe("end"));
+    System.exit(0);
+  }
+
+  private static void run(String mode, boolean afterWrite, Args args) throws Exception {
+    boolean notify =
+        switch (mode) {
+          case "notify" -> true;
+          case "poll" -> false;
+          default -> throw new IllegalArgumentException("mode is notify or poll, got " + mode);
+        };
+    int n = args.integer("zones");
+    int rolls = args.integer("rolls");
+    if (rolls > 2 * n) {
+      throw new IllegalArgumentException(
+          "at most one roll per zone and provider: --rolls ≤ 2 × --zones");
+    }
+    String tag =
+        TAG
+            + " mode="
+            + mode
+            + " observe_after_write="
+            + afterWrite
+            + " poll_interval="
+            + args.string("poll-interval");
+    List<String> zones = MultiZoneLab.numberedZones(n, "test.");
+    try (Scratch scratch = new Scratch("multisigner-bench-");
+        MultiZoneLab lab =
+            MultiZoneLab.builder()
+                .zones(zones)
+                .knotSigner("knot-a")
+                .pdnsSigner("pdns-b")
+                .workDir(scratch.dir().resolve("lab"))
+                .start()) {
+      Map<String, Object> overrides = new HashMap<>();
+      overrides.put("multisigner.collector.poll-interval", args.string("poll-interval"));
+      overrides.put("multisigner.collector.notify.enabled", notify);
+      overrides.put("multisigner.collector.observe-after-write", afterWrite);
+      try (LocalStack stack =
+          LocalStack.start(
+              DemoRun.settings(lab.lab(), scratch.dir().resolve("stack"), overrides))) {
+        if (notify) {
+          InetSocketAddress target =
+              stack.context(Service.KEY_COLLECTOR).getBean(NotifyListener.class).address();
+          wireNotify(lab, target);
+          System.out.println(tag + " notify_target=" + target);
+        }
+        long t0 = System.nanoTime();
+        ManyZonesBench.enroll(stack.bootstrapServers(), zones, 0);
+        if (!awaitConverged(lab, zones, args.integer("converge-timeout-s"))) {
+          System.out.println(tag + " converged=false");
+          return;
+        }
+        System.out.println(
+            tag
+                + " zones="
+                + n
+                + " converged=true converge_ms="
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        long commandsBefore = records(stack, TopicCatalog.Names.SIGNER_COMMANDS);
+        measure(tag, lab, zones, rolls, notify, args);
+        System.out.println(
+            tag
+                + " signer_commands_during_rolls="
+                + (records(stack, TopicCatalog.Names.SIGNER_COMMANDS) - commandsBefore));
+      }
+    }
+  }
+
+  /**
+   * Records on every partition of {@code topic} (its end offsets; the topics are not compacted).
+   */
+  private static long records(LocalStack stack, String topic) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          c.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      return c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** Knot: every zone through the default template; PowerDNS: each zone a primary. */
+  private static void wireNotify(MultiZoneLab lab, InetSocketAddress target) {
+    KnotSigner knot = lab.knot();
+    knot.knotc("conf-begin");
+    try {
+      knot.knotc("conf-set", "remote[notify-target]");
+      knot.knotc(
+          "conf-set",
+          "remote[notify-target].address",
+          target.getAddress().getHostAddress() + "@" + target.getPort());
+      knot.knotc("conf-set", "template[default].notify", "notify-target");
+      knot.knotc("conf-commit");
+    } catch (RuntimeException e) {
+      knot.knotc("conf-abort");
+      throw e;
+    }
+    PdnsSigner pdns = lab.pdns();
+    String also = target.getAddress().getHostAddress() + ":" + target.getPort();
+    for (Name z : lab.zones()) {
+      pdns.pdnsutil("set-meta", z.toString(), "ALSO-NOTIFY", also);
+      pdns.pdnsutil("set-kind", z.toString(), "primary");
+    }
+  }
+
+  private static boolean awaitConverged(MultiZoneLab lab, List<String> zones, int timeoutS)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutS);
+    Set<String> left = new TreeSet<>(zones);
+    while (!left.isEmpty() && System.nanoTime() < deadline) {
+      left.removeIf(
+          z -> {
+            Name name = Name.fromConstantString(z);
+            return ManyZonesBench.crossImported(lab.lab().signers(), name)
+                && ManyZonesBench.count(lab.parent().dnsAddress(), name, Type.DS, DSRecord.class)
+                    == 2;
+          });
+      if (!left.isEmpty()) {
+        Thread.sleep(1000);
+      }
+    }
+    return left.isEmpty();
+  }
+
+  private record Sample(String origin, String zone, int tag, long syncMs, String failure) {}
+
+  private static void measure(
+      String tag, MultiZoneLab lab, List<String> zones, int rolls, boolean notify, Args args)
+      throws Exception {
+    KnotSigner knot = lab.knot();
+    PdnsSigner pdns = lab.pdns();
+    Duration timeout = Duration.ofSeconds(args.integer("sync-timeout-s"));
+    long spacing = TimeUnit.MILLISECONDS.toNanos(args.integer("spacing-ms"));
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(rolls, 64));
+    List<Future<Sample>> futures = new ArrayList<>();
+    long start = System.nanoTime();
+    try {
+      for (int i = 0; i < rolls; i++) {
+        long at = start + i * spacing;
+        long sleep = at - System.nanoTime();
+        if (sleep > 0) {
+          TimeUnit.NANOSECONDS.sleep(sleep);
+        }
+        Name zone = Name.fromConstantString(zones.get(i / 2));
+        boolean atKnot = i % 2 == 0;
+        futures.add(
+            pool.submit(
+                () ->
+                    atKnot
+                        ? roll(
+                            knot, pdns, zone, timeout, () -> new KnotKeystore(knot, zone).rollZsk())
+                        : roll(
+                            pdns,
+                            knot,
+                            zone,
+                            timeout,
+                            () -> {
+                              new PdnsKeystore(pdns, zone).add("zsk", false, true);
+                              if (notify) {
+                                pdns.pdnsControl("notify", zone.toString());
+                              }
+                            })));
+      }
+      List<Long> fromKnot = new ArrayList<>();
+      List<Long> fromPdns = new ArrayList<>();
+      int failures = 0;
+      for (Future<Sample> f : futures) {
+        Sample s = f.get();
+        System.out.println(
+            tag
+                + " origin="
+                + s.origin()
+                + " zone="
+                + s.zone()
+                + " key_tag="
+                + s.tag()
+                + (s.failure() == null ? " sync_ms=" + s.syncMs() : " failure=" + s.failure()));
+        if (s.failure() != null) {
+          failures++;
+        } else if (s.origin().equals(knot.id())) {
+          fromKnot.add(s.syncMs());
+        } else {
+          fromPdns.add(s.syncMs());
+        }
+      }
+      List<Long> all = new ArrayList<>(fromKnot);
+      all.addAll(fromPdns);
+      StringBuilder summary =
+          new StringBuilder(
+              tag
+                  + " rolls="
+                  + rolls
+                  + " failures="
+                  + failures
+                  + " run_s="
+                  + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+      if (!all.isEmpty()) {
+        summary.append(' ').append(new Percentiles(all).render("sync"));
+      }
+      if (!fromKnot.isEmpty()) {
+        summary.append(' ').append(new Percentiles(fromKnot).render("knot_to_pdns"));
+      }
+      if (!fromPdns.isEmpty()) {
+        summary.append(' ').append(new Percentiles(fromPdns).render("pdns_to_knot"));
+      }
+      long target = notify ? 1000 : 1000 + parseSeconds(args.string("poll-interval")) * 1000;
+      summary
+          .append(" target_p99_ms=")
+          .append(target)
+          .append(" met=")
+          .append(failures == 0 && !all.isEmpty() && new Percentiles(all).at(99) <= target);
+      System.out.println(summary);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static long parseSeconds(String interval) {
+    if (!interval.endsWith("s") || interval.endsWith("ms")) {
+      throw new IllegalArgumentException("poll-interval in whole seconds, e.g. 5s: " + interval);
+    }
+    return Long.parseLong(interval.substring(0, interval.length() - 1));
+  }
+
+  /**
+   * Starts one roll at {@code origin}, then times the new ZSK from its first appearance at {@code
+   * origin} to its first appearance at {@code other}.
+   */
+  private static Sample roll(
+      LabSigner origin, LabSigner other, Name zone, Duration timeout, Runnable start)
+      throws InterruptedException {
+    Set<Integer> before = tags(origin, zone);
+    if (before.isEmpty()) {
+      return new Sample(origin.id(), zone.toString(), 0, 0, "origin_not_answering");
+    }
+    start.run();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Integer newTag = null;
+    long tOrigin = 0;
+    while (newTag == null && System.nanoTime() < deadline) {
+      Set<Integer> now = tags(origin, zone);
+      tOrigin = System.nanoTime();
+      now.removeAll(before);
+      if (!now.isEmpty()) {
+        newTag = now.iterator().next();
+      } else {
+        Thread.sleep(10);
+      }
+    }
+    if (newTag == null) {
+      return new Sample(origin.id(), zone.toString(), 0, 0, "new_zsk_never_served_at_origin");
+    }
+    deadline = tOrigin + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Set<Integer> served = tags(other, zone);
+      long t = System.nanoTime();
+      if (served.contains(newTag)) {
+        return new Sample(
+            origin.id(), zone.toString(), newTag, TimeUnit.NANOSECONDS.toMillis(t - tOrigin), null);
+      }
+      Thread.sleep(10);
+    }
+    return new Sample(origin.id(), zone.toString(), newTag, 0, "not_imported_in_time");
+  }
+
+  private static Set<Integer> tags(LabSigner signer, Name zone) {
+    return DemoRun.dnskeyTags(signer, zone.toString());
+  }
+}
