@@ -3,6 +3,7 @@ package dev.multisigner.cli.soak;
 import dev.multisigner.cli.soak.SoakScenario.RollKind;
 import dev.multisigner.lab.dns.KnotKeystore;
 import dev.multisigner.lab.dns.KnotSigner;
+import dev.multisigner.lab.dns.LabException;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.dns.PdnsKeystore;
 import dev.multisigner.lab.dns.PdnsKeystore.CryptoKey;
@@ -173,15 +174,26 @@ final class ProviderOperator {
     return keys.keys().stream().filter(k -> k.keyType().equals(type) && k.active()).toList();
   }
 
-  /** Polls {@code condition} every 500 ms; true when it held before the timeout. */
+  /**
+   * Polls {@code condition} every 500 ms; true when it held before the timeout. A query that fails
+   * (a daemon slow to answer on a loaded machine) counts as "not yet".
+   */
   static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
+      if (holds(condition)) {
         return true;
       }
       Thread.sleep(500);
     }
-    return condition.getAsBoolean();
+    return holds(condition);
+  }
+
+  private static boolean holds(BooleanSupplier condition) {
+    try {
+      return condition.getAsBoolean();
+    } catch (LabException e) {
+      return false;
+    }
   }
 }

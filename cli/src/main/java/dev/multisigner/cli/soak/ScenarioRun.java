@@ -6,6 +6,7 @@ import dev.multisigner.cli.BogusWatch;
 import dev.multisigner.cli.soak.SoakScenario.Roll;
 import dev.multisigner.cli.soak.SoakScenario.Signer;
 import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.LabException;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.schemas.avro.EnrollZone;
@@ -85,7 +86,7 @@ final class ScenarioRun {
 
   SoakResult run() throws InterruptedException {
     long start = System.nanoTime();
-    watch = new BogusWatch(lab, Duration.ofMillis(1500));
+    watch = new BogusWatch(lab, Duration.ofMillis(2000));
     if (scenario.joiner() != null) {
       watch.pause(scenario.joiner().id());
     }
@@ -264,7 +265,11 @@ final class ScenarioRun {
     await(
         timeout,
         () -> {
-          why[0] = view.verdict(List.copyOf(group));
+          try {
+            why[0] = view.verdict(List.copyOf(group));
+          } catch (LabException e) {
+            why[0] = "a query failed: " + e.getMessage();
+          }
           return why[0] == null;
         });
     return why[0];

@@ -101,7 +101,7 @@ public final class Soak {
     try {
       // a few labs at a time: dozens of daemons starting at once on a loaded machine miss their
       // start-up deadline
-      ExecutorService starter = Executors.newFixedThreadPool(3);
+      ExecutorService starter = Executors.newFixedThreadPool(4);
       Map<SoakScenario, Future<DnsLab>> starting = new LinkedHashMap<>();
       for (SoakScenario s : scenarios) {
         starting.put(s, starter.submit(() -> lab(s, dir.resolve(s.parentLabel()))));
