@@ -4,6 +4,7 @@ import dev.multisigner.lab.dns.CrossProviderProbe;
 import dev.multisigner.lab.dns.CrossProviderProbe.Result;
 import dev.multisigner.lab.dns.CrossProviderProbe.Verdict;
 import dev.multisigner.lab.dns.DnsLab;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -79,11 +80,18 @@ public final class BogusWatch implements AutoCloseable {
   private final Map<String, TypeCounts> byType = new TreeMap<>();
   private final List<String> samples = new ArrayList<>();
   private final Set<String> down = ConcurrentHashMap.newKeySet();
+  private final long pauseMillis;
   private volatile boolean running = true;
 
   public BogusWatch(DnsLab lab) {
+    this(lab, Duration.ofMillis(150));
+  }
+
+  /** A watch that waits {@code pause} between rounds (the soak runs many at once). */
+  public BogusWatch(DnsLab lab, Duration pause) {
     this.lab = lab;
-    this.thread = new Thread(this::watch, "bogus-watch");
+    this.pauseMillis = pause.toMillis();
+    this.thread = new Thread(this::watch, "bogus-watch-" + lab.zone());
     thread.setDaemon(true);
     thread.start();
   }
@@ -129,7 +137,7 @@ public final class BogusWatch implements AutoCloseable {
             }
           }
         }
-        Thread.sleep(150);
+        Thread.sleep(pauseMillis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

@@ -21,9 +21,17 @@ public final class LabWiring {
 
   /** Every signer of the lab, by its id. */
   public static Map<String, Object> signers(DnsLab lab) {
+    return signers(lab, "");
+  }
+
+  /**
+   * Every signer of the lab, by {@code idPrefix} + its lab id (many labs wired into one set of
+   * services, as the soak does).
+   */
+  public static Map<String, Object> signers(DnsLab lab, String idPrefix) {
     Map<String, Object> p = new HashMap<>();
     for (LabSigner s : lab.signers()) {
-      String prefix = "multisigner.signers." + s.id() + ".";
+      String prefix = "multisigner.signers." + idPrefix + s.id() + ".";
       if (s instanceof KnotSigner knot) {
         p.put(prefix + "kind", "rfc2136");
         p.put(prefix + "server", hostPort(knot.dnsAddress()));
@@ -47,9 +55,16 @@ public final class LabWiring {
 
   /** The lab's BIND parent as the ds-publisher's parent "lab", writing DS with {@code dsTtl}. */
   public static Map<String, Object> parent(DnsLab lab, long dsTtlSeconds) {
+    return parent(lab, dsTtlSeconds, "lab");
+  }
+
+  /**
+   * The lab's BIND parent as the ds-publisher's parent {@code name}, writing DS with {@code dsTtl}.
+   */
+  public static Map<String, Object> parent(DnsLab lab, long dsTtlSeconds, String name) {
     Map<String, Object> p = new HashMap<>();
     BindParent parent = lab.parent();
-    String prefix = "multisigner.ds-publisher.parents.lab.";
+    String prefix = "multisigner.ds-publisher.parents." + name + ".";
     p.put(prefix + "zone", parent.zone().toString());
     p.put(prefix + "server", hostPort(parent.dnsAddress()));
     p.put(prefix + "tsig-key-name", parent.tsig().name());

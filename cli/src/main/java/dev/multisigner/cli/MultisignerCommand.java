@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Multi-signer DNSSEC (RFC 8901) coordination on Kafka.",
     subcommands = {
       DemoCommand.class,
+      SoakCommand.class,
       UpCommand.class,
       TopicsCommand.class,
       WriterCommand.class,

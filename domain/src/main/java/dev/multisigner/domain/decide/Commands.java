@@ -53,8 +53,9 @@ final class Commands {
         p != null && p.keys().equals(keys) && p.ds().equals(ds) && p.names().equals(names);
     if (same && p.appliedAt() != null) {
       // Applied: wait for an observation to show it; ask again only if one taken after the
-      // application still shows the old state (the change did not stick).
-      if (!seenAfterApplied(m, p)) {
+      // application still shows the old state (the change did not stick), and not before the
+      // retry interval (a signer the writer found already changed is observed so soon after).
+      if (!seenAfterApplied(m, p) || w.now.isBefore(p.retryAt())) {
         return m;
       }
     } else if (same && w.now.isBefore(p.retryAt())) {
@@ -87,15 +88,23 @@ final class Commands {
   /**
    * A signer writer reports a command applied: its slot waits for an observation taken after the
    * writer applied it, not after the decider heard of it (an observation taken in between shows it,
-   * and the collector sends no other while nothing changes).
+   * and the collector sends no other while nothing changes). A command that changed nothing found
+   * its effect in place already, with every earlier command to the signer applied before it (one
+   * writer per signer, in order): the latest observation counts as taken after it, so a retry of a
+   * command whose first application landed unreported (and was observed) does not wait forever for
+   * an observation the collector never sends.
    */
   static void applied(Draft w, SignerCommandApplied a) {
-    Instant applied =
+    Instant reported =
         a.appliedAt() != null && a.appliedAt().isBefore(w.now) ? a.appliedAt() : w.now;
     w.findPending(a.commandId())
         .ifPresent(
             id -> {
               Member m = w.members.get(id);
+              Instant applied =
+                  !a.changed() && m.observed() && !m.observedAt().isAfter(reported)
+                      ? m.observedAt().minusMillis(1)
+                      : reported;
               for (CommandSlot slot : CommandSlot.values()) {
                 Pending p = slot.get(m);
                 if (p != null && p.id().equals(a.commandId()) && p.appliedAt() == null) {

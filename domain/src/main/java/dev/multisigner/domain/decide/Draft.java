@@ -225,7 +225,7 @@ final class Draft {
         candidates.add(signedByHolder(m) ? m.resignAt() : null);
         for (CommandSlot s : CommandSlot.values()) {
           Pending p = s.get(m);
-          candidates.add(p == null || p.appliedAt() != null ? null : p.retryAt());
+          candidates.add(p == null ? null : p.retryAt());
         }
       }
       candidates.add(dsRequest == null ? null : dsRequest.retryAt());

@@ -89,10 +89,16 @@ public sealed interface ZoneInput {
   /**
    * A signer writer applied a command (it may still take a while to be observed), at {@code
    * appliedAt} by the writer's clock; null when unknown (then: when the decider hears of it). An
-   * observation taken after that time shows whether the change took effect.
+   * observation taken after that time shows whether the change took effect. {@code changed} is
+   * false when the writer found the command's effect already in place and changed nothing (e.g. a
+   * retry of a command whose first application landed unreported).
    */
-  record SignerCommandApplied(ZoneName zone, String commandId, Instant appliedAt)
+  record SignerCommandApplied(ZoneName zone, String commandId, Instant appliedAt, boolean changed)
       implements ZoneInput {
+
+    public SignerCommandApplied(ZoneName zone, String commandId, Instant appliedAt) {
+      this(zone, commandId, appliedAt, true);
+    }
 
     public SignerCommandApplied(ZoneName zone, String commandId) {
       this(zone, commandId, null);

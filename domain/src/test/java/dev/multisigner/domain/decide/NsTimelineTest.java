@@ -114,6 +114,30 @@ class NsTimelineTest {
                 + " ns1.pdns-b.example.]");
   }
 
+  /**
+   * Found by the soak (scenario 2 of seed 1): the report of an NS command came late, the decider
+   * retried it, the collector saw the first application land, and the retry changed nothing. The
+   * retry's report must settle it with the observation already held: the collector sends no other
+   * while nothing changes, and without this the delegation never moved.
+   */
+  @Test
+  void aRetryThatChangesNothingIsSettledByTheObservationOfTheFirstApplication() {
+    Timeline t = crossPublished();
+    t.at(135, new WakeUp(ZONE));
+    // #6 lands at pdns-b (observed), its report is late: the decider asks again
+    t.at(136, seen(B, 136, List.of(B_KSK, B_ZSK, A_ZSK), List.of(A_KSK, B_KSK), NS_AB));
+    assertThat(t.at(160, new WakeUp(ZONE)))
+        .contains(
+            "NS_PUBLICATION_REQUESTED: signer=pdns-b command=example.test.#7 publish NS"
+                + " [ns1.knot-a.example., ns1.pdns-b.example.] (retry)");
+    // the late report of #6 is for a command no longer in flight; the retry changes nothing
+    t.at(161, new SignerCommandApplied(ZONE, "example.test.#6", at(135).plusMillis(500)));
+    assertThat(t.at(162, new SignerCommandApplied(ZONE, "example.test.#7", at(161), false)))
+        .contains(
+            "NS_PUBLICATION_REQUESTED: signer=knot-a command=example.test.#8 publish NS"
+                + " [ns1.knot-a.example., ns1.pdns-b.example.]");
+  }
+
   /** knot-a and pdns-b enrolled, each serving the other's ZSK, the parent's DS covering both. */
   private static Timeline crossPublished() {
     Timeline t = new Timeline();

@@ -68,6 +68,7 @@ public final class UnboundValidator implements AutoCloseable {
             dir.resolve("unbound.conf"),
             "unbound.conf",
             Map.of(
+                "localZones", localZones(parent.zone()),
                 "parent", parent.zone().toString(),
                 "zone", zone.toString(),
                 "dir", dir.toString(),
@@ -104,6 +105,16 @@ public final class UnboundValidator implements AutoCloseable {
         firstUpstream.id(),
         d.pid());
     return new UnboundValidator(zone, dir, address, d, firstUpstream);
+  }
+
+  /**
+   * {@code local-zone: ... nodefault} for the parent zone and, when the parent lies deeper (e.g.
+   * {@code s001.test.}), for its top-level zone too.
+   */
+  static String localZones(Name parent) {
+    String line = "    local-zone: \"%s\" nodefault\n";
+    Name top = new Name(parent, parent.labels() - 2);
+    return String.format(line, parent) + (top.equals(parent) ? "" : String.format(line, top));
   }
 
   public InetSocketAddress address() {

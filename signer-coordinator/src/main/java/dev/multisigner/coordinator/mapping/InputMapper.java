@@ -122,9 +122,9 @@ public final class InputMapper {
           keys(zone, s.getKeys()),
           s.getRrsigs().stream().map(InputMapper::rrsig).toList());
     }
-    if (r instanceof SignerCommandApplied) {
+    if (r instanceof SignerCommandApplied a) {
       return new ZoneInput.SignerCommandApplied(
-          zone, record.getCommandId(), record.getEnvelope().getOccurredAt());
+          zone, record.getCommandId(), record.getEnvelope().getOccurredAt(), a.getChanged());
     }
     if (r instanceof SignerCommandFailed f) {
       return new ZoneInput.SignerCommandFailed(

@@ -61,9 +61,11 @@ final class CommandApplier {
               + ": "
               + sigs.size()
               + " RRSIGs",
-          new DnskeyRrsetSigned(s.getForSigner(), s.getKeys(), rrsigs(sigs)));
+          new DnskeyRrsetSigned(s.getForSigner(), s.getKeys(), rrsigs(sigs)),
+          true);
     }
-    return new SignerCommandApplied(change(provider, zone, name, c), null);
+    String detail = change(provider, zone, name, c);
+    return new SignerCommandApplied(detail, null, changed(detail));
   }
 
   private static String change(DnsProvider provider, ZoneName zone, Name name, Object c) {
@@ -89,7 +91,7 @@ final class CommandApplier {
       String added = describe(provider.publishCdsCdnskey(zone, cds, cdnskeys));
       String removed =
           extraCds.isEmpty() && extraCdnskey.isEmpty()
-              ? "no change"
+              ? NO_CHANGE
               : describe(provider.withdrawCdsCdnskey(zone, extraCds, extraCdnskey));
       return "add: " + added + "; remove: " + removed;
     }
@@ -128,7 +130,15 @@ final class CommandApplier {
   }
 
   private static String describe(ProviderPlan plan) {
-    return plan.isEmpty() ? "no change" : String.join("; ", plan.lines());
+    return plan.isEmpty() ? NO_CHANGE : String.join("; ", plan.lines());
+  }
+
+  private static final String NO_CHANGE = "no change";
+
+  /** False for what {@link #apply} answers when it changed nothing at the signer. */
+  static boolean changed(String detail) {
+    return !detail.equals(NO_CHANGE)
+        && !detail.equals("add: " + NO_CHANGE + "; remove: " + NO_CHANGE);
   }
 
   private static List<DNSKEYRecord> dnskeys(Name zone, List<GroupKey> keys, int ttl) {

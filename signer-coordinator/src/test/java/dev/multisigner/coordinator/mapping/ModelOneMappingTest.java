@@ -102,7 +102,8 @@ class ModelOneMappingTest {
             env,
             "c1",
             "owner",
-            new SignerCommandApplied("signed", new DnskeyRrsetSigned("knot-a", s.getKeys(), avro)));
+            new SignerCommandApplied(
+                "signed", new DnskeyRrsetSigned("knot-a", s.getKeys(), avro), true));
     ZoneInput.DnskeyRrsetSigned signed =
         (ZoneInput.DnskeyRrsetSigned) InputMapper.result(ZONE, answer);
     assertThat(signed.commandId()).isEqualTo("c1");

@@ -187,6 +187,11 @@ class SignerWritersTest {
         .extracting(
             r -> r.getSignerId() + ": " + ((SignerCommandApplied) r.getResult()).getDetail())
         .containsExactlyInAnyOrder("knot-a: no change", "pdns-b: no change");
+    // the decider settles a repeat that changed nothing with the observation it already holds
+    assertThat(first)
+        .allSatisfy(r -> assertThat(((SignerCommandApplied) r.getResult()).getChanged()).isTrue());
+    assertThat(both.subList(2, 4))
+        .allSatisfy(r -> assertThat(((SignerCommandApplied) r.getResult()).getChanged()).isFalse());
   }
 
   @Test
@@ -287,9 +292,11 @@ class SignerWritersTest {
       probe.send(TopicCatalog.SIGNER_COMMANDS, ZONE, againCsync);
       assertThat(results(2, againNs, againCsync))
           .allSatisfy(
-              r ->
-                  assertThat(((SignerCommandApplied) r.getResult()).getDetail())
-                      .isEqualTo("no change"));
+              r -> {
+                assertThat(((SignerCommandApplied) r.getResult()).getDetail())
+                    .isEqualTo("no change");
+                assertThat(((SignerCommandApplied) r.getResult()).getChanged()).isFalse();
+              });
 
       SignerCommand withdraw = command(signer, new WithdrawCsync("test"));
       probe.send(TopicCatalog.SIGNER_COMMANDS, ZONE, withdraw);
