@@ -38,6 +38,8 @@ public final class LabWiring {
         p.put(prefix + "tsig-name", knot.tsig().name());
         p.put(prefix + "tsig-algorithm", knot.tsig().algorithm());
         p.put(prefix + "tsig-secret", knot.tsig().secret());
+        // Knot's own key manager lists the keys it holds, so a key planted at it halts the zone
+        p.put(prefix + "keymgr", "keymgr -c " + knot.configFile());
       } else if (s instanceof PdnsSigner pdns) {
         p.put(prefix + "kind", "powerdns");
         p.put(prefix + "dns", hostPort(pdns.dnsAddress()));

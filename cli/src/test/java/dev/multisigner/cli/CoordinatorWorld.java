@@ -58,14 +58,8 @@ final class CoordinatorWorld implements AutoCloseable {
         TopicCatalog.DS_EVENTS,
         zone,
         new DsEvent(
-            TestRecords.envelope(zone), null, new ParentNsObserved(List.of("ns1." + zone))));
-    probe.send(
-        TopicCatalog.DS_EVENTS,
-        zone,
-        new DsEvent(
-            TestRecords.envelope(zone),
-            null,
-            new ParentDsObserved(List.of(TestRecords.ds(zone, aKsk)), true, true)));
+            TestRecords.envelope(zone), null, new ParentNsObserved(List.of("ns1." + zone), 0)));
+    parentDs(zone, aKsk);
     // model 2 shares every key, KSKs too (issue 16): the DS set is asked once both serve all four
     observe(zone, "knot-a", List.of(aKsk, aZsk), aKsk, aZsk);
     observe(zone, "pdns-b", List.of(bKsk, bZsk, aKsk, aZsk), bKsk, bZsk);
@@ -81,6 +75,36 @@ final class CoordinatorWorld implements AutoCloseable {
   void observe(String zone, String signer, List<Dnskey> keys, Dnskey ksk, Dnskey zsk) {
     probe.send(
         TopicCatalog.SIGNER_OBSERVATIONS, zone, TestRecords.observed(zone, signer, keys, ksk, zsk));
+  }
+
+  /** What the collector would publish for a signer that also serves this NS set and CDS/CDNSKEY. */
+  void observe(
+      String zone,
+      String signer,
+      List<Dnskey> keys,
+      Dnskey ksk,
+      Dnskey zsk,
+      List<String> nameservers,
+      List<Dnskey> cdsKeys) {
+    probe.send(
+        TopicCatalog.SIGNER_OBSERVATIONS,
+        zone,
+        TestRecords.observed(zone, signer, keys, ksk, zsk, nameservers, cdsKeys));
+  }
+
+  /** What the ds-publisher would report: the parent now holds the DS of {@code ksks}. */
+  void parentDs(String zone, Dnskey... ksks) {
+    probe.send(
+        TopicCatalog.DS_EVENTS,
+        zone,
+        new DsEvent(
+            TestRecords.envelope(zone),
+            null,
+            new ParentDsObserved(
+                java.util.Arrays.stream(ksks).map(k -> TestRecords.ds(zone, k)).toList(),
+                true,
+                true,
+                0)));
   }
 
   @Override

@@ -116,13 +116,17 @@ class LogFlowIntegrationTest {
         TopicCatalog.DS_EVENTS,
         ZONE,
         new DsEvent(
-            TestRecords.envelope(ZONE), null, new ParentNsObserved(List.of("ns1.example.test."))));
+            TestRecords.envelope(ZONE),
+            null,
+            new ParentNsObserved(List.of("ns1.example.test."), 0)));
     // ... and holds the DS of knot-a's KSK, as the ds-publisher would have observed.
     probe.send(
         TopicCatalog.DS_EVENTS,
         ZONE,
         new DsEvent(
-            TestRecords.envelope(ZONE), null, new ParentDsObserved(List.of(ds(aKsk)), true, true)));
+            TestRecords.envelope(ZONE),
+            null,
+            new ParentDsObserved(List.of(ds(aKsk)), true, true, 0)));
     // Each signer as the collector would see it: first its own keys, then the imported ZSK.
     probe.send(
         TopicCatalog.SIGNER_OBSERVATIONS,

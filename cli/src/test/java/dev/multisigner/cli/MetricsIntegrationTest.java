@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.schemas.avro.Dnskey;
+import dev.multisigner.schemas.topics.TopicCatalog;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The coordinator's {@code multisigner_} metrics on /prometheus in a real run: the real coordinator
  * on the embedded broker, its writer for knot-a applying commands to the lab's real Knot, its
  * writer for pdns-b failing against a closed port (retried, then reported failed). Each metric
- * appears and moves as zones enroll, roll a key and halt.
+ * appears and moves as zones enroll, wait in a step, roll a key, wait on the parent's DS, halt, and
+ * as a burst of input outruns the coordinator's stream threads.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricsIntegrationTest {
@@ -128,6 +135,18 @@ class MetricsIntegrationTest {
         .atMost(PATIENCE)
         .until(() -> value("multisigner_observation_age_seconds", "signer=\"pdns-b\"") >= 0);
     await().atMost(PATIENCE).until(() -> value("multisigner_parent_ds_pending") == 1);
+    // time in the current step and the parent's DS lag grow while the DS change waits
+    await().atMost(PATIENCE).until(() -> value("multisigner_parent_ds_lag_seconds") > 0);
+    double dsLag = value("multisigner_parent_ds_lag_seconds");
+    double joinAge = value("multisigner_step_age_max_seconds", "process=\"join\"");
+    assertThat(joinAge).isPositive();
+    await().atMost(PATIENCE).until(() -> value("multisigner_parent_ds_lag_seconds") > dsLag);
+    await()
+        .atMost(PATIENCE)
+        .until(() -> value("multisigner_step_age_max_seconds", "process=\"join\"") > joinAge);
+    assertThat(value("multisigner_step_age_max_seconds", "process=\"ds-change\"")).isPositive();
+    assertThat(value("multisigner_parent_ds_change_seconds_count")).isEqualTo(0);
+    assertThat(value("multisigner_parent_ns_lag_seconds")).isEqualTo(0);
     double ageBefore = value("multisigner_observation_age_seconds", "signer=\"pdns-b\"");
     await()
         .atMost(PATIENCE)
@@ -158,6 +177,9 @@ class MetricsIntegrationTest {
     assertThat(value("multisigner_key_sync_latency_seconds_bucket", "signer=\"knot-a\""))
         .isPositive();
 
+    parentDsChangeIsTimed(aKsk, bKsk);
+    streamsLagRisesUnderABurstAndFalls();
+
     // a key-tag collision between two signers halts a zone: counted by its cause
     assertThat(value("multisigner_zones_halted")).isLessThanOrEqualTo(0);
     world.enroll(HALTING);
@@ -185,6 +207,64 @@ class MetricsIntegrationTest {
     assertThat(cause.find()).as(zone).isTrue();
     assertThat(cause.group(1)).isNotEqualTo("NONE");
     assertThat(value("multisigner_zones_halted", "cause=\"" + cause.group(1) + "\"")).isEqualTo(1);
+  }
+
+  /**
+   * The parent publishes the DS set asked: the DS lag falls to 0 and the completed change is timed.
+   */
+  private void parentDsChangeIsTimed(Dnskey aKsk, Dnskey bKsk) throws Exception {
+    double dsLag = value("multisigner_parent_ds_lag_seconds");
+    world.parentDs(ZONE, aKsk, bKsk);
+    await().atMost(PATIENCE).until(() -> value("multisigner_parent_ds_change_seconds_count") == 1);
+    assertThat(value("multisigner_parent_ds_change_seconds_sum")).isGreaterThanOrEqualTo(dsLag);
+    assertThat(value("multisigner_parent_ds_change_seconds_bucket")).isPositive();
+    System.out.println(
+        "DS change: lag "
+            + dsLag
+            + " s at the last scrape before the parent had it, completed in "
+            + value("multisigner_parent_ds_change_seconds_sum")
+            + " s");
+    await().atMost(PATIENCE).until(() -> value("multisigner_parent_ds_lag_seconds") == 0);
+    assertThat(value("multisigner_parent_ds_pending")).isEqualTo(0);
+
+    // pdns-b's writer never applies (nothing listens), so the join cannot reach its NS change
+    // here: the NS lag is on /prometheus at 0 (ParentChangeLagTest moves the same code for NS)
+    assertThat(value("multisigner_parent_ns_lag_seconds")).isEqualTo(0);
+    assertThat(value("multisigner_parent_ns_change_seconds_count")).isEqualTo(0);
+  }
+
+  /**
+   * A burst of observations (of a zone nobody enrolled: read and dropped) is written faster than
+   * the coordinator's stream threads read it: the Streams lag rises above 0, then falls back to 0.
+   * Kafka's own consumer lag metric is on /prometheus as well.
+   */
+  private void streamsLagRisesUnderABurstAndFalls() throws Exception {
+    assertThat(value("multisigner_streams_records_lag")).isEqualTo(0);
+    assertThat(value("kafka_consumer_fetch_manager_records_lag_max")).isNotEqualTo(-1);
+    String zone = "burst.test.";
+    Dnskey k = TestRecords.key(zone + "k", 257);
+    byte[] record =
+        TopicCatalog.SIGNER_OBSERVATIONS
+            .valueSerde()
+            .encode(TestRecords.observed(zone, "knot-a", List.of(k), k, k));
+    Map<String, Object> settings =
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, world.stack.bootstrapServers());
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < 20_000; i++) {
+        producer.send(new ProducerRecord<>(TopicCatalog.SIGNER_OBSERVATIONS.name(), zone, record));
+      }
+      producer.flush();
+    }
+    double seen = 0;
+    long end = System.nanoTime() + PATIENCE.toNanos();
+    while (seen == 0 && System.nanoTime() < end) {
+      seen = value("multisigner_streams_records_lag");
+      Thread.sleep(50);
+    }
+    System.out.println("streams lag seen during a burst of 20000 records: " + seen);
+    assertThat(seen).as("lag seen during the burst").isPositive();
+    await().atMost(PATIENCE).until(() -> value("multisigner_streams_records_lag") == 0);
   }
 
   /** Another ZSK with the same key tag (RFC 4034 Appendix B: tags are not unique). */

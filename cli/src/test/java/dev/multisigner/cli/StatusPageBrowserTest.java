@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -26,8 +25,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The coordinator's status page in a real headless Chromium (Debian's chromium and chromedriver):
  * the operator API requires a token, the page asks for it, then shows the enrolled zone's signer ×
- * key matrix and audit timeline, and follows a ZSK roll at knot-a live (pending at pdns-b, then
- * imported) without a reload. A screenshot is left in target/status-page.png.
+ * key matrix (with which keys sign each signer's DNSKEY RRset, and each signer's CDS and CDNSKEY
+ * against the parent's DS) and audit timeline, and follows a ZSK roll at knot-a live (pending at
+ * pdns-b, then imported) and the CDS/DS change (CDS ≠ DS, then = DS) without a reload. A screenshot
+ * is left in target/status-page.png.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StatusPageBrowserTest {
@@ -76,11 +77,25 @@ class StatusPageBrowserTest {
   }
 
   private String cell(Dnskey key, String signer) {
-    List<WebElement> cells =
-        browser.findElements(
-            By.cssSelector(
-                "#matrix td[data-key='" + key.getKeyTag() + "'][data-signer='" + signer + "']"));
-    return cells.isEmpty() ? null : cells.get(0).getText();
+    return text("#matrix td[data-key='" + key.getKeyTag() + "'][data-signer='" + signer + "']");
+  }
+
+  /** The text of {@code signer}'s cell in the matrix's per-signer row {@code kind}. */
+  private String row(String kind, String signer) {
+    return text("#matrix tr." + kind + " td[data-signer='" + signer + "']");
+  }
+
+  /**
+   * The text of the first element {@code css} selects, read in one script run: the page re-renders
+   * every 2 s, and an element found first and read after may be gone by then (stale).
+   */
+  private String text(String css) {
+    Object t =
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+            .executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;",
+                css);
+    return t == null ? null : t.toString().trim();
   }
 
   private void until(String what, java.util.function.Supplier<Boolean> condition) {
@@ -113,13 +128,25 @@ class StatusPageBrowserTest {
     assertThat(cell(aZsk, "knot-a")).isEqualTo("own");
     assertThat(cell(bZsk, "knot-a")).isEqualTo("imported");
     assertThat(cell(bZsk, "pdns-b")).isEqualTo("own");
-    assertThat(cell(aKsk, "knot-a")).isEqualTo("own");
+    // each signer's DNSKEY RRset is signed by its own KSK (as the observations say)
+    assertThat(cell(aKsk, "knot-a")).isEqualTo("own ✍ DNSKEY");
     assertThat(cell(aKsk, "pdns-b")).isEqualTo("imported"); // model 2 shares KSKs (issue 16)
     assertThat(cell(bKsk, "knot-a")).isEqualTo("imported");
+    assertThat(cell(bKsk, "pdns-b")).isEqualTo("own ✍ DNSKEY");
+    assertThat(row("rrsig-row", "knot-a")).isEqualTo(aKsk.getKeyTag() + " ✓");
+    assertThat(row("rrsig-row", "pdns-b")).isEqualTo(bKsk.getKeyTag() + " ✓");
+    assertThat(row("cds-row", "knot-a")).isEqualTo("none");
+    assertThat(row("cdnskey-row", "pdns-b")).isEqualTo("none");
+    // the page shows the newest 40 events: under load the DS and CDS retries (every 5 s, nothing
+    // applies them here) can push the enrollment out of that window, never the DS request itself
     until(
-        "the audit timeline shows the enrollment",
+        "the audit timeline shows the zone's events",
         () ->
-            !browser.findElements(By.cssSelector("#audit li[data-type='ZoneEnrolled']")).isEmpty());
+            !browser
+                .findElements(
+                    By.cssSelector(
+                        "#audit li[data-type='ZoneEnrolled'], #audit li[data-type='DsChangeRequested']"))
+                .isEmpty());
     assertThat(browser.findElement(By.id("parent")).getText())
         .contains("DS at the parent: " + aKsk.getKeyTag());
 
@@ -131,6 +158,23 @@ class StatusPageBrowserTest {
     until("the new ZSK is pending at pdns-b", () -> "pending".equals(cell(aZsk2, "pdns-b")));
     world.observe(ZONE, "pdns-b", List.of(bKsk, bZsk, aKsk, aZsk, aZsk2), bKsk, bZsk);
     until("the new ZSK is imported at pdns-b", () -> "imported".equals(cell(aZsk2, "pdns-b")));
+    // Both signers publish CDS/CDNSKEY for both KSKs: the page shows them differing from the
+    // parent's DS (knot-a's KSK only), then matching it once the parent is seen with both.
+    List<String> ns = List.of("ns1." + ZONE);
+    List<Dnskey> keys = List.of(aKsk, aZsk, aZsk2, bKsk, bZsk);
+    world.observe(ZONE, "knot-a", keys, aKsk, aZsk, ns, List.of(aKsk, bKsk));
+    world.observe(ZONE, "pdns-b", keys, bKsk, bZsk, ns, List.of(aKsk, bKsk));
+    String both =
+        Math.min(aKsk.getKeyTag(), bKsk.getKeyTag())
+            + ", "
+            + Math.max(aKsk.getKeyTag(), bKsk.getKeyTag());
+    until(
+        "knot-a's CDS differs from the DS",
+        () -> (both + " ≠ DS").equals(row("cds-row", "knot-a")));
+    assertThat(row("cdnskey-row", "pdns-b")).isEqualTo(both);
+    world.parentDs(ZONE, aKsk, bKsk);
+    until("pdns-b's CDS equals the DS", () -> (both + " = DS").equals(row("cds-row", "pdns-b")));
+    assertThat(row("cds-row", "knot-a")).isEqualTo(both + " = DS");
     until(
         "the audit timeline names the new key",
         () ->

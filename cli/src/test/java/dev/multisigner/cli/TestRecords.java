@@ -58,6 +58,26 @@ final class TestRecords {
             .build());
   }
 
+  /**
+   * The same with the apex NS set {@code nameservers} and the CDS and CDNSKEY RRsets for {@code
+   * cdsKeys} (SHA-256), as a signer serves them once asked to publish them.
+   */
+  static SignerObservation observed(
+      String zone,
+      String signer,
+      List<Dnskey> keys,
+      Dnskey ownKsk,
+      Dnskey ownZsk,
+      List<String> nameservers,
+      List<Dnskey> cdsKeys) {
+    SignerObservation o = observed(zone, signer, keys, ownKsk, ownZsk);
+    SignerKeysObserved seen = (SignerKeysObserved) o.getObservation();
+    seen.setNameservers(nameservers);
+    seen.setCds(cdsKeys.stream().map(k -> ds(zone, k)).toList());
+    seen.setCdnskeys(cdsKeys);
+    return o;
+  }
+
   /** The SHA-256 DS of a key of the zone, as the parent would hold it. */
   static dev.multisigner.schemas.avro.DsData ds(String zone, Dnskey key) {
     byte[] pub = new byte[key.getPublicKey().remaining()];

@@ -37,7 +37,11 @@ public class DsPublisherCapabilities implements CapabilityReport {
         "cds-consistency-check",
         CapabilityReport.notBuiltYet("CDS/CDNSKEY at every signer is not checked yet"));
     c.put("registrar-api", CapabilityReport.notBuiltYet("no registrar API channel yet"));
-    c.put("notify-cds", CapabilityReport.notBuiltYet("NOTIFY(CDS), RFC 9859, not sent yet"));
+    c.put(
+        "notify-cds",
+        BUILT
+            + " (a parent with notify-cds is sent NOTIFY(CDS) at its DSYNC target, RFC 9859, once"
+            + " every signer serves the requested CDS set)");
     return c;
   }
 }

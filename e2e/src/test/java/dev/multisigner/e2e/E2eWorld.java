@@ -46,6 +46,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.xbill.DNS.DNSKEYRecord;
@@ -107,13 +108,28 @@ final class E2eWorld implements AutoCloseable {
    */
   static E2eWorld start(
       Path dir, boolean coordinatorProcess, KeyScheme knotScheme, List<String> spares) {
+    return start(dir, coordinatorProcess, knotScheme, spares, (service, properties) -> {});
+  }
+
+  /**
+   * As {@link #start(Path, boolean, KeyScheme, List)}, with each service's properties changed by
+   * {@code tweak} before it starts (e.g. a parent channel's settings).
+   */
+  static E2eWorld start(
+      Path dir,
+      boolean coordinatorProcess,
+      KeyScheme knotScheme,
+      List<String> spares,
+      BiConsumer<Service, Map<String, Object>> tweak) {
     DnsLab lab = lab(dir, knotScheme, spares);
     LocalStack stack = null;
     ServiceProcess coordinator = null;
     try {
       LocalStack.Settings settings = LocalStack.Settings.embedded(dir.resolve("stack"));
       for (Service s : Service.values()) {
-        settings = settings.withServiceProperties(s, properties(lab, s));
+        Map<String, Object> p = properties(lab, s);
+        tweak.accept(s, p);
+        settings = settings.withServiceProperties(s, p);
       }
       if (coordinatorProcess) {
         settings = settings.without(Service.SIGNER_COORDINATOR);
@@ -401,6 +417,18 @@ final class E2eWorld implements AutoCloseable {
           "GET /zones/" + ZONE + " answered " + r.statusCode() + ": " + r.body());
     }
     return new ObjectMapper().readTree(r.body());
+  }
+
+  /** {@link #zoneFromApi()} for polling lambdas: failures are unchecked. */
+  JsonNode zoneView() {
+    try {
+      return zoneFromApi();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

@@ -29,20 +29,51 @@ final class ServiceProcess implements AutoCloseable {
   private final Path config;
   private final Path log;
   private final int httpPort;
+  private final List<String> jvmOptions;
+  private final List<String> args;
+  private final Duration startTimeout;
   private Process process;
   private int starts;
 
-  private ServiceProcess(String name, Class<?> mainClass, Path config, Path log, int httpPort) {
+  private ServiceProcess(
+      String name,
+      Class<?> mainClass,
+      Path config,
+      Path log,
+      int httpPort,
+      List<String> jvmOptions,
+      List<String> args,
+      Duration startTimeout) {
     this.name = name;
     this.mainClass = mainClass;
     this.config = config;
     this.log = log;
     this.httpPort = httpPort;
+    this.jvmOptions = List.copyOf(jvmOptions);
+    this.args = List.copyOf(args);
+    this.startTimeout = startTimeout;
   }
 
   /** Writes the configuration and starts the service; returns once /health answers UP. */
   static ServiceProcess start(
       String name, Class<?> mainClass, Path dir, Map<String, Object> properties) {
+    // Generous: under load (a loaded 2-core machine) the JVM alone took 60 s to start.
+    return start(
+        name, mainClass, dir, properties, List.of(), port -> List.of(), Duration.ofSeconds(180));
+  }
+
+  /**
+   * As {@link #start(String, Class, Path, Map)}, with more JVM options, the main class's arguments
+   * (given the HTTP port, for a command that takes it as an option) and how long it may take.
+   */
+  static ServiceProcess start(
+      String name,
+      Class<?> mainClass,
+      Path dir,
+      Map<String, Object> properties,
+      List<String> jvmOptions,
+      java.util.function.IntFunction<List<String>> args,
+      Duration startTimeout) {
     try {
       Files.createDirectories(dir);
       int port = freePort();
@@ -59,7 +90,15 @@ final class ServiceProcess implements AutoCloseable {
         p.store(out, "multisigner e2e: " + name);
       }
       ServiceProcess service =
-          new ServiceProcess(name, mainClass, config, dir.resolve(name + ".log"), port);
+          new ServiceProcess(
+              name,
+              mainClass,
+              config,
+              dir.resolve(name + ".log"),
+              port,
+              jvmOptions,
+              args.apply(port),
+              startTimeout);
       service.start();
       return service;
     } catch (IOException e) {
@@ -73,15 +112,16 @@ final class ServiceProcess implements AutoCloseable {
       throw new IllegalStateException(name + " is already running");
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            List.of(
-                java,
-                "-Xmx768m",
-                "-Dmicronaut.config.files=" + config,
-                "-cp",
-                System.getProperty("java.class.path"),
-                mainClass.getName()));
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx768m"));
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-Dmicronaut.config.files=" + config,
+            "-cp",
+            System.getProperty("java.class.path"),
+            mainClass.getName()));
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     try {
@@ -91,8 +131,7 @@ final class ServiceProcess implements AutoCloseable {
     }
     starts++;
     try {
-      // Generous: under load (a loaded 2-core machine) the JVM alone took 60 s to start.
-      awaitHealthy(Duration.ofSeconds(180));
+      awaitHealthy(startTimeout);
     } catch (RuntimeException e) {
       // Never leave an unhealthy child behind: it would hold ports and the broker's groups.
       process.destroyForcibly();
@@ -118,6 +157,11 @@ final class ServiceProcess implements AutoCloseable {
   /** The service's HTTP base URL. */
   URI url() {
     return URI.create("http://127.0.0.1:" + httpPort);
+  }
+
+  /** Its log file (appended to across restarts). */
+  Path log() {
+    return log;
   }
 
   /** The last lines of its log, for assertion messages. */

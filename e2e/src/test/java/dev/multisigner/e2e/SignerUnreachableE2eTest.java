@@ -39,7 +39,7 @@ class SignerUnreachableE2eTest {
           await(
               Duration.ofSeconds(60),
               () -> {
-                zone.set(view(w));
+                zone.set(w.zoneView());
                 return zone.get().path("halted").asBoolean();
               });
       assertThat(halted).as("halted within 60 s\n%s", zone.get()).isTrue();
@@ -51,7 +51,7 @@ class SignerUnreachableE2eTest {
               await(
                   Duration.ofSeconds(60),
                   () -> {
-                    zone.set(view(w));
+                    zone.set(w.zoneView());
                     return !zone.get().path("halted").asBoolean();
                   }))
           .as("resumed after PowerDNS returned\n%s", zone.get())
@@ -59,17 +59,6 @@ class SignerUnreachableE2eTest {
       assertThat(await(Duration.ofMinutes(1), w::converged)).as(w.check().render()).isTrue();
       w.watch.close();
       E2eWorld.assertNoBogusOfAnyKind("unreachable", w.watch.counts(), "");
-    }
-  }
-
-  private static JsonNode view(E2eWorld w) {
-    try {
-      return w.zoneFromApi();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,6 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  * checker valid) with no halt, and Unbound, probing across providers from a warm cache of another
  * provider's DNSKEY RRset, must never see a bogus answer. The long run is the soak command's.
  */
+@EnabledIfSystemProperty(
+    named = "multisigner.e2e.soak",
+    matches = "true",
+    disabledReason =
+        "not in the default run yet: on the loaded machine of its session too few scenarios reached"
+            + " a verdict to trust it in CI; -Dmultisigner.e2e.soak=true runs it")
 class SoakMatrixE2eTest {
 
   /**

@@ -34,8 +34,11 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DClass;
@@ -53,6 +56,7 @@ import org.xbill.DNS.Type;
  * embedded broker. Polls are an hour apart, so every observation here comes from a NOTIFY.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NotifyListenerTest {
 
   private static final String ZONE = "example.test.";
@@ -76,6 +80,7 @@ class NotifyListenerTest {
     p.put("multisigner.collector.notify.enabled", true);
     p.put("multisigner.collector.notify.address", "127.0.0.1");
     p.put("multisigner.collector.notify.port", 0);
+    p.put("multisigner.collector.notify.tcp-deadline", "3s");
     collector = CollectorFixtures.collector(kafka, p);
     listener = collector.getBean(NotifyListener.class).address();
     probe = new TopicProbe(kafka.bootstrapServers());
@@ -186,6 +191,69 @@ class NotifyListenerTest {
     assertThat(messages().stream().filter(m -> m.contains("event=notify_malformed")))
         .anyMatch(m -> m.contains("transport=udp"))
         .anyMatch(m -> m.contains("transport=tcp"));
+  }
+
+  /**
+   * A peer that sends one byte a second is never idle long enough for the 10 s idle timeout; the
+   * connection's overall deadline (3 s here) closes it (slowloris).
+   */
+  @Test
+  void aTcpConnectionThatDripsBytesIsClosedAtItsOverallDeadline() throws Exception {
+    try (Socket tcp = new Socket(listener.getAddress(), listener.getPort())) {
+      tcp.setSoTimeout(1000);
+      java.io.OutputStream out = tcp.getOutputStream();
+      out.write(new byte[] {0, 40}); // a 40-byte message follows, one byte a second
+      out.flush();
+      long t0 = System.nanoTime();
+      boolean closed = false;
+      while (!closed && System.nanoTime() - t0 < Duration.ofSeconds(20).toNanos()) {
+        try {
+          out.write(0x12);
+          out.flush();
+          closed = tcp.getInputStream().read() == -1;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+          // open, waiting for the rest of the message
+        } catch (java.io.IOException reset) {
+          closed = true;
+        }
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertThat(closed).as("closed by the listener").isTrue();
+      assertThat(seconds).as("closed after %.1f s", seconds).isLessThan(10);
+    }
+    assertThat(resolver(true).send(notify(ZONE)).getRcode()).isEqualTo(Rcode.NOERROR);
+  }
+
+  /**
+   * Anyone can send NOTIFYs for zones not managed here: each is answered NOTAUTH and counted, but
+   * at most 10 are logged a minute. Runs last: it spends this minute's budget of those lines.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void aFloodOfRefusedNotifiesIsAnsweredAndCountedButLoggedAtMostTenTimesAMinute()
+      throws Exception {
+    var meters = collector.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+    long linesBefore = refusedLines();
+    double countedBefore = refused(meters);
+    SimpleResolver udp = resolver(false);
+    for (int i = 0; i < 200; i++) {
+      assertThat(udp.send(notify("flood-" + i + ".test.")).getRcode()).isEqualTo(Rcode.NOTAUTH);
+    }
+    assertThat(refused(meters)).isEqualTo(countedBefore + 200);
+    assertThat(refusedLines() - linesBefore).isBetween(1L, 10L);
+  }
+
+  private long refusedLines() {
+    return messages().stream().filter(m -> m.contains("event=notify_refused")).count();
+  }
+
+  private static double refused(io.micrometer.core.instrument.MeterRegistry meters) {
+    var counter =
+        meters
+            .find("multisigner.notifies.received")
+            .tags("transport", "udp", "result", "refused")
+            .counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private static Message notify(String zone) throws Exception {

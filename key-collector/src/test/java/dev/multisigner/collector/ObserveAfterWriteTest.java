@@ -84,7 +84,7 @@ class ObserveAfterWriteTest {
     probe.send(
         TopicCatalog.SIGNER_RESULTS,
         ZONE,
-        result(ZONE, KNOT, new SignerCommandApplied("+ key", true)));
+        result(ZONE, KNOT, new SignerCommandApplied("+ key", null, true)));
     List<SignerKeysObserved> seen =
         observed(observationsUntil(probe, ZONE, l -> !observed(l, KNOT).isEmpty()), KNOT);
     assertThat(seen).isNotEmpty();
@@ -101,17 +101,17 @@ class ObserveAfterWriteTest {
     probe.send(
         TopicCatalog.SIGNER_RESULTS,
         OTHER,
-        result(OTHER, "pdns-z", new SignerCommandApplied("+ key", true)));
+        result(OTHER, "pdns-z", new SignerCommandApplied("+ key", null, true)));
     probe.send(
         TopicCatalog.SIGNER_RESULTS,
         "unmanaged.test.",
-        result("unmanaged.test.", KNOT, new SignerCommandApplied("+ key", true)));
+        result("unmanaged.test.", KNOT, new SignerCommandApplied("+ key", null, true)));
     // the reader is at the topic's end: an applied result for ZONE sent after these is observed,
     // so the three above were read (same reader, earlier offsets of their partitions) by then
     probe.send(
         TopicCatalog.SIGNER_RESULTS,
         ZONE,
-        result(ZONE, KNOT, new SignerCommandApplied("+ k", true)));
+        result(ZONE, KNOT, new SignerCommandApplied("+ k", null, true)));
     observationsUntil(probe, ZONE, l -> !observed(l, KNOT).isEmpty());
     Thread.sleep(3000);
     assertThat(probe.readAll(TopicCatalog.SIGNER_OBSERVATIONS, OTHER, Duration.ofSeconds(3)))

@@ -14,11 +14,13 @@ import java.util.function.Function;
 public final class CapabilityTable {
 
   /** One adapter's column. */
-  public record Column(String adapter, Capabilities capabilities, ProviderLimits limits) {
+  public record Column(
+      String adapter, Capabilities capabilities, ProviderLimits limits, Support ownKeyListing) {
     public Column {
       Objects.requireNonNull(adapter, "adapter");
       Objects.requireNonNull(capabilities, "capabilities");
       Objects.requireNonNull(limits, "limits");
+      Objects.requireNonNull(ownKeyListing, "ownKeyListing");
     }
   }
 
@@ -37,6 +39,7 @@ public final class CapabilityTable {
       columns.forEach(c -> md.append(' ').append(cell(c.capabilities().support(cap))).append(" |"));
       md.append('\n');
     }
+    row(md, "lists its own keys", columns, c -> cell(c.ownKeyListing()));
     row(
         md,
         "rate limit",

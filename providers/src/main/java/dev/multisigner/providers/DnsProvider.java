@@ -3,10 +3,12 @@ package dev.multisigner.providers;
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.Capability;
 import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.Support;
 import dev.multisigner.domain.model.ZoneName;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.xbill.DNS.CDNSKEYRecord;
 import org.xbill.DNS.CDSRecord;
@@ -14,6 +16,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Record;
 
 /**
@@ -42,6 +45,16 @@ public interface DnsProvider {
   ProviderLimits limits();
 
   /**
+   * Whether the provider's API or key manager lists the keys it holds, so that a DNSKEY it serves
+   * but does not hold (planted in its records, say) is told from its own: where it cannot, the
+   * snapshot infers own keys from signatures and the decider takes a key new to the group for the
+   * serving signer's own, since nothing can tell otherwise.
+   */
+  default Support ownKeyListing() {
+    return Support.cannot("own keys are inferred from signatures");
+  }
+
+  /**
    * Whether a cheap SOA serial check tells that {@link #read} would return something new. The
    * default is none: an adapter declares a serial only where every change to what it reads is known
    * to raise it.
@@ -63,6 +76,46 @@ public interface DnsProvider {
    * ProviderException.Kind#UNSUPPORTED} when the plan needs a capability this provider lacks.
    */
   void apply(ProviderPlan plan);
+
+  /**
+   * Model 1 (RFC 8901 §2.1.1), the KSK holder: signs exactly this DNSKEY RRset (the group's KSK and
+   * every member's ZSK) and its KSK's CDS (SHA-256) and CDNSKEY RRsets; returns the RRSIGs, which
+   * may span several validity windows. Needs {@link Capability#IMPORT_FOREIGN_DNSKEY} and a KSK.
+   *
+   * @throws ProviderException {@link ProviderException.Kind#UNSUPPORTED} by default
+   */
+  default List<RRSIGRecord> signDnskeyRrset(ZoneName zone, List<DNSKEYRecord> keys) {
+    throw ProviderException.of(
+        ProviderException.Kind.UNSUPPORTED,
+        zone,
+        id(),
+        "this " + kind() + " provider does not hold a model 1 KSK that signs for other members");
+  }
+
+  /**
+   * Model 1, a member other than the KSK holder: serves exactly this DNSKEY RRset with the holder's
+   * RRSIGs (over it, and over its KSK's CDS/CDNSKEY); returns one line saying what changed. Needs
+   * {@link Capability#ACCEPT_SIGNED_DNSKEY_RRSET}.
+   *
+   * @throws ProviderException {@link ProviderException.Kind#UNSUPPORTED} by default
+   */
+  default String installSignedDnskeyRrset(
+      ZoneName zone, List<DNSKEYRecord> keys, List<RRSIGRecord> rrsigs) {
+    requireCapability(zone, Capability.ACCEPT_SIGNED_DNSKEY_RRSET);
+    throw ProviderException.of(
+        ProviderException.Kind.UNSUPPORTED,
+        zone,
+        id(),
+        "this " + kind() + " adapter declares but does not install a signed DNSKEY RRset");
+  }
+
+  /**
+   * Model 1, a member other than the KSK holder: the ZSKs it asks to have in its signed DNSKEY
+   * RRset (its key signing request), or empty when the adapter has none to tell.
+   */
+  default Optional<List<DNSKEYRecord>> keySigningRequest(ZoneName zone) {
+    return Optional.empty();
+  }
 
   /** Adds foreign DNSKEYs that are not served yet (reads first; one plan). */
   default ProviderPlan importDnskeys(ZoneName zone, Collection<DNSKEYRecord> keys) {

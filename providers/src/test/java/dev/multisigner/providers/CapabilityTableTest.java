@@ -29,19 +29,23 @@ class CapabilityTableTest {
                 new Column(
                     "RFC 2136 + TSIG (Knot 3.2)",
                     Rfc2136Capabilities.knot(),
-                    Rfc2136Capabilities.limits()),
+                    Rfc2136Capabilities.limits(),
+                    Rfc2136Capabilities.ownKeyListing()),
                 new Column(
                     "PowerDNS 4.7 API",
                     PowerDnsCapabilities.capabilities(),
-                    PowerDnsCapabilities.limits()),
+                    PowerDnsCapabilities.limits(),
+                    PowerDnsCapabilities.ownKeyListing()),
                 new Column(
                     "Cloudflare API (contract-tested)",
                     CloudflareCapabilities.capabilities(),
-                    CloudflareCapabilities.limits()),
+                    CloudflareCapabilities.limits(),
+                    CloudflareCapabilities.ownKeyListing()),
                 new Column(
                     "in-memory (tests only)",
                     InMemoryCapabilities.capabilities(),
-                    InMemoryCapabilities.limits())));
+                    InMemoryCapabilities.limits(),
+                    InMemoryCapabilities.ownKeyListing())));
     return "# Provider capabilities\n\n"
         + "Generated from the adapters' declared capabilities by `CapabilityTableTest`; the build"
         + " fails when this file and the code differ.\n"

@@ -14,12 +14,13 @@ import org.junit.jupiter.api.Test;
  * Every schema change must stay backward compatible (a new consumer reads old records) and forward
  * compatible (an old consumer reads new records) with every released version.
  *
- * <p>One kind of exception, named here so it cannot creep in: a new kind of command or intent added
- * as a branch of {@code SignerCommand.command} or {@code ZoneIntent.intent}. An old consumer cannot
+ * <p>One kind of exception, named here so it cannot creep in: a new kind of command, intent or
+ * observation added as a branch of {@code SignerCommand.command}, {@code ZoneIntent.intent} or
+ * {@code SignerObservation.observation} (model 1's key signing request). An old consumer cannot
  * read such a record, so the rollout rule is "upgrade the consumer first": the signer writers
  * before the coordinator (they ship in the same process today), the coordinator before the API and
- * CLI that append intents. Any other missing union branch, and any other forward incompatibility,
- * still fails.
+ * CLI that append intents, and before the collector that publishes key signing requests. Any other
+ * missing union branch, and any other forward incompatibility, still fails.
  */
 class SchemaCompatibilityTest {
 
@@ -29,7 +30,11 @@ class SchemaCompatibilityTest {
           "dev.multisigner.schemas.avro.SignerCommand",
           List.of(
               "dev.multisigner.schemas.avro.PublishCsync",
-              "dev.multisigner.schemas.avro.WithdrawCsync"),
+              "dev.multisigner.schemas.avro.WithdrawCsync",
+              "dev.multisigner.schemas.avro.SignDnskeyRrset",
+              "dev.multisigner.schemas.avro.InstallSignedDnskeyRrset"),
+          "dev.multisigner.schemas.avro.SignerObservation",
+          List.of("dev.multisigner.schemas.avro.KeySigningRequested"),
           "dev.multisigner.schemas.avro.ZoneIntent",
           List.of("dev.multisigner.schemas.avro.RollAlgorithm"));
 

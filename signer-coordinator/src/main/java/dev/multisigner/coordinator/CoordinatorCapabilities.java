@@ -6,15 +6,17 @@ import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** What the signer-coordinator can do today. */
 @Singleton
 @Requires(env = "signer-coordinator")
 public class CoordinatorCapabilities implements CapabilityReport {
 
-  private final SignerWriters writers;
+  private final Optional<SignerWriters> writers;
 
-  public CoordinatorCapabilities(SignerWriters writers) {
+  /** Without writers when {@code multisigner.writers.enabled=false} (they run as own processes). */
+  public CoordinatorCapabilities(Optional<SignerWriters> writers) {
     this.writers = writers;
   }
 
@@ -30,9 +32,11 @@ public class CoordinatorCapabilities implements CapabilityReport {
     c.put("writer-retry-with-backoff", BUILT);
     c.put(
         "signer-writers",
-        writers.signers().isEmpty()
-            ? "built, but no signer is configured (multisigner.signers.<id>)"
-            : BUILT + " for " + String.join(", ", writers.signers()));
+        writers.isEmpty()
+            ? "built, run apart (multisigner.writers.enabled=false: multisigner writer --signer)"
+            : writers.get().signers().isEmpty()
+                ? "built, but no signer is configured (multisigner.signers.<id>)"
+                : BUILT + " for " + String.join(", ", writers.get().signers()));
     c.put(
         "roll-signer-key",
         CapabilityReport.notBuiltYet("adapters cannot start a rollover of a signer's own key"));

@@ -45,7 +45,8 @@ final class EnumCodes<E extends Enum<E>> {
               HaltCause.UNACCOUNTABLE_KEY, 3,
               HaltCause.KEY_TAG_COLLISION, 4,
               HaltCause.UNSAFE_PLAN, 5,
-              HaltCause.CDS_LIMIT, 6));
+              HaltCause.CDS_LIMIT, 6,
+              HaltCause.SERVED_TTL_TOO_LONG, 7));
 
   static final EnumCodes<KeyRole> KEY_ROLE =
       new EnumCodes<>(KeyRole.class, Map.of(KeyRole.KSK, 0, KeyRole.ZSK, 1, KeyRole.CSK, 2));

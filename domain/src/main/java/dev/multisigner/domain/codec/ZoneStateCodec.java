@@ -23,9 +23,12 @@ public final class ZoneStateCodec {
    * request time; 4 added the algorithm rollover in progress, if any; 5 added the policy's parent
    * channels, and each member's observed CSYNC and CSYNC command in flight (RFC 7477); 6 writes
    * every enum by the stable code {@link EnumCodes} gives it, never by its declaration order (the
-   * codes equal the order of version 5, so bytes of versions 1-5 decode with the same tables).
+   * codes equal the order of version 5, so bytes of versions 1-5 decode with the same tables); 7
+   * added when each command or request was first asked, and each member's phase start and observed
+   * key tags of its DNSKEY RRSIGs and CDNSKEY records (for the operator's views and metrics); 8
+   * added, at the end, the TTLs served longer than the policy's ({@code ServedTtls}).
    */
-  public static final int VERSION = 6;
+  public static final int VERSION = 8;
 
   private ZoneStateCodec() {}
 

@@ -8,6 +8,8 @@ import dev.multisigner.domain.group.KeyRecord;
 import dev.multisigner.domain.group.Member;
 import dev.multisigner.domain.group.MemberPhase;
 import dev.multisigner.domain.group.Pending;
+import dev.multisigner.domain.group.ServedTtls;
+import dev.multisigner.domain.group.ServedTtls.ServedTtl;
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.Capability;
 import dev.multisigner.domain.model.CsyncData;
@@ -32,6 +34,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** Reads a {@link ZoneState} written in any known format version. */
 final class ZoneStateReader {
@@ -101,7 +104,27 @@ final class ZoneStateReader {
         dsRequest,
         nsRequest,
         wakeAt,
-        roll);
+        roll,
+        version >= 8 ? servedTtls() : ServedTtls.NONE);
+  }
+
+  private ServedTtls servedTtls() throws IOException {
+    Map<SignerId, ServedTtl> dnskey = new TreeMap<>();
+    int n = varint();
+    for (int i = 0; i < n; i++) {
+      dnskey.put(new SignerId(in.readUTF()), servedTtl());
+    }
+    ServedTtl ds = in.readBoolean() ? servedTtl() : null;
+    ServedTtl ns = in.readBoolean() ? servedTtl() : null;
+    return new ServedTtls(dnskey, ds, ns);
+  }
+
+  private ServedTtl servedTtl() throws IOException {
+    return new ServedTtl(duration(), duration(), instant());
+  }
+
+  private Duration duration() throws IOException {
+    return in.readBoolean() ? Duration.ofSeconds(varlong(), varint()) : null;
   }
 
   private GroupPolicy policy() throws IOException {
@@ -208,6 +231,9 @@ final class ZoneStateReader {
       csync.add(new CsyncData(serial, flags, types));
     }
     Pending csyncPublishing = version >= 5 ? pending() : null;
+    Instant phaseSince = version >= 7 ? instant() : null;
+    List<Integer> dnskeySigners = version >= 7 ? ints() : List.of();
+    List<Integer> cdnskeyTags = version >= 7 ? ints() : List.of();
     return new Member(
         spec,
         phase,
@@ -228,7 +254,10 @@ final class ZoneStateReader {
         installRrsigs,
         keysRequestedAt,
         csync,
-        csyncPublishing);
+        csyncPublishing,
+        phaseSince,
+        dnskeySigners,
+        cdnskeyTags);
   }
 
   private Pending pending() throws IOException {
@@ -237,7 +266,22 @@ final class ZoneStateReader {
     }
     String id = in.readBoolean() ? zone.value() + "#" + varlong() : in.readUTF();
     return new Pending(
-        id, keyRefs(), dsList(), strings(), instant(), version >= 2 ? instant() : null);
+        id,
+        keyRefs(),
+        dsList(),
+        strings(),
+        instant(),
+        version >= 2 ? instant() : null,
+        version >= 7 ? instant() : null);
+  }
+
+  private List<Integer> ints() throws IOException {
+    int n = varint();
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(varint());
+    }
+    return out;
   }
 
   private List<KeyData> keyRefs() throws IOException {

@@ -5,6 +5,8 @@ import dev.multisigner.domain.group.AlgorithmRoll;
 import dev.multisigner.domain.group.KeyRecord;
 import dev.multisigner.domain.group.Member;
 import dev.multisigner.domain.group.Pending;
+import dev.multisigner.domain.group.ServedTtls;
+import dev.multisigner.domain.group.ServedTtls.ServedTtl;
 import dev.multisigner.domain.model.Capability;
 import dev.multisigner.domain.model.CsyncData;
 import dev.multisigner.domain.model.DsData;
@@ -75,6 +77,38 @@ final class ZoneStateWriter {
       instant(r.startedAt());
       instant(r.waitUntil());
       strings(r.doubleSigned().stream().map(SignerId::value).toList());
+    }
+    servedTtls(s.servedTtls());
+  }
+
+  /** Version 8: the TTLs served longer than the policy's (each signer's DNSKEY, parent DS, NS). */
+  private void servedTtls(ServedTtls t) throws IOException {
+    varint(t.dnskey().size());
+    for (Map.Entry<SignerId, ServedTtl> e : t.dnskey().entrySet()) {
+      out.writeUTF(e.getKey().value());
+      servedTtl(e.getValue());
+    }
+    out.writeBoolean(t.ds() != null);
+    if (t.ds() != null) {
+      servedTtl(t.ds());
+    }
+    out.writeBoolean(t.ns() != null);
+    if (t.ns() != null) {
+      servedTtl(t.ns());
+    }
+  }
+
+  private void servedTtl(ServedTtl t) throws IOException {
+    duration(t.current());
+    duration(t.fading());
+    instant(t.fadingUntil());
+  }
+
+  private void duration(Duration d) throws IOException {
+    out.writeBoolean(d != null);
+    if (d != null) {
+      varlong(d.getSeconds());
+      varint(d.getNano());
     }
   }
 
@@ -163,6 +197,16 @@ final class ZoneStateWriter {
       }
     }
     pending(m.csyncPublishing());
+    instant(m.phaseSince());
+    ints(m.dnskeySigners());
+    ints(m.cdnskeyTags());
+  }
+
+  private void ints(List<Integer> list) throws IOException {
+    varint(list.size());
+    for (int v : list) {
+      varint(v);
+    }
   }
 
   private void pending(Pending p) throws IOException {
@@ -182,6 +226,7 @@ final class ZoneStateWriter {
     strings(p.names());
     instant(p.retryAt());
     instant(p.appliedAt());
+    instant(p.issuedAt());
   }
 
   private void keyRefs(List<KeyData> keys) throws IOException {

@@ -236,7 +236,7 @@ final class AlgorithmRollProcess {
         if (!gone) {
           return false;
         }
-        w.policy = p.withAlgorithm(r.to());
+        w.declare(w.declared().withAlgorithm(r.to()));
         for (Member m : List.copyOf(w.members.values())) {
           SignerSpec s = m.spec();
           w.members.put(

@@ -76,13 +76,13 @@ final class Commands {
                 ? names.toString()
                 : ds.isEmpty() ? w.tagsOf(keys) : Draft.tagsOfDs(ds))
             + (same ? " (retry)" : ""));
-    return slot.set(m, Pending.issued(id, keys, ds, names, w.now.plus(w.policy.retryInterval())));
+    return slot.set(m, issued(w, id, keys, ds, names).continuing(p));
   }
 
   /** A new command or request in flight, due for a retry after the policy's interval. */
   static Pending issued(
       Draft w, String id, List<KeyData> keys, List<DsData> ds, List<String> names) {
-    return Pending.issued(id, keys, ds, names, w.now.plus(w.policy.retryInterval()));
+    return Pending.issued(id, keys, ds, names, w.now.plus(w.policy.retryInterval()), w.now);
   }
 
   /**

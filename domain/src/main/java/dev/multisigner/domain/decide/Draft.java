@@ -5,7 +5,9 @@ import dev.multisigner.domain.decide.Output.ZoneEvent;
 import dev.multisigner.domain.group.AlgorithmRoll;
 import dev.multisigner.domain.group.KeyRecord;
 import dev.multisigner.domain.group.Member;
+import dev.multisigner.domain.group.MemberPhase;
 import dev.multisigner.domain.group.Pending;
+import dev.multisigner.domain.group.ServedTtls;
 import dev.multisigner.domain.model.Capability;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.GroupPolicy;
@@ -17,7 +19,9 @@ import dev.multisigner.domain.plan.DnskeyPlanner;
 import dev.multisigner.domain.plan.DsPlanner;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -35,7 +39,16 @@ final class Draft {
   ZoneStatus status;
   HaltCause haltCause;
   String haltReason;
+
+  /**
+   * The policy in force for this decision: the declared one with its TTLs raised to the served ones
+   * ({@link ServedTtls#raise}), so every wait uses max(policy, served). Set through {@link
+   * #declare} and {@link #served}; the state stores the declared policy.
+   */
   GroupPolicy policy;
+
+  private GroupPolicy declared;
+  private ServedTtls served;
   long seq;
   final TreeMap<SignerId, Member> members = new TreeMap<>();
   final List<KeyRecord> keys;
@@ -48,6 +61,9 @@ final class Draft {
   Instant wakeAt;
   AlgorithmRoll roll;
 
+  /** Each member's phase before this decision, to stamp when a member enters a new one. */
+  private final Map<SignerId, MemberPhase> phasesBefore = new HashMap<>();
+
   /** When the first CDS/DS of an insecure zone may be published (transient, not stored). */
   Instant secureAt;
 
@@ -58,9 +74,11 @@ final class Draft {
     status = s.status();
     haltCause = s.haltCause();
     haltReason = s.haltReason();
-    policy = s.policy();
+    served = s.servedTtls();
+    declare(s.policy());
     seq = s.seq();
     s.members().forEach(m -> members.put(m.id(), m));
+    s.members().forEach(m -> phasesBefore.put(m.id(), m.phase()));
     keys = new ArrayList<>(s.keys());
     parentDs = s.parentDs();
     parentDsSince = s.parentDsSince();
@@ -73,12 +91,13 @@ final class Draft {
   }
 
   ZoneState freeze() {
+    members.replaceAll((id, m) -> m.phase() == phasesBefore.get(id) ? m : m.withPhaseSince(now));
     return new ZoneState(
         zone,
         status,
         haltCause,
         haltReason,
-        policy,
+        declared,
         seq,
         List.copyOf(members.values()),
         keys,
@@ -89,7 +108,28 @@ final class Draft {
         dsRequest,
         nsRequest,
         wakeAt,
-        roll);
+        roll,
+        served);
+  }
+
+  /** The operator's policy (enrollment, the end of an algorithm rollover). */
+  void declare(GroupPolicy p) {
+    declared = p;
+    policy = served.raise(p, now);
+  }
+
+  ServedTtls served() {
+    return served;
+  }
+
+  /** What is served now: the policy in force follows. */
+  void served(ServedTtls s) {
+    served = s;
+    policy = s.raise(declared, now);
+  }
+
+  GroupPolicy declared() {
+    return declared;
   }
 
   /** Enrolled and not retired: the processes run (a halted zone only adds keys). */
@@ -182,6 +222,7 @@ final class Draft {
       List<Instant> candidates = new ArrayList<>();
       for (Member m : members.values()) {
         candidates.add(m.waitUntil());
+        candidates.add(signedByHolder(m) ? m.resignAt() : null);
         for (CommandSlot s : CommandSlot.values()) {
           Pending p = s.get(m);
           candidates.add(p == null ? null : p.retryAt());

@@ -19,8 +19,10 @@ import dev.multisigner.domain.decide.ZoneInput.SignerCommandApplied;
 import dev.multisigner.domain.decide.ZoneInput.SignerCommandFailed;
 import dev.multisigner.domain.decide.ZoneInput.SignerKeysObserved;
 import dev.multisigner.domain.group.Member;
+import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.SignerSpec;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -102,7 +104,7 @@ final class Facts {
     w.status = ZoneStatus.ACTIVE;
     w.haltCause = HaltCause.NONE;
     w.haltReason = null;
-    w.policy = e.policy();
+    w.declare(e.policy());
     w.members.clear();
     w.keys.clear();
     w.roll = null;
@@ -154,6 +156,10 @@ final class Facts {
     if (m == null || (m.observedAt() != null && !obs.observedAt().isAfter(m.observedAt()))) {
       return;
     }
+    if (KeyAccounting.overBound(w, m, obs)) {
+      return;
+    }
+    ServedTtlCheck.dnskey(w, m.id(), obs.dnskeyTtl(), obs.observedAt());
     KeyLedger.observed(w, m, obs);
     m = w.members.get(m.id());
     KeyLedger.warnIfSigningTooEarly(w, m, obs, KeyLedger.ownKeys(w, m, obs));
@@ -161,7 +167,10 @@ final class Facts {
     w.members.put(
         m.id(),
         m.withObservation(
-            obs.observedAt(), obs.dnskeys(), obs.cds(), obs.nameservers(), obs.csync()));
+                obs.observedAt(), obs.dnskeys(), obs.cds(), obs.nameservers(), obs.csync())
+            .withObservedTags(
+                List.copyOf(obs.dnskeySignerTags()),
+                obs.cdnskeys().stream().map(KeyData::keyTag).toList()));
     if (w.status == ZoneStatus.HALTED
         && w.haltCause == HaltCause.SIGNER_UNREACHABLE
         && w.members.values().stream().noneMatch(x -> x.failingSince() != null)) {
@@ -194,6 +203,7 @@ final class Facts {
    * requests in order, so once the latest is seen, no earlier one can still land).
    */
   private static void parentDsObserved(Draft w, ParentDsObserved p) {
+    ServedTtlCheck.parentDs(w, p.ttl());
     boolean fulfils = w.dsRequest != null && w.dsRequest.ds().equals(p.ds());
     if (!p.ds().equals(w.parentDs)) {
       w.event(ZoneEventKind.PARENT_DS_CHANGED, "parent DS now " + Draft.tagsOfDs(p.ds()));
@@ -208,6 +218,7 @@ final class Facts {
   }
 
   private static void parentNsObserved(Draft w, ParentNsObserved p) {
+    ServedTtlCheck.parentNs(w, p.ttl());
     boolean fulfils = w.nsRequest != null && w.nsRequest.names().equals(p.nameservers());
     if (!p.nameservers().equals(w.parentNs)) {
       w.event(ZoneEventKind.PARENT_NS_CHANGED, "parent NS now " + p.nameservers());

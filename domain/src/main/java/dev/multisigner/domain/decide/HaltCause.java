@@ -8,5 +8,7 @@ public enum HaltCause {
   UNACCOUNTABLE_KEY,
   KEY_TAG_COLLISION,
   UNSAFE_PLAN,
-  CDS_LIMIT
+  CDS_LIMIT,
+  /** A signer or the parent serves an RRset with a TTL over {@code ServedTtls.BOUND}. */
+  SERVED_TTL_TOO_LONG
 }

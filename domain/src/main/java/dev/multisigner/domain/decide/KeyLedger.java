@@ -24,7 +24,8 @@ import java.util.Set;
  * and signs with) and key signing requests (model 1: what a member asks the holder to publish).
  *
  * <p>This is all a ZSK, KSK or CSK roll a provider starts on its own needs: a new key in a signer's
- * observed RRset becomes its key at once (and the DNSKEY and DS/CDS sync spread it), a key it no
+ * observed RRset becomes its key at once (unless the signer lists its own keys and this is not one
+ * of them: see {@link KeyAccounting}) (and the DNSKEY and DS/CDS sync spread it), a key it no
  * longer serves is retired at that observation and withdrawn elsewhere once its waits have passed
  * (RFC 7583 §3.3); no state machine of its own.
  */
@@ -98,7 +99,9 @@ final class KeyLedger {
         }
         continue;
       }
-      newKey(w, m, d, KeyRole.ZSK, t, "new ZSK");
+      if (!obs.disowns(d)) {
+        newKey(w, m, d, KeyRole.ZSK, t, "new ZSK");
+      }
     }
   }
 
@@ -154,6 +157,11 @@ final class KeyLedger {
                 + known.owner()
                 + ")");
         known = w.key(d);
+      }
+      if (known == null && obs.disowns(d)) {
+        // Listed by no one so far: not its own, perhaps a member's not yet observed
+        // (KeyAccounting).
+        continue;
       }
       if (known == null || known.owner().equals(m.id())) {
         own.add(d);

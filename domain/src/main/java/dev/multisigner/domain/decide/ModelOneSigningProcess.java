@@ -7,6 +7,7 @@ import dev.multisigner.domain.group.Member;
 import dev.multisigner.domain.group.Pending;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.RrsigData;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -114,6 +115,12 @@ final class ModelOneSigningProcess {
             .withInstalling(Commands.issued(w, id, keys, List.of(), List.of()), r.rrsigs()));
   }
 
+  /** True when the RRset {@code m} serves needs new signatures now (none known: not yet). */
+  private static boolean resignDue(Draft w, Member m) {
+    Instant at = m.resignAt();
+    return at != null && !w.now.isBefore(at);
+  }
+
   /**
    * The DNSKEY RRset member {@code m} must serve now, in order. In a halted zone nothing is
    * removed: keys it serves that the group knows stay.
@@ -142,11 +149,22 @@ final class ModelOneSigningProcess {
    */
   static void commands(Draft w, Member t) {
     List<KeyData> want = wantedRrset(w, t);
-    if (t.observed() && t.served().equals(want)) {
-      w.members.put(t.id(), t.withSigning(null).withInstalling(null));
-      return;
-    }
     Pending inst = t.installing();
+    if (t.observed() && t.served().equals(want)) {
+      // Done once an observation taken after the installation was issued shows the RRset; a
+      // re-signature of the RRset it already served, only once applied and seen after that.
+      boolean settled =
+          inst == null
+              || !inst.keys().equals(want)
+              || Commands.seenAfterApplied(t, inst)
+              || t.observedAt().isAfter(inst.retryAt().minus(w.policy.retryInterval()));
+      if (settled && !resignDue(w, t)) {
+        if (inst != null || t.signing() != null) {
+          w.members.put(t.id(), t.withSigning(null).withInstalled(t.installRrsigs()));
+        }
+        return;
+      }
+    }
     if (inst != null && inst.keys().equals(want)) {
       boolean inFlight = inst.appliedAt() == null && w.now.isBefore(inst.retryAt());
       boolean awaitingObservation = inst.appliedAt() != null && !Commands.seenAfterApplied(t, inst);

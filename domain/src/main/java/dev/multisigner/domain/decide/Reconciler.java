@@ -8,6 +8,7 @@ import java.util.List;
  * process reads the draft as the ones before it left it:
  *
  * <ol>
+ *   <li>halt on a served key no member accounts for ({@link KeyAccounting});
  *   <li>settle the NS and CSYNC commands an observation confirmed ({@link NsSyncProcess});
  *   <li>in an active zone, move every member's join ({@link JoinProcess}) or leave ({@link
  *       LeaveProcess}) as far as it goes, then the algorithm rollover ({@link
@@ -21,13 +22,14 @@ import java.util.List;
  *   <li>forget retired keys whose memory has passed ({@link KeyLedger}).
  * </ol>
  *
- * A halted zone runs steps 1, 3 (imports only) and 5, and the DS target's check.
+ * A halted zone runs steps 1, 2, 4 (imports only) and 6, and the DS target's check.
  */
 final class Reconciler {
 
   private Reconciler() {}
 
   static void reconcile(Draft w) {
+    KeyAccounting.haltOnUnaccountedKeys(w);
     NsSyncProcess.settle(w);
     if (w.status == ZoneStatus.ACTIVE) {
       advanceMembers(w);

@@ -34,5 +34,7 @@ public enum ZoneEventKind {
   ZONE_RESUMED,
   ZONE_RETIRED,
   CSYNC_PUBLICATION_REQUESTED,
-  CSYNC_WITHDRAWAL_REQUESTED
+  CSYNC_WITHDRAWAL_REQUESTED,
+  /** An RRset is served with a longer TTL than the policy's: the waits use the served one. */
+  SERVED_TTL_LONGER
 }

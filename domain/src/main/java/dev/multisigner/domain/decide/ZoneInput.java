@@ -8,6 +8,7 @@ import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.SignerSpec;
 import dev.multisigner.domain.model.ZoneName;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -111,17 +112,32 @@ public sealed interface ZoneInput {
   /** The ds-publisher saw the CDS/CDNSKEY set published at the signers. */
   record CdsPublished(ZoneName zone, String requestId) implements ZoneInput {}
 
-  /** The ds-publisher saw the parent serve this DS RRset (validated). */
-  record ParentDsObserved(ZoneName zone, List<DsData> ds) implements ZoneInput {
+  /**
+   * The ds-publisher saw the parent serve this DS RRset (validated), with this TTL (null when not
+   * known).
+   */
+  record ParentDsObserved(ZoneName zone, List<DsData> ds, Duration ttl) implements ZoneInput {
     public ParentDsObserved {
       ds = ds.stream().sorted().distinct().toList();
     }
+
+    public ParentDsObserved(ZoneName zone, List<DsData> ds) {
+      this(zone, ds, null);
+    }
   }
 
-  /** The ds-publisher saw the parent serve this NS RRset for the zone (the delegation). */
-  record ParentNsObserved(ZoneName zone, List<String> nameservers) implements ZoneInput {
+  /**
+   * The ds-publisher saw the parent serve this NS RRset for the zone (the delegation), with this
+   * TTL (null when not known).
+   */
+  record ParentNsObserved(ZoneName zone, List<String> nameservers, Duration ttl)
+      implements ZoneInput {
     public ParentNsObserved {
       nameservers = nameservers.stream().sorted().distinct().toList();
+    }
+
+    public ParentNsObserved(ZoneName zone, List<String> nameservers) {
+      this(zone, nameservers, null);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.multisigner.domain.group.AlgorithmRoll;
 import dev.multisigner.domain.group.KeyRecord;
 import dev.multisigner.domain.group.Member;
 import dev.multisigner.domain.group.Pending;
+import dev.multisigner.domain.group.ServedTtls;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.SignerId;
@@ -16,7 +17,8 @@ import java.util.Optional;
 /**
  * Everything the decider remembers about one zone. Immutable; {@link ZoneDecider} returns a new one
  * with every decision and {@code ZoneStateCodec} turns it into bytes for the shell's state store.
- * {@code parentDs} and {@code parentNs} are null until the parent has been observed once.
+ * {@code parentDs} and {@code parentNs} are null until the parent has been observed once. {@code
+ * servedTtls}: the TTLs served longer than the policy's, which the waits use ({@link ServedTtls}).
  */
 public record ZoneState(
     ZoneName zone,
@@ -34,7 +36,8 @@ public record ZoneState(
     Pending dsRequest,
     Pending nsRequest,
     Instant wakeAt,
-    AlgorithmRoll algorithmRoll) {
+    AlgorithmRoll algorithmRoll,
+    ServedTtls servedTtls) {
 
   public ZoneState {
     Objects.requireNonNull(zone, "zone");
@@ -44,6 +47,7 @@ public record ZoneState(
     keys = List.copyOf(keys);
     parentDs = parentDs == null ? null : List.copyOf(parentDs);
     parentNs = parentNs == null ? null : List.copyOf(parentNs);
+    servedTtls = servedTtls == null ? ServedTtls.NONE : servedTtls;
   }
 
   /** This state with another status and halt cause, everything else (a rollover too) kept. */
@@ -64,7 +68,8 @@ public record ZoneState(
         dsRequest,
         nsRequest,
         wakeAt,
-        algorithmRoll);
+        algorithmRoll,
+        servedTtls);
   }
 
   /** The state of a zone never seen. */
@@ -85,7 +90,8 @@ public record ZoneState(
         null,
         null,
         null,
-        null);
+        null,
+        ServedTtls.NONE);
   }
 
   public Optional<Member> member(SignerId id) {

@@ -16,7 +16,9 @@ import java.util.Objects;
  * in flight. In model 1 a member other than the KSK holder also has a signature request at the
  * holder and an installation of the signed DNSKEY RRset in flight, and the time of its latest key
  * signing request (its own ZSKs). When the parent scans CSYNC (RFC 7477), the member's observed
- * CSYNC RRset and its CSYNC command in flight.
+ * CSYNC RRset and its CSYNC command in flight. Since format version 7: when it entered its phase,
+ * and, as last observed, the key tags of the RRSIGs over its DNSKEY RRset and of its CDNSKEY
+ * records (for the operator's view; the decider reads them from the observation itself).
  */
 public record Member(
     SignerSpec spec,
@@ -38,7 +40,10 @@ public record Member(
     List<RrsigData> installRrsigs,
     Instant keysRequestedAt,
     List<CsyncData> csync,
-    Pending csyncPublishing) {
+    Pending csyncPublishing,
+    Instant phaseSince,
+    List<Integer> dnskeySigners,
+    List<Integer> cdnskeyTags) {
 
   public Member {
     Objects.requireNonNull(spec, "spec");
@@ -48,6 +53,8 @@ public record Member(
     nameservers = List.copyOf(nameservers);
     installRrsigs = List.copyOf(installRrsigs);
     csync = List.copyOf(csync);
+    dnskeySigners = List.copyOf(dnskeySigners);
+    cdnskeyTags = List.copyOf(cdnskeyTags);
   }
 
   public static Member joining(SignerSpec spec) {
@@ -71,7 +78,10 @@ public record Member(
         List.of(),
         null,
         List.of(),
-        null);
+        null,
+        null,
+        List.of(),
+        List.of());
   }
 
   public SignerId id() {
@@ -130,6 +140,21 @@ public record Member(
     return c.build();
   }
 
+  /** This member entered its phase at {@code t}. */
+  public Member withPhaseSince(Instant t) {
+    Copy c = new Copy(this);
+    c.phaseSince = t;
+    return c.build();
+  }
+
+  /** The key tags of the RRSIGs over its DNSKEY RRset and of its CDNSKEY RRset, as observed. */
+  public Member withObservedTags(List<Integer> dnskeySigners, List<Integer> cdnskeyTags) {
+    Copy c = new Copy(this);
+    c.dnskeySigners = dnskeySigners;
+    c.cdnskeyTags = cdnskeyTags;
+    return c.build();
+  }
+
   public Member withCsyncPublishing(Pending p) {
     Copy c = new Copy(this);
     c.csyncPublishing = p;
@@ -184,6 +209,31 @@ public record Member(
     return c.build();
   }
 
+  /**
+   * Model 1: no installation in flight; {@code rrsigs} are the holder's signatures over the RRset
+   * the member serves, kept to re-sign before they expire.
+   */
+  public Member withInstalled(List<RrsigData> rrsigs) {
+    Copy c = new Copy(this);
+    c.installing = null;
+    c.installRrsigs = rrsigs;
+    return c.build();
+  }
+
+  /**
+   * Model 1: when the holder's signatures over the RRset this member serves should be renewed, a
+   * third of their span (earliest inception to latest expiration) before the latest expires, so a
+   * failed or slow signature leaves time to try again; null when none are known.
+   */
+  public Instant resignAt() {
+    if (installRrsigs.isEmpty()) {
+      return null;
+    }
+    Instant from = installRrsigs.stream().map(RrsigData::inception).min(Instant::compareTo).get();
+    Instant until = installRrsigs.stream().map(RrsigData::expiration).max(Instant::compareTo).get();
+    return until.minus(java.time.Duration.between(from, until).dividedBy(3));
+  }
+
   public Member withKeysRequestedAt(Instant t) {
     Copy c = new Copy(this);
     c.keysRequestedAt = t;
@@ -212,6 +262,9 @@ public record Member(
     private Instant keysRequestedAt;
     private List<CsyncData> csync;
     private Pending csyncPublishing;
+    private Instant phaseSince;
+    private List<Integer> dnskeySigners;
+    private List<Integer> cdnskeyTags;
 
     private Copy(Member m) {
       spec = m.spec;
@@ -234,6 +287,9 @@ public record Member(
       keysRequestedAt = m.keysRequestedAt;
       csync = m.csync;
       csyncPublishing = m.csyncPublishing;
+      phaseSince = m.phaseSince;
+      dnskeySigners = m.dnskeySigners;
+      cdnskeyTags = m.cdnskeyTags;
     }
 
     private Member build() {
@@ -257,7 +313,10 @@ public record Member(
           installRrsigs,
           keysRequestedAt,
           csync,
-          csyncPublishing);
+          csyncPublishing,
+          phaseSince,
+          dnskeySigners,
+          cdnskeyTags);
     }
   }
 }

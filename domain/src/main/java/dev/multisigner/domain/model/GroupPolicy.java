@@ -98,14 +98,45 @@ public record GroupPolicy(
     return copy(model, algorithm, kskHolder, c);
   }
 
+  /**
+   * This policy with its DNSKEY, DS and NS TTLs raised to at least the given ones (what is served),
+   * the largest zone TTL to at least the DNSKEY TTL; unchanged when none is longer.
+   */
+  public GroupPolicy withTtlsAtLeast(Duration dnskey, Duration ds, Duration ns) {
+    Duration dk = longer(dnskeyTtl, dnskey);
+    Duration d = longer(dsTtl, ds);
+    Duration n = longer(nsTtl, ns);
+    Duration z = longer(maxZoneTtl, dk);
+    if (dk.equals(dnskeyTtl) && d.equals(dsTtl) && n.equals(nsTtl) && z.equals(maxZoneTtl)) {
+      return this;
+    }
+    return copy(model, algorithm, dk, z, d, n, kskHolder, channels);
+  }
+
+  private static Duration longer(Duration a, Duration b) {
+    return b.compareTo(a) > 0 ? b : a;
+  }
+
   private GroupPolicy copy(SignerModel m, int a, SignerId holder, ParentChannels c) {
+    return copy(m, a, dnskeyTtl, maxZoneTtl, dsTtl, nsTtl, holder, c);
+  }
+
+  private GroupPolicy copy(
+      SignerModel m,
+      int a,
+      Duration dk,
+      Duration z,
+      Duration d,
+      Duration n,
+      SignerId holder,
+      ParentChannels c) {
     return new GroupPolicy(
         m,
         a,
-        dnskeyTtl,
-        maxZoneTtl,
-        dsTtl,
-        nsTtl,
+        dk,
+        z,
+        d,
+        n,
         propagationDelay,
         parentPropagationDelay,
         cdsDigestTypes,

@@ -109,11 +109,16 @@ class ModelOneTimelineTest {
     assertThat(t.at(140, new ParentNsObserved(ZONE, List.of(ns(A), ns(B)))))
         .containsExactly(
             "PARENT_NS_CHANGED: parent NS now [ns1.knot-a.example., ns1.pdns-b.example.]",
-            "SIGNER_JOINED: signer=pdns-b joined: parent NS names it");
+            "SIGNER_JOINED: signer=pdns-b joined: parent NS names it",
+            // the holder's 14-day signatures are renewed a third of their span before they expire
+            "wake +806404s");
     assertThat(t.state().members()).allMatch(m -> m.phase() == MemberPhase.ACTIVE);
     assertThat(t.state().parentDs()).isEqualTo(dsSet(A_KSK));
     assertThat(ZoneDecider.plan(t.state(), ZoneFixtures_at(200)).isEmpty()).isTrue();
     assertThat(t.at(200, new WakeUp(ZONE))).isEmpty();
+    assertThat(t.at(806403, new WakeUp(ZONE))).isEmpty();
+    assertThat(t.at(806404, new WakeUp(ZONE)))
+        .anySatisfy(line -> assertThat(line).startsWith("sign #6 at knot-a for pdns-b:"));
   }
 
   @Test
@@ -249,7 +254,8 @@ class ModelOneTimelineTest {
     t.at(205, new ParentDsObserved(ZONE, dsSet(A_KSK, A_KSK2)));
     List<KeyData> both = List.of(A_KSK, A_KSK2);
     t.at(206, observedA(206, List.of(A_KSK, A_KSK2, A_ZSK, B_ZSK), both));
-    assertThat(t.at(207, observedB(207, List.of(A_KSK, A_KSK2, A_ZSK, B_ZSK), both))).isEmpty();
+    assertThat(t.at(207, observedB(207, List.of(A_KSK, A_KSK2, A_ZSK, B_ZSK), both)))
+        .containsExactly("wake +806602s");
 
     // Step 6: knot-a drops the old KSK; pdns-b's RRset is re-signed without it.
     assertThat(t.at(400, observedA(400, List.of(A_KSK2, A_ZSK, B_ZSK), both)))
@@ -265,7 +271,7 @@ class ModelOneTimelineTest {
     t.at(402, new SignerCommandApplied(ZONE, "example.test.#13"));
     // Step 7: the old DS leaves only DNSKEY-Wait-Time after knot-a dropped the old KSK and once
     // no signer serves an RRset holding it.
-    assertThat(t.at(462, new WakeUp(ZONE))).isEmpty();
+    assertThat(t.at(462, new WakeUp(ZONE))).containsExactly("wake +806801s");
     assertThat(t.at(463, observedB(463, List.of(A_KSK2, A_ZSK, B_ZSK), both)))
         .containsExactly(
             "cds #14 at knot-a: a.ksk2",

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
@@ -55,16 +56,26 @@ public final class DnsUpdateParent {
         config.getVerifyServers().isEmpty()
             ? List.of(server)
             : config.getVerifyServers().stream().map(DnsUpdateParent::parse).toList();
+    this.tsig = tsig(config);
+    this.anchor = anchor(config, zone);
+  }
+
+  /**
+   * The TSIG key UPDATEs are signed with; null for a parent configured without one (it takes DS
+   * changes only from what the signers publish: CDS scanning, NOTIFY(CDS)).
+   */
+  private static TSIG tsig(ParentConfig config) {
+    if (config.getTsigSecretFile() == null && config.getTsigSecret() == null) {
+      return null;
+    }
     Secret secret =
         config.getTsigSecretFile() != null
             ? Secret.fromFile(Path.of(config.getTsigSecretFile()))
             : Secret.fromConfig(config.getTsigSecret());
-    this.tsig =
-        new TSIG(
-            TSIG.algorithmToName(config.getTsigAlgorithm().toLowerCase(Locale.ROOT)),
-            config.getTsigKeyName(),
-            secret.reveal());
-    this.anchor = anchor(config, zone);
+    return new TSIG(
+        TSIG.algorithmToName(config.getTsigAlgorithm().toLowerCase(Locale.ROOT)),
+        config.getTsigKeyName(),
+        secret.reveal());
   }
 
   /** The parent's trust anchor: required, a DNSKEY of the parent zone. */
@@ -94,8 +105,22 @@ public final class DnsUpdateParent {
     return config.getName();
   }
 
-  /** The outcome of reading the parent's DS RRset for a child. */
-  public record Observed(List<DSRecord> ds, boolean validated, String validationNote) {}
+  /**
+   * The outcome of reading the parent's DS RRset for a child; {@code ttl} is the TTL it is served
+   * with (0 without DS).
+   */
+  public record Observed(List<DSRecord> ds, boolean validated, String validationNote, long ttl) {
+
+    Observed(List<DSRecord> ds, boolean validated, String validationNote) {
+      this(ds, validated, validationNote, ds.stream().mapToLong(Record::getTTL).max().orElse(0));
+    }
+  }
+
+  /**
+   * The parent's delegation of a child: the NS host names (absolute, lower case, sorted) and the
+   * TTL the NS RRset is served with (0 when the parent names none).
+   */
+  public record Delegation(List<String> names, long ttl) {}
 
   /**
    * Replaces the child's DS RRset at the parent with {@code desired}.
@@ -139,6 +164,15 @@ public final class DnsUpdateParent {
 
   /** Deletes the child's {@code type} RRset and adds {@code records}, in one TSIG-signed UPDATE. */
   private void replace(Name child, int type, List<Record> records) {
+    if (tsig == null) {
+      throw new ParentException(
+          child,
+          config.getName(),
+          "no TSIG key is configured for this parent, so the ds-publisher sends it no "
+              + Type.string(type)
+              + " UPDATE (it takes changes from the signers: CDS scan, NOTIFY(CDS))",
+          false);
+    }
     Update update = new Update(zone);
     update.delete(child, type);
     records.forEach(update::add);
@@ -210,9 +244,49 @@ public final class DnsUpdateParent {
         : new Observed(records, false, "DS RRset: " + dsNote);
   }
 
+  /** The configuration this parent was built from (no secret in it is logged). */
+  public ParentConfig config() {
+    return config;
+  }
+
+  /** The server UPDATEs go to, and what the parent's own records are read from. */
+  public InetSocketAddress server() {
+    return server;
+  }
+
+  /**
+   * The {@code type} RRset at {@code owner} in the parent zone, read at the update server and
+   * validated from the parent's trust anchor; empty when the parent serves none (NXDOMAIN or no
+   * data; the denial is not validated: an absent record is not acted on).
+   *
+   * @throws ParentException when the RRset is served but does not validate, or the server fails
+   */
+  public Optional<RRset> readValidated(Name owner, int type, Instant now) {
+    RRset set = answer(query(owner, type, server), owner, type);
+    if (set == null) {
+      return Optional.empty();
+    }
+    RRset keys = answer(query(zone, Type.DNSKEY, server), zone, Type.DNSKEY);
+    String why =
+        keys == null ? "the parent serves no DNSKEY RRset" : verifiedBy(keys, List.of(anchor), now);
+    if (why == null) {
+      List<DNSKEYRecord> parentKeys = new ArrayList<>();
+      keys.rrs().forEach(r -> parentKeys.add((DNSKEYRecord) r));
+      why = verifiedBy(set, parentKeys, now);
+    }
+    if (why != null) {
+      throw new ParentException(
+          owner,
+          config.getName(),
+          Type.string(type) + " at " + owner + " does not validate: " + why,
+          false);
+    }
+    return Optional.of(set);
+  }
+
   /** The NS RRset the parent delegates the child to (from the referral), sorted host names. */
   public List<String> readNs(Name child) {
-    return readNs(child, server);
+    return readDelegation(child, server).names();
   }
 
   /**
@@ -220,16 +294,31 @@ public final class DnsUpdateParent {
    * names, sorted.
    */
   public List<String> readNs(Name child, InetSocketAddress at) {
+    return readDelegation(child, at).names();
+  }
+
+  /** The parent's delegation of the child at the update server, with its TTL. */
+  public Delegation readDelegation(Name child) {
+    return readDelegation(child, server);
+  }
+
+  /**
+   * The delegation {@code at} serves for the child (from the referral), with the TTL of its NS
+   * RRset: NS-Wait-Time counts on how long resolvers may cache it.
+   */
+  public Delegation readDelegation(Name child, InetSocketAddress at) {
     Message response = query(child, Type.NS, at);
     List<String> names = new ArrayList<>();
+    long ttl = 0;
     for (int section : new int[] {Section.ANSWER, Section.AUTHORITY}) {
       for (Record r : response.getSection(section)) {
         if (r instanceof NSRecord ns && r.getName().equals(child)) {
           names.add(ns.getTarget().toString().toLowerCase(Locale.ROOT));
+          ttl = Math.max(ttl, r.getTTL());
         }
       }
     }
-    return names.stream().distinct().sorted().toList();
+    return new Delegation(names.stream().distinct().sorted().toList(), ttl);
   }
 
   /** Null when some RRSIG over {@code set} verifies with one of {@code keys}, else why not. */

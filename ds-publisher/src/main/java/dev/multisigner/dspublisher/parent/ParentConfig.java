@@ -6,10 +6,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One parent zone that accepts DS and delegation NS updates, from {@code
- * multisigner.ds-publisher.parents.<name>}. The TSIG secret comes from {@code tsig-secret-file} or
- * {@code tsig-secret} (an environment variable in production); it is never logged or put in an
- * event.
+ * One parent zone, from {@code multisigner.ds-publisher.parents.<name>}: one that accepts DS and
+ * delegation NS updates (with a TSIG key), or one that takes DS changes from the signers' CDS
+ * (without one; {@code notify-cds} to notify it, RFC 9859). The TSIG secret comes from {@code
+ * tsig-secret-file} or {@code tsig-secret} (an environment variable in production); it is never
+ * logged or put in an event.
  */
 @EachProperty("multisigner.ds-publisher.parents")
 public class ParentConfig {
@@ -26,6 +27,9 @@ public class ParentConfig {
   private int dsTtl = 3600;
   private int nsTtl = 3600;
   private Duration timeout = Duration.ofSeconds(3);
+  private boolean notifyCds;
+  private int notifyAttempts = 4;
+  private Duration notifyBackoff = Duration.ofSeconds(1);
 
   public ParentConfig(@Parameter String name) {
     this.name = name;
@@ -127,6 +131,36 @@ public class ParentConfig {
 
   public void setTimeout(Duration timeout) {
     this.timeout = timeout;
+  }
+
+  /**
+   * Send NOTIFY(CDS) (RFC 9859) to the target the parent's DSYNC record names when a DS change is
+   * left to the parent's CDS scan, so it scans now instead of on its schedule.
+   */
+  public boolean isNotifyCds() {
+    return notifyCds;
+  }
+
+  public void setNotifyCds(boolean notifyCds) {
+    this.notifyCds = notifyCds;
+  }
+
+  /** How many times one NOTIFY(CDS) is sent before it counts as failed (RFC 1996 §3.6 retries). */
+  public int getNotifyAttempts() {
+    return notifyAttempts;
+  }
+
+  public void setNotifyAttempts(int notifyAttempts) {
+    this.notifyAttempts = Math.max(1, notifyAttempts);
+  }
+
+  /** The wait after the first unanswered NOTIFY; it doubles after each further one. */
+  public Duration getNotifyBackoff() {
+    return notifyBackoff;
+  }
+
+  public void setNotifyBackoff(Duration notifyBackoff) {
+    this.notifyBackoff = notifyBackoff;
   }
 
   @Override

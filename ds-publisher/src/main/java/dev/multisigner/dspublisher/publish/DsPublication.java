@@ -76,6 +76,7 @@ public class DsPublication {
   private final int verifyAttempts;
   private final Duration verifyInterval;
   private final ChildKsks childKsks;
+  private final CdsNotification notification;
   private final ExecutorService pool;
   private final ZoneQueue lanes;
 
@@ -85,6 +86,7 @@ public class DsPublication {
       Envelopes envelopes,
       Clock clock,
       ChildKsks childKsks,
+      CdsNotification notification,
       @Value("${multisigner.ds-publisher.verify-attempts:25}") int verifyAttempts,
       @Value("${multisigner.ds-publisher.verify-interval:200ms}") Duration verifyInterval,
       @Value("${multisigner.ds-publisher.concurrency:4}") int concurrency) {
@@ -93,6 +95,7 @@ public class DsPublication {
     this.envelopes = envelopes;
     this.clock = clock;
     this.childKsks = childKsks;
+    this.notification = notification;
     this.verifyAttempts = verifyAttempts;
     this.verifyInterval = verifyInterval;
     AtomicInteger n = new AtomicInteger();
@@ -184,12 +187,25 @@ public class DsPublication {
     Name child = Name.fromConstantString(zone);
     List<ParentChannel> channels = change.getChannels();
     boolean dnsUpdateAllowed = channels.isEmpty() || channels.contains(ParentChannel.DNS_UPDATE);
+    Optional<DnsUpdateParent> parent = parents.forChild(child);
     if (!dnsUpdateAllowed && channels.contains(ParentChannel.CDS_SCAN)) {
-      // The signers already publish the identical CDS/CDNSKEY set (the coordinator's commands);
-      // the parent's scanner turns it into DS (RFC 7344, RFC 9975).
+      // The signers publish the identical CDS/CDNSKEY set (the coordinator's commands); the
+      // parent's scanner turns it into DS (RFC 7344, RFC 9975), now if notified (RFC 9859).
+      if (parent.isPresent() && parent.get().config().isNotifyCds()) {
+        try {
+          DsPublicationFailed failed =
+              notification.notifyParent(
+                  zone, parent.get(), toRecords(child, change.getDesiredDs()));
+          if (failed != null) {
+            return failed;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return new DsPublicationFailed("zone=" + zone + ": interrupted before NOTIFY(CDS)", true);
+        }
+      }
       return leftToScanner(zone, "ds", change.getDesiredDs().size(), "CDS/CDNSKEY", channels);
     }
-    Optional<DnsUpdateParent> parent = parents.forChild(child);
     if (!dnsUpdateAllowed || parent.isEmpty()) {
       return noUsableChannel(zone, channels, parent);
     }
@@ -225,6 +241,7 @@ public class DsPublication {
       // Every nameserver of the parent must serve the new set (validated), not just the primary
       // the UPDATE went to: a resolver may ask any of them.
       DnsUpdateParent.Observed observed = null;
+      long ttl = 0;
       boolean matches = true;
       boolean validated = true;
       for (InetSocketAddress server : p.verifyServers()) {
@@ -248,8 +265,9 @@ public class DsPublication {
         }
         matches &= serverMatches;
         validated &= seen.validated();
+        ttl = Math.max(ttl, seen.ttl());
       }
-      return new ParentDsObserved(toData(observed.ds()), matches, validated);
+      return new ParentDsObserved(toData(observed.ds()), matches, validated, ttl(ttl));
     } catch (ParentException e) {
       return failed(zone, e);
     } catch (InterruptedException e) {
@@ -321,23 +339,30 @@ public class DsPublication {
     try {
       long t0 = System.nanoTime();
       p.replaceNs(child, desired);
+      long ttl = 0;
       for (InetSocketAddress server : p.verifyServers()) {
         // canonical order: the parent may rotate the RRset between answers (BIND does)
-        List<String> seen = readUntil(() -> p.readNs(child, server), want::equals);
+        DnsUpdateParent.Delegation d =
+            readUntil(() -> p.readDelegation(child, server), x -> want.equals(x.names()));
+        List<String> seen = d.names();
         LOG.info(
-            "event=parent_ns_observed zone={} parent={} server={} ns={} matches={} took_ms={}",
+            "event=parent_ns_observed zone={} parent={} server={} ns={} ttl={} matches={}"
+                + " took_ms={}",
             zone,
             p.zone(),
             server,
             seen,
+            d.ttl(),
             seen.equals(want),
             (System.nanoTime() - t0) / 1_000_000);
         if (!seen.equals(want)) {
           throw new ParentException(
               child, p.name(), server + " serves NS " + seen + ", not the requested " + want, true);
         }
+        ttl = Math.max(ttl, d.ttl());
       }
-      return new ParentNsObserved(want);
+      // the TTL served, not the one configured (ns-ttl): NS-Wait-Time counts on what resolvers get
+      return new ParentNsObserved(want, ttl(ttl));
     } catch (ParentException e) {
       return failed(zone, e);
     } catch (InterruptedException e) {
@@ -412,6 +437,11 @@ public class DsPublication {
               child, DClass.IN, 0, d.getKeyTag(), d.getAlgorithm(), d.getDigestType(), digest));
     }
     return out;
+  }
+
+  /** A TTL as the DS events carry it: seconds, capped at 2^31-1 (RFC 2181 §8). */
+  static int ttl(long seconds) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(0, seconds));
   }
 
   static List<DsData> toData(List<DSRecord> records) {

@@ -25,9 +25,10 @@ import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Name;
 
 /**
- * Watches the parent of every managed zone: its delegation (NS) and DS RRset. Reports each change
- * as an unsolicited DS event, so the coordinator learns the parent's state at enrollment and sees
- * changes nobody requested.
+ * Watches the parent of every managed zone: its delegation (NS) and DS RRset, with the TTLs they
+ * are served with. Reports each change (a changed TTL too) as an unsolicited DS event, so the
+ * coordinator learns the parent's state at enrollment, sees changes nobody requested, and waits out
+ * the TTLs the parent really serves.
  */
 @Singleton
 @Requires(env = "ds-publisher")
@@ -64,8 +65,12 @@ public class ParentWatcher {
       try {
         // Canonical order: a parent may rotate an RRset's order between answers (BIND does),
         // which is no change.
-        List<String> ns = parent.get().readNs(child).stream().sorted().toList();
-        report(zone, "ns", ns.toString(), new ParentNsObserved(ns));
+        DnsUpdateParent.Delegation ns = parent.get().readDelegation(child);
+        report(
+            zone,
+            "ns",
+            ns.names() + " ttl=" + ns.ttl(),
+            new ParentNsObserved(ns.names(), DsPublication.ttl(ns.ttl())));
         DnsUpdateParent.Observed ds = parent.get().readDs(child, clock.instant());
         List<DSRecord> sorted =
             ds.ds().stream().sorted(Comparator.comparing(DSRecord::rdataToString)).toList();
@@ -73,8 +78,11 @@ public class ParentWatcher {
             zone,
             "ds",
             sorted.stream().map(DSRecord::rdataToString).toList()
-                + (ds.validated() ? " validated" : " not validated"),
-            new ParentDsObserved(DsPublication.toData(sorted), false, ds.validated()));
+                + (ds.validated() ? " validated" : " not validated")
+                + " ttl="
+                + ds.ttl(),
+            new ParentDsObserved(
+                DsPublication.toData(sorted), false, ds.validated(), DsPublication.ttl(ds.ttl())));
       } catch (ParentException e) {
         LOG.warn("event=parent_watch_failed zone={} reason=\"{}\"", zone, e.getMessage());
       } catch (IllegalStateException e) {

@@ -3,6 +3,7 @@ package dev.multisigner.dspublisher.publish;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.ProviderException;
+import dev.multisigner.providers.ZoneKeySnapshot;
 import dev.multisigner.support.signers.SignerRegistry;
 import dev.multisigner.support.zones.ZoneDirectory;
 import io.micronaut.context.annotation.Requires;
@@ -10,17 +11,22 @@ import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import org.xbill.DNS.CDSRecord;
 import org.xbill.DNS.DNSKEYRecord;
 
 /**
- * The child's KSKs as its signers serve them: the zone's signers from the zone directory, each read
- * through its configured adapter (the same {@code multisigner.signers.<id>.*} the collector uses).
- * A signer that cannot be read is skipped as long as another one answers.
+ * The child's KSKs and each signer's CDS as its signers serve them: the zone's signers from the
+ * zone directory, each read through its configured adapter (the same {@code
+ * multisigner.signers.<id>.*} the collector uses). A signer that cannot be read is skipped as long
+ * as another one answers.
  */
 @Singleton
 @Requires(env = "ds-publisher")
-public class SignerChildKsks implements ChildKsks {
+public class SignerChildKsks implements ChildKsks, SignerCds {
 
   private final ZoneDirectory directory;
   private final SignerRegistry registry;
@@ -32,11 +38,27 @@ public class SignerChildKsks implements ChildKsks {
 
   @Override
   public List<DNSKEYRecord> served(String zone) {
+    Set<DNSKEYRecord> ksks = new LinkedHashSet<>();
+    readEach(
+        zone,
+        "DNSKEY RRset",
+        (id, s) -> s.dnskeys().stream().filter(k -> (k.getFlags() & 1) == 1).forEach(ksks::add));
+    return List.copyOf(ksks);
+  }
+
+  @Override
+  public Map<String, List<CDSRecord>> cdsBySigner(String zone) {
+    Map<String, List<CDSRecord>> out = new TreeMap<>();
+    readEach(zone, "CDS RRset", (id, s) -> out.put(id, List.copyOf(s.cds())));
+    return out;
+  }
+
+  /** Reads the zone at each of its signers; at least one must answer. */
+  private void readEach(String zone, String what, BiConsumer<String, ZoneKeySnapshot> use) {
     Set<String> signers = directory.zones().get(zone);
     if (signers == null || signers.isEmpty()) {
       throw new Unavailable("zone=" + zone + ": not a managed zone here (no signers known)");
     }
-    Set<DNSKEYRecord> ksks = new LinkedHashSet<>();
     List<String> problems = new ArrayList<>();
     int read = 0;
     for (String id : signers) {
@@ -46,9 +68,7 @@ public class SignerChildKsks implements ChildKsks {
         continue;
       }
       try {
-        provider.read(ZoneName.of(zone)).dnskeys().stream()
-            .filter(k -> (k.getFlags() & 1) == 1)
-            .forEach(ksks::add);
+        use.accept(id, provider.read(ZoneName.of(zone)));
         read++;
       } catch (ProviderException e) {
         problems.add("signer=" + id + ": " + e.getMessage());
@@ -56,8 +76,7 @@ public class SignerChildKsks implements ChildKsks {
     }
     if (read == 0) {
       throw new Unavailable(
-          "zone=" + zone + ": cannot read the child's DNSKEY RRset at any signer: " + problems);
+          "zone=" + zone + ": cannot read the child's " + what + " at any signer: " + problems);
     }
-    return List.copyOf(ksks);
   }
 }

@@ -68,12 +68,26 @@ final class LabKafka implements AutoCloseable {
 
   /** A DsPublication for {@code config} whose child's KSKs come from {@code ksks}. */
   DsPublication publication(ParentConfig config, ChildKsks ksks) {
+    return publication(config, ksks, zone -> Map.of());
+  }
+
+  /**
+   * A DsPublication for {@code config} whose child's KSKs come from {@code ksks} and its signers'
+   * CDS from {@code cds} (waited for up to 3 s before a NOTIFY(CDS)).
+   */
+  DsPublication publication(ParentConfig config, ChildKsks ksks, SignerCds cds) {
     return new DsPublication(
         new Parents(List.of(config)),
         new EventLog(producer),
         envelopes(),
         Clock.systemUTC(),
         ksks,
+        new CdsNotification(
+            cds,
+            Clock.systemUTC(),
+            Duration.ofSeconds(3),
+            Duration.ofMillis(100),
+            Duration.ofSeconds(30)),
         5,
         Duration.ofMillis(100),
         2);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.multisigner.dspublisher.parent.LabParentConfig;
 import dev.multisigner.dspublisher.parent.ParentConfig;
+import dev.multisigner.lab.dns.BindParent;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.parent.ChildApex;
@@ -101,10 +102,13 @@ class NsPublicationLabTest {
 
   @Test
   void withoutNamedChannelsOrWithCsyncScanBesideDnsUpdateTheUpdateIsUsed() {
-    DsPublication publication = kafka.publication(config());
+    ParentConfig config = config();
+    config.setNsTtl(90);
+    DsPublication publication = kafka.publication(config);
 
+    // The answer carries the TTL the parent serves the delegation with (NS-Wait-Time uses it).
     DsEvent any = publication.handle(request(List.of("ns.knot-c.test."), List.of())).orElseThrow();
-    assertThat(any.getEvent()).isEqualTo(new ParentNsObserved(List.of("ns.knot-c.test.")));
+    assertThat(any.getEvent()).isEqualTo(new ParentNsObserved(List.of("ns.knot-c.test."), 90));
     assertThat(lab.parent().ns()).containsExactlyElementsOf(names("ns.knot-c.test."));
 
     DsEvent both =
@@ -115,7 +119,7 @@ class NsPublicationLabTest {
                     List.of(ParentChannel.CSYNC_SCAN, ParentChannel.DNS_UPDATE)))
             .orElseThrow();
     assertThat(both.getEvent())
-        .isEqualTo(new ParentNsObserved(List.of("ns.knot-a.test.", "ns.pdns-b.test.")));
+        .isEqualTo(new ParentNsObserved(List.of("ns.knot-a.test.", "ns.pdns-b.test."), 90));
     assertThat(lab.parent().ns())
         .containsExactlyElementsOf(names("ns.knot-a.test.", "ns.pdns-b.test."));
   }
@@ -205,7 +209,9 @@ class NsPublicationLabTest {
     assertThat(kafka.dsEvents(ZONE))
         .filteredOn(e -> e.getRequestId() == null)
         .extracting(DsEvent::getEvent)
-        .contains(new ParentNsObserved(List.of("ns.knot-a.test.", "ns.pdns-b.test.")));
+        .contains(
+            new ParentNsObserved(
+                List.of("ns.knot-a.test.", "ns.pdns-b.test."), (int) BindParent.NS_TTL));
   }
 
   private static DsPublicationFailed failure(Optional<DsEvent> answer) {

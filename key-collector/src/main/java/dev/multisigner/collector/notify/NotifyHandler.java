@@ -5,10 +5,13 @@ import dev.multisigner.schemas.avro.ObservationSource;
 import dev.multisigner.support.zones.ZoneDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,11 +41,34 @@ public class NotifyHandler {
   private final ObservationScheduler scheduler;
   private final MeterRegistry meters;
 
+  /** Refused NOTIFYs (zone not managed here), and malformed or unexpected packets: anyone's. */
+  private final LogBudget refusedLines;
+
+  private final LogBudget malformedLines;
+
   public NotifyHandler(
-      ZoneDirectory directory, ObservationScheduler scheduler, MeterRegistry meters) {
+      ZoneDirectory directory,
+      ObservationScheduler scheduler,
+      MeterRegistry meters,
+      @Value("${multisigner.collector.notify.refused-log-lines-per-minute:10}")
+          int linesPerMinute) {
     this.directory = directory;
     this.scheduler = scheduler;
     this.meters = meters;
+    this.refusedLines = new LogBudget(linesPerMinute, Duration.ofMinutes(1));
+    this.malformedLines = new LogBudget(linesPerMinute, Duration.ofMinutes(1));
+  }
+
+  /**
+   * Logs a warning a remote peer can cause at will within {@code budget}; lines over it are only
+   * counted, and the next one logged says how many were left out ({@code suppressed_before}).
+   */
+  private static void warnWithin(LogBudget budget, String format, Object... args) {
+    OptionalLong left = budget.take();
+    if (left.isPresent()) {
+      LOG.warn(
+          left.getAsLong() == 0 ? format : format + " suppressed_before=" + left.getAsLong(), args);
+    }
   }
 
   /** multisigner_notifies_received_total{transport, result=observed|refused}. */
@@ -61,7 +87,8 @@ public class NotifyHandler {
     try {
       query = new Message(packet);
     } catch (IOException | RuntimeException e) {
-      LOG.warn(
+      warnWithin(
+          malformedLines,
           "event=notify_malformed source={} transport={} bytes={} reason=\"{}\"",
           hostPort(from),
           transport,
@@ -76,7 +103,8 @@ public class NotifyHandler {
     Record question = query.getQuestion();
     int opcode = query.getHeader().getOpcode();
     if (opcode != Opcode.NOTIFY) {
-      LOG.info(
+      warnWithin(
+          malformedLines,
           "event=notify_not_a_notify source={} transport={} opcode={}",
           hostPort(from),
           transport,
@@ -84,12 +112,17 @@ public class NotifyHandler {
       return Optional.of(answer(query, question, Rcode.NOTIMP, false));
     }
     if (question == null) {
-      LOG.warn("event=notify_without_question source={} transport={}", hostPort(from), transport);
+      warnWithin(
+          malformedLines,
+          "event=notify_without_question source={} transport={}",
+          hostPort(from),
+          transport);
       return Optional.of(answer(query, null, Rcode.FORMERR, false));
     }
     String zone = question.getName().canonicalize().toString();
     if (question.getType() != Type.SOA) {
-      LOG.info(
+      warnWithin(
+          malformedLines,
           "event=notify_type_not_handled zone={} source={} transport={} qtype={}",
           zone,
           hostPort(from),
@@ -100,7 +133,8 @@ public class NotifyHandler {
     Set<String> signers = directory.zones().get(zone);
     if (signers == null) {
       count(transport, "refused");
-      LOG.warn(
+      warnWithin(
+          refusedLines,
           "event=notify_refused zone={} source={} transport={} reason=\"zone not managed here\"",
           zone,
           hostPort(from),

@@ -16,12 +16,18 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * Listens for DNS NOTIFY on one address and port, over UDP (PowerDNS) and TCP (Knot 3.2 notifies
  * over TCP), and hands every message to the {@link NotifyHandler}. Port 0 picks a port free for
  * both; {@link #address()} tells which. A malformed message is logged and dropped; no packet ends
- * the listener.
+ * the listener. A TCP connection is closed after 10 s idle, and in any case {@code
+ * multisigner.collector.notify.tcp-deadline} (30 s) after it was accepted: a peer dripping bytes
+ * cannot hold one of the {@value #MAX_TCP_CONNECTIONS} connection threads (slowloris).
  */
 @Context
 @Requires(env = "key-collector")
@@ -45,6 +53,9 @@ public class NotifyListener implements AutoCloseable {
   private final String host;
   private final int port;
   private final ThreadPoolExecutor tcpConnections;
+  private final Duration tcpDeadline;
+  private final ScheduledExecutorService deadlines;
+  private final LogBudget rejectedLines = new LogBudget(10, Duration.ofMinutes(1));
   private volatile DatagramSocket udp;
   private volatile ServerSocket tcp;
   private volatile boolean running = true;
@@ -52,10 +63,19 @@ public class NotifyListener implements AutoCloseable {
   public NotifyListener(
       NotifyHandler handler,
       @Value("${multisigner.collector.notify.address:127.0.0.1}") String host,
-      @Value("${multisigner.collector.notify.port:0}") int port) {
+      @Value("${multisigner.collector.notify.port:0}") int port,
+      @Value("${multisigner.collector.notify.tcp-deadline:30s}") Duration tcpDeadline) {
     this.handler = handler;
     this.host = host;
     this.port = port;
+    this.tcpDeadline = tcpDeadline;
+    this.deadlines =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "notify-tcp-deadline");
+              t.setDaemon(true);
+              return t;
+            });
     AtomicInteger n = new AtomicInteger();
     // one thread per open connection (a client may keep one open and idle), up to the limit
     this.tcpConnections =
@@ -165,18 +185,35 @@ public class NotifyListener implements AutoCloseable {
       try {
         tcpConnections.execute(() -> serveTcp(connection));
       } catch (RejectedExecutionException e) {
-        LOG.warn(
-            "event=notify_tcp_rejected source={} reason=\"more than {} connections\"",
-            NotifyHandler.hostPort((InetSocketAddress) connection.getRemoteSocketAddress()),
-            MAX_TCP_CONNECTIONS);
+        OptionalLong left = rejectedLines.take();
+        if (left.isPresent()) {
+          LOG.warn(
+              "event=notify_tcp_rejected source={} reason=\"more than {} connections\""
+                  + " suppressed_before={}",
+              NotifyHandler.hostPort((InetSocketAddress) connection.getRemoteSocketAddress()),
+              MAX_TCP_CONNECTIONS,
+              left.getAsLong());
+        }
         closeQuietly(connection);
       }
     }
   }
 
-  /** Length-prefixed messages (RFC 1035 §4.2.2) until the peer closes or stays idle. */
+  /**
+   * Length-prefixed messages (RFC 1035 §4.2.2) until the peer closes, stays idle, or the
+   * connection's deadline closes it.
+   */
   private void serveTcp(Socket connection) {
     InetSocketAddress from = (InetSocketAddress) connection.getRemoteSocketAddress();
+    AtomicBoolean cut = new AtomicBoolean();
+    ScheduledFuture<?> deadline =
+        deadlines.schedule(
+            () -> {
+              cut.set(true);
+              closeQuietly(connection);
+            },
+            tcpDeadline.toMillis(),
+            TimeUnit.MILLISECONDS);
     try (connection) {
       connection.setSoTimeout(TCP_IDLE_MS);
       DataInputStream in = new DataInputStream(connection.getInputStream());
@@ -199,10 +236,20 @@ public class NotifyListener implements AutoCloseable {
         out.flush();
       }
     } catch (IOException | RuntimeException e) {
+      if (cut.get()) {
+        LOG.info(
+            "event=notify_tcp_deadline source={} deadline_ms={} reason=\"connection closed at its"
+                + " deadline\"",
+            NotifyHandler.hostPort(from),
+            tcpDeadline.toMillis());
+        return;
+      }
       LOG.warn(
           "event=notify_tcp_failed source={} error=\"{}\"",
           NotifyHandler.hostPort(from),
           e.toString());
+    } finally {
+      deadline.cancel(false);
     }
   }
 
@@ -234,5 +281,6 @@ public class NotifyListener implements AutoCloseable {
     closeQuietly(udp);
     closeQuietly(tcp);
     tcpConnections.shutdownNow();
+    deadlines.shutdownNow();
   }
 }

@@ -96,6 +96,8 @@ public class ObservationPoller {
     for (Map.Entry<String, Set<String>> zone : zones.entrySet()) {
       for (String signer : zone.getValue()) {
         Optional<DnsProvider> provider = registry.provider(signer);
+        // one line per pair and tick, for counting who polls what (scale-out tests, debugging)
+        LOG.debug("event=zone_polled zone={} signer={}", zone.getKey(), signer);
         if (provider.isEmpty()) {
           LOG.debug("event=signer_not_configured zone={} signer={}", zone.getKey(), signer);
         } else if (!detector.check(zone.getKey(), signer, provider.get())) {

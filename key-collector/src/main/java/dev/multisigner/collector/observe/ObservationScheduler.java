@@ -224,6 +224,7 @@ public class ObservationScheduler implements AutoCloseable {
         });
     try {
       DnsProvider provider = registry.provider(signer).orElseThrow();
+      service.keySigningRequest(zone, provider);
       service.observe(zone, signer, () -> readWithDeadline(zone, signer, provider), source[0]);
     } catch (RuntimeException e) {
       // The event log cannot take the record (shutdown or broker gone): the next request retries.

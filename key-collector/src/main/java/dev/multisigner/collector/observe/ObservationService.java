@@ -6,6 +6,7 @@ import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.ZoneKeySnapshot;
 import dev.multisigner.schemas.avro.Dnskey;
+import dev.multisigner.schemas.avro.KeySigningRequested;
 import dev.multisigner.schemas.avro.ObservationFailed;
 import dev.multisigner.schemas.avro.ObservationSource;
 import dev.multisigner.schemas.avro.SignerKeysObserved;
@@ -29,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DNSKEYRecord;
 
 /**
  * Observes a signer and publishes a SignerObservation only when what it serves changed since the
@@ -48,6 +50,7 @@ public class ObservationService {
   private final Map<String, Failure> lastFailure = new ConcurrentHashMap<>();
   private final Map<String, FullRead> lastRead = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> fullReads = new ConcurrentHashMap<>();
+  private final Map<String, List<Dnskey>> lastRequest = new ConcurrentHashMap<>();
 
   public ObservationService(
       EventLog log,
@@ -88,7 +91,7 @@ public class ObservationService {
    * collector keeps state only for zones under management.
    */
   public void retainZones(Set<String> managed) {
-    for (Map<String, ?> m : List.of(last, lastFailure, lastRead, fullReads)) {
+    for (Map<String, ?> m : List.of(last, lastFailure, lastRead, fullReads, lastRequest)) {
       m.keySet().removeIf(k -> !managed.contains(k.substring(0, k.indexOf('|'))));
     }
   }
@@ -104,6 +107,7 @@ public class ObservationService {
 
   /** Observes {@code signer} for {@code zone} through its provider adapter. */
   public Outcome observe(String zone, DnsProvider provider, ObservationSource source) {
+    keySigningRequest(zone, provider);
     return observe(zone, provider.id().value(), () -> provider.read(ZoneName.of(zone)), source);
   }
 
@@ -174,6 +178,43 @@ public class ObservationService {
     return new Outcome(true, true, snapshot.getDnskeys().size(), null);
   }
 
+  /**
+   * Model 1: publishes a member's key signing request (the ZSKs it asks to have signed, Knot's KSR)
+   * when it names other ZSKs than the one last published, or is the first since start. Read before
+   * the zone itself, so the decider learns a new ZSK before the member signs with it; a member
+   * whose zone cannot load before its first SKR still tells its ZSKs. A failed read is only logged:
+   * the observation that follows tells the decider whether the signer answers.
+   */
+  public void keySigningRequest(String zone, DnsProvider provider) {
+    String signer = provider.id().value();
+    Optional<List<DNSKEYRecord>> request;
+    try {
+      request = provider.keySigningRequest(ZoneName.of(zone));
+    } catch (ProviderException e) {
+      LOG.warn(
+          "event=key_signing_request_failed zone={} signer={} reason=\"{}\"",
+          zone,
+          signer,
+          e.getMessage());
+      return;
+    }
+    if (request.isEmpty()) {
+      return;
+    }
+    List<Dnskey> zsks = request.get().stream().map(SnapshotConverter::dnskey).toList();
+    String key = zone + "|" + signer;
+    if (zsks.equals(lastRequest.get(key))) {
+      return;
+    }
+    publish(zone, signer, new KeySigningRequested(Instant.now(), zsks));
+    lastRequest.put(key, zsks);
+    LOG.info(
+        "event=key_signing_request_published zone={} signer={} zsks={}",
+        zone,
+        signer,
+        zsks.stream().map(Dnskey::getKeyTag).toList());
+  }
+
   private void publish(String zone, String signer, Object observation) {
     SignerObservation record =
         SignerObservation.newBuilder()
@@ -193,6 +234,7 @@ public class ObservationService {
         && a.getCdnskeys().equals(b.getCdnskeys())
         && a.getNameservers().equals(b.getNameservers())
         && a.getCsync().equals(b.getCsync())
+        && Objects.equals(a.getOwnKeys(), b.getOwnKeys())
         && Objects.equals(a.getSoaSerial(), b.getSoaSerial());
   }
 

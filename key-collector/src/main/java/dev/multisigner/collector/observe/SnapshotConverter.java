@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.TreeSet;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /** Turns a provider's {@link ZoneKeySnapshot} into the typed observation that goes on the log. */
@@ -50,11 +51,36 @@ final class SnapshotConverter {
                             java.util.Arrays.stream(c.getTypes()).boxed().sorted().toList()))
                 .toList())
         .setSoaSerial(s.soa().map(soa -> soa.getSerial()).orElse(null))
-        .setDnskeyTtlSeconds(s.dnskeys().isEmpty() ? 0 : (int) s.dnskeys().get(0).getTTL())
+        .setDnskeyTtlSeconds(ttl(s.dnskeys()))
+        .setCdsTtlSeconds(ttl(s.cds()))
         .setAdded(List.of())
         .setRemoved(List.of())
         .setSource(source)
+        .setOwnKeys(ownKeys(s))
         .build();
+  }
+
+  /**
+   * The signer's own keys when its API or key manager listed them; null when they were only
+   * inferred from signatures, which cannot tell a planted key from a pre-published own one.
+   */
+  static List<Dnskey> ownKeys(ZoneKeySnapshot s) {
+    if (s.ownKeySource() == ZoneKeySnapshot.OwnKeySource.SIGNATURES) {
+      return null;
+    }
+    return s.dnskeys().stream()
+        .filter(s.ownKeys()::contains)
+        .map(SnapshotConverter::dnskey)
+        .toList();
+  }
+
+  /**
+   * The TTL an RRset is served with (the longest of its records, should they differ), capped at
+   * 2^31-1 (RFC 2181 §8); 0 for an empty RRset.
+   */
+  static int ttl(List<? extends Record> rrset) {
+    return (int)
+        Math.min(Integer.MAX_VALUE, rrset.stream().mapToLong(Record::getTTL).max().orElse(0));
   }
 
   static Dnskey dnskey(DNSKEYRecord r) {

@@ -1,6 +1,7 @@
 package dev.multisigner.lab.dns;
 
 import dev.multisigner.dnsquery.AuthoritativeDns;
+import dev.multisigner.dnsquery.DSYNCRecord;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -31,13 +32,19 @@ import org.xbill.DNS.Update;
 /**
  * BIND 9.18 as the parent of the child zone: signed with {@code dnssec-policy} (one CSK, ECDSA
  * P-256), delegating the child, accepting DS (and NS) changes as DNS UPDATE with TSIG ({@code
- * update-policy { grant <key> zonesub DS NS; }}). The parent zone also carries the host names
- * {@code ns.<signer id>.<parent>} of the lab's signers ({@link #providerNsHost(String)}), so a
- * delegation to the signers' own names needs no glue.
+ * update-policy { grant <key> zonesub DS NS TYPE66; }}: DS, NS and DSYNC, which BIND 9.18 knows
+ * only by number). The parent zone also carries the host names {@code ns.<signer id>.<parent>} of
+ * the lab's signers ({@link #providerNsHost(String)}), so a delegation to the signers' own names
+ * needs no glue.
  */
 public final class BindParent implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(BindParent.class);
+
+  static {
+    DSYNCRecord.register();
+  }
+
   static final long DS_TTL = 60;
 
   /** TTL of a delegation NS RRset written by {@link #putNs(Name, List)}. */
@@ -292,10 +299,9 @@ public final class BindParent implements AutoCloseable {
   }
 
   /**
-   * As {@link #putDs(List)} with the DS RRset's TTL {@code ttlSeconds} (what a scanning parent
-   * agent writes with the TTL its policy promises).
+   * {@link #putDs(List)} with the DS RRset's TTL {@code ttl} (a registry's, or a test policy's).
    */
-  public void putDs(List<DSRecord> ds, long ttlSeconds) {
+  public void putDs(List<DSRecord> ds, long ttl) {
     List<Record> records = new ArrayList<>();
     for (DSRecord r : ds) {
       if (!r.getName().equals(child)) {
@@ -306,7 +312,7 @@ public final class BindParent implements AutoCloseable {
           new DSRecord(
               child,
               r.getDClass(),
-              ttlSeconds,
+              ttl,
               r.getFootprint(),
               r.getAlgorithm(),
               r.getDigestID(),
@@ -342,6 +348,56 @@ public final class BindParent implements AutoCloseable {
         () -> ns(delegated).stream().map(Name::toString).collect(Collectors.toSet()));
     LOG.info(
         "event=parent_ns_put provider=bind zone={} child={} ns={}", zone, delegated, nameservers);
+  }
+
+  /**
+   * The parent-wide DSYNC owner name, {@code _dsync.<parent>} (RFC 9859 §4.1: where a child's
+   * operator looks when there is no child-specific record).
+   */
+  public Name dsyncName() {
+    return Name.fromConstantString("_dsync." + zone);
+  }
+
+  /**
+   * The child-specific DSYNC owner name of {@code delegated}: its labels below the parent, then
+   * {@code _dsync}, then the parent ({@code example._dsync.test.} for {@code example.test.}, RFC
+   * 9859 §4.1).
+   */
+  public Name dsyncName(Name delegated) {
+    if (!delegated.subdomain(zone) || delegated.equals(zone)) {
+      throw new IllegalArgumentException(delegated + " is not below the parent " + zone);
+    }
+    try {
+      return Name.concatenate(delegated.relativize(zone), dsyncName());
+    } catch (org.xbill.DNS.NameTooLongException e) {
+      throw new IllegalArgumentException("the DSYNC name of " + delegated + " is too long", e);
+    }
+  }
+
+  /**
+   * Replaces the DSYNC RRset at {@code owner} (in the parent zone) with {@code records} (empty:
+   * removes it), by DNS UPDATE with TSIG, and waits until the parent serves exactly that set.
+   */
+  public void putDsync(Name owner, List<DSYNCRecord> records) {
+    List<Record> out = new ArrayList<>();
+    for (DSYNCRecord r : records) {
+      out.add(DSYNCRecord.notify(owner, DS_TTL, r.getRRType(), r.getPort(), r.getTarget()));
+    }
+    replace(owner, DSYNCRecord.TYPE, out, () -> served(owner, DSYNCRecord.TYPE));
+    LOG.info("event=parent_dsync_put provider=bind zone={} owner={} dsync={}", zone, owner, out);
+  }
+
+  /** The rdata (text) of the {@code type} RRset the parent serves at {@code owner}. */
+  private Set<String> served(Name owner, int type) {
+    try {
+      Message m = DnsQueries.query(dnsAddress, owner, type, false, true, Duration.ofSeconds(2));
+      return rdata(
+          m.getSection(Section.ANSWER).stream()
+              .filter(r -> r.getType() == type && r.getName().equals(owner))
+              .toList());
+    } catch (IOException e) {
+      throw daemon.failure("did not answer " + Type.string(type) + " " + owner, e);
+    }
   }
 
   /** Deletes the RRset and adds {@code records} in one UPDATE, then waits until it is served. */
@@ -414,6 +470,15 @@ public final class BindParent implements AutoCloseable {
 
   public String logTail() {
     return daemon.logTail(60);
+  }
+
+  /**
+   * How many DNS UPDATEs replaced the child's DS RRset so far, by named's log (each one deletes the
+   * RRset first): whoever sent them, with whatever key.
+   */
+  public long dsUpdatesLogged() {
+    String rrset = "deleting rrset at '" + child.toString(true) + "' DS";
+    return daemon.logTail(Integer.MAX_VALUE).lines().filter(l -> l.contains(rrset)).count();
   }
 
   boolean isAlive() {

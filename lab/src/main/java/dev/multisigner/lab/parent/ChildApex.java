@@ -6,10 +6,6 @@ import dev.multisigner.lab.dns.LabException;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +15,6 @@ import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
@@ -36,10 +31,6 @@ public final class ChildApex {
 
   /** TTL of the NS and CSYNC records written (within the lab signers' zone-max-ttl). */
   public static final long TTL = 60;
-
-  private static final Duration SERVED_WITHIN = Duration.ofSeconds(10);
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private ChildApex() {}
 
@@ -60,30 +51,19 @@ public final class ChildApex {
     } else {
       throw new IllegalArgumentException("no way to change the apex of " + s);
     }
-    long deadline = System.nanoTime() + SERVED_WITHIN.toNanos();
-    while (!(ns(s).equals(sorted(ns)) && csync(s).equals(csync))) {
-      if (System.nanoTime() > deadline) {
-        throw new LabException(
+    SignerWrites.awaitServed(
+        () -> ns(s).equals(sorted(ns)) && csync(s).equals(csync),
+        () ->
             s.id()
                 + " does not serve NS "
                 + sorted(ns)
                 + " and CSYNC "
                 + csync
-                + " after "
-                + SERVED_WITHIN
                 + " (serves "
                 + ns(s)
                 + ", "
                 + csync(s)
                 + ")");
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new LabException("interrupted", e);
-      }
-    }
   }
 
   /**
@@ -104,17 +84,7 @@ public final class ChildApex {
     }
     u.delete(zone, Type.CSYNC);
     csync.ifPresent(c -> u.add(c.toRecord(zone, TTL)));
-    SimpleResolver r =
-        AuthoritativeDns.signed(k.dnsAddress(), Duration.ofSeconds(5), k.tsig().toTsig());
-    try {
-      Message resp = r.send(u);
-      if (resp.getRcode() != Rcode.NOERROR) {
-        throw new LabException(
-            "Knot " + k.id() + " answered the apex UPDATE " + Rcode.string(resp.getRcode()));
-      }
-    } catch (IOException e) {
-      throw new LabException("Knot " + k.id() + " did not answer the apex UPDATE", e);
-    }
+    SignerWrites.knotUpdate(k, u, "apex");
   }
 
   /** PowerDNS: one API PATCH replacing the NS RRset and replacing or deleting the CSYNC RRset. */
@@ -146,32 +116,7 @@ public final class ChildApex {
             + "]},"
             + csyncRrset
             + "]}";
-    try {
-      HttpResponse<String> resp =
-          HTTP.send(
-              HttpRequest.newBuilder(
-                      URI.create(p.apiUrl() + "/servers/" + p.serverId() + "/zones/" + zone))
-                  .header("X-API-Key", p.apiKey())
-                  .header("Content-Type", "application/json")
-                  .timeout(Duration.ofSeconds(5))
-                  .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (resp.statusCode() != 204) {
-        throw new LabException(
-            "PowerDNS "
-                + p.id()
-                + " answered the apex PATCH with HTTP "
-                + resp.statusCode()
-                + ": "
-                + resp.body());
-      }
-    } catch (IOException e) {
-      throw new LabException("PowerDNS " + p.id() + " API did not answer the apex PATCH", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LabException("interrupted", e);
-    }
+    SignerWrites.pdnsPatch(p, body, "apex");
   }
 
   /** The apex NS set {@code s} serves, canonical order, lower case. */

@@ -1,12 +1,10 @@
 package dev.multisigner.lab.parent;
 
-import dev.multisigner.dnsquery.AuthoritativeDns;
 import dev.multisigner.dnsquery.DsDigests;
-import dev.multisigner.dnsquery.Signatures;
 import dev.multisigner.lab.dns.BindParent;
 import dev.multisigner.lab.dns.LabException;
+import dev.multisigner.lab.parent.ChildServers.Refused;
 import dev.multisigner.lab.parent.CsyncScanResult.Outcome;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,12 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRset;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
@@ -214,13 +209,6 @@ public final class CsyncParentAgent implements AutoCloseable {
 
   // ---- one scan -------------------------------------------------------------------------------
 
-  /** A check failed: leave the parent alone, for this reason. */
-  private static final class NoChange extends Exception {
-    NoChange(String reason) {
-      super(reason, null, false, false);
-    }
-  }
-
   /** What one nameserver of the child serves. */
   private record View(
       Name ns,
@@ -275,7 +263,7 @@ public final class CsyncParentAgent implements AutoCloseable {
           before,
           servedOr(child, want),
           "delegation replaced: " + before + " -> " + want + " (CSYNC validated at every NS)");
-    } catch (NoChange e) {
+    } catch (Refused e) {
       return new CsyncScanResult(child, Outcome.NO_CHANGE, before, before, e.getMessage());
     }
   }
@@ -289,31 +277,31 @@ public final class CsyncParentAgent implements AutoCloseable {
   }
 
   /** The child's NS set when every check passes (canonical order), else why not. */
-  private List<Name> checkedNs(Name child, List<Name> delegated) throws NoChange {
+  private List<Name> checkedNs(Name child, List<Name> delegated) throws Refused {
     if (delegated.isEmpty()) {
-      throw new NoChange("the parent " + parent.zone() + " delegates " + child + " to no NS");
+      throw new Refused("the parent " + parent.zone() + " delegates " + child + " to no NS");
     }
     List<View> views = new ArrayList<>();
     for (Name ns : delegated) {
       InetSocketAddress at =
           addresses
               .apply(ns)
-              .orElseThrow(() -> new NoChange("no address known for the nameserver " + ns));
+              .orElseThrow(() -> new Refused("no address known for the nameserver " + ns));
       views.add(view(child, ns, at));
     }
     CsyncRdata csync = consistentCsync(views);
     if (!csync.immediate()) {
-      throw new NoChange(
+      throw new Refused(
           "CSYNC ("
               + csync
               + ") has no immediate flag: it waits for out-of-band approval (RFC 7477, immediate flag)");
     }
     if (!csync.covers(Type.NS)) {
-      throw new NoChange("CSYNC (" + csync + ") does not list NS: nothing for this agent to copy");
+      throw new Refused("CSYNC (" + csync + ") does not list NS: nothing for this agent to copy");
     }
     List<Integer> unknown = csync.types().stream().filter(t -> !COPYABLE.contains(t)).toList();
     if (!unknown.isEmpty()) {
-      throw new NoChange(
+      throw new Refused(
           "CSYNC lists "
               + unknown.stream().map(Type::string).toList()
               + ", which this agent cannot copy; RFC 7477 §3: all listed types or none");
@@ -322,7 +310,7 @@ public final class CsyncParentAgent implements AutoCloseable {
     validate(child, views, csync);
     for (View v : views) {
       if (v.serialBefore() != v.serialAfter()) {
-        throw new NoChange(
+        throw new Refused(
             "the zone changed at "
                 + v.label()
                 + " during the scan (SOA serial "
@@ -332,7 +320,7 @@ public final class CsyncParentAgent implements AutoCloseable {
                 + "); next scan");
       }
       if (csync.soaMinimum() && serialBelow(v.serialAfter(), csync.soaSerial())) {
-        throw new NoChange(
+        throw new Refused(
             v.label()
                 + " serves SOA serial "
                 + v.serialAfter()
@@ -342,7 +330,7 @@ public final class CsyncParentAgent implements AutoCloseable {
     }
     for (Name ns : want) {
       if (ns.subdomain(child)) {
-        throw new NoChange(
+        throw new Refused(
             "the child's NS "
                 + ns
                 + " is inside "
@@ -353,38 +341,38 @@ public final class CsyncParentAgent implements AutoCloseable {
     return want;
   }
 
-  private View view(Name child, Name ns, InetSocketAddress at) throws NoChange {
+  private View view(Name child, Name ns, InetSocketAddress at) throws Refused {
     RRset soa1 = rrset(child, Type.SOA, ns, at);
     RRset csync = rrset(child, Type.CSYNC, ns, at);
     RRset apexNs = rrset(child, Type.NS, ns, at);
     RRset dnskeys = rrset(child, Type.DNSKEY, ns, at);
     RRset soa2 = rrset(child, Type.SOA, ns, at);
     if (soa1 == null || soa2 == null) {
-      throw new NoChange(ns + " (" + at + ") serves no SOA for " + child);
+      throw new Refused(ns + " (" + at + ") serves no SOA for " + child);
     }
     return new View(ns, at, serial(soa1), serial(soa2), soa2, csync, apexNs, dnskeys);
   }
 
   /** The identical CSYNC record every view serves, else why not. */
-  private static CsyncRdata consistentCsync(List<View> views) throws NoChange {
+  private static CsyncRdata consistentCsync(List<View> views) throws Refused {
     List<String> without = views.stream().filter(v -> v.csync() == null).map(View::label).toList();
     if (without.size() == views.size()) {
-      throw new NoChange("no nameserver serves a CSYNC (asked " + String.join(", ", without) + ")");
+      throw new Refused("no nameserver serves a CSYNC (asked " + String.join(", ", without) + ")");
     }
     if (!without.isEmpty()) {
-      throw new NoChange(String.join(", ", without) + " serves no CSYNC");
+      throw new Refused(String.join(", ", without) + " serves no CSYNC");
     }
     View first = views.get(0);
     CsyncRdata expected = parsed(first);
     for (View v : views) {
       if (v.csync().size() != 1) {
-        throw new NoChange(
+        throw new Refused(
             v.label() + " serves " + v.csync().size() + " CSYNC records; RFC 7477 allows one");
       }
       CsyncRdata served = parsed(v);
       if (!Arrays.equals(
           v.csync().first().rdataToWireCanonical(), first.csync().first().rdataToWireCanonical())) {
-        throw new NoChange(
+        throw new Refused(
             "CSYNC differs between "
                 + first.label()
                 + " ("
@@ -399,23 +387,23 @@ public final class CsyncParentAgent implements AutoCloseable {
     return expected;
   }
 
-  private static CsyncRdata parsed(View v) throws NoChange {
+  private static CsyncRdata parsed(View v) throws Refused {
     try {
       return CsyncRdata.of(v.csync().first());
     } catch (IllegalArgumentException e) {
-      throw new NoChange("CSYNC at " + v.label() + " is malformed: " + e.getMessage());
+      throw new Refused("CSYNC at " + v.label() + " is malformed: " + e.getMessage());
     }
   }
 
   /** The identical apex NS set every view serves (canonical order), else why not. */
-  private static List<Name> consistentNs(List<View> views) throws NoChange {
+  private static List<Name> consistentNs(List<View> views) throws Refused {
     View first = views.get(0);
     for (View v : views) {
       if (v.apexNs() == null) {
-        throw new NoChange(v.label() + " serves no apex NS RRset");
+        throw new Refused(v.label() + " serves no apex NS RRset");
       }
       if (!targets(v.apexNs()).equals(targets(first.apexNs()))) {
-        throw new NoChange(
+        throw new Refused(
             "NS differs between "
                 + first.label()
                 + " "
@@ -432,43 +420,27 @@ public final class CsyncParentAgent implements AutoCloseable {
   // ---- DNSSEC ---------------------------------------------------------------------------------
 
   /** CSYNC and NS (and SOA with soaminimum) validate at every view, else why not. */
-  private void validate(Name child, List<View> views, CsyncRdata csync) throws NoChange {
+  private void validate(Name child, List<View> views, CsyncRdata csync) throws Refused {
     Instant now = clock.instant();
     List<DSRecord> ds = validatedDs(child, now);
     for (View v : views) {
       String why = chainBreak(v, ds, now, csync.soaMinimum());
       if (why != null) {
-        throw new NoChange("CSYNC not validated: at " + v.label() + ": " + why);
+        throw new Refused("CSYNC not validated: at " + v.label() + ": " + why);
       }
     }
   }
 
   /** The parent's DS RRset for the child, validated from the parent's trust anchor. */
-  private List<DSRecord> validatedDs(Name child, Instant now) throws NoChange {
-    Name p = parent.zone();
-    RRset keys = rrset(p, Type.DNSKEY, p, parent.dnsAddress());
-    if (keys == null) {
-      throw new NoChange("CSYNC not validated: the parent " + p + " serves no DNSKEY RRset");
-    }
-    String why = unverified(keys, parent.trustAnchor(), now);
-    if (why != null) {
-      throw new NoChange(
-          "CSYNC not validated: the parent's DNSKEY RRset does not validate from its trust"
-              + " anchor: "
-              + why);
-    }
-    RRset ds = rrset(child, Type.DS, p, parent.dnsAddress());
-    if (ds == null) {
-      throw new NoChange(
+  private List<DSRecord> validatedDs(Name child, Instant now) throws Refused {
+    List<DSRecord> ds = ChildServers.validatedDs(parent, child, now, queryTimeout, "CSYNC");
+    if (ds.isEmpty()) {
+      throw new Refused(
           "CSYNC not validated: the parent holds no DS for "
               + child
               + " (an unsigned child's CSYNC is not acted on, RFC 7477 §3)");
     }
-    why = unverified(ds, records(keys, DNSKEYRecord.class), now);
-    if (why != null) {
-      throw new NoChange("CSYNC not validated: the parent's DS RRset: " + why);
-    }
-    return records(ds, DSRecord.class);
+    return ds;
   }
 
   /** Null when the view's CSYNC and NS chain up to {@code ds}, else where the chain breaks. */
@@ -508,36 +480,14 @@ public final class CsyncParentAgent implements AutoCloseable {
     return DsDigests.coversAny(ds, key);
   }
 
-  /** Null when an RRSIG over {@code set} verifies with one of {@code keys} now, else why not. */
   private static String unverified(RRset set, List<DNSKEYRecord> keys, Instant now) {
-    return Signatures.verify(set, keys, now).orElse(null);
+    return ChildServers.unverified(set, keys, now);
   }
 
   // ---- DNS ------------------------------------------------------------------------------------
 
-  /** The {@code type} RRset at {@code name} (with its RRSIGs) as {@code server} serves it. */
-  private RRset rrset(Name name, int type, Name server, InetSocketAddress at) throws NoChange {
-    Message answer;
-    try {
-      answer = AuthoritativeDns.query(at, name, type, queryTimeout);
-    } catch (IOException e) {
-      throw new NoChange(
-          server + " (" + at + ") did not answer " + Type.string(type) + ": " + e.getMessage());
-    }
-    if (answer.getRcode() != Rcode.NOERROR || !answer.getHeader().getFlag(Flags.AA)) {
-      throw new NoChange(
-          server
-              + " ("
-              + at
-              + ") answered "
-              + name
-              + " "
-              + Type.string(type)
-              + " with "
-              + Rcode.string(answer.getRcode())
-              + (answer.getHeader().getFlag(Flags.AA) ? "" : ", not authoritatively"));
-    }
-    return AuthoritativeDns.answer(answer, name, type);
+  private RRset rrset(Name name, int type, Name server, InetSocketAddress at) throws Refused {
+    return ChildServers.rrset(name, type, server, at, queryTimeout);
   }
 
   private static List<Name> targets(RRset ns) {
@@ -549,7 +499,7 @@ public final class CsyncParentAgent implements AutoCloseable {
   }
 
   private static <R extends Record> List<R> records(RRset set, Class<R> type) {
-    return set.rrs().stream().filter(type::isInstance).map(type::cast).toList();
+    return ChildServers.records(set, type);
   }
 
   private static long serial(RRset soa) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.Support;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.PlanChange;
@@ -84,6 +85,11 @@ public final class CloudflareAdapter implements DnsProvider {
   @Override
   public Capabilities capabilities() {
     return CloudflareCapabilities.capabilities();
+  }
+
+  @Override
+  public Support ownKeyListing() {
+    return CloudflareCapabilities.ownKeyListing();
   }
 
   @Override

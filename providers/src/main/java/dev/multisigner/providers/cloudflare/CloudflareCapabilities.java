@@ -2,6 +2,7 @@ package dev.multisigner.providers.cloudflare;
 
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.Capability;
+import dev.multisigner.domain.model.Support;
 import dev.multisigner.providers.ProviderLimits;
 import dev.multisigner.providers.ProviderLimits.RateLimit;
 import dev.multisigner.providers.ProviderLimits.UpdateGranularity;
@@ -39,6 +40,11 @@ public final class CloudflareCapabilities {
         .cannot(Capability.PUBLISH_CSYNC, "not a record type of the DNS records API")
         .cannot(Capability.SENDS_NOTIFY, "Cloudflare as primary notifies only its secondaries")
         .build();
+  }
+
+  /** The DNSSEC endpoint names the zone's KSK and ZSK. */
+  public static Support ownKeyListing() {
+    return Support.can();
   }
 
   /** 1200 requests per 5 minutes per user (documented); one record per request, not atomic. */

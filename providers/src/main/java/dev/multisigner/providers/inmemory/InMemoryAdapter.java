@@ -2,6 +2,7 @@ package dev.multisigner.providers.inmemory;
 
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.Support;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.PlanChange;
@@ -51,6 +52,11 @@ public final class InMemoryAdapter implements DnsProvider {
   @Override
   public Capabilities capabilities() {
     return InMemoryCapabilities.capabilities();
+  }
+
+  @Override
+  public Support ownKeyListing() {
+    return InMemoryCapabilities.ownKeyListing();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.multisigner.providers.inmemory;
 
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.Capability;
+import dev.multisigner.domain.model.Support;
 import dev.multisigner.providers.ProviderLimits;
 import dev.multisigner.providers.ProviderLimits.UpdateGranularity;
 import java.time.Duration;
@@ -23,6 +24,11 @@ public final class InMemoryCapabilities {
         .can(Capability.PUBLISH_CSYNC)
         .cannot(Capability.SENDS_NOTIFY, "nothing on the wire")
         .build();
+  }
+
+  /** Its own keys are given to it. */
+  public static Support ownKeyListing() {
+    return Support.can();
   }
 
   public static ProviderLimits limits() {

@@ -1,8 +1,10 @@
 package dev.multisigner.providers.modelone;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.ProviderException;
+import dev.multisigner.providers.http.JsonHttp;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +43,34 @@ public final class KnotKeymgr {
     this.keymgr = List.copyOf(keymgr);
     this.knotc = List.copyOf(knotc);
     this.timeout = timeout;
+  }
+
+  /** A keymgr used only to list a zone's keys (an RFC 2136 Knot signer's key-manager channel). */
+  public static KnotKeymgr listing(SignerId signer, List<String> keymgr, Duration timeout) {
+    return new KnotKeymgr(signer, keymgr, List.of(), timeout);
+  }
+
+  /**
+   * The tags of the keys Knot holds for the zone ({@code keymgr -j <zone> list}). A public-only key
+   * (one an operator imported with {@code import-pub}) is not Knot's: it holds no private key.
+   */
+  public Set<Integer> ownKeyTags(ZoneName zone) {
+    String out = run(zone.toName(), cmd(keymgr, "-j", zone.toString(), "list"));
+    Set<Integer> tags = new TreeSet<>();
+    try {
+      for (JsonNode key : JsonHttp.JSON.readTree(out)) {
+        if (!key.path("public-only").asBoolean(false) && key.path("tag").isInt()) {
+          tags.add(key.path("tag").asInt());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw ProviderException.of(
+          ProviderException.Kind.MALFORMED,
+          zone,
+          signer,
+          "unexpected 'keymgr -j list' output: " + e.getClass().getSimpleName());
+    }
+    return tags;
   }
 
   /** The ZSKs the member signs with from {@code from} on (its KeySigningRequest). */

@@ -3,6 +3,7 @@ package dev.multisigner.providers.powerdns;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.Support;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.ChangeSignal;
 import dev.multisigner.providers.DnsProvider;
@@ -29,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
@@ -80,6 +82,11 @@ public final class PowerDnsAdapter implements DnsProvider {
   }
 
   @Override
+  public Support ownKeyListing() {
+    return PowerDnsCapabilities.ownKeyListing();
+  }
+
+  @Override
   public ProviderLimits limits() {
     return PowerDnsCapabilities.limits();
   }
@@ -97,16 +104,27 @@ public final class PowerDnsAdapter implements DnsProvider {
         "PowerDNS key changes (cryptokeys API, pdnsutil, PUBLISH-CDS) do not raise the SOA serial");
   }
 
+  /**
+   * Own keys are those the cryptokeys endpoint lists, asked before the DNS read and, when the DNS
+   * read serves a key that listing lacks, once more after it: a key PowerDNS added in between is
+   * then listed, one it removed in between was listed the first time, and only a key that neither
+   * listing names, say one written into the records table, is left as not its own.
+   */
   @Override
   public ZoneKeySnapshot read(ZoneName zone) {
-    Set<DNSKEYRecord> own = ownKeys(zone);
+    Set<DNSKEYRecord> listed = ownKeys(zone);
     return reader.read(
         zone,
         new OwnKeys() {
           @Override
           public Set<DNSKEYRecord> own(
               ZoneName z, List<DNSKEYRecord> served, Set<Integer> signers) {
-            return own;
+            if (listed.containsAll(served)) {
+              return listed;
+            }
+            Set<DNSKEYRecord> both = new HashSet<>(listed);
+            both.addAll(ownKeys(zone));
+            return both;
           }
 
           @Override
@@ -114,6 +132,35 @@ public final class PowerDnsAdapter implements DnsProvider {
             return OwnKeySource.API;
           }
         });
+  }
+
+  /**
+   * Model 1 with PowerDNS as the KSK holder (RFC 8901 §2.1.1): PowerDNS signs its own DNSKEY RRset,
+   * which holds every member's ZSK once imported, so its signature is the one served: the RRSIGs
+   * over DNSKEY, CDS and CDNSKEY it serves now, provided it serves exactly {@code keys} (else a
+   * retryable failure: the import has not shown yet).
+   */
+  @Override
+  public List<RRSIGRecord> signDnskeyRrset(ZoneName zone, List<DNSKEYRecord> keys) {
+    ZoneKeySnapshot served = read(zone);
+    Set<String> want = new HashSet<>();
+    keys.forEach(k -> want.add(k.rdataToString()));
+    Set<String> have = new HashSet<>();
+    served.dnskeys().forEach(k -> have.add(k.rdataToString()));
+    if (!want.equals(have)) {
+      throw ProviderException.of(
+          Kind.CONCURRENT_CHANGE,
+          zone,
+          id,
+          "PowerDNS does not serve the DNSKEY RRset to sign yet (serves "
+              + served.dnskeys().stream().map(DNSKEYRecord::getFootprint).toList()
+              + ")");
+    }
+    List<RRSIGRecord> out = new ArrayList<>();
+    for (int type : new int[] {Type.DNSKEY, Type.CDS, Type.CDNSKEY}) {
+      out.addAll(served.signaturesOver(type));
+    }
+    return out;
   }
 
   private Set<DNSKEYRecord> ownKeys(ZoneName zone) {

@@ -2,6 +2,7 @@ package dev.multisigner.providers.powerdns;
 
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.Capability;
+import dev.multisigner.domain.model.Support;
 import dev.multisigner.providers.ProviderLimits;
 import dev.multisigner.providers.ProviderLimits.UpdateGranularity;
 import java.time.Duration;
@@ -29,6 +30,11 @@ public final class PowerDnsCapabilities {
         // changes through cryptokeys move no serial and send none
         .can(Capability.SENDS_NOTIFY)
         .build();
+  }
+
+  /** The cryptokeys endpoint lists every key PowerDNS holds for the zone. */
+  public static Support ownKeyListing() {
+    return Support.can();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.multisigner.providers.rfc2136;
 
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.Support;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.ChangeSignal;
 import dev.multisigner.providers.DnsProvider;
@@ -12,6 +13,7 @@ import dev.multisigner.providers.ProviderLimits;
 import dev.multisigner.providers.ProviderPlan;
 import dev.multisigner.providers.ProviderPlanner;
 import dev.multisigner.providers.ZoneKeySnapshot;
+import dev.multisigner.providers.ZoneKeySnapshot.OwnKeySource;
 import dev.multisigner.providers.dns.DnsKeyReader;
 import dev.multisigner.providers.dns.DnsKeyReader.OwnKeys;
 import java.net.InetSocketAddress;
@@ -82,6 +84,14 @@ public final class Rfc2136Adapter implements DnsProvider {
   @Override
   public Capabilities capabilities() {
     return capabilities;
+  }
+
+  /** Listed by the key manager where one is configured (Knot's keymgr). */
+  @Override
+  public Support ownKeyListing() {
+    return ownKeys.source() == OwnKeySource.KEY_MANAGER
+        ? Support.can()
+        : Rfc2136Capabilities.ownKeyListing();
   }
 
   @Override

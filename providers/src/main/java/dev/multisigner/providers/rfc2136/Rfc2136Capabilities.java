@@ -2,6 +2,7 @@ package dev.multisigner.providers.rfc2136;
 
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.Capability;
+import dev.multisigner.domain.model.Support;
 import dev.multisigner.providers.ProviderLimits;
 import dev.multisigner.providers.ProviderLimits.UpdateGranularity;
 import java.time.Duration;
@@ -30,6 +31,18 @@ public final class Rfc2136Capabilities {
         .can(Capability.PUBLISH_CSYNC)
         .can(Capability.SENDS_NOTIFY)
         .build();
+  }
+
+  /**
+   * RFC 2136 has no way to ask a server which keys it holds. With the adapter's {@code keymgr}
+   * command configured, Knot's key manager lists them ({@code keymgr <zone> list}); without it, own
+   * keys are inferred from signatures, so a key planted at the signer passes for its own.
+   */
+  public static Support ownKeyListing() {
+    return Support.cannot(
+        "only through Knot's keymgr when the adapter's keymgr command is configured; otherwise own"
+            + " keys are inferred from signatures and a key planted at the signer passes for its"
+            + " own");
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.multisigner.support.signers;
 
 import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.Support;
 import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.ProviderFactory;
 import io.micronaut.context.env.Environment;
@@ -39,7 +40,14 @@ public class SignerRegistry {
         (id, values) -> {
           DnsProvider provider = ProviderFactory.create(SignerId.of(id), values);
           map.put(id, provider);
-          LOG.info("event=signer_configured signer={} kind={}", id, provider.kind());
+          Support listing = provider.ownKeyListing();
+          LOG.info(
+              "event=signer_configured signer={} kind={} own_keys=\"{}\"",
+              id,
+              provider.kind(),
+              listing.available()
+                  ? "listed by the provider"
+                  : "not listed (" + listing.reason() + ")");
         });
     this.providers = Collections.unmodifiableMap(map);
   }

@@ -8,6 +8,9 @@ import io.micronaut.http.HttpStatus;
  */
 public final class ApiProblem extends RuntimeException {
 
+  /** A rebalance or a restart of the owning instance usually settles within a few seconds. */
+  static final int RETRY_AFTER_SECONDS = 2;
+
   private final HttpStatus status;
 
   ApiProblem(HttpStatus status, String message) {
@@ -27,8 +30,14 @@ public final class ApiProblem extends RuntimeException {
     return new ApiProblem(HttpStatus.CONFLICT, message);
   }
 
+  /** A 503 the client should retry (the zone's owner is moving or not running yet). */
   static ApiProblem unavailable(String message) {
     return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, message);
+  }
+
+  /** Seconds a client waits before asking again ({@code Retry-After}); 0 = not to be retried. */
+  int retryAfterSeconds() {
+    return status == HttpStatus.SERVICE_UNAVAILABLE ? RETRY_AFTER_SECONDS : 0;
   }
 
   public HttpStatus status() {

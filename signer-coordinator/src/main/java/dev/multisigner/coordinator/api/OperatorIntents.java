@@ -288,7 +288,7 @@ public class OperatorIntents {
         p == null
             ? new PolicyRequest(
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null)
+                null, null)
             : p;
     SigningModel model =
         symbol(zone, "policy.model", r.model(), SigningModel.class, SigningModel.UNKNOWN);
@@ -313,6 +313,7 @@ public class OperatorIntents {
         .setPublishCdnskey(r.publishCdnskey() == null ? d.getPublishCdnskey() : r.publishCdnskey())
         .setRetryIntervalSeconds(or(r.retryIntervalSeconds(), d.getRetryIntervalSeconds()))
         .setUnreachableLimitSeconds(or(r.unreachableLimitSeconds(), d.getUnreachableLimitSeconds()))
+        .setKskHolder(r.kskHolder())
         .build();
   }
 

@@ -12,7 +12,11 @@ import java.util.List;
 @Serdeable
 @Schema(description = "Group policy; omitted fields take their defaults")
 public record PolicyRequest(
-    @Nullable @Schema(description = "MODEL_2 (default) or MODEL_1 (refused: not built)")
+    @Nullable
+        @Schema(
+            description =
+                "MODEL_2 (default) or MODEL_1 (one KSK, held by kskHolder, signs every signer's"
+                    + " DNSKEY RRset, RFC 8901 §2.1.1)")
         String model,
     @Nullable
         @Schema(description = "The one DNSSEC algorithm of the group; default: the signers' or 13")
@@ -48,4 +52,10 @@ public record PolicyRequest(
     @Nullable @Schema(description = "Retry interval of failed commands, default 60")
         Integer retryIntervalSeconds,
     @Nullable @Schema(description = "How long a signer may be unobservable, default 3600")
-        Integer unreachableLimitSeconds) {}
+        Integer unreachableLimitSeconds,
+    @Nullable
+        @Schema(
+            description =
+                "MODEL_1 only: the signer that holds the one KSK (a provider such as PowerDNS, or"
+                    + " the zone owner's KSK held by Multisigner, provider type owner-ksk)")
+        String kskHolder) {}

@@ -95,10 +95,20 @@ public final class ZoneViews {
       int algorithm,
       List<String> nameservers,
       @Nullable @Schema(description = "End of the wait of the phase") Instant waitUntil,
+      @Nullable @Schema(description = "When it entered its phase (null: before state v7)")
+          Instant phaseSince,
       @Nullable @Schema(description = "Last observation of what it serves") Instant observedAt,
       @Nullable Instant failingSince,
       @Schema(description = "Key tags of its DNSKEY RRset as last observed")
           List<Integer> servedKeyTags,
+      @Schema(
+              description =
+                  "Key tags of the RRSIGs over its DNSKEY RRset as last observed (which keys"
+                      + " sign it; empty: unsigned or not yet observed)")
+          List<Integer> dnskeyRrsigTags,
+      @Schema(description = "Its CDS RRset as last observed") List<DsView> servedCds,
+      @Schema(description = "Key tags of its CDNSKEY RRset as last observed")
+          List<Integer> servedCdnskeyTags,
       @Schema(description = "Its apex NS RRset as last observed") List<String> servedNameservers,
       @Schema(description = "Its CSYNC RRset as last observed (RFC 7477)") List<String> servedCsync,
       @Schema(description = "Commands sent to it, not yet seen to take effect")
@@ -129,6 +139,12 @@ public final class ZoneViews {
           String process,
       @Nullable String signer,
       String step,
+      @Nullable
+          @Schema(
+              description =
+                  "When the zone entered this step (null: not known, e.g. a halt or a state"
+                      + " stored before v7)")
+          Instant since,
       @Nullable @Schema(description = "When the step's wait ends, if it waits") Instant until) {}
 
   @Serdeable
@@ -140,7 +156,9 @@ public final class ZoneViews {
       List<Integer> dsKeyTags,
       List<String> names,
       Instant retryAt,
-      @Nullable @Schema(description = "When its writer reported it applied") Instant appliedAt) {}
+      @Nullable @Schema(description = "When its writer reported it applied") Instant appliedAt,
+      @Nullable @Schema(description = "When this change was first asked (kept across retries)")
+          Instant issuedAt) {}
 
   @Serdeable
   @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -187,7 +205,7 @@ public final class ZoneViews {
   static List<ProcessView> processes(ZoneState s) {
     List<ProcessView> out = new ArrayList<>();
     if (s.status() == ZoneStatus.HALTED) {
-      out.add(new ProcessView("halted", null, s.haltCause().name(), null));
+      out.add(new ProcessView("halted", null, s.haltCause().name(), null, null));
     }
     for (Member m : s.members()) {
       if (m.phase() != MemberPhase.ACTIVE) {
@@ -196,6 +214,7 @@ public final class ZoneViews {
                 m.phase().leaving() ? "leave" : "join",
                 m.id().value(),
                 m.phase().name(),
+                m.phaseSince(),
                 m.waitUntil()));
       }
     }
@@ -206,14 +225,15 @@ public final class ZoneViews {
                 "key-retirement",
                 k.owner().value(),
                 k.role() + " " + k.data().keyTag() + " gone from its owner, withdrawn after waits",
+                k.goneSince(),
                 null));
       }
     }
     if (s.dsRequest() != null) {
-      out.add(new ProcessView("ds-change", null, step(s.dsRequest()), s.dsRequest().retryAt()));
+      out.add(parentChange("ds-change", s.dsRequest()));
     }
     if (s.nsRequest() != null) {
-      out.add(new ProcessView("ns-change", null, step(s.nsRequest()), s.nsRequest().retryAt()));
+      out.add(parentChange("ns-change", s.nsRequest()));
     }
     return out;
   }
@@ -222,8 +242,11 @@ public final class ZoneViews {
     return processes.isEmpty() ? "steady" : processes.get(0).process();
   }
 
-  private static String step(Pending p) {
-    return p.appliedAt() == null ? "requested" : "awaiting-parent-observation";
+  /** A change asked of the parent: requested, then (applied) awaiting its observation there. */
+  private static ProcessView parentChange(String process, Pending p) {
+    return p.appliedAt() == null
+        ? new ProcessView(process, null, "requested", p.issuedAt(), p.retryAt())
+        : new ProcessView(process, null, "awaiting-parent-observation", p.appliedAt(), p.retryAt());
   }
 
   private static PolicyView policy(GroupPolicy p) {
@@ -253,9 +276,13 @@ public final class ZoneViews {
         m.spec().algorithm(),
         m.spec().nameservers(),
         m.waitUntil(),
+        m.phaseSince(),
         m.observedAt(),
         m.failingSince(),
         tags(m.served()),
+        m.dnskeySigners(),
+        ds(m.cds()),
+        m.cdnskeyTags(),
         m.nameservers(),
         m.csync().stream().map(Object::toString).toList(),
         pending);
@@ -297,7 +324,8 @@ public final class ZoneViews {
         p.ds().stream().map(DsData::keyTag).toList(),
         p.names(),
         p.retryAt(),
-        p.appliedAt());
+        p.appliedAt(),
+        p.issuedAt());
   }
 
   private static void addIfPresent(List<PendingView> list, PendingView p) {

@@ -5,9 +5,11 @@ import dev.multisigner.coordinator.api.ZoneViews.ZoneSummary;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.convert.exceptions.ConversionErrorException;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
@@ -18,6 +20,8 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.json.JsonMapper;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -30,10 +34,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator API: every change becomes an intent on {@code multisigner.zone.intents} (202 with
  * its event id; the coordinator decides asynchronously and answers with a zone event caused by it);
- * reads come from this instance's zone-state store. Nothing here changes state directly.
+ * reads come from the zone-state store of the instance that runs the zone ({@link ZoneStates}).
+ * Nothing here changes state directly.
  */
 @Controller("/zones")
 @Requires(env = "signer-coordinator")
+@ExecuteOn(TaskExecutors.BLOCKING) // reads may ask another instance, writes wait for the broker
 @Tag(name = "zones", description = "Zones under multi-signer management")
 public class ZonesController {
 
@@ -78,9 +84,11 @@ public class ZonesController {
   @Operation(
       summary = "List zones",
       description =
-          "Zones of this coordinator instance's state store, by name. With several instances each"
-              + " lists only the zones of its own partitions.")
-  @ApiResponse(responseCode = "503", description = "Zone state not queryable yet")
+          "Zones by name. With several coordinator instances, every instance's zones: each"
+              + " instance's part is asked from it and merged.")
+  @ApiResponse(
+      responseCode = "503",
+      description = "Zone state not queryable yet, or an instance is rebalancing (Retry-After)")
   public List<ZoneSummary> list(
       @Nullable @QueryValue @Schema(description = "List zones after this one (paging)")
           String after,
@@ -88,7 +96,7 @@ public class ZonesController {
           Integer limit) {
     int n = limit == null || limit <= 0 ? MAX_LIMIT : Math.min(limit, MAX_LIMIT);
     String from = after == null ? null : OperatorIntents.zone(after).value();
-    return states.list(from, n).stream().map(ZoneViews::summary).toList();
+    return states.summaries(from, n);
   }
 
   @Get("/{zone}")
@@ -98,7 +106,10 @@ public class ZonesController {
           "Signers and their phases, keys and where each is published or imported, processes and"
               + " steps, pending DS/NS requests, the next wake-up, halt reason.")
   @ApiResponse(responseCode = "404", description = "The zone was never enrolled")
-  @ApiResponse(responseCode = "503", description = "Zone state not queryable yet")
+  @ApiResponse(
+      responseCode = "503",
+      description =
+          "The zone's owning instance is moving, restoring or not answering (Retry-After)")
   public ZoneDetails show(@PathVariable String zone) {
     return ZoneViews.details(states.known(OperatorIntents.zone(zone)));
   }
@@ -173,7 +184,8 @@ public class ZonesController {
     return refused(request, ApiProblem.badRequest(RequestBodies.refusal(request, e)));
   }
 
-  @Error(exception = ApiProblem.class)
+  /** Every operator API controller's refusal (global: the audit and peer reads throw it too). */
+  @Error(global = true, exception = ApiProblem.class)
   HttpResponse<ApiError> refused(HttpRequest<?> request, ApiProblem problem) {
     LOG.info(
         "event=request_refused method={} path={} status={} reason=\"{}\"",
@@ -181,9 +193,12 @@ public class ZonesController {
         request.getPath(),
         problem.status().getCode(),
         problem.getMessage());
-    return HttpResponse.<ApiError>status(problem.status())
-        .body(
-            new ApiError(
-                problem.status().getCode(), problem.status().getReason(), problem.getMessage()));
+    MutableHttpResponse<ApiError> response = HttpResponse.status(problem.status());
+    if (problem.retryAfterSeconds() > 0) {
+      response.header(HttpHeaders.RETRY_AFTER, Integer.toString(problem.retryAfterSeconds()));
+    }
+    return response.body(
+        new ApiError(
+            problem.status().getCode(), problem.status().getReason(), problem.getMessage()));
   }
 }

@@ -10,6 +10,7 @@ import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.KeyRole;
 import dev.multisigner.domain.model.ParentChannel;
 import dev.multisigner.domain.model.ParentChannels;
+import dev.multisigner.domain.model.RrsigData;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.SignerModel;
 import dev.multisigner.domain.model.SignerSpec;
@@ -17,9 +18,11 @@ import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.schemas.avro.AddSigner;
 import dev.multisigner.schemas.avro.CdsPublished;
 import dev.multisigner.schemas.avro.Dnskey;
+import dev.multisigner.schemas.avro.DnskeyRrsetSigned;
 import dev.multisigner.schemas.avro.DsEvent;
 import dev.multisigner.schemas.avro.DsPublicationFailed;
 import dev.multisigner.schemas.avro.EnrollZone;
+import dev.multisigner.schemas.avro.KeySigningRequested;
 import dev.multisigner.schemas.avro.ObservationFailed;
 import dev.multisigner.schemas.avro.ParentDsObserved;
 import dev.multisigner.schemas.avro.ParentNsObserved;
@@ -27,6 +30,7 @@ import dev.multisigner.schemas.avro.RemoveSigner;
 import dev.multisigner.schemas.avro.ResumeZone;
 import dev.multisigner.schemas.avro.RetireZone;
 import dev.multisigner.schemas.avro.RollKey;
+import dev.multisigner.schemas.avro.Rrsig;
 import dev.multisigner.schemas.avro.SignerCommandApplied;
 import dev.multisigner.schemas.avro.SignerCommandFailed;
 import dev.multisigner.schemas.avro.SignerCommandResult;
@@ -90,11 +94,17 @@ public final class InputMapper {
               k.getNameservers(),
               k.getCsync().stream()
                   .map(c -> new CsyncData(c.getSoaSerial(), c.getFlags(), c.getTypes()))
-                  .toList());
+                  .toList(),
+              k.getOwnKeys() == null ? null : keys(zone, k.getOwnKeys()),
+              ttl(k.getDnskeyTtlSeconds()));
       return new ZoneInput.SignerKeysObserved(zone, signer, observed);
     }
     if (o instanceof ObservationFailed f) {
       return new ZoneInput.ObservationFailed(zone, signer, f.getReason());
+    }
+    if (o instanceof KeySigningRequested r) {
+      return new ZoneInput.KeySigningRequested(
+          zone, signer, r.getRequestedAt(), keys(zone, r.getZsks()));
     }
     throw new RejectedInput(zone.value(), "unknown observation " + describe(o));
   }
@@ -102,6 +112,16 @@ public final class InputMapper {
   /** A signer command's result. */
   public static ZoneInput result(ZoneName zone, SignerCommandResult record) {
     Object r = record.getResult();
+    if (r instanceof SignerCommandApplied a && a.getSigned() != null) {
+      // model 1: the KSK holder's answer to a SignDnskeyRrset
+      DnskeyRrsetSigned s = a.getSigned();
+      return new ZoneInput.DnskeyRrsetSigned(
+          zone,
+          record.getCommandId(),
+          signerId(zone, s.getForSigner()),
+          keys(zone, s.getKeys()),
+          s.getRrsigs().stream().map(InputMapper::rrsig).toList());
+    }
     if (r instanceof SignerCommandApplied a) {
       return new ZoneInput.SignerCommandApplied(
           zone, record.getCommandId(), record.getEnvelope().getOccurredAt(), a.getChanged());
@@ -130,10 +150,10 @@ public final class InputMapper {
       return new ZoneInput.DsPublicationFailed(zone, requestId, why);
     }
     if (e instanceof ParentDsObserved p) {
-      return new ZoneInput.ParentDsObserved(zone, ds(p.getDs()));
+      return new ZoneInput.ParentDsObserved(zone, ds(p.getDs()), ttl(p.getTtlSeconds()));
     }
     if (e instanceof ParentNsObserved p) {
-      return new ZoneInput.ParentNsObserved(zone, p.getNameservers());
+      return new ZoneInput.ParentNsObserved(zone, p.getNameservers(), ttl(p.getTtlSeconds()));
     }
     if (e instanceof CdsPublished) {
       return new ZoneInput.CdsPublished(zone, requestId);
@@ -144,6 +164,11 @@ public final class InputMapper {
     throw new RejectedInput(zone.value(), "unknown DS event " + describe(e));
   }
 
+  /** A served TTL; the schema's 0 (and anything not positive) means not known. */
+  private static Duration ttl(int seconds) {
+    return seconds > 0 ? Duration.ofSeconds(seconds) : null;
+  }
+
   /** The domain's group policy of an intent's policy; refused with a reason naming the zone. */
   public static GroupPolicy policy(ZoneName zone, dev.multisigner.schemas.avro.GroupPolicy p) {
     SignerModel model =
@@ -152,13 +177,11 @@ public final class InputMapper {
           case MODEL_2 -> SignerModel.MODEL_2;
           default -> throw new RejectedInput(zone.value(), "group policy without a known model");
         };
-    if (model == SignerModel.MODEL_1) {
-      // The domain plans model 1, but no adapter signs or installs a DNSKEY RRset for another
-      // signer yet: an enrolled model-1 zone would wait forever for its first signature.
+    SignerId holder = p.getKskHolder() == null ? null : signerId(zone, p.getKskHolder());
+    if (model == SignerModel.MODEL_2 && holder != null) {
       throw new RejectedInput(
           zone.value(),
-          "model 1 (one KSK holder signs every DNSKEY RRset, RFC 8901 §2.1.1) is not built in the"
-              + " services yet: no provider adapter signs or installs a DNSKEY RRset");
+          "kskHolder " + holder + " is for model 1 only (model 2: every signer's KSK)");
     }
     if (p.getMaxCdsRecords() < 0) {
       throw new RejectedInput(
@@ -181,7 +204,7 @@ public final class InputMapper {
           p.getPublishCdnskey(),
           Duration.ofSeconds(p.getRetryIntervalSeconds()),
           Duration.ofSeconds(p.getUnreachableLimitSeconds()),
-          null,
+          holder,
           new ParentChannels(
               channels(zone, "parentChannels", p.getParentChannels()),
               channels(zone, "nsChannels", p.getNsChannels())));
@@ -205,6 +228,13 @@ public final class InputMapper {
         case DNS_UPDATE -> out.add(ParentChannel.DNS_UPDATE);
         case CDS_SCAN -> out.add(ParentChannel.CDS_SCAN);
         case CSYNC_SCAN -> out.add(ParentChannel.CSYNC_SCAN);
+        case NOTIFY_CDS ->
+            throw new RejectedInput(
+                zone.value(),
+                field
+                    + ": NOTIFY_CDS is not a channel of its own (a NOTIFY only makes a CDS-scanning"
+                    + " parent scan now, RFC 9859): name CDS_SCAN and set notify-cds on the parent in"
+                    + " the ds-publisher (multisigner.ds-publisher.parents.<name>.notify-cds)");
         default ->
             throw new RejectedInput(
                 zone.value(),
@@ -267,6 +297,17 @@ public final class InputMapper {
     } catch (IllegalArgumentException e) {
       throw new RejectedInput(zone.value(), "malformed DNSKEY (tag " + k.getKeyTag() + "): " + e);
     }
+  }
+
+  /** The holder's signature as the decider carries it (over DNSKEY, or over its CDS/CDNSKEY). */
+  static RrsigData rrsig(Rrsig g) {
+    return new RrsigData(
+        g.getKeyTag(),
+        g.getAlgorithm(),
+        g.getOriginalTtl(),
+        g.getInception(),
+        g.getExpiration(),
+        bytes(g.getSignature()));
   }
 
   static List<DsData> ds(List<dev.multisigner.schemas.avro.DsData> list) {

@@ -5,17 +5,23 @@ import dev.multisigner.domain.decide.ZoneState;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.KeyData;
 import dev.multisigner.domain.model.KeyRole;
+import dev.multisigner.domain.model.RrsigData;
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.modelone.HolderSignatures;
 import dev.multisigner.schemas.avro.CsyncData;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.DsChangeRequested;
 import dev.multisigner.schemas.avro.Envelope;
 import dev.multisigner.schemas.avro.GroupKey;
 import dev.multisigner.schemas.avro.ImportDnskeys;
+import dev.multisigner.schemas.avro.InstallSignedDnskeyRrset;
 import dev.multisigner.schemas.avro.NsChangeRequested;
 import dev.multisigner.schemas.avro.PublishCdsCdnskey;
 import dev.multisigner.schemas.avro.PublishCsync;
 import dev.multisigner.schemas.avro.PublishNs;
 import dev.multisigner.schemas.avro.RollSignerKey;
+import dev.multisigner.schemas.avro.Rrsig;
+import dev.multisigner.schemas.avro.SignDnskeyRrset;
 import dev.multisigner.schemas.avro.SignerCommand;
 import dev.multisigner.schemas.avro.WithdrawCsync;
 import dev.multisigner.schemas.avro.WithdrawDnskeys;
@@ -27,6 +33,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.Type;
 
 /** The domain's outputs to Avro records for the log. */
 public final class OutputMapper {
@@ -71,6 +80,22 @@ public final class OutputMapper {
           o.commandId(),
           o.signer().value(),
           new WithdrawCsync("the parent has the NS set, or the signers' NS set changes next"));
+    }
+    if (output instanceof Output.SignDnskeyRrset o) {
+      return command(
+          envelope,
+          o.commandId(),
+          o.holder().value(),
+          new SignDnskeyRrset(o.signer().value(), dnskeys(o.keys()), ttlSeconds));
+    }
+    if (output instanceof Output.InstallSignedDnskeyRrset o) {
+      ZoneName zone = ZoneName.of(envelope.getZone());
+      return command(
+          envelope,
+          o.commandId(),
+          o.signer().value(),
+          new InstallSignedDnskeyRrset(
+              dnskeys(o.keys()), rrsigs(zone, o.keys(), o.rrsigs(), ttlSeconds), ttlSeconds));
     }
     if (output instanceof Output.RollSignerKey o) {
       return command(
@@ -165,6 +190,35 @@ public final class OutputMapper {
                         ? dev.multisigner.schemas.avro.KeyRole.KSK
                         : dev.multisigner.schemas.avro.KeyRole.ZSK,
                     dnskey(k)))
+        .toList();
+  }
+
+  /**
+   * The holder's signatures with the RR type each covers: the decider carries them as signatures
+   * over the DNSKEY RRset, and the ones over the KSK's CDS/CDNSKEY are told apart by verifying them
+   * ({@link HolderSignatures#classify}). One that verifies for none goes as DNSKEY, and the
+   * member's check refuses it.
+   */
+  public static List<Rrsig> rrsigs(
+      ZoneName zone, List<KeyData> keys, List<RrsigData> sigs, int ttlSeconds) {
+    List<DNSKEYRecord> records = keys.stream().map(k -> k.toRecord(zone, ttlSeconds)).toList();
+    return sigs.stream()
+        .map(
+            g -> {
+              RRSIGRecord as = g.toRecord(zone, ttlSeconds);
+              int type =
+                  HolderSignatures.classify(zone.toName(), records, as)
+                      .map(RRSIGRecord::getTypeCovered)
+                      .orElse(Type.DNSKEY);
+              return new Rrsig(
+                  type,
+                  g.keyTag(),
+                  g.algorithm(),
+                  g.originalTtl(),
+                  g.inception(),
+                  g.expiration(),
+                  ByteBuffer.wrap(g.signature()));
+            })
         .toList();
   }
 

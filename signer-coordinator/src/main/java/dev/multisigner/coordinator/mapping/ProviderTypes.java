@@ -3,6 +3,8 @@ package dev.multisigner.coordinator.mapping;
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.providers.cloudflare.CloudflareCapabilities;
 import dev.multisigner.providers.inmemory.InMemoryCapabilities;
+import dev.multisigner.providers.modelone.KnotOfflineKskAdapter;
+import dev.multisigner.providers.modelone.OwnerKskProvider;
 import dev.multisigner.providers.powerdns.PowerDnsCapabilities;
 import dev.multisigner.providers.rfc2136.Rfc2136Capabilities;
 import java.util.Map;
@@ -20,6 +22,8 @@ public final class ProviderTypes {
           Map.of(
               "rfc2136", Rfc2136Capabilities.knot(),
               "knot", Rfc2136Capabilities.knot(),
+              "knot-offline-ksk", KnotOfflineKskAdapter.offlineKskCapabilities(),
+              "owner-ksk", OwnerKskProvider.ownerCapabilities(),
               "powerdns", PowerDnsCapabilities.capabilities(),
               "cloudflare", CloudflareCapabilities.capabilities(),
               "in-memory", InMemoryCapabilities.capabilities()));

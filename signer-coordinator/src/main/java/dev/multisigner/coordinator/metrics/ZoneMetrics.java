@@ -5,7 +5,6 @@ import dev.multisigner.coordinator.api.ZoneViews;
 import dev.multisigner.domain.decide.ZoneState;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
@@ -26,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * Zone gauges from a scan of this instance's zone-state store every {@code
  * multisigner.metrics.scan-interval} (default 5 s): how many zones are in each process and step,
  * halted by cause, waiting on the parent's DS; per signer the age of its oldest last observation;
- * and the key sync latency (a ZSK's first sighting at its owner until every other member serves it,
- * measured at the scan that first sees it everywhere, so up to one interval late).
+ * the longest any zone has been in each process step; the parent's DS and NS lag ({@link
+ * ParentChangeLag}); and the key sync latency (a ZSK's first sighting at its owner until every
+ * other member serves it, measured at the scan that first sees it everywhere, so up to one interval
+ * late). Labels are bounded (process, step, cause, signer): never a zone name.
  */
 @Context
 @Requires(env = "signer-coordinator")
@@ -38,10 +39,13 @@ public class ZoneMetrics {
   private final ZoneStates states;
   private final MeterRegistry registry;
   private final Clock clock;
-  private final MultiGauge zones;
-  private final MultiGauge halted;
-  private final MultiGauge observationAge;
-  private final MultiGauge dsPending;
+  private final GaugeRows zones;
+  private final GaugeRows halted;
+  private final GaugeRows observationAge;
+  private final GaugeRows dsPending;
+  private final GaugeRows stepAge;
+  private final ParentChangeLag dsLag;
+  private final ParentChangeLag nsLag;
   private final Set<String> synced = new HashSet<>();
   private boolean first = true;
 
@@ -50,22 +54,32 @@ public class ZoneMetrics {
     this.registry = registry;
     this.clock = clock;
     this.zones =
-        MultiGauge.builder("multisigner.zones")
-            .description("Zones per process and step (steady: nothing under way)")
-            .register(registry);
-    this.halted =
-        MultiGauge.builder("multisigner.zones.halted")
-            .description("Halted zones by cause")
-            .register(registry);
+        GaugeRows.of(
+            registry,
+            "multisigner.zones",
+            "Zones per process and step (steady: nothing under way)",
+            null);
+    this.halted = GaugeRows.of(registry, "multisigner.zones.halted", "Halted zones by cause", null);
     this.observationAge =
-        MultiGauge.builder("multisigner.observation.age")
-            .description("Per signer, the age of its oldest last observation over its zones")
-            .baseUnit("seconds")
-            .register(registry);
+        GaugeRows.of(
+            registry,
+            "multisigner.observation.age",
+            "Per signer, the age of its oldest last observation over its zones",
+            "seconds");
     this.dsPending =
-        MultiGauge.builder("multisigner.parent.ds.pending")
-            .description("Zones whose DS change is asked of the parent, not yet observed there")
-            .register(registry);
+        GaugeRows.of(
+            registry,
+            "multisigner.parent.ds.pending",
+            "Zones whose DS change is asked of the parent, not yet observed there",
+            null);
+    this.stepAge =
+        GaugeRows.of(
+            registry,
+            "multisigner.step.age.max",
+            "Per process and step, the longest any zone has been in it",
+            "seconds");
+    this.dsLag = new ParentChangeLag("ds", registry);
+    this.nsLag = new ParentChangeLag("ns", registry);
   }
 
   @Scheduled(fixedDelay = "${multisigner.metrics.scan-interval:5s}", initialDelay = "5s")
@@ -90,7 +104,10 @@ public class ZoneMetrics {
     Map<Tags, Integer> byStep = new HashMap<>();
     Map<Tags, Integer> byCause = new HashMap<>();
     Map<Tags, Double> age = new HashMap<>();
+    Map<Tags, Double> inStep = new HashMap<>();
     int pendingDs = 0;
+    dsLag.beginScan();
+    nsLag.beginScan();
     for (ZoneState s : all) {
       ZoneViews.ZoneDetails z = ZoneViews.details(s);
       if ("RETIRED".equals(z.status())) {
@@ -100,8 +117,14 @@ public class ZoneMetrics {
         byStep.merge(Tags.of("process", "steady", "step", "steady"), 1, Integer::sum);
       }
       for (ZoneViews.ProcessView p : z.processes()) {
-        byStep.merge(Tags.of("process", p.process(), "step", stepName(p)), 1, Integer::sum);
+        Tags step = Tags.of("process", p.process(), "step", stepName(p));
+        byStep.merge(step, 1, Integer::sum);
+        if (p.since() != null) {
+          inStep.merge(step, seconds(p.since(), now), Math::max);
+        }
       }
+      dsLag.zone(z.zone(), issuedAt(z.pendingDsRequest()), s.parentDsSince(), now);
+      nsLag.zone(z.zone(), issuedAt(z.pendingNsRequest()), s.parentNsSince(), now);
       if (z.halted()) {
         byCause.merge(Tags.of("cause", z.haltCause()), 1, Integer::sum);
       }
@@ -110,19 +133,27 @@ public class ZoneMetrics {
       }
       for (ZoneViews.SignerView signer : z.signers()) {
         if (signer.observedAt() != null) {
-          double seconds = Duration.between(signer.observedAt(), now).toMillis() / 1000.0;
-          age.merge(Tags.of("signer", signer.id()), seconds, Math::max);
+          age.merge(Tags.of("signer", signer.id()), seconds(signer.observedAt(), now), Math::max);
         }
       }
       keySync(z, now);
     }
     first = false;
-    zones.register(rows(byStep), true);
-    halted.register(rows(byCause), true);
-    observationAge.register(
-        age.entrySet().stream().map(e -> MultiGauge.Row.of(e.getKey(), e.getValue())).toList(),
-        true);
-    dsPending.register(List.of(MultiGauge.Row.of(Tags.empty(), pendingDs)), true);
+    zones.set(byStep);
+    halted.set(byCause);
+    observationAge.set(age);
+    dsPending.set(Map.of(Tags.empty(), pendingDs));
+    stepAge.set(inStep);
+    dsLag.endScan();
+    nsLag.endScan();
+  }
+
+  private static Instant issuedAt(ZoneViews.PendingView p) {
+    return p == null ? null : p.issuedAt();
+  }
+
+  private static double seconds(Instant from, Instant to) {
+    return Math.max(0, Duration.between(from, to).toMillis() / 1000.0);
   }
 
   /** A step name without key tags (bounded label values). */
@@ -149,11 +180,5 @@ public class ZoneMetrics {
           .register(registry)
           .record(Math.max(0, Duration.between(k.firstSeen(), now).toMillis() / 1000.0));
     }
-  }
-
-  private static List<MultiGauge.Row<?>> rows(Map<Tags, Integer> counts) {
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    counts.forEach((tags, n) -> rows.add(MultiGauge.Row.of(tags, n)));
-    return rows;
   }
 }

@@ -1,6 +1,7 @@
 package dev.multisigner.coordinator.topology;
 
 import dev.multisigner.support.KafkaClientSettings;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -10,16 +11,24 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -44,6 +53,7 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
 
   private final KafkaStreams streams;
   private final String applicationId;
+  private final HostInfo self;
   private final Duration restartBackoff;
   private final Duration maxRestartBackoff;
   private final AtomicInteger threadFailures = new AtomicInteger();
@@ -65,7 +75,8 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
       @Value("${multisigner.coordinator.instance-id:}") String instanceId,
       @Value("${multisigner.coordinator.session-timeout:10s}") Duration sessionTimeout,
       @Value("${multisigner.coordinator.restart-backoff:1s}") Duration restartBackoff,
-      @Value("${multisigner.coordinator.max-restart-backoff:30s}") Duration maxRestartBackoff) {
+      @Value("${multisigner.coordinator.max-restart-backoff:30s}") Duration maxRestartBackoff,
+      @Value("${multisigner.coordinator.advertised-address:}") String advertisedAddress) {
     this(
         kafka,
         producer,
@@ -78,6 +89,7 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
         sessionTimeout,
         restartBackoff,
         maxRestartBackoff,
+        advertisedAddress,
         dev.multisigner.domain.decide.ZoneDecider::decide);
   }
 
@@ -94,8 +106,10 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
       Duration sessionTimeout,
       Duration restartBackoff,
       Duration maxRestartBackoff,
+      String advertisedAddress,
       CoordinatorTopology.Decide decider) {
     this.applicationId = applicationId;
+    this.self = advertisedAddress.isBlank() ? null : advertised(advertisedAddress);
     this.restartBackoff = restartBackoff;
     this.maxRestartBackoff = maxRestartBackoff;
     Properties p = new Properties();
@@ -114,6 +128,10 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
     if (!instanceId.isBlank()) {
       p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
     }
+    if (self != null) {
+      // each instance tells the others where its operator API answers for the zones it runs
+      p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+    }
     this.streams =
         new KafkaStreams(CoordinatorTopology.buildTopology(producer, wakeInterval, decider), p);
     streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
@@ -122,6 +140,16 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
             LOG.info(
                 "event=streams_state application_id={} from={} to={}", applicationId, before, now));
     streams.start();
+  }
+
+  /** A binder of the Kafka clients' own metrics (consumer lag, ...) to Micrometer. */
+  public KafkaStreamsMetrics clientMetrics() {
+    return new KafkaStreamsMetrics(streams);
+  }
+
+  /** The Kafka clients' metrics as they are now (Streams, its consumers and producers). */
+  public Map<MetricName, ? extends Metric> kafkaMetrics() {
+    return streams.metrics();
   }
 
   /** The Streams state, for health and tests. */
@@ -141,6 +169,63 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
     return streams.store(
         StoreQueryParameters.fromNameAndType(
             CoordinatorTopology.STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+  }
+
+  /**
+   * The {@code zone-state} store of one partition, only while this instance runs that partition's
+   * active task (no standby, no stale reads).
+   *
+   * @throws InvalidStateStoreException when this instance does not run the partition (now)
+   */
+  public ReadOnlyKeyValueStore<String, byte[]> zoneStates(int partition) {
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(
+                CoordinatorTopology.STATE_STORE,
+                QueryableStoreTypes.<String, byte[]>keyValueStore())
+            .withPartition(partition));
+  }
+
+  /**
+   * Where this instance's operator API answers ({@code multisigner.coordinator.advertised-address},
+   * Streams' {@code application.server}); empty when not set: a single instance, or instances that
+   * each answer only for their own zones.
+   */
+  public Optional<HostInfo> self() {
+    return Optional.ofNullable(self);
+  }
+
+  /**
+   * The instance running the zone's partition and the partition, from the group's last assignment;
+   * {@link KeyQueryMetadata#NOT_AVAILABLE} while that is not known (starting, rebalancing).
+   *
+   * @throws InvalidStateStoreException while Streams has not started or is not running
+   */
+  public KeyQueryMetadata ownerOf(String zone) {
+    try {
+      return streams.queryMetadataForKey(
+          CoordinatorTopology.STATE_STORE, zone, Serdes.String().serializer());
+    } catch (IllegalStateException e) {
+      throw new InvalidStateStoreException("coordinator streams " + streams.state(), e);
+    }
+  }
+
+  /** Every instance of the application that runs part of the zone-state store, with its host. */
+  public Collection<StreamsMetadata> instances() {
+    try {
+      return streams.streamsMetadataForStore(CoordinatorTopology.STATE_STORE);
+    } catch (IllegalStateException e) {
+      throw new InvalidStateStoreException("coordinator streams " + streams.state(), e);
+    }
+  }
+
+  private static HostInfo advertised(String address) {
+    try {
+      return HostInfo.buildFromEndpoint(address.trim());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "multisigner.coordinator.advertised-address: expected host:port, got '" + address + "'",
+          e);
+    }
   }
 
   /**

@@ -120,6 +120,13 @@ final class ZoneProcessor implements Processor<String, byte[], String, byte[]> {
     ZoneInput input;
     try {
       SpecificRecord decoded = decode(topic, record.value());
+      if (!(decoded instanceof ZoneIntent) && states.get(zone.value()) == null) {
+        // A zone never enrolled: an observation, result or parent event for it changes nothing
+        // (the decider ignores it) and must leave nothing behind either, no state, no audit
+        // event, no audit-chain head, however many random zones a faulty or forged producer names.
+        LOG.debug("event=input_for_unenrolled_zone zone={} topic={}", zone, topic);
+        return;
+      }
       cause = envelopeOf(decoded);
       input = toInput(zone, decoded);
     } catch (SerializationException e) {

@@ -7,14 +7,19 @@ import dev.multisigner.providers.ProviderPlan;
 import dev.multisigner.providers.ZoneKeySnapshot;
 import dev.multisigner.schemas.avro.CsyncData;
 import dev.multisigner.schemas.avro.Dnskey;
+import dev.multisigner.schemas.avro.DnskeyRrsetSigned;
 import dev.multisigner.schemas.avro.DsData;
 import dev.multisigner.schemas.avro.GroupKey;
 import dev.multisigner.schemas.avro.ImportDnskeys;
+import dev.multisigner.schemas.avro.InstallSignedDnskeyRrset;
 import dev.multisigner.schemas.avro.PublishCdsCdnskey;
 import dev.multisigner.schemas.avro.PublishCsync;
 import dev.multisigner.schemas.avro.PublishNs;
 import dev.multisigner.schemas.avro.RollSignerKey;
+import dev.multisigner.schemas.avro.Rrsig;
+import dev.multisigner.schemas.avro.SignDnskeyRrset;
 import dev.multisigner.schemas.avro.SignerCommand;
+import dev.multisigner.schemas.avro.SignerCommandApplied;
 import dev.multisigner.schemas.avro.WithdrawCdsCdnskey;
 import dev.multisigner.schemas.avro.WithdrawCsync;
 import dev.multisigner.schemas.avro.WithdrawDnskeys;
@@ -26,6 +31,7 @@ import org.xbill.DNS.CDSRecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
 
 /**
  * Applies one signer command through the signer's adapter and says what changed. Every command is
@@ -36,11 +42,38 @@ final class CommandApplier {
 
   private CommandApplier() {}
 
-  /** Applies the command; returns one line describing the change (or "no change"). */
-  static String apply(DnsProvider provider, SignerCommand command) {
+  /**
+   * Applies the command; the result says in one line what changed (or "no change") and, for a model
+   * 1 SignDnskeyRrset, carries the KSK holder's signatures.
+   */
+  static SignerCommandApplied apply(DnsProvider provider, SignerCommand command) {
     ZoneName zone = ZoneName.of(command.getEnvelope().getZone());
     Name name = zone.toName();
     Object c = command.getCommand();
+    if (c instanceof SignDnskeyRrset s) {
+      List<DNSKEYRecord> keys = rdata(name, s.getKeys(), s.getTtlSeconds());
+      List<RRSIGRecord> sigs = provider.signDnskeyRrset(zone, keys);
+      return new SignerCommandApplied(
+          "signed DNSKEY "
+              + keys.stream().map(DNSKEYRecord::getFootprint).toList()
+              + " for "
+              + s.getForSigner()
+              + ": "
+              + sigs.size()
+              + " RRSIGs",
+          new DnskeyRrsetSigned(s.getForSigner(), s.getKeys(), rrsigs(sigs)),
+          true);
+    }
+    String detail = change(provider, zone, name, c);
+    return new SignerCommandApplied(detail, null, changed(detail));
+  }
+
+  private static String change(DnsProvider provider, ZoneName zone, Name name, Object c) {
+    if (c instanceof InstallSignedDnskeyRrset i) {
+      List<DNSKEYRecord> keys = rdata(name, i.getKeys(), i.getTtlSeconds());
+      List<RRSIGRecord> sigs = i.getRrsigs().stream().map(g -> rrsig(name, g)).toList();
+      return provider.installSignedDnskeyRrset(zone, keys, sigs);
+    }
     if (c instanceof ImportDnskeys i) {
       return describe(provider.importDnskeys(zone, dnskeys(name, i.getKeys(), i.getTtlSeconds())));
     }
@@ -109,20 +142,52 @@ final class CommandApplier {
   }
 
   private static List<DNSKEYRecord> dnskeys(Name zone, List<GroupKey> keys, int ttl) {
-    List<DNSKEYRecord> out = new ArrayList<>();
-    for (GroupKey k : keys) {
-      Dnskey d = k.getDnskey();
-      out.add(
-          new DNSKEYRecord(
-              zone,
-              DClass.IN,
-              ttl,
-              d.getFlags(),
-              d.getProtocol(),
-              d.getAlgorithm(),
-              bytes(d.getPublicKey())));
-    }
-    return out;
+    return rdata(zone, keys.stream().map(GroupKey::getDnskey).toList(), ttl);
+  }
+
+  private static List<DNSKEYRecord> rdata(Name zone, List<Dnskey> keys, int ttl) {
+    return keys.stream()
+        .map(
+            d ->
+                new DNSKEYRecord(
+                    zone,
+                    DClass.IN,
+                    ttl,
+                    d.getFlags(),
+                    d.getProtocol(),
+                    d.getAlgorithm(),
+                    bytes(d.getPublicKey())))
+        .toList();
+  }
+
+  private static RRSIGRecord rrsig(Name zone, Rrsig g) {
+    return new RRSIGRecord(
+        zone,
+        DClass.IN,
+        g.getOriginalTtl(),
+        g.getTypeCovered(),
+        g.getAlgorithm(),
+        g.getOriginalTtl(),
+        g.getExpiration(),
+        g.getInception(),
+        g.getKeyTag(),
+        zone,
+        bytes(g.getSignature()));
+  }
+
+  private static List<Rrsig> rrsigs(List<RRSIGRecord> sigs) {
+    return sigs.stream()
+        .map(
+            s ->
+                new Rrsig(
+                    s.getTypeCovered(),
+                    s.getFootprint(),
+                    s.getAlgorithm(),
+                    s.getOrigTTL(),
+                    s.getTimeSigned(),
+                    s.getExpire(),
+                    ByteBuffer.wrap(s.getSignature())))
+        .toList();
   }
 
   private static List<CDNSKEYRecord> cdnskeys(Name zone, List<Dnskey> keys, int ttl) {

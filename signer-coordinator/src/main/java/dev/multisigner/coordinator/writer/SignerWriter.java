@@ -1,5 +1,7 @@
 package dev.multisigner.coordinator.writer;
 
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.ProviderException;
 import dev.multisigner.schemas.avro.Dnskey;
@@ -30,6 +32,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -79,9 +87,6 @@ final class SignerWriter implements Runnable {
   /** Records per poll; the poller never waits on a command, so this only sizes a batch. */
   private static final int MAX_POLL_RECORDS = 100;
 
-  /** An upper bound of one provider call (adapters time out at 3-10 s). */
-  private static final Duration CALL_BOUND = Duration.ofSeconds(30);
-
   /** An upper bound of appending one result (EventLog waits up to 30 s for the ack). */
   private static final Duration APPEND_BOUND = Duration.ofSeconds(30);
 
@@ -129,6 +134,15 @@ final class SignerWriter implements Runnable {
   private volatile boolean running = true;
   private volatile boolean halted;
 
+  /**
+   * The provider calls, each on a thread of its own so a lane can abandon one that does not return
+   * by the call deadline; an abandoned call is interrupted and its thread left to end on its own.
+   */
+  private final ExecutorService calls;
+
+  /** Provider calls abandoned at their deadline (read by tests and the log). */
+  final AtomicLong abandoned = new AtomicLong();
+
   SignerWriter(
       String signer,
       DnsProvider provider,
@@ -155,10 +169,22 @@ final class SignerWriter implements Runnable {
     this.retry = retry;
     this.pacer = RatePacer.of(provider.limits().rateLimit());
     this.lanes = new ZoneLanes("signer-writer-" + signer, concurrency);
+    AtomicInteger n = new AtomicInteger();
+    this.calls =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "provider-call-" + signer + "-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     this.concurrency = concurrency;
     this.maxInFlight = maxInFlight;
     this.worstPerCommand =
-        CALL_BOUND.multipliedBy(retry.maxAttempts()).plus(retry.totalBackoff()).plus(APPEND_BOUND);
+        retry
+            .callDeadline()
+            .multipliedBy(retry.maxAttempts())
+            .plus(retry.totalBackoff())
+            .plus(APPEND_BOUND);
     Map<String, Object> config = new HashMap<>(membership);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -381,8 +407,7 @@ final class SignerWriter implements Runnable {
         return failed(command, zone, "zone=" + zone + ": writer stopping", true);
       }
       try {
-        String detail = CommandApplier.apply(provider, command);
-        return new SignerCommandApplied(detail, CommandApplier.changed(detail));
+        return applyWithin(command, zone);
       } catch (ProviderException e) {
         if (!e.retryable() || attempt >= retry.maxAttempts() || !active(progress)) {
           String reason =
@@ -411,6 +436,48 @@ final class SignerWriter implements Runnable {
         LOG.error("event=command_crashed zone={} signer={}", zone, signer, e);
         return failed(command, zone, "zone=" + zone + " signer=" + signer + ": " + e, false);
       }
+    }
+  }
+
+  /**
+   * Applies the command through the adapter, waiting at most the call deadline: a call that has not
+   * returned by then is abandoned (interrupted) and reported as a retryable timeout, so its zone's
+   * lane moves on and the decider asks again later.
+   */
+  private SignerCommandApplied applyWithin(SignerCommand command, String zone) {
+    Future<SignerCommandApplied> call = calls.submit(() -> CommandApplier.apply(provider, command));
+    Duration deadline = retry.callDeadline();
+    try {
+      return call.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      call.cancel(true);
+      abandoned.incrementAndGet();
+      LOG.warn(
+          "event=provider_call_abandoned zone={} signer={} command={} deadline_ms={}",
+          zone,
+          signer,
+          command.getCommandId(),
+          deadline.toMillis());
+      throw ProviderException.of(
+          ProviderException.Kind.TIMEOUT,
+          ZoneName.of(zone),
+          SignerId.of(signer),
+          "the provider call did not return within "
+              + deadline.toMillis()
+              + " ms (multisigner.writers.call-deadline); abandoned");
+    } catch (InterruptedException e) {
+      call.cancel(true);
+      Thread.currentThread().interrupt();
+      throw ProviderException.of(
+          ProviderException.Kind.TIMEOUT,
+          ZoneName.of(zone),
+          SignerId.of(signer),
+          "interrupted while waiting for the provider (writer stopping)");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
     }
   }
 
@@ -505,6 +572,7 @@ final class SignerWriter implements Runnable {
     if (halted) {
       partitions.values().forEach(PartitionProgress::revoke);
       lanes.shutdown(0);
+      calls.shutdownNow();
       consumer.close(Duration.ZERO);
       LOG.info("event=writer_halted signer={}", signer);
       return;
@@ -524,6 +592,7 @@ final class SignerWriter implements Runnable {
       LOG.warn("event=writer_final_commit_failed signer={} error=\"{}\"", signer, e.toString());
     } finally {
       lanes.shutdown(1_000);
+      calls.shutdownNow();
       consumer.close(Duration.ofSeconds(5));
       LOG.info("event=writer_stopped signer={}", signer);
     }

@@ -76,6 +76,7 @@ public class SignerWriters extends AbstractHealthIndicator<Map<String, Object>> 
       @Value("${multisigner.writers.max-attempts:4}") int maxAttempts,
       @Value("${multisigner.writers.initial-backoff:200ms}") Duration initialBackoff,
       @Value("${multisigner.writers.max-backoff:5s}") Duration maxBackoff,
+      @Value("${multisigner.writers.call-deadline:30s}") Duration callDeadline,
       @Value("${multisigner.writers.concurrency:8}") int concurrency,
       @Value("${multisigner.writers.max-in-flight:256}") int maxInFlight,
       @Value("${multisigner.coordinator.instance-id:}") String instanceId,
@@ -83,7 +84,7 @@ public class SignerWriters extends AbstractHealthIndicator<Map<String, Object>> 
       @Value("${multisigner.writers.restart-backoff:1s}") Duration restartBackoff,
       @Value("${multisigner.writers.max-restart-backoff:30s}") Duration maxRestartBackoff,
       @Value("${multisigner.writers.signers:}") String only) {
-    RetryPolicy retry = new RetryPolicy(maxAttempts, initialBackoff, maxBackoff);
+    RetryPolicy retry = new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, callDeadline);
     List<String> ids = onlyThese(registry.signerIds(), only);
     for (String id : ids) {
       Supplier<SignerWriter> writer =

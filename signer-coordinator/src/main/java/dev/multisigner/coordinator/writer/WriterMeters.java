@@ -13,6 +13,7 @@ import io.micronaut.context.annotation.Requires;
  */
 @Context
 @Requires(env = "signer-coordinator")
+@Requires(bean = SignerWriters.class) // none with multisigner.writers.enabled=false
 public class WriterMeters {
 
   public WriterMeters(SignerWriters writers, MeterRegistry registry) {

@@ -29,8 +29,9 @@ class ZoneStatesTest {
             "",
             Duration.ofSeconds(10),
             Duration.ofSeconds(1),
-            Duration.ofSeconds(30))) {
-      ZoneStates states = new ZoneStates(streams);
+            Duration.ofSeconds(30),
+            "")) {
+      ZoneStates states = new ZoneStates(streams, new ZonePeers("", Duration.ofSeconds(1), null));
       assertThatThrownBy(() -> states.get(ZoneName.of("example.test")))
           .isInstanceOfSatisfying(
               ApiProblem.class,

@@ -61,7 +61,19 @@ class ZonesApiTest {
     p.put("micronaut.server.host", "127.0.0.1");
     p.put("multisigner.api.allow-unauthenticated-loopback", true);
     p.put("multisigner.coordinator.state-dir", dir.resolve("streams").toString());
-    // Three configured signers that nobody talks to here: only enrollment checks read them.
+    p.putAll(unreachableSigners());
+    server = OperatorAuthenticationTest.coordinator(p);
+    http = HttpClient.create(server.getURL());
+    probe = new TopicProbe(kafka.bootstrapServers());
+    enrollTheZone();
+  }
+
+  /**
+   * Three configured signers (knot-a, knot-c, pdns-b) that nobody talks to: only the API's
+   * enrollment checks read their configuration.
+   */
+  static Map<String, Object> unreachableSigners() {
+    Map<String, Object> p = new HashMap<>();
     for (String id : List.of("knot-a", "knot-c")) {
       p.put("multisigner.signers." + id + ".kind", "rfc2136");
       p.put("multisigner.signers." + id + ".server", "127.0.0.1:9");
@@ -72,10 +84,7 @@ class ZonesApiTest {
     p.put("multisigner.signers.pdns-b.api-url", "http://127.0.0.1:9/api/v1");
     p.put("multisigner.signers.pdns-b.api-key", "not-used");
     p.put("multisigner.signers.pdns-b.dns", "127.0.0.1:9");
-    server = OperatorAuthenticationTest.coordinator(p);
-    http = HttpClient.create(server.getURL());
-    probe = new TopicProbe(kafka.bootstrapServers());
-    enrollTheZone();
+    return p;
   }
 
   @AfterAll
@@ -169,6 +178,16 @@ class ZonesApiTest {
     assertThat(zone.processes())
         .extracting(p -> p.process() + " " + p.signer() + " " + p.step())
         .containsExactly("join knot-a JOINING", "join pdns-b JOINING");
+    // in the join since the enrollment; nothing observed yet: no RRSIG, CDS or CDNSKEY tags
+    assertThat(zone.processes()).allSatisfy(p -> assertThat(p.since()).isNotNull());
+    assertThat(zone.signers())
+        .allSatisfy(
+            s -> {
+              assertThat(s.phaseSince()).isNotNull();
+              assertThat(s.dnskeyRrsigTags()).isEmpty();
+              assertThat(s.servedCds()).isEmpty();
+              assertThat(s.servedCdnskeyTags()).isEmpty();
+            });
     assertThat(zone.waitingFor())
         .contains(
             "signer=knot-a joining: its keys are being published at every member",
@@ -217,8 +236,16 @@ class ZonesApiTest {
     assertRefused(
         enroll("other.test", List.of(knot, pdns), Map.of("model", "model-1")),
         400,
-        "model 1",
-        "not built in the services yet");
+        "zone=other.test.",
+        "model 1 needs a KSK holder");
+    // model 1: a member other than the holder must take a DNSKEY RRset signed elsewhere
+    assertRefused(
+        enroll(
+            "other.test", List.of(knot, pdns), Map.of("model", "MODEL_1", "kskHolder", "pdns-b")),
+        400,
+        "zone=other.test.",
+        "signer knot-a cannot accept a DNSKEY RRset signed by the KSK holder pdns-b",
+        "Knot takes SKRs via keymgr");
     assertRefused(
         enroll("other.test", List.of(knot, signer("pdns-b")), null),
         400,

@@ -55,6 +55,6 @@ class InputMapperParentDsTest {
         new Envelope("e-1", ZONE.value(), Instant.EPOCH, "ds-publisher", null, null),
         requestId,
         new ParentDsObserved(
-            List.of(new DsData(4711, 13, 2, ByteBuffer.wrap(new byte[32]))), true, validated));
+            List.of(new DsData(4711, 13, 2, ByteBuffer.wrap(new byte[32]))), true, validated, 0));
   }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.multisigner.domain.model.GroupPolicy;
 import dev.multisigner.domain.model.ParentChannel;
 import dev.multisigner.domain.model.ParentChannels;
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.SignerModel;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.schemas.avro.SigningModel;
 import dev.multisigner.schemas.serde.SchemaRegistry;
@@ -107,6 +109,18 @@ class InputMapperPolicyTest {
                     dev.multisigner.schemas.avro.GroupPolicy.newBuilder()
                         .setModel(SigningModel.MODEL_2)
                         .setParentChannels(
+                            List.of(dev.multisigner.schemas.avro.ParentChannel.NOTIFY_CDS))
+                        .build()))
+        .isInstanceOf(RejectedInput.class)
+        .hasMessageContaining("parentChannels: NOTIFY_CDS is not a channel of its own")
+        .hasMessageContaining("name CDS_SCAN and set notify-cds on the parent");
+    assertThatThrownBy(
+            () ->
+                InputMapper.policy(
+                    ZONE,
+                    dev.multisigner.schemas.avro.GroupPolicy.newBuilder()
+                        .setModel(SigningModel.MODEL_2)
+                        .setParentChannels(
                             List.of(dev.multisigner.schemas.avro.ParentChannel.CSYNC_SCAN))
                         .build()))
         .isInstanceOf(RejectedInput.class)
@@ -116,11 +130,24 @@ class InputMapperPolicyTest {
                 InputMapper.policy(
                     ZONE,
                     dev.multisigner.schemas.avro.GroupPolicy.newBuilder()
-                        .setModel(SigningModel.MODEL_1)
+                        .setModel(SigningModel.MODEL_2)
                         .setKskHolder("knot-a")
                         .build()))
         .isInstanceOf(RejectedInput.class)
-        .hasMessageContaining("model 1")
-        .hasMessageContaining("not built in the services yet");
+        .hasMessageContaining("zone=example.test.")
+        .hasMessageContaining("kskHolder knot-a is for model 1 only");
+  }
+
+  @Test
+  void modelOneKeepsItsKskHolder() {
+    GroupPolicy p =
+        InputMapper.policy(
+            ZONE,
+            dev.multisigner.schemas.avro.GroupPolicy.newBuilder()
+                .setModel(SigningModel.MODEL_1)
+                .setKskHolder("owner")
+                .build());
+    assertThat(p.model()).isEqualTo(SignerModel.MODEL_1);
+    assertThat(p.kskHolder()).isEqualTo(SignerId.of("owner"));
   }
 }

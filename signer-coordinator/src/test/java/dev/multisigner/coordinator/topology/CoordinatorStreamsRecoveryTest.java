@@ -49,6 +49,7 @@ class CoordinatorStreamsRecoveryTest {
                 Duration.ofSeconds(10),
                 Duration.ofMillis(500),
                 Duration.ofSeconds(2),
+                "",
                 (state, input, now) -> {
                   // an Error, as a StackOverflowError in the core would be: not caught per input
                   if (input instanceof ZoneInput.SignerKeysObserved

@@ -68,15 +68,19 @@ class CoordinatorTopologyTest {
   private TestOutputTopic<String, byte[]> dsRequests;
   private TestOutputTopic<String, byte[]> deadLetters;
 
-  @BeforeEach
-  void start() {
+  /** The coordinator's topology on a test driver, its wall clock at {@code T0}. */
+  static TopologyTestDriver driver(Path stateDir) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver =
-        new TopologyTestDriver(
-            CoordinatorTopology.buildTopology("signer-coordinator", Duration.ofSeconds(1)), p, T0);
+    return new TopologyTestDriver(
+        CoordinatorTopology.buildTopology("signer-coordinator", Duration.ofSeconds(1)), p, T0);
+  }
+
+  @BeforeEach
+  void start() {
+    driver = driver(stateDir);
     intents = input(TopicCatalog.ZONE_INTENTS);
     observations = input(TopicCatalog.SIGNER_OBSERVATIONS);
     dsEvents = input(TopicCatalog.DS_EVENTS);
@@ -110,7 +114,7 @@ class CoordinatorTopologyTest {
         encode(
             TopicCatalog.DS_EVENTS,
             new DsEvent(
-                envelope("e-ns"), null, new ParentNsObserved(List.of("ns1.knot-a.example.")))));
+                envelope("e-ns"), null, new ParentNsObserved(List.of("ns1.knot-a.example."), 0))));
     observations.pipeInput(
         ZONE,
         encode(
@@ -145,7 +149,7 @@ class CoordinatorTopologyTest {
         encode(
             TopicCatalog.DS_EVENTS,
             new DsEvent(
-                envelope("e-ns"), null, new ParentNsObserved(List.of("ns1.knot-a.example.")))));
+                envelope("e-ns"), null, new ParentNsObserved(List.of("ns1.knot-a.example."), 0))));
     observations.pipeInput(
         ZONE,
         encode(

@@ -327,6 +327,7 @@ class ParallelSignerWritersTest {
         3,
         Duration.ofMillis(10),
         Duration.ofMillis(40),
+        Duration.ofSeconds(30),
         concurrency,
         64,
         instanceId,

@@ -66,8 +66,39 @@ final class RecordingProvider implements DnsProvider {
     return observed(zone, "withdraw", keys, () -> DnsProvider.super.withdrawDnskeys(zone, keys));
   }
 
+  /**
+   * The next {@code calls} changes hang, interrupts or not, until {@link #release} (a provider that
+   * never answers, behind an adapter without a timeout).
+   */
+  void hangNext(int calls) {
+    hanging.set(calls);
+  }
+
+  /** Lets every hanging call end (it then fails: the writer has long given up on it). */
+  void release() {
+    released.countDown();
+  }
+
+  private final AtomicInteger hanging = new AtomicInteger();
+  private final java.util.concurrent.CountDownLatch released =
+      new java.util.concurrent.CountDownLatch(1);
+
+  private void hang() {
+    while (true) {
+      try {
+        released.await();
+        throw new IllegalStateException("released after hanging");
+      } catch (InterruptedException e) {
+        // a hung call does not notice
+      }
+    }
+  }
+
   private ProviderPlan observed(
       ZoneName zone, String action, Collection<DNSKEYRecord> keys, Supplier<ProviderPlan> call) {
+    if (hanging.getAndDecrement() > 0) {
+      hang();
+    }
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
     AtomicInteger zoneNow = perZone.computeIfAbsent(zone, z -> new AtomicInteger());

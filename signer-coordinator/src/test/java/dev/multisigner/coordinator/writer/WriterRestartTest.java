@@ -89,7 +89,7 @@ class WriterRestartTest {
       RecordingProvider provider = new RecordingProvider("mem-r", List.of(zone), 0, 0);
       EventLog log = new EventLog(producer);
       Envelopes envelopes = new Envelopes("signer-coordinator", Clock.systemUTC());
-      SignerWriters writers = writers(kafka, provider, log, envelopes);
+      SignerWriters writers = writers(kafka, provider, log, envelopes, Duration.ofSeconds(30));
       try {
         awaitTrue(() -> !writers.allRunning(), "the writer reports that it is not running");
         assertThat(writers.getHealthInformation()).extractingByKey("mem-r").isNotNull();
@@ -118,8 +118,13 @@ class WriterRestartTest {
     }
   }
 
-  private static SignerWriters writers(
-      EmbeddedKafka kafka, DnsProvider provider, EventLog log, Envelopes envelopes) {
+  /** The writers of one signer ({@code provider}): 2 attempts, this call deadline. */
+  static SignerWriters writers(
+      EmbeddedKafka kafka,
+      DnsProvider provider,
+      EventLog log,
+      Envelopes envelopes,
+      Duration callDeadline) {
     SignerRegistry registry =
         new SignerRegistry(Map.of()) {
           @Override
@@ -143,6 +148,7 @@ class WriterRestartTest {
         2,
         Duration.ofMillis(10),
         Duration.ofMillis(40),
+        callDeadline,
         2,
         16,
         "",
@@ -156,7 +162,7 @@ class WriterRestartTest {
     await(what).atMost(PATIENCE).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
   }
 
-  private static SignerCommand importCommand(String signer, String zone) {
+  static SignerCommand importCommand(String signer, String zone) {
     byte[] key = new byte[64];
     ThreadLocalRandom.current().nextBytes(key);
     DNSKEYRecord k =

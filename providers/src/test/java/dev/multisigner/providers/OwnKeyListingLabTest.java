@@ -1,0 +1,134 @@
+package dev.multisigner.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.KnotKey;
+import dev.multisigner.lab.dns.KnotKeystore;
+import dev.multisigner.lab.dns.KnotSigner;
+import dev.multisigner.lab.dns.PdnsSigner;
+import dev.multisigner.providers.ZoneKeySnapshot.OwnKeySource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+
+/**
+ * PowerDNS and Knot say which DNSKEYs they hold, on the real daemons: PowerDNS through its
+ * cryptokeys endpoint, Knot through keymgr when the RFC 2136 adapter is given its keymgr command. A
+ * DNSKEY written into a signer's records (PowerDNS's records table through its API, Knot's zone
+ * through an UPDATE) is served but is not reported as the signer's own; without keymgr, the RFC
+ * 2136 adapter declares that it cannot tell.
+ */
+class OwnKeyListingLabTest {
+
+  private static final ZoneName ZONE = ZoneName.of("example.test.");
+
+  /** A KSK whose private key no signer holds: it is thrown away here. */
+  private static final DNSKEYRecord PLANTED = planted();
+
+  private static DNSKEYRecord planted() {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+      g.initialize(new ECGenParameterSpec("secp256r1"));
+      return new DNSKEYRecord(
+          ZONE.toName(),
+          DClass.IN,
+          60,
+          257,
+          DNSKEYRecord.Protocol.DNSSEC,
+          DNSSEC.Algorithm.ECDSAP256SHA256,
+          g.generateKeyPair().getPublic());
+    } catch (GeneralSecurityException | DNSSEC.DNSSECException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @TempDir Path dir;
+
+  @Test
+  void powerDnsAndKnotReportTheKeysTheyHoldAndNotAKeyPlantedInTheirRecords() throws Exception {
+    try (DnsLab lab =
+        DnsLab.builder().zone(ZONE.value()).knotSigner("knot-a").pdnsSigner("pdns-b").start()) {
+      PdnsSigner p = lab.pdns("pdns-b");
+      KnotSigner k = lab.knot("knot-a");
+      Path apiKey = dir.resolve("api-key");
+      Files.writeString(apiKey, p.apiKey());
+      DnsProvider pdns =
+          ProviderFactory.create(
+              SignerId.of(p.id()),
+              Map.of(
+                  "kind",
+                  "powerdns",
+                  "api-url",
+                  p.apiUrl().toString(),
+                  "server-id",
+                  p.serverId(),
+                  "api-key",
+                  "file:" + apiKey,
+                  "dns",
+                  "127.0.0.1:" + p.dnsAddress().getPort()));
+      Path tsig = dir.resolve("tsig");
+      Files.writeString(tsig, k.tsig().secret());
+      Map<String, String> knotConfig =
+          Map.of(
+              "kind",
+              "rfc2136",
+              "server",
+              "127.0.0.1:" + k.dnsAddress().getPort(),
+              "tsig-name",
+              k.tsig().name(),
+              "tsig-algorithm",
+              k.tsig().algorithm(),
+              "tsig-secret",
+              "file:" + tsig);
+      DnsProvider knotInferred = ProviderFactory.create(SignerId.of(k.id()), knotConfig);
+      Map<String, String> withKeymgr = new java.util.HashMap<>(knotConfig);
+      withKeymgr.put("keymgr", "keymgr -c " + k.configFile());
+      DnsProvider knot = ProviderFactory.create(SignerId.of(k.id()), withKeymgr);
+
+      ZoneKeySnapshot pdnsBefore = pdns.read(ZONE);
+      assertThat(pdns.ownKeyListing().available()).isTrue();
+      assertThat(pdnsBefore.ownKeySource()).isEqualTo(OwnKeySource.API);
+      assertThat(pdnsBefore.ownKeys()).isNotEmpty().isEqualTo(Set.copyOf(pdnsBefore.dnskeys()));
+
+      pdns.importDnskeys(ZONE, List.of(PLANTED));
+      ZoneKeySnapshot pdnsAfter = pdns.read(ZONE);
+      assertThat(pdnsAfter.serves(PLANTED)).as("PowerDNS serves the planted key").isTrue();
+      assertThat(pdnsAfter.ownKeys()).isEqualTo(pdnsBefore.ownKeys()).doesNotContain(PLANTED);
+      assertThat(pdnsAfter.foreignDnskeys()).containsExactly(PLANTED);
+
+      Set<Integer> keymgrTags =
+          new KnotKeystore(k).keys().stream().map(KnotKey::keyTag).collect(Collectors.toSet());
+      knot.importDnskeys(ZONE, List.of(PLANTED));
+      ZoneKeySnapshot knotAfter = knot.read(ZONE);
+      assertThat(knot.ownKeyListing().available()).isTrue();
+      assertThat(knotAfter.ownKeySource()).isEqualTo(OwnKeySource.KEY_MANAGER);
+      assertThat(knotAfter.serves(PLANTED)).as("Knot serves the planted key").isTrue();
+      assertThat(tags(knotAfter.ownKeys())).isNotEmpty().isEqualTo(keymgrTags);
+      assertThat(knotAfter.foreignDnskeys()).containsExactly(PLANTED);
+
+      assertThat(knotInferred.ownKeyListing().available()).isFalse();
+      assertThat(knotInferred.read(ZONE).ownKeySource()).isEqualTo(OwnKeySource.SIGNATURES);
+    }
+  }
+
+  private static Set<Integer> tags(Set<DNSKEYRecord> keys) {
+    Set<Integer> tags = new HashSet<>();
+    keys.forEach(r -> tags.add(r.getFootprint()));
+    return tags;
+  }
+}
