@@ -334,7 +334,7 @@ final class SignerWriter implements Runnable {
     long t0 = System.nanoTime();
     Object outcome =
         supersededBy == null
-            ? outcome(command, zone, progress)
+            ? outcome(command, zone, progress).orElse(null)
             : failed(
                 command,
                 zone,
@@ -346,6 +346,16 @@ final class SignerWriter implements Runnable {
                     + supersededBy
                     + " of the same kind, not applied",
                 true);
+    if (outcome == null) {
+      // stopping or moved mid-command: no result (a crash leaves none either); the offset stays
+      // uncommitted and the next owner applies the command again (commands are idempotent)
+      LOG.info(
+          "event=command_left_for_next_owner zone={} signer={} command={}",
+          zone,
+          signer,
+          command.getCommandId());
+      return false;
+    }
     (outcome instanceof SignerCommandApplied ? applied : failed).incrementAndGet();
     if (outcome instanceof SignerCommandApplied applied) {
       LOG.info(
@@ -400,19 +410,25 @@ final class SignerWriter implements Runnable {
     }
   }
 
-  /** Applies the command, retrying retryable failures; the result to report. */
-  private Object outcome(SignerCommand command, String zone, PartitionProgress progress) {
+  /**
+   * Applies the command, retrying retryable failures; the result to report, or empty when the
+   * writer stopped (or the partition moved) before the command got a final answer.
+   */
+  private Optional<Object> outcome(SignerCommand command, String zone, PartitionProgress progress) {
     for (int attempt = 1; ; attempt++) {
       if (pacer.isPresent() && !pacer.get().acquire()) {
-        return failed(command, zone, "zone=" + zone + ": writer stopping", true);
+        return Optional.empty();
       }
       try {
-        return applyWithin(command, zone);
+        return Optional.of(applyWithin(command, zone));
       } catch (ProviderException e) {
-        if (!e.retryable() || attempt >= retry.maxAttempts() || !active(progress)) {
+        if (e.retryable() && !active(progress)) {
+          return Optional.empty();
+        }
+        if (!e.retryable() || attempt >= retry.maxAttempts()) {
           String reason =
               e.retryable() ? e.getMessage() + " (after " + attempt + " attempts)" : e.getMessage();
-          return failed(command, zone, reason, e.retryable());
+          return Optional.of(failed(command, zone, reason, e.retryable()));
         }
         Duration backoff = retry.backoffBefore(attempt + 1);
         retried.incrementAndGet();
@@ -426,15 +442,20 @@ final class SignerWriter implements Runnable {
             backoff.toMillis(),
             e.getMessage());
         if (!sleep(backoff, progress)) {
-          return failed(command, zone, e.getMessage() + " (writer stopping)", true);
+          return Optional.empty();
         }
       } catch (CommandApplier.UnsupportedCommand | IllegalArgumentException e) {
-        return failed(
-            command, zone, "zone=" + zone + " signer=" + signer + ": " + e.getMessage(), false);
+        return Optional.of(
+            failed(
+                command,
+                zone,
+                "zone=" + zone + " signer=" + signer + ": " + e.getMessage(),
+                false));
       } catch (RuntimeException e) {
         // A bug must not stop this signer's writer: report it, keep going with the next command.
         LOG.error("event=command_crashed zone={} signer={}", zone, signer, e);
-        return failed(command, zone, "zone=" + zone + " signer=" + signer + ": " + e, false);
+        return Optional.of(
+            failed(command, zone, "zone=" + zone + " signer=" + signer + ": " + e, false));
       }
     }
   }

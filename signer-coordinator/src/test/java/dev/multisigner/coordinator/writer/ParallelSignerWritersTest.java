@@ -263,6 +263,7 @@ class ParallelSignerWritersTest {
         first.stop();
       }
     }
+    provider.awaitIdle(); // the changes the provider had accepted have landed
     Map<String, List<String>> beforeRestart = new HashMap<>();
     for (String z : zones) {
       beforeRestart.put(z, provider.applied(ZoneName.of(z)));

@@ -79,6 +79,25 @@ final class RecordingProvider implements DnsProvider {
     released.countDown();
   }
 
+  /**
+   * Waits until no change is running: a change the provider accepted ends even when the writer that
+   * asked for it is gone (as a crashed writer's last call does at a real provider).
+   */
+  void awaitIdle() {
+    long end = System.nanoTime() + 10_000_000_000L;
+    while (inFlight.get() > 0 && System.nanoTime() < end) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    if (inFlight.get() > 0) {
+      throw new AssertionError("provider calls still running after 10 s: " + inFlight.get());
+    }
+  }
+
   private final AtomicInteger hanging = new AtomicInteger();
   private final java.util.concurrent.CountDownLatch released =
       new java.util.concurrent.CountDownLatch(1);
