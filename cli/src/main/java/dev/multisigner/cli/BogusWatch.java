@@ -75,7 +75,8 @@ public final class BogusWatch implements AutoCloseable {
     }
   }
 
-  private final DnsLab lab;
+  private final Object validator;
+  private final java.util.function.Function<Set<String>, List<Result>> rounds;
   private final Thread thread;
   private final Map<String, TypeCounts> byType = new TreeMap<>();
   private final List<String> samples = new ArrayList<>();
@@ -89,9 +90,24 @@ public final class BogusWatch implements AutoCloseable {
 
   /** A watch that waits {@code pause} between rounds (the soak runs many at once). */
   public BogusWatch(DnsLab lab, Duration pause) {
-    this.lab = lab;
+    this(
+        lab.zone().toString(), lab.validator(), down -> CrossProviderProbe.round(lab, down), pause);
+  }
+
+  /**
+   * A watch over one zone of a multi-zone lab: {@code rounds} runs one round without the signers
+   * given (e.g. {@link CrossProviderProbe#round(dev.multisigner.lab.dns.UnboundValidator,
+   * org.xbill.DNS.Name, List, Set)}) holding {@code validator}.
+   */
+  public BogusWatch(
+      String zone,
+      Object validator,
+      java.util.function.Function<Set<String>, List<Result>> rounds,
+      Duration pause) {
+    this.validator = validator;
+    this.rounds = rounds;
     this.pauseMillis = pause.toMillis();
-    this.thread = new Thread(this::watch, "bogus-watch-" + lab.zone());
+    this.thread = new Thread(this::watch, "bogus-watch-" + zone);
     thread.setDaemon(true);
     thread.start();
   }
@@ -115,7 +131,7 @@ public final class BogusWatch implements AutoCloseable {
    */
   public void pause(String signer) {
     down.add(signer);
-    synchronized (lab.validator()) {
+    synchronized (validator) {
       // the round in flight, if any, has finished
     }
   }
@@ -128,7 +144,7 @@ public final class BogusWatch implements AutoCloseable {
   private void watch() {
     while (running) {
       try {
-        List<Result> round = CrossProviderProbe.round(lab, Set.copyOf(down));
+        List<Result> round = rounds.apply(Set.copyOf(down));
         synchronized (samples) {
           for (Result r : round) {
             byType.merge(r.kind(), new TypeCounts(0, 0, 0, 0).plus(r.verdict()), BogusWatch::sum);

@@ -1,7 +1,6 @@
 package dev.multisigner.cli.soak;
 
 import dev.multisigner.dnsquery.Signatures;
-import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.LabSigner;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +27,6 @@ import org.xbill.DNS.Type;
  */
 final class CdsScanner {
 
-  private final DnsLab lab;
   private final ZoneView view;
   private final Supplier<List<LabSigner>> members;
   private final long dsTtlSeconds;
@@ -36,8 +34,7 @@ final class CdsScanner {
   private int updates;
   private volatile String lastRefusal = "not scanned yet";
 
-  CdsScanner(DnsLab lab, ZoneView view, Supplier<List<LabSigner>> members, long dsTtlSeconds) {
-    this.lab = lab;
+  CdsScanner(ZoneView view, Supplier<List<LabSigner>> members, long dsTtlSeconds) {
     this.members = members;
     this.view = view;
     this.dsTtlSeconds = dsTtlSeconds;
@@ -57,7 +54,7 @@ final class CdsScanner {
   boolean scan() {
     Set<String> hosts = view.parentNs();
     List<LabSigner> delegated =
-        lab.signers().stream().filter(s -> hosts.contains(view.host(s.id()))).toList();
+        view.lab().signers().stream().filter(s -> hosts.contains(view.host(s.id()))).toList();
     if (delegated.isEmpty()) {
       // the lab's first delegation names in-zone hosts (ns1/ns2) that stand for the members
       delegated = members.get();
@@ -67,7 +64,7 @@ final class CdsScanner {
     if (delegated.isEmpty()) {
       return refuse("no member to ask");
     }
-    List<DSRecord> current = lab.parent().ds();
+    List<DSRecord> current = view.lab().parent().ds(view.name());
     Set<String> cds = null;
     Set<Integer> cdsTags = Set.of();
     List<CDSRecord> records = List.of();
@@ -112,7 +109,7 @@ final class CdsScanner {
               c.getDigestID(),
               c.getDigest()));
     }
-    lab.parent().putDs(ds, dsTtlSeconds);
+    view.lab().parent().putDs(view.name(), ds, dsTtlSeconds);
     pendingBootstrap = null;
     updates++;
     lastRefusal = "none (DS " + cdsTags + " written)";

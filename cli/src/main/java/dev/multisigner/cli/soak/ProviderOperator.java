@@ -60,7 +60,7 @@ final class ProviderOperator {
   }
 
   private String knotZsk(KnotSigner knot) throws InterruptedException {
-    KnotKeystore keystore = new KnotKeystore(knot);
+    KnotKeystore keystore = new KnotKeystore(knot, view.name());
     Set<Integer> before = ownTags(keystore);
     Set<Integer> oldZsks = view.soaSigners(knot);
     keystore.rollZsk();
@@ -80,10 +80,10 @@ final class ProviderOperator {
   }
 
   private String knotKsk(KnotSigner knot) throws InterruptedException {
-    KnotKeystore keystore = new KnotKeystore(knot);
+    KnotKeystore keystore = new KnotKeystore(knot, view.name());
     Set<Integer> before = ownTags(keystore);
     Set<Integer> oldKsks = view.ownKsks(knot);
-    knot.knotc("zone-key-rollover", knot.zone().toString(), "ksk");
+    knot.knotc("zone-key-rollover", view.name().toString(), "ksk");
     Integer added = awaitNewKey(knot, keystore, before);
     if (added == null) {
       return "knot KSK roll at " + knot.id() + ": no new KSK published";
@@ -92,7 +92,7 @@ final class ProviderOperator {
     if (ds != null) {
       return ds;
     }
-    knot.knotc("zone-ksk-submitted", knot.zone().toString());
+    knot.knotc("zone-ksk-submitted", view.name().toString());
     if (!await(
         patience.plus(MAX_ZONE_TTL),
         () -> view.dnskeys(knot).stream().noneMatch(oldKsks::contains))) {
@@ -102,7 +102,7 @@ final class ProviderOperator {
   }
 
   private String pdnsZsk(PdnsSigner pdns) throws InterruptedException {
-    PdnsKeystore keys = new PdnsKeystore(pdns);
+    PdnsKeystore keys = new PdnsKeystore(pdns, view.name());
     List<CryptoKey> old = active(keys, "zsk");
     CryptoKey added = keys.add("zsk", false, true);
     if (!await(
@@ -125,7 +125,7 @@ final class ProviderOperator {
   }
 
   private String pdnsKsk(PdnsSigner pdns, String type) throws InterruptedException {
-    PdnsKeystore keys = new PdnsKeystore(pdns);
+    PdnsKeystore keys = new PdnsKeystore(pdns, view.name());
     List<CryptoKey> old = active(keys, type);
     CryptoKey added = keys.add(type, true, true);
     String ds = awaitDsAndTtl(pdns, added.keyTag());
@@ -170,8 +170,14 @@ final class ProviderOperator {
     return tags;
   }
 
+  /**
+   * The active keys of {@code type}: for "ksk" or "csk" every active SEP key (PowerDNS reports a
+   * KSK left alone in a zone as a csk).
+   */
   private static List<CryptoKey> active(PdnsKeystore keys, String type) {
-    return keys.keys().stream().filter(k -> k.keyType().equals(type) && k.active()).toList();
+    return keys.keys().stream()
+        .filter(k -> k.active() && (type.equals("zsk") ? !k.sep() : k.sep()))
+        .toList();
   }
 
   /**

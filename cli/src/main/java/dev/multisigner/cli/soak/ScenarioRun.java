@@ -5,9 +5,12 @@ import static dev.multisigner.cli.soak.ProviderOperator.await;
 import dev.multisigner.cli.BogusWatch;
 import dev.multisigner.cli.soak.SoakScenario.Roll;
 import dev.multisigner.cli.soak.SoakScenario.Signer;
+import dev.multisigner.lab.dns.CrossProviderProbe;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.LabException;
 import dev.multisigner.lab.dns.LabSigner;
+import dev.multisigner.lab.dns.MultiZoneLab;
+import dev.multisigner.lab.dns.UnboundValidator;
 import dev.multisigner.lab.kafka.TopicProbe;
 import dev.multisigner.schemas.avro.EnrollZone;
 import dev.multisigner.schemas.avro.Envelope;
@@ -34,13 +37,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.xbill.DNS.Name;
 
 /**
- * Runs one {@link SoakScenario} on its own lab (signers, BIND parent, Unbound) against the batch's
- * services: enrolls the zone, waits until it is secure, starts each roll and the join or leave at
- * its second, waits for every event and then for the group to converge ({@link ZoneView#verdict}),
- * with Unbound probing across providers the whole time. A signer is probed only while the parent's
- * delegation can send resolvers there.
+ * Runs one {@link SoakScenario} as one zone of the soak's shared lab (its signers, BIND parent and
+ * Unbound validators serve every scenario's zone) against the soak's services: enrolls the zone,
+ * waits until it is secure, starts each roll and the join or leave at its second, waits for every
+ * event and then for the group to converge ({@link ZoneView#verdict}), with Unbound probing across
+ * providers the whole time. A signer is probed only while the parent's delegation can send
+ * resolvers there.
  */
 final class ScenarioRun {
 
@@ -48,7 +53,9 @@ final class ScenarioRun {
   record Services(TopicProbe log, URI api, Optional<String> authorization) {}
 
   private final SoakScenario scenario;
+  private final MultiZoneLab shared;
   private final DnsLab lab;
+  private final Name zone;
   private final Services services;
   private final Duration patience;
   private final ZoneView view;
@@ -56,12 +63,14 @@ final class ScenarioRun {
   private final List<String> failures = new CopyOnWriteArrayList<>();
   private BogusWatch watch;
 
-  ScenarioRun(SoakScenario scenario, DnsLab lab, Services services, Duration patience) {
+  ScenarioRun(SoakScenario scenario, MultiZoneLab shared, Services services, Duration patience) {
     this.scenario = scenario;
-    this.lab = lab;
+    this.shared = shared;
+    this.lab = shared.lab();
+    this.zone = Name.fromConstantString(scenario.zone());
     this.services = services;
     this.patience = patience;
-    this.view = new ZoneView(lab);
+    this.view = new ZoneView(lab, zone);
   }
 
   /** The soak's policy: the lab's short TTLs; the DS by DNS UPDATE or left to a CDS scan. */
@@ -86,14 +95,26 @@ final class ScenarioRun {
 
   SoakResult run() throws InterruptedException {
     long start = System.nanoTime();
-    watch = new BogusWatch(lab, Duration.ofMillis(2000));
+    // the zone's own signers, the joiner paused until the delegation names it: the shared
+    // signers serve every scenario's zone, but resolvers are only sent to the delegated ones
+    List<LabSigner> probed = new ArrayList<>();
+    scenario.signers().forEach(s -> probed.add(lab.signer(s.id())));
+    if (scenario.joiner() != null) {
+      probed.add(lab.signer(scenario.joiner().id()));
+    }
+    UnboundValidator validator = shared.validator(zone);
+    watch =
+        new BogusWatch(
+            scenario.zone(),
+            validator,
+            down -> CrossProviderProbe.round(validator, zone, probed, down),
+            Duration.ofMillis(2000));
     if (scenario.joiner() != null) {
       watch.pause(scenario.joiner().id());
     }
     CdsScanner scanner =
         scenario.cdsScan()
-            ? new CdsScanner(
-                lab, view, () -> List.copyOf(group), ProviderOperator.DS_TTL.toSeconds())
+            ? new CdsScanner(view, () -> List.copyOf(group), ProviderOperator.DS_TTL.toSeconds())
             : null;
     Thread scan = null;
     if (scanner != null) {
@@ -170,8 +191,7 @@ final class ScenarioRun {
   }
 
   private SignerSpec spec(Signer s) {
-    return new SignerSpec(
-        scenario.serviceId(s.id()), s.knot() ? "knot" : "powerdns", 13, List.of(view.host(s.id())));
+    return new SignerSpec(s.id(), s.knot() ? "knot" : "powerdns", 13, List.of(view.host(s.id())));
   }
 
   /** Starts every roll and the member change at its second; waits for all; records failures. */
@@ -216,7 +236,7 @@ final class ScenarioRun {
     api(
         "POST",
         "/zones/" + scenario.zone() + "/signers",
-        "{\"id\":\"" + scenario.serviceId(j.id()) + "\",\"nameservers\":[\"" + host + "\"]}");
+        "{\"id\":\"" + j.id() + "\",\"nameservers\":[\"" + host + "\"]}");
     if (!await(patience, () -> view.parentNs().contains(host))) {
       return "join " + j.id() + ": the parent's delegation never named it";
     }
@@ -229,7 +249,7 @@ final class ScenarioRun {
     String id = scenario.leaver();
     String host = view.host(id);
     group.remove(lab.signer(id));
-    api("DELETE", "/zones/" + scenario.zone() + "/signers/" + scenario.serviceId(id), null);
+    api("DELETE", "/zones/" + scenario.zone() + "/signers/" + id, null);
     if (!await(patience, () -> !view.parentNs().contains(host))) {
       return "leave " + id + ": the parent's delegation kept it";
     }
@@ -292,7 +312,8 @@ final class ScenarioRun {
           .append('\n');
     }
     try {
-      java.nio.file.Files.writeString(lab.workDir().resolve("audit.txt"), text);
+      java.nio.file.Files.writeString(
+          lab.workDir().resolve("audit-" + scenario.zone() + "txt"), text);
     } catch (IOException e) {
       failures.add("harness: cannot write the audit log: " + e.getMessage());
     }

@@ -4,34 +4,43 @@ import dev.multisigner.cli.BogusWatch;
 import dev.multisigner.cli.LabWiring;
 import dev.multisigner.cli.LocalStack;
 import dev.multisigner.cli.LocalStack.Service;
-import dev.multisigner.cli.soak.SoakScenario.Signer;
-import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.MultiZoneLab;
+import dev.multisigner.lab.dns.SignerKind;
 import dev.multisigner.lab.kafka.TopicProbe;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.xbill.DNS.Name;
 
 /**
- * The randomized scenario matrix on the real lab: scenarios run in batches, each batch's scenarios
- * at once, each on its own lab (its signers, a BIND parent of its own parent zone {@code
- * s<index>.test.}, an Unbound validator) against one embedded broker and the three services of the
- * batch, which know every signer of the batch under the id {@code s<index>-<lab id>}.
+ * The randomized scenario matrix on the real lab, every scenario a zone of one shared lab: a {@link
+ * MultiZoneLab} whose six signers (Knot knot-a, knot-c, knot-e and PowerDNS pdns-b, pdns-d, pdns-f)
+ * serve every scenario's zone {@code s<index>.test.} (each with the key scheme its scenario gives
+ * that signer, KSK+ZSK where it does not use it), one BIND parent {@code test.} delegating them
+ * all, and Unbound validators sharing the zones; against one embedded broker and one set of the
+ * services. {@code parallel} scenarios run at once, each from enrollment to its verdict; the next
+ * starts when one ends.
  */
 public final class Soak {
 
   /** The delegation's TTL at the parent (NS-Wait-Time counts on it). */
   static final Duration NS_TTL = Duration.ofSeconds(10);
+
+  /** Scenarios per Unbound validator (one probe round holds a validator). */
+  private static final int ZONES_PER_VALIDATOR = 4;
 
   private final PrintStream out;
   private final Duration patience;
@@ -50,24 +59,75 @@ public final class Soak {
    */
   public List<SoakResult> run(int count, long seed, int parallel, Path dir)
       throws InterruptedException {
-    return run(seed, firstScenarios(count), parallel, dir);
+    List<Integer> indexes = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      indexes.add(i);
+    }
+    return run(seed, indexes, parallel, dir);
   }
 
-  /** Runs the scenarios numbered {@code indexes} of {@code seed}. */
+  /** Runs the scenarios numbered {@code indexes} of {@code seed}, {@code parallel} at a time. */
   public List<SoakResult> run(long seed, List<Integer> indexes, int parallel, Path dir)
       throws InterruptedException {
+    List<SoakScenario> scenarios = new ArrayList<>();
+    for (int i : indexes) {
+      scenarios.add(SoakScenario.of(seed, i));
+    }
+    MultiZoneLab lab;
+    try {
+      lab = lab(scenarios, parallel, dir.resolve("lab"));
+    } catch (RuntimeException first) {
+      out.println("soak: the lab did not start (" + first.getMessage() + "), trying again");
+      lab = lab(scenarios, parallel, dir.resolve("lab-retry"));
+    }
+    MultiZoneLab started = lab;
+    // Ctrl-C stops every daemon by its PID, not only the JVM
+    Thread stopLab = new Thread(started::close, "soak-stop-lab");
+    Runtime.getRuntime().addShutdownHook(stopLab);
     List<SoakResult> results = new ArrayList<>();
-    out.println(SoakResult.header());
-    for (int from = 0; from < indexes.size(); from += parallel) {
-      List<SoakScenario> batch = new ArrayList<>();
-      for (int i : indexes.subList(from, Math.min(indexes.size(), from + parallel))) {
-        batch.add(SoakScenario.of(seed, i));
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
+    try (LocalStack stack = LocalStack.start(settings(started, dir.resolve("stack")));
+        TopicProbe log = new TopicProbe(stack.bootstrapServers())) {
+      ScenarioRun.Services services =
+          new ScenarioRun.Services(
+              log, URI.create(stack.url(Service.SIGNER_COORDINATOR)), stack.apiAuthorization());
+      out.println(
+          "soak: "
+              + scenarios.size()
+              + " scenarios of seed "
+              + seed
+              + " on one lab ("
+              + started.lab().signers().size()
+              + " signers, "
+              + started.zones().size()
+              + " zones), "
+              + parallel
+              + " at a time; lab started in "
+              + started.startupTime().toSeconds()
+              + " s");
+      out.println(SoakResult.header());
+      CompletionService<SoakResult> done = new ExecutorCompletionService<>(pool);
+      Map<Future<SoakResult>, SoakScenario> running = new HashMap<>();
+      for (SoakScenario s : scenarios) {
+        running.put(done.submit(() -> new ScenarioRun(s, started, services, patience).run()), s);
       }
-      for (SoakResult r : batch(batch, dir.resolve("batch-" + (from / parallel + 1)))) {
+      for (int n = 0; n < scenarios.size(); n++) {
+        Future<SoakResult> f = done.take();
+        SoakResult r;
+        try {
+          r = f.get();
+        } catch (ExecutionException ex) {
+          r = failed(running.get(f), "harness: " + ex.getCause());
+        }
         out.println(r.row());
         results.add(r);
       }
+    } finally {
+      pool.shutdownNow();
+      started.close();
+      Runtime.getRuntime().removeShutdownHook(stopLab);
     }
+    results.sort(Comparator.comparingInt(r -> r.scenario().index()));
     return results;
   }
 
@@ -82,132 +142,47 @@ public final class Soak {
         results.size(), results.size() - failed, failed, probes, secure, bogus);
   }
 
-  private static List<Integer> firstScenarios(int count) {
-    List<Integer> out = new ArrayList<>();
-    for (int i = 1; i <= count; i++) {
-      out.add(i);
-    }
-    return out;
-  }
-
-  private List<SoakResult> batch(List<SoakScenario> scenarios, Path dir)
-      throws InterruptedException {
-    Map<SoakScenario, DnsLab> labs = new java.util.concurrent.ConcurrentHashMap<>();
-    List<SoakResult> results = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(scenarios.size());
-    // Ctrl-C stops every daemon of the batch by its PID, not only the JVM
-    Thread stopLabs = new Thread(() -> labs.values().forEach(DnsLab::close), "soak-stop-labs");
-    Runtime.getRuntime().addShutdownHook(stopLabs);
-    try {
-      // a few labs at a time: dozens of daemons starting at once on a loaded machine miss their
-      // start-up deadline
-      ExecutorService starter = Executors.newFixedThreadPool(4);
-      Map<SoakScenario, Future<DnsLab>> starting = new LinkedHashMap<>();
-      for (SoakScenario s : scenarios) {
-        starting.put(s, starter.submit(() -> lab(s, dir.resolve(s.parentLabel()))));
-      }
-      starter.shutdown();
-      for (Map.Entry<SoakScenario, Future<DnsLab>> e : starting.entrySet()) {
-        try {
-          labs.put(e.getKey(), e.getValue().get());
-        } catch (ExecutionException ex) {
-          results.add(failed(e.getKey(), "lab did not start: " + ex.getCause()));
-        }
-      }
-      if (labs.isEmpty()) {
-        return results;
-      }
-      try (LocalStack stack = LocalStack.start(settings(labs, dir.resolve("stack")));
-          TopicProbe log = new TopicProbe(stack.bootstrapServers())) {
-        ScenarioRun.Services services =
-            new ScenarioRun.Services(
-                log, URI.create(stack.url(Service.SIGNER_COORDINATOR)), stack.apiAuthorization());
-        out.println(
-            "soak: batch of "
-                + labs.size()
-                + " scenarios ("
-                + labs.keySet().stream().map(s -> Integer.toString(s.index())).toList()
-                + ") started");
-        Map<SoakScenario, Future<SoakResult>> running = new LinkedHashMap<>();
-        for (Map.Entry<SoakScenario, DnsLab> e : labs.entrySet()) {
-          running.put(
-              e.getKey(),
-              pool.submit(
-                  () -> new ScenarioRun(e.getKey(), e.getValue(), services, patience).run()));
-        }
-        for (Map.Entry<SoakScenario, Future<SoakResult>> e : running.entrySet()) {
-          try {
-            results.add(e.getValue().get());
-          } catch (ExecutionException ex) {
-            results.add(failed(e.getKey(), "harness: " + ex.getCause()));
-          }
-        }
-      }
-    } finally {
-      pool.shutdownNow();
-      labs.values().forEach(DnsLab::close);
-      Runtime.getRuntime().removeShutdownHook(stopLabs);
-    }
-    results.sort(java.util.Comparator.comparingInt(r -> r.scenario().index()));
-    return results;
-  }
-
   private static SoakResult failed(SoakScenario s, String why) {
     return new SoakResult(
         s, null, null, new BogusWatch.Counts(0, 0, 0, 0, Map.of(), List.of()), Optional.of(why));
   }
 
   /**
-   * The scenario's lab: its first signers and its joiner, a parent and a validator; tried twice (a
-   * daemon that misses its start-up deadline on a loaded machine is not what the soak tests).
+   * The shared lab: every lab signer serving every scenario's zone with the scheme its scenario
+   * gives it, the parent, and one validator per {@value #ZONES_PER_VALIDATOR} scenarios at once.
    */
-  private static DnsLab lab(SoakScenario s, Path dir) {
-    try {
-      return startLab(s, dir);
-    } catch (RuntimeException first) {
-      return startLab(s, dir.resolveSibling(dir.getFileName() + "-retry"));
+  private static MultiZoneLab lab(List<SoakScenario> scenarios, int parallel, Path dir) {
+    Map<Name, SoakScenario> byZone = new HashMap<>();
+    List<String> zones = new ArrayList<>();
+    for (SoakScenario s : scenarios) {
+      Name z = Name.fromConstantString(s.zone());
+      byZone.put(z, s);
+      zones.add(s.zone());
     }
-  }
-
-  private static DnsLab startLab(SoakScenario s, Path dir) {
-    DnsLab.Builder b =
-        DnsLab.builder()
-            .zone(s.zone())
-            .withParent()
-            .withValidator()
+    MultiZoneLab.Builder b =
+        MultiZoneLab.builder()
+            .zones(zones)
             .workDir(dir)
-            .daemonTimeout(Duration.ofSeconds(90));
-    List<Signer> all = new ArrayList<>(s.signers());
-    if (s.joiner() != null) {
-      all.add(s.joiner());
-    }
-    for (Signer signer : all) {
-      if (signer.knot()) {
-        b.knotSigner(signer.id(), signer.scheme());
-      } else {
-        b.pdnsSigner(signer.id(), signer.scheme());
-      }
+            .validators((parallel + ZONES_PER_VALIDATOR - 1) / ZONES_PER_VALIDATOR)
+            .daemonTimeout(Duration.ofSeconds(120).plusSeconds(zones.size()));
+    for (String id : SoakScenario.labSignerIds()) {
+      SignerKind kind = id.startsWith("knot-") ? SignerKind.KNOT : SignerKind.PDNS;
+      b.signer(id, kind, z -> byZone.get(z).schemeAt(id));
     }
     return b.start();
   }
 
-  /** Every lab's signers for collector and writers, every lab's parent for the ds-publisher. */
-  private static LocalStack.Settings settings(Map<SoakScenario, DnsLab> labs, Path dir) {
+  /** The lab's signers for collector and writers, its parent for the ds-publisher. */
+  private static LocalStack.Settings settings(MultiZoneLab lab, Path dir) {
     LocalStack.Settings settings = LocalStack.Settings.embedded(dir);
     for (Service service : Service.values()) {
-      Map<String, Object> p = new HashMap<>();
-      labs.forEach((s, lab) -> p.putAll(LabWiring.signers(lab, s.parentLabel() + "-")));
-      // polled, no NOTIFY: pointing dozens of signers at the collector takes minutes of restarts
-      p.put("multisigner.collector.poll-interval", "1s");
+      Map<String, Object> p = new HashMap<>(LabWiring.signers(lab.lab()));
+      // polled, no NOTIFY: the multi-zone lab's signers send none
+      p.put("multisigner.collector.poll-interval", "2s");
       p.put("multisigner.ds-publisher.watch-interval", "1s");
       if (service == Service.DS_PUBLISHER) {
-        labs.forEach(
-            (s, lab) -> {
-              p.putAll(LabWiring.parent(lab, ProviderOperator.DS_TTL.toSeconds(), s.parentLabel()));
-              p.put(
-                  "multisigner.ds-publisher.parents." + s.parentLabel() + ".ns-ttl",
-                  NS_TTL.toSeconds());
-            });
+        p.putAll(LabWiring.parent(lab.lab(), ProviderOperator.DS_TTL.toSeconds(), "lab"));
+        p.put("multisigner.ds-publisher.parents.lab.ns-ttl", NS_TTL.toSeconds());
       }
       settings = settings.withServiceProperties(service, p);
     }

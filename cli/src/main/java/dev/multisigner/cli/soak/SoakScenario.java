@@ -108,19 +108,35 @@ public record SoakScenario(
     return r.nextInt(3) == 0 ? KeyScheme.CSK : KeyScheme.KSK_ZSK;
   }
 
-  /** The child zone: {@code example.s<index>.test.}, its own parent zone per scenario. */
+  /** The soak's parent zone: every scenario's zone is delegated from it. */
+  public static final String PARENT = "test.";
+
+  /** The scenario's zone on the shared signers: {@code s<index>.test.}, e.g. {@code s007.test.}. */
   public String zone() {
-    return "example." + parentLabel() + ".test.";
+    return String.format("s%03d.%s", index, PARENT);
   }
 
-  /** The scenario's parent zone's first label, e.g. {@code s007}. */
-  public String parentLabel() {
-    return String.format("s%03d", index);
+  /**
+   * The key scheme the lab signer {@code labId} signs this scenario's zone with: the scenario's for
+   * its members and joiner, KSK+ZSK at the shared signers it does not use.
+   */
+  public KeyScheme schemeAt(String labId) {
+    List<Signer> all = new ArrayList<>(signers);
+    if (joiner != null) {
+      all.add(joiner);
+    }
+    return all.stream()
+        .filter(s -> s.id().equals(labId))
+        .map(Signer::scheme)
+        .findFirst()
+        .orElse(KeyScheme.KSK_ZSK);
   }
 
-  /** The id the services know a lab signer by: unique across the scenarios of a batch. */
-  public String serviceId(String labId) {
-    return parentLabel() + "-" + labId;
+  /** Every lab signer id a scenario may use: the shared signers of the soak's lab. */
+  public static List<String> labSignerIds() {
+    List<String> ids = new ArrayList<>(KNOT_IDS);
+    ids.addAll(PDNS_IDS);
+    return ids;
   }
 
   /** "knot-a,pdns-b(csk)" plus "+knot-c" for a joiner. */

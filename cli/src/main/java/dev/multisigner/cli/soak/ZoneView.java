@@ -8,6 +8,7 @@ import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.LabSigner;
+import dev.multisigner.lab.dns.MultiZoneLab;
 import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.dns.DnsKeyReader;
 import java.time.Duration;
@@ -25,19 +26,30 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * What one scenario's zone looks like from outside, asked of the real daemons: each signer's DNSKEY
- * RRset, the keys it signs with, its CDS/CDNSKEY, and the parent's DS and NS; {@link #verdict} says
- * whether a group of signers has converged, and if not, why.
+ * What one scenario's zone (one of the shared lab's) looks like from outside, asked of the real
+ * daemons: each signer's DNSKEY RRset, the keys it signs with, its CDS/CDNSKEY, and the parent's DS
+ * and NS; {@link #verdict} says whether a group of signers has converged, and if not, why.
  */
 final class ZoneView {
 
   private final DnsLab lab;
+  private final Name name;
   private final ZoneName zone;
   private final CrossSignerChecker checker = new CrossSignerChecker(Duration.ofSeconds(3));
 
-  ZoneView(DnsLab lab) {
+  /** {@code zone} of the shared lab's signers and parent ({@link MultiZoneLab#lab()}). */
+  ZoneView(DnsLab lab, Name zone) {
     this.lab = lab;
-    this.zone = ZoneName.of(lab.zone().toString());
+    this.name = zone;
+    this.zone = ZoneName.of(zone.toString());
+  }
+
+  Name name() {
+    return name;
+  }
+
+  DnsLab lab() {
+    return lab;
   }
 
   /**
@@ -120,14 +132,14 @@ final class ZoneView {
   }
 
   Set<String> parentNs() {
-    return lab.parent().ns().stream()
+    return lab.parent().ns(name).stream()
         .map(Name::toString)
         .map(String::toLowerCase)
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
   Set<Integer> parentDs() {
-    return lab.parent().ds().stream()
+    return lab.parent().ds(name).stream()
         .map(DSRecord::getFootprint)
         .collect(Collectors.toCollection(TreeSet::new));
   }

@@ -254,6 +254,11 @@ public final class BindParent implements AutoCloseable {
 
   /** The DS RRset the parent serves now for the child (empty if none). */
   public List<DSRecord> ds() {
+    return ds(child);
+  }
+
+  /** The DS RRset the parent serves now for {@code child} (one of a multi-zone parent's). */
+  public List<DSRecord> ds(Name child) {
     try {
       Message m = DnsQueries.query(dnsAddress, child, Type.DS, false, true, Duration.ofSeconds(2));
       return m.getSection(Section.ANSWER).stream()
@@ -302,6 +307,11 @@ public final class BindParent implements AutoCloseable {
    * {@link #putDs(List)} with the DS RRset's TTL {@code ttl} (a registry's, or a test policy's).
    */
   public void putDs(List<DSRecord> ds, long ttl) {
+    putDs(child, ds, ttl);
+  }
+
+  /** {@link #putDs(List, long)} for {@code child} (one of a multi-zone parent's). */
+  public void putDs(Name child, List<DSRecord> ds, long ttl) {
     List<Record> records = new ArrayList<>();
     for (DSRecord r : ds) {
       if (!r.getName().equals(child)) {
@@ -318,7 +328,7 @@ public final class BindParent implements AutoCloseable {
               r.getDigestID(),
               r.getDigest()));
     }
-    replace(child, Type.DS, records, () -> rdata(ds()));
+    replace(child, Type.DS, records, () -> rdata(ds(child)));
     LOG.info(
         "event=parent_ds_put provider=bind zone={} child={} ds_count={}", zone, child, ds.size());
   }

@@ -81,19 +81,27 @@ public final class CrossProviderProbe {
    * one switches it meanwhile.
    */
   public static List<Result> round(DnsLab lab, Set<String> down) {
-    UnboundValidator v = lab.validator();
-    Name absent = absentName(lab.zone());
+    return round(lab.validator(), lab.zone(), lab.signers(), down);
+  }
+
+  /**
+   * One round for {@code zone} through validator {@code v} (a {@link MultiZoneLab}'s, whose signers
+   * serve many zones) over every ordered pair of {@code signers} not in {@code down}.
+   */
+  public static List<Result> round(
+      UnboundValidator v, Name zone, List<? extends LabSigner> signers, Set<String> down) {
+    Name absent = absentName(zone);
     List<Result> out = new ArrayList<>();
     synchronized (v) {
-      for (LabSigner keys : lab.signers()) {
-        for (LabSigner answers : lab.signers()) {
+      for (LabSigner keys : signers) {
+        for (LabSigner answers : signers) {
           if (keys == answers || down.contains(keys.id()) || down.contains(answers.id())) {
             continue;
           }
-          v.cacheDnskeyFrom(keys);
-          v.useOnly(answers);
+          v.cacheDnskeyFrom(zone, keys);
+          v.useOnly(zone, answers);
           for (int type : APEX_TYPES) {
-            out.add(result(keys, answers, Type.string(type), v.query(lab.zone(), type)));
+            out.add(result(keys, answers, Type.string(type), v.query(zone, type)));
           }
           out.add(result(keys, answers, NXDOMAIN, v.query(absent, Type.A)));
         }

@@ -146,12 +146,31 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
    * zone serves a signed DNSKEY RRset. {@link #zone()} is the first zone.
    */
   static KnotSigner startZones(String id, List<Name> zones, Path dir, Duration timeout) {
+    return startZones(id, zones, z -> KeyScheme.KSK_ZSK, dir, timeout);
+  }
+
+  /**
+   * {@link #startZones(String, List, Path, Duration)} with each zone's key scheme: KSK+ZSK, or one
+   * CSK (the {@code multisigner-csk} policy, {@code single-type-signing: on}).
+   */
+  static KnotSigner startZones(
+      String id,
+      List<Name> zones,
+      java.util.function.Function<Name, KeyScheme> schemes,
+      Path dir,
+      Duration timeout) {
     InetSocketAddress address = LabPorts.nextAddress();
     TsigCredentials tsig = TsigCredentials.randomHmacSha256(id + "-ddns");
     Redactor redactor = new Redactor(List.of(tsig.secret()));
     StringBuilder entries = new StringBuilder();
     for (Name z : zones) {
       entries.append("  - domain: ").append(z).append('\n');
+      KeyScheme scheme = schemes.apply(z);
+      if (scheme == KeyScheme.CSK) {
+        entries.append("    dnssec-policy: multisigner-csk\n");
+      } else if (scheme != KeyScheme.KSK_ZSK) {
+        throw new IllegalArgumentException("a multi-zone Knot signs KSK+ZSK or CSK, not " + scheme);
+      }
       Templates.write(
           dir.resolve("zones/" + z.toString(true) + ".zone"),
           "child.zone",

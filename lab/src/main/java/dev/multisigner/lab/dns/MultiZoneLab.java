@@ -36,11 +36,33 @@ public final class MultiZoneLab implements AutoCloseable {
   private final DnsLab lab;
   private final List<Name> zones;
   private final Map<String, Duration> componentStartup;
+  private final List<UnboundValidator> validators;
 
-  private MultiZoneLab(DnsLab lab, List<Name> zones, Map<String, Duration> componentStartup) {
+  private MultiZoneLab(
+      DnsLab lab,
+      List<Name> zones,
+      Map<String, Duration> componentStartup,
+      List<UnboundValidator> validators) {
     this.lab = lab;
     this.zones = zones;
     this.componentStartup = componentStartup;
+    this.validators = validators;
+  }
+
+  /**
+   * The Unbound validator that holds a stub for {@code zone} ({@link Builder#validators(int)} share
+   * the zones in turn): probe it with {@link CrossProviderProbe#round(UnboundValidator, Name, List,
+   * java.util.Set)}.
+   */
+  public UnboundValidator validator(Name zone) {
+    if (validators.isEmpty()) {
+      throw new IllegalStateException("this lab has no validator: use validators(n)");
+    }
+    int i = zones.indexOf(zone);
+    if (i < 0) {
+      throw new IllegalArgumentException(zone + " is not a zone of this lab");
+    }
+    return validators.get(i % validators.size());
   }
 
   public static Builder builder() {
@@ -91,6 +113,7 @@ public final class MultiZoneLab implements AutoCloseable {
 
   @Override
   public void close() {
+    validators.forEach(UnboundValidator::close);
     lab.close();
   }
 
@@ -104,8 +127,36 @@ public final class MultiZoneLab implements AutoCloseable {
     private PdnsZoneCreation pdnsCreation = PdnsZoneCreation.API;
     private int pdnsApiThreads = 4;
     private Duration daemonTimeout;
+    private final Map<String, SignerKind> declared = new LinkedHashMap<>();
+    private final Map<String, java.util.function.Function<Name, KeyScheme>> schemes =
+        new LinkedHashMap<>();
+    private int validatorCount;
 
     private Builder() {}
+
+    /**
+     * A signer of every zone, Knot or PowerDNS, with each zone's key scheme (KSK+ZSK or CSK). Once
+     * called, the lab has the signers declared so (any number), not the default Knot + PowerDNS.
+     */
+    public Builder signer(
+        String id, SignerKind kind, java.util.function.Function<Name, KeyScheme> scheme) {
+      DnsLab.Builder.checkId(id);
+      if (kind != SignerKind.KNOT && kind != SignerKind.PDNS) {
+        throw new IllegalArgumentException("a multi-zone signer is Knot or PowerDNS, not " + kind);
+      }
+      declared.put(id, kind);
+      schemes.put(id, scheme);
+      return this;
+    }
+
+    /**
+     * {@code n} Unbound validators anchored at the parent, the zones shared among them in turn (one
+     * probe round holds a validator, so several let many zones be probed at once).
+     */
+    public Builder validators(int n) {
+      this.validatorCount = n;
+      return this;
+    }
 
     /** The child zones, all with the same parent (the zone one label up). */
     public Builder zones(List<String> names) {
@@ -154,8 +205,12 @@ public final class MultiZoneLab implements AutoCloseable {
       if (zones.isEmpty()) {
         throw new IllegalStateException("zones(...) is required");
       }
-      if (knotId.equals(pdnsId)) {
-        throw new IllegalStateException("the two signers need different ids");
+      if (declared.isEmpty()) {
+        if (knotId.equals(pdnsId)) {
+          throw new IllegalStateException("the two signers need different ids");
+        }
+        signer(knotId, SignerKind.KNOT, z -> KeyScheme.KSK_ZSK);
+        signer(pdnsId, SignerKind.PDNS, z -> KeyScheme.KSK_ZSK);
       }
       Name parentZone = new Name(zones.get(0), 1);
       for (Name z : zones) {
@@ -173,32 +228,32 @@ public final class MultiZoneLab implements AutoCloseable {
       boolean ownDir = workDir == null;
       Path dir = ownDir ? DnsLab.createTempWorkDir() : workDir;
       Map<String, Duration> took = Collections.synchronizedMap(new LinkedHashMap<>());
-      ExecutorService pool = Executors.newFixedThreadPool(3);
-      Future<BindParent> parentF =
+      ExecutorService pool = Executors.newFixedThreadPool(declared.size() + 1);
+      List<Future<?>> starting = new ArrayList<>();
+      for (Map.Entry<String, SignerKind> e : declared.entrySet()) {
+        String id = e.getKey();
+        java.util.function.Function<Name, KeyScheme> scheme = schemes.get(id);
+        starting.add(
+            pool.submit(
+                timed(
+                    took,
+                    id,
+                    () ->
+                        e.getValue() == SignerKind.KNOT
+                            ? KnotSigner.startZones(id, zs, scheme, dir.resolve(id), timeout)
+                            : pdnsZones(id, zs, scheme, dir.resolve(id), timeout))));
+      }
+      starting.add(
           pool.submit(
               timed(
                   took,
                   "parent",
-                  () -> BindParent.startZones(parentZone, zs, dir.resolve("parent"), timeout)));
-      Future<LabSigner> knotF =
-          pool.submit(
-              timed(
-                  took,
-                  knotId,
-                  () -> KnotSigner.startZones(knotId, zs, dir.resolve(knotId), timeout)));
-      Future<LabSigner> pdnsF =
-          pool.submit(
-              timed(
-                  took,
-                  pdnsId,
-                  () ->
-                      PdnsSigner.startZones(
-                          pdnsId, zs, dir.resolve(pdnsId), timeout, pdnsCreation, pdnsApiThreads)));
+                  () -> BindParent.startZones(parentZone, zs, dir.resolve("parent"), timeout))));
       List<AutoCloseable> up = new ArrayList<>();
       RuntimeException failure = null;
       Map<String, LabSigner> signers = new LinkedHashMap<>();
       BindParent parent = null;
-      for (Future<?> f : List.of(knotF, pdnsF, parentF)) {
+      for (Future<?> f : starting) {
         try {
           Object o = f.get();
           up.add((AutoCloseable) o);
@@ -224,6 +279,27 @@ public final class MultiZoneLab implements AutoCloseable {
         }
       }
       pool.shutdownNow();
+      List<UnboundValidator> validators = new ArrayList<>();
+      if (failure == null) {
+        try {
+          LabSigner first = signers.values().iterator().next();
+          for (int v = 0; v < validatorCount; v++) {
+            List<Name> own = new ArrayList<>();
+            for (int i = v; i < zs.size(); i += validatorCount) {
+              own.add(zs.get(i));
+            }
+            if (!own.isEmpty()) {
+              UnboundValidator u =
+                  UnboundValidator.start(
+                      parent, own, first, dir.resolve("validator-" + (v + 1)), timeout);
+              up.add(u);
+              validators.add(u);
+            }
+          }
+        } catch (RuntimeException e) {
+          failure = e;
+        }
+      }
       if (failure != null) {
         for (AutoCloseable c : up) {
           try {
@@ -246,7 +322,33 @@ public final class MultiZoneLab implements AutoCloseable {
           took);
       DnsLab view =
           DnsLab.assemble(zs.get(0), dir, ownDir, signers, parent, total, Duration.ofSeconds(20));
-      return new MultiZoneLab(view, zs, Map.copyOf(took));
+      return new MultiZoneLab(view, zs, Map.copyOf(took), List.copyOf(validators));
+    }
+
+    /** A PowerDNS signer of every zone; a CSK zone keeps its KSK alone, which then signs all. */
+    private LabSigner pdnsZones(
+        String id,
+        List<Name> zs,
+        java.util.function.Function<Name, KeyScheme> scheme,
+        Path dir,
+        Duration timeout) {
+      PdnsSigner pdns = PdnsSigner.startZones(id, zs, dir, timeout, pdnsCreation, pdnsApiThreads);
+      try {
+        for (Name z : zs) {
+          KeyScheme s = scheme.apply(z);
+          if (s == KeyScheme.CSK) {
+            PdnsKeystore keys = new PdnsKeystore(pdns, z);
+            keys.keys().stream().filter(k -> !k.sep()).forEach(keys::delete);
+          } else if (s != KeyScheme.KSK_ZSK) {
+            throw new IllegalArgumentException(
+                "a multi-zone PowerDNS signs KSK+ZSK or CSK, not " + s);
+          }
+        }
+      } catch (RuntimeException e) {
+        pdns.close();
+        throw e;
+      }
+      return pdns;
     }
 
     private static <T> Callable<T> timed(

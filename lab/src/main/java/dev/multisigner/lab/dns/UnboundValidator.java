@@ -53,6 +53,26 @@ public final class UnboundValidator implements AutoCloseable {
    */
   static UnboundValidator start(
       BindParent parent, Name zone, LabSigner firstUpstream, Path dir, Duration timeout) {
+    return start(parent, List.of(zone), firstUpstream, dir, timeout);
+  }
+
+  /**
+   * A validator for many child zones of {@code parent} (a {@link MultiZoneLab}'s), one stub zone
+   * each, all first pointing at {@code firstUpstream}; the zone-taking methods switch one zone's
+   * stub. {@link #useOnly(LabSigner)} and the others without a zone act on the first zone.
+   */
+  static UnboundValidator start(
+      BindParent parent, List<Name> zones, LabSigner firstUpstream, Path dir, Duration timeout) {
+    Name zone = zones.get(0);
+    StringBuilder moreStubs = new StringBuilder();
+    for (Name z : zones.subList(1, zones.size())) {
+      moreStubs
+          .append("\nstub-zone:\n    name: \"")
+          .append(z)
+          .append("\"\n    stub-addr: 127.0.0.1@")
+          .append(firstUpstream.dnsAddress().getPort())
+          .append('\n');
+    }
     InetSocketAddress address = LabPorts.nextAddress();
     KnotSigner.mkdirs(dir);
     KnotSigner.checkSocketPath(dir.resolve("unbound.ctl"));
@@ -74,7 +94,8 @@ public final class UnboundValidator implements AutoCloseable {
                 "dir", dir.toString(),
                 "port", Integer.toString(address.getPort()),
                 "parentPort", Integer.toString(parent.dnsAddress().getPort()),
-                "childPort", Integer.toString(firstUpstream.dnsAddress().getPort())));
+                "childPort", Integer.toString(firstUpstream.dnsAddress().getPort()),
+                "moreStubs", moreStubs.toString()));
     LabCommand.run(List.of("unbound-checkconf", conf.toString()), dir, Redactor.none());
     Daemon d =
         Daemon.start(
@@ -131,6 +152,11 @@ public final class UnboundValidator implements AutoCloseable {
    * bogus entries; the zone's cached RRsets and validated DNSKEYs stay.
    */
   public void useOnly(LabSigner signer) {
+    useOnly(zone, signer);
+  }
+
+  /** {@link #useOnly(LabSigner)} for one of the validator's zones. */
+  public void useOnly(Name zone, LabSigner signer) {
     String z = zone.toString();
     InetSocketAddress a = signer.dnsAddress();
     control("stub_remove", z);
@@ -145,6 +171,11 @@ public final class UnboundValidator implements AutoCloseable {
 
   /** Drops everything cached for the child zone: RRsets, messages, key cache, negative, bogus. */
   public void flushZone() {
+    flushZone(zone);
+  }
+
+  /** {@link #flushZone()} for one of the validator's zones. */
+  public void flushZone(Name zone) {
     control("flush_zone", zone.toString());
     control("flush_negative");
     control("flush_bogus");
@@ -156,8 +187,13 @@ public final class UnboundValidator implements AutoCloseable {
    * so the key cache holds {@code signer}'s DNSKEY RRset for its TTL.
    */
   public Message cacheDnskeyFrom(LabSigner signer) {
-    flushZone();
-    useOnly(signer);
+    return cacheDnskeyFrom(zone, signer);
+  }
+
+  /** {@link #cacheDnskeyFrom(LabSigner)} for one of the validator's zones. */
+  public Message cacheDnskeyFrom(Name zone, LabSigner signer) {
+    flushZone(zone);
+    useOnly(zone, signer);
     return query(zone, Type.DNSKEY);
   }
 
