@@ -7,6 +7,7 @@ import dev.multisigner.domain.group.Member;
 import dev.multisigner.domain.group.Pending;
 import dev.multisigner.domain.model.DsData;
 import dev.multisigner.domain.model.KeyData;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
@@ -76,7 +77,25 @@ final class Commands {
                 ? names.toString()
                 : ds.isEmpty() ? w.tagsOf(keys) : Draft.tagsOfDs(ds))
             + (same ? " (retry)" : ""));
-    return slot.set(m, issued(w, id, keys, ds, names).continuing(p));
+    Pending next = issued(w, id, keys, ds, names).continuing(p);
+    return slot.set(m, same ? next.retryingAt(w.now.plus(retryWait(w, next))) : next);
+  }
+
+  /**
+   * How long a retry waits before the next: as long as its change has waited so far, at least the
+   * policy's interval and at most eight times it. A writer slower than the interval (a loaded
+   * provider) otherwise never reports a command before its retry replaces it as the one pending:
+   * each report is for a command no longer in flight, and the change never settles (the soak's
+   * stalled joins, and its late cross-imports).
+   */
+  static Duration retryWait(Draft w, Pending retry) {
+    Duration interval = w.policy.retryInterval();
+    if (retry.issuedAt() == null) {
+      return interval;
+    }
+    Duration waited = Duration.between(retry.issuedAt(), w.now);
+    Duration most = interval.multipliedBy(8);
+    return waited.compareTo(interval) < 0 ? interval : waited.compareTo(most) > 0 ? most : waited;
   }
 
   /** A new command or request in flight, due for a retry after the policy's interval. */

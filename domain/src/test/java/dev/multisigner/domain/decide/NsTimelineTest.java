@@ -138,6 +138,41 @@ class NsTimelineTest {
                 + " [ns1.knot-a.example., ns1.pdns-b.example.]");
   }
 
+  /**
+   * Found by the soak on shared signers at load 40 (a join's NS publication at PowerDNS repeated
+   * "no change" every 5 s for minutes, and a ZSK import came too late for Knot's pre-publication):
+   * the writer took longer than the retry interval, so every report was for a command whose retry
+   * had already replaced it as the one pending, and nothing ever settled. A retry now waits as long
+   * as its change has waited so far, so a slow writer's report lands while its command is pending.
+   */
+  @Test
+  void aWriterSlowerThanTheRetryIntervalStillSettlesTheChange() {
+    Timeline t = crossPublished();
+    assertThat(t.at(135, new WakeUp(ZONE)))
+        .contains(
+            "NS_PUBLICATION_REQUESTED: signer=pdns-b command=example.test.#6 publish NS"
+                + " [ns1.knot-a.example., ns1.pdns-b.example.]");
+    assertThat(t.at(145, new WakeUp(ZONE)))
+        .contains(
+            "NS_PUBLICATION_REQUESTED: signer=pdns-b command=example.test.#7 publish NS"
+                + " [ns1.knot-a.example., ns1.pdns-b.example.] (retry)");
+    // #6 lands after 12 s, reported once #7 has replaced it; the collector sees it
+    t.at(148, new SignerCommandApplied(ZONE, "example.test.#6", at(147)));
+    t.at(149, seen(B, 149, List.of(B_KSK, B_ZSK, A_ZSK), List.of(A_KSK, B_KSK), NS_AB));
+    assertThat(t.at(155, new WakeUp(ZONE)))
+        .contains(
+            "NS_PUBLICATION_REQUESTED: signer=pdns-b command=example.test.#8 publish NS"
+                + " [ns1.knot-a.example., ns1.pdns-b.example.] (retry)");
+    t.at(161, new SignerCommandApplied(ZONE, "example.test.#7", at(160), false));
+    // the next retry waits as long as the change has (20 s), not the interval (10 s)
+    assertThat(t.at(165, new WakeUp(ZONE)))
+        .noneMatch(line -> line.startsWith("NS_PUBLICATION_REQUESTED"));
+    assertThat(t.at(168, new SignerCommandApplied(ZONE, "example.test.#8", at(167), false)))
+        .contains(
+            "NS_PUBLICATION_REQUESTED: signer=knot-a command=example.test.#9 publish NS"
+                + " [ns1.knot-a.example., ns1.pdns-b.example.]");
+  }
+
   /** knot-a and pdns-b enrolled, each serving the other's ZSK, the parent's DS covering both. */
   private static Timeline crossPublished() {
     Timeline t = new Timeline();
