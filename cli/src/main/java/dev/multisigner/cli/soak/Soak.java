@@ -73,6 +73,12 @@ public final class Soak {
     for (int i : indexes) {
       scenarios.add(SoakScenario.of(seed, i));
     }
+    return run(scenarios, parallel, dir);
+  }
+
+  /** Runs {@code scenarios} (of any seeds), {@code parallel} at a time, on one lab. */
+  public List<SoakResult> run(List<SoakScenario> scenarios, int parallel, Path dir)
+      throws InterruptedException {
     MultiZoneLab lab;
     try {
       lab = lab(scenarios, parallel, dir.resolve("lab"));
@@ -94,8 +100,8 @@ public final class Soak {
       out.println(
           "soak: "
               + scenarios.size()
-              + " scenarios of seed "
-              + seed
+              + " scenarios of seed(s) "
+              + scenarios.stream().map(SoakScenario::seed).distinct().toList()
               + " on one lab ("
               + started.lab().signers().size()
               + " signers, "

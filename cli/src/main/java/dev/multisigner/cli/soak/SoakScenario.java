@@ -111,9 +111,12 @@ public record SoakScenario(
   /** The soak's parent zone: every scenario's zone is delegated from it. */
   public static final String PARENT = "test.";
 
-  /** The scenario's zone on the shared signers: {@code s<index>.test.}, e.g. {@code s007.test.}. */
+  /**
+   * The scenario's zone on the shared signers: {@code s<seed>-<index>.test.}, e.g. {@code
+   * s1-007.test.} (scenarios of several seeds can share a lab).
+   */
   public String zone() {
-    return String.format("s%03d.%s", index, PARENT);
+    return String.format("s%d-%03d.%s", seed, index, PARENT);
   }
 
   /**

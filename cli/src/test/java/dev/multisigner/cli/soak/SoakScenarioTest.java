@@ -40,7 +40,7 @@ class SoakScenarioTest {
         assertThat(r.kind() == RollKind.CSK).isEqualTo(at.scheme() == KeyScheme.CSK);
         assertThat(r.atSecond()).isBetween(0, 30);
       }
-      assertThat(s.zone()).isEqualTo(String.format("example.s%03d.test.", i));
+      assertThat(s.zone()).isEqualTo(String.format("s1-%03d.test.", i));
     }
   }
 
