@@ -184,7 +184,7 @@ public final class Soak {
     for (Service service : Service.values()) {
       Map<String, Object> p = new HashMap<>(LabWiring.signers(lab.lab()));
       // polled, no NOTIFY: the multi-zone lab's signers send none
-      p.put("multisigner.collector.poll-interval", "2s");
+      p.put("multisigner.collector.poll-interval", "3s");
       p.put("multisigner.ds-publisher.watch-interval", "1s");
       if (service == Service.DS_PUBLISHER) {
         p.putAll(LabWiring.parent(lab.lab(), ProviderOperator.DS_TTL.toSeconds(), "lab"));

@@ -77,16 +77,30 @@ final class Commands {
                 ? names.toString()
                 : ds.isEmpty() ? w.tagsOf(keys) : Draft.tagsOfDs(ds))
             + (same ? " (retry)" : ""));
-    Pending next = issued(w, id, keys, ds, names).continuing(p);
-    return slot.set(m, same ? next.retryingAt(w.now.plus(retryWait(w, next))) : next);
+    return slot.set(m, reissued(w, id, keys, ds, names, p));
+  }
+
+  /**
+   * A new command or request in flight; when it repeats {@code earlier}'s change, it keeps that
+   * change's first-asked time and its retry waits {@link #retryWait}.
+   */
+  static Pending reissued(
+      Draft w,
+      String id,
+      List<KeyData> keys,
+      List<DsData> ds,
+      List<String> names,
+      Pending earlier) {
+    Pending next = issued(w, id, keys, ds, names).continuing(earlier);
+    return next.retryingAt(w.now.plus(retryWait(w, next)));
   }
 
   /**
    * How long a retry waits before the next: as long as its change has waited so far, at least the
-   * policy's interval and at most eight times it. A writer slower than the interval (a loaded
-   * provider) otherwise never reports a command before its retry replaces it as the one pending:
+   * policy's interval and at most eight times it. A writer (or ds-publisher) slower than the
+   * interval otherwise never reports a command before its retry replaces it as the one pending:
    * each report is for a command no longer in flight, and the change never settles (the soak's
-   * stalled joins, and its late cross-imports).
+   * stalled joins, and its late cross-imports); its queue also fills with repeats.
    */
   static Duration retryWait(Draft w, Pending retry) {
     Duration interval = w.policy.retryInterval();

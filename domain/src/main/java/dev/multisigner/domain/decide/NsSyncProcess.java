@@ -238,6 +238,6 @@ final class NsSyncProcess {
     String id = w.nextId();
     w.outputs.add(new RequestNsChange(id, want, w.policy.channels().ns()));
     w.event(ZoneEventKind.NS_CHANGE_REQUESTED, "request=" + id + " NS " + want);
-    w.nsRequest = Commands.issued(w, id, List.of(), List.of(), want).continuing(p);
+    w.nsRequest = Commands.reissued(w, id, List.of(), List.of(), want, p);
   }
 }

@@ -147,6 +147,6 @@ final class ParentDsProcess {
     w.event(
         ZoneEventKind.DS_CHANGE_REQUESTED,
         "request=" + id + " DS add " + adds + " remove " + removes);
-    w.dsRequest = Commands.issued(w, id, List.of(), desired, List.of()).continuing(p);
+    w.dsRequest = Commands.reissued(w, id, List.of(), desired, List.of(), p);
   }
 }
