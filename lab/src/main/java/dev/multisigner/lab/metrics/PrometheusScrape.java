@@ -49,11 +49,11 @@ public final class PrometheusScrape {
    * written as on the page, e.g. {@code signer="knot-a"}); -1 when there is no such sample.
    */
   public double value(String name, String... labels) {
-    return value(scrape(), name, labels);
+    return valueIn(scrape(), name, labels);
   }
 
   /** {@link #value(String, String...)} over a page already read. */
-  public static double value(String page, String name, String... labels) {
+  public static double valueIn(String page, String name, String... labels) {
     double sum = 0;
     boolean found = false;
     Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+|NaN)$");
