@@ -287,8 +287,9 @@ final class ScenarioRun {
         () -> {
           try {
             why[0] = view.verdict(List.copyOf(group));
-          } catch (LabException e) {
-            // a query timing out on a loaded machine is "not yet": keep the last real reason
+          } catch (LabException | IllegalStateException e) {
+            // a query timing out on a loaded machine, or an answer caught mid-change (the
+            // checker's "rrset is empty"), is "not yet": keep the last real reason
             if (why[0].equals("not checked")) {
               why[0] = "a query failed: " + e.getMessage();
             }
