@@ -52,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
             ? new ModelOneDemo(System.out, timeout).run(dir)
             : new Demo(System.out, timeout, !noRoll).run(dir);
     boolean rolled = noRoll || model == 1 || result.zskImport() != null;
-    boolean ok = result.converged() && result.allSecure() && rolled;
+    boolean ok = result.converged() && result.allSecure() && rolled && result.watch().bogus() == 0;
     System.out.println(
         "demo: "
             + (ok ? "OK" : "FAILED")
