@@ -12,7 +12,7 @@ import io.micronaut.context.annotation.Requires;
  * multisigner_writer_queue_depth{signer}} (commands read, not yet done).
  */
 @Context
-@Requires(env = "signer-coordinator")
+@Requires(env = {"signer-coordinator", "signer-writer"})
 @Requires(bean = SignerWriters.class) // none with multisigner.writers.enabled=false
 public class WriterMeters {
 
