@@ -7,6 +7,7 @@ import dev.multisigner.lab.dns.DnsLab;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,8 +90,17 @@ public final class BogusWatch implements AutoCloseable {
 
   /** A watch that waits {@code pause} between rounds (the soak runs many at once). */
   public BogusWatch(DnsLab lab, Duration pause) {
+    this(lab, pause, List.of());
+  }
+
+  /**
+   * A watch that does not probe through {@code paused} from its first round on, until {@link
+   * #resume}d (signers not yet enrolled, or not yet serving the zone).
+   */
+  public BogusWatch(DnsLab lab, Duration pause, Collection<String> paused) {
     this.lab = lab;
     this.pauseMillis = pause.toMillis();
+    down.addAll(paused);
     this.thread = new Thread(this::watch, "bogus-watch-" + lab.zone());
     thread.setDaemon(true);
     thread.start();
