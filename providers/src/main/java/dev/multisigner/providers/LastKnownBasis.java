@@ -51,13 +51,16 @@ public final class LastKnownBasis implements DnsProvider {
   }
 
   private final DnsProvider provider;
+  private final boolean defaultWrites;
   private final boolean remember;
   private final Map<ZoneName, ZoneKeySnapshot> known;
   private final Map<ReadReason, LongAdder> reads = new java.util.EnumMap<>(ReadReason.class);
 
-  private LastKnownBasis(DnsProvider provider, boolean remember, int maxZones) {
+  private LastKnownBasis(
+      DnsProvider provider, boolean defaultWrites, boolean remember, int maxZones) {
     this.provider = provider;
-    this.remember = remember;
+    this.defaultWrites = defaultWrites;
+    this.remember = defaultWrites && remember;
     this.known =
         java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
@@ -79,7 +82,8 @@ public final class LastKnownBasis implements DnsProvider {
   public static LastKnownBasis around(DnsProvider provider, boolean remember, int maxZones) {
     return new LastKnownBasis(
         provider,
-        remember && maxZones > 0 && provider.checksBasisOnWrite() && keepsDefaultWrites(provider),
+        keepsDefaultWrites(provider),
+        remember && maxZones > 0 && provider.checksBasisOnWrite(),
         Math.max(1, maxZones));
   }
 
@@ -150,6 +154,12 @@ public final class LastKnownBasis implements DnsProvider {
     }
   }
 
+  /** The adapter's own write where it has one ({@code theirs}), else {@link #conditional}. */
+  private ProviderPlan write(
+      ZoneName zone, Supplier<ProviderPlan> theirs, Supplier<ProviderPlan> ours) {
+    return defaultWrites ? conditional(zone, ours) : theirs.get();
+  }
+
   /**
    * Runs one write: planned from the last known state, then, if the provider refused that basis or
    * the plan was empty, planned again from a fresh read (and written, if there is something to
@@ -183,45 +193,67 @@ public final class LastKnownBasis implements DnsProvider {
 
   @Override
   public ProviderPlan importDnskeys(ZoneName zone, Collection<DNSKEYRecord> keys) {
-    return conditional(zone, () -> DnsProvider.super.importDnskeys(zone, keys));
+    return write(
+        zone,
+        () -> provider.importDnskeys(zone, keys),
+        () -> DnsProvider.super.importDnskeys(zone, keys));
   }
 
   @Override
   public ProviderPlan withdrawDnskeys(ZoneName zone, Collection<DNSKEYRecord> keys) {
-    return conditional(zone, () -> DnsProvider.super.withdrawDnskeys(zone, keys));
+    return write(
+        zone,
+        () -> provider.withdrawDnskeys(zone, keys),
+        () -> DnsProvider.super.withdrawDnskeys(zone, keys));
   }
 
   @Override
   public ProviderPlan publishCdsCdnskey(
       ZoneName zone, Collection<CDSRecord> cds, Collection<CDNSKEYRecord> cdnskeys) {
-    return conditional(zone, () -> DnsProvider.super.publishCdsCdnskey(zone, cds, cdnskeys));
+    return write(
+        zone,
+        () -> provider.publishCdsCdnskey(zone, cds, cdnskeys),
+        () -> DnsProvider.super.publishCdsCdnskey(zone, cds, cdnskeys));
   }
 
   @Override
   public ProviderPlan withdrawCdsCdnskey(
       ZoneName zone, Collection<CDSRecord> cds, Collection<CDNSKEYRecord> cdnskeys) {
-    return conditional(zone, () -> DnsProvider.super.withdrawCdsCdnskey(zone, cds, cdnskeys));
+    return write(
+        zone,
+        () -> provider.withdrawCdsCdnskey(zone, cds, cdnskeys),
+        () -> DnsProvider.super.withdrawCdsCdnskey(zone, cds, cdnskeys));
   }
 
   @Override
   public ProviderPlan replaceCdsCdnskey(
       ZoneName zone, Collection<CDSRecord> cds, Collection<CDNSKEYRecord> cdnskeys) {
-    return conditional(zone, () -> DnsProvider.super.replaceCdsCdnskey(zone, cds, cdnskeys));
+    return write(
+        zone,
+        () -> provider.replaceCdsCdnskey(zone, cds, cdnskeys),
+        () -> DnsProvider.super.replaceCdsCdnskey(zone, cds, cdnskeys));
   }
 
   @Override
   public ProviderPlan publishNs(ZoneName zone, List<Name> nameservers) {
-    return conditional(zone, () -> DnsProvider.super.publishNs(zone, nameservers));
+    return write(
+        zone,
+        () -> provider.publishNs(zone, nameservers),
+        () -> DnsProvider.super.publishNs(zone, nameservers));
   }
 
   @Override
   public ProviderPlan publishCsync(ZoneName zone, CSYNCRecord csync) {
-    return conditional(zone, () -> DnsProvider.super.publishCsync(zone, csync));
+    return write(
+        zone,
+        () -> provider.publishCsync(zone, csync),
+        () -> DnsProvider.super.publishCsync(zone, csync));
   }
 
   @Override
   public ProviderPlan withdrawCsync(ZoneName zone) {
-    return conditional(zone, () -> DnsProvider.super.withdrawCsync(zone));
+    return write(
+        zone, () -> provider.withdrawCsync(zone), () -> DnsProvider.super.withdrawCsync(zone));
   }
 
   @Override
