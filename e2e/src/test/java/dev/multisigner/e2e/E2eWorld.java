@@ -20,6 +20,7 @@ import dev.multisigner.lab.dns.KeyScheme;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.kafka.EmbeddedKafka;
 import dev.multisigner.lab.kafka.TopicProbe;
+import dev.multisigner.lab.metrics.PrometheusScrape;
 import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.Secret;
 import dev.multisigner.providers.dns.DnsKeyReader;
@@ -444,6 +445,14 @@ final class E2eWorld implements AutoCloseable {
           method + " " + path + " answered " + r.statusCode() + ": " + r.body());
     }
     return new ObjectMapper().readTree(r.body());
+  }
+
+  /** The coordinator's {@code /prometheus} page. */
+  PrometheusScrape coordinatorMetrics() {
+    return new PrometheusScrape(
+        coordinator != null
+            ? coordinator.url()
+            : URI.create(stack.url(Service.SIGNER_COORDINATOR)));
   }
 
   private HttpResponse<String> api(String method, String path, String json)

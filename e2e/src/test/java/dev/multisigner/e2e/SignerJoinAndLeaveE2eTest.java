@@ -8,10 +8,12 @@ import static dev.multisigner.e2e.E2eWorld.await;
 import static dev.multisigner.e2e.E2eWorld.secondsSince;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.multisigner.cli.LocalStack.Service;
 import dev.multisigner.lab.dns.BindParent;
 import dev.multisigner.lab.dns.KeyScheme;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
+import dev.multisigner.lab.metrics.PrometheusScrape;
 import dev.multisigner.schemas.avro.SignerSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,13 +41,27 @@ import org.xbill.DNS.Name;
 class SignerJoinAndLeaveE2eTest {
 
   private static final String PDNS_D = "pdns-d";
+  private static final String NS_CHANGES = "multisigner_parent_ns_change_seconds_count";
+  private static final String NS_CHANGES_SUM = "multisigner_parent_ns_change_seconds_sum";
+  private static final String NS_LAG = "multisigner_parent_ns_lag_seconds";
 
   @TempDir Path dir;
 
   @Test
   void aSignerJoinsALiveSecureZoneThenTheFirstLeavesWithTheDelegationByDnsUpdate()
       throws Exception {
-    try (E2eWorld w = E2eWorld.start(dir, false, KeyScheme.KSK_ZSK, List.of(PDNS_D))) {
+    try (E2eWorld w =
+        E2eWorld.start(
+            dir,
+            false,
+            KeyScheme.KSK_ZSK,
+            List.of(PDNS_D),
+            (service, p) -> {
+              if (service == Service.SIGNER_COORDINATOR) {
+                // the parent's lag metrics are scanned often enough to see a lab change pending
+                p.put("multisigner.metrics.scan-interval", "500ms");
+              }
+            })) {
       KnotSigner knot = w.lab.knot(KNOT);
       PdnsSigner pdnsB = w.lab.pdns(PDNS);
       PdnsSigner pdnsD = w.lab.pdns(PDNS_D);
@@ -69,6 +85,12 @@ class SignerJoinAndLeaveE2eTest {
           .as("secure on knot-a + pdns-b:\n%s\n%s", w.check().render(), w.auditText())
           .isTrue();
       long t0 = System.nanoTime();
+      PrometheusScrape metrics = w.coordinatorMetrics();
+      // the enrollment's own delegation change is counted before the join's is asked
+      assertThat(await(Duration.ofSeconds(30), () -> metrics.value(NS_LAG) == 0)).isTrue();
+      Thread.sleep(1_000);
+      double nsChanges = metrics.value(NS_CHANGES);
+      double[] nsLagSeen = {0};
 
       // 2. pdns-d joins the live zone: its ZSK at the others and its KSK's DS at the parent before
       // the delegation names it; Unbound asks it from then on.
@@ -76,7 +98,13 @@ class SignerJoinAndLeaveE2eTest {
           "POST",
           "/zones/" + ZONE + "/signers",
           "{\"id\":\"" + PDNS_D + "\",\"nameservers\":[\"" + pdnsDNs + "\"]}");
-      assertThat(await(Duration.ofMinutes(3), () -> parentNs(parent).contains(pdnsDNs)))
+      assertThat(
+              await(
+                  Duration.ofMinutes(3),
+                  () -> {
+                    nsLagSeen[0] = Math.max(nsLagSeen[0], metrics.value(NS_LAG));
+                    return parentNs(parent).contains(pdnsDNs);
+                  }))
           .as("the parent's delegation names pdns-d:\n%s", w.auditText())
           .isTrue();
       w.watch.resume(PDNS_D);
@@ -98,6 +126,7 @@ class SignerJoinAndLeaveE2eTest {
           .isTrue();
       double joined = secondsSince(t0);
       assertThat(parentNs(parent)).isEqualTo(Set.of(knotNs, pdnsBNs, pdnsDNs));
+      double nsChangesJoined = parentNsChangeTimed(metrics, nsChanges, "the join");
 
       // 3. knot-a, the first signer, leaves: the delegation drops it first; its DS leaves the
       // parent only after the NS TTL (NS-Wait-Time), its keys after that.
@@ -106,7 +135,12 @@ class SignerJoinAndLeaveE2eTest {
       long t1 = System.nanoTime();
       w.sendToApi("DELETE", "/zones/" + ZONE + "/signers/" + KNOT, null);
       assertThat(
-              await(Duration.ofMinutes(2), () -> parentNs(parent).equals(Set.of(pdnsBNs, pdnsDNs))))
+              await(
+                  Duration.ofMinutes(2),
+                  () -> {
+                    nsLagSeen[0] = Math.max(nsLagSeen[0], metrics.value(NS_LAG));
+                    return parentNs(parent).equals(Set.of(pdnsBNs, pdnsDNs));
+                  }))
           .as("the parent's delegation without knot-a:\n%s", w.auditText())
           .isTrue();
       long nsDropped = System.nanoTime();
@@ -146,6 +180,11 @@ class SignerJoinAndLeaveE2eTest {
       assertThat(w.parentDsTags()).isEqualTo(w.ksks(List.of(pdnsB, pdnsD)));
       assertThat(parentNs(parent)).isEqualTo(Set.of(pdnsBNs, pdnsDNs));
       assertThat(E2eWorld.kinds(w.audit())).doesNotContain("ZoneHalted", "InputFailed");
+      parentNsChangeTimed(metrics, nsChangesJoined, "the leave");
+      assertThat(nsLagSeen[0]).as("NS lag seen while the parent's delegation changed").isPositive();
+      System.out.printf(
+          "parent NS changes timed: %.0f, %.1f s in all; largest NS lag scraped %.1f s%n",
+          metrics.value(NS_CHANGES), metrics.value(NS_CHANGES_SUM), nsLagSeen[0]);
 
       w.assertNoBogus(
           "join+leave (DNS UPDATE)",
@@ -155,6 +194,23 @@ class SignerJoinAndLeaveE2eTest {
               delegated, joined, dsAfterNs, left),
           20);
     }
+  }
+
+  /**
+   * The coordinator times the delegation change it asked for: {@code
+   * multisigner_parent_ns_change_seconds} counts one more, and the NS lag is back to 0.
+   */
+  private static double parentNsChangeTimed(PrometheusScrape metrics, double before, String what)
+      throws InterruptedException {
+    assertThat(
+            await(
+                Duration.ofSeconds(30),
+                () -> metrics.value(NS_CHANGES) > before && metrics.value(NS_LAG) == 0))
+        .as(
+            "%s's NS change timed (count was %.0f, now %.0f; lag %.1f)",
+            what, before, metrics.value(NS_CHANGES), metrics.value(NS_LAG))
+        .isTrue();
+    return metrics.value(NS_CHANGES);
   }
 
   private static String host(BindParent parent, String signer) {

@@ -13,11 +13,12 @@ import java.util.regex.Pattern;
 
 /**
  * Refuses, at start, a service whose secrets (the operator API token, the observe token, TSIG
- * secrets, provider API keys and tokens) are given literally as {@code -D} system properties or
- * environment variables: a {@code -D} value shows in the process list, an environment variable in
- * the process's environment to anyone who may read it. There they must name where the secret is,
- * {@code file:/path} or {@code env:NAME}. The refusal names the property and its source, never the
- * value. Configuration files (which can be owner-only) may still hold literals.
+ * secrets, provider API keys and tokens, Kafka's SASL JAAS line and TLS store passwords) are given
+ * literally as {@code -D} system properties or environment variables: a {@code -D} value shows in
+ * the process list, an environment variable in the process's environment to anyone who may read it.
+ * There they must name where the secret is, {@code file:/path} or {@code env:NAME}. The refusal
+ * names the property and its source, never the value. Configuration files (which can be owner-only)
+ * may still hold literals.
  */
 @Context
 public class LiteralSecretGuard {
@@ -28,7 +29,14 @@ public class LiteralSecretGuard {
           Pattern.compile("multisigner\\.api\\.token"),
           Pattern.compile("multisigner\\.collector\\.observe\\.token"),
           Pattern.compile("multisigner\\.signers\\..+\\.(tsig\\.secret|api\\.key|api\\.token)"),
-          Pattern.compile("multisigner\\.ds\\.publisher\\.parents\\..+\\.tsig\\.secret"));
+          Pattern.compile("multisigner\\.ds\\.publisher\\.parents\\..+\\.tsig\\.secret"),
+          // Kafka client credentials, at kafka.* or a client's subtree (kafka.producers.x.*, ...)
+          Pattern.compile(
+              "kafka\\.(.+\\.)?("
+                  + KafkaClientSettings.SECRET_KEYS.stream()
+                      .map(Pattern::quote)
+                      .collect(java.util.stream.Collectors.joining("|"))
+                  + ")"));
 
   public LiteralSecretGuard(Environment environment) {
     check(environment.getPropertySources());

@@ -56,7 +56,12 @@ class LiteralSecretGuardTest {
             "MULTISIGNER_COLLECTOR_OBSERVE_TOKEN",
             "MULTISIGNER_SIGNERS_PDNS_B_API_KEY",
             "MULTISIGNER_SIGNERS_CF_API_TOKEN",
-            "MULTISIGNER_DS_PUBLISHER_PARENTS_LAB_TSIG_SECRET")) {
+            "MULTISIGNER_DS_PUBLISHER_PARENTS_LAB_TSIG_SECRET",
+            "KAFKA_SASL_JAAS_CONFIG",
+            "KAFKA_SSL_KEYSTORE_PASSWORD",
+            "KAFKA_SSL_TRUSTSTORE_PASSWORD",
+            "KAFKA_SSL_KEY_PASSWORD",
+            "KAFKA_STREAMS_DEFAULT_SASL_JAAS_CONFIG")) {
       PropertySource env =
           MapPropertySource.of(EnvironmentPropertySource.NAME, Map.of(name, LITERAL));
       assertThatThrownBy(() -> LiteralSecretGuard.check(List.of(env)))
@@ -68,6 +73,14 @@ class LiteralSecretGuardTest {
           MapPropertySource.of(EnvironmentPropertySource.NAME, Map.of(name, "env:OTHER_VAR"));
       assertThatCode(() -> LiteralSecretGuard.check(List.of(ref))).doesNotThrowAnyException();
     }
+    // Kafka settings that carry no credential stay free
+    PropertySource plain =
+        MapPropertySource.of(
+            EnvironmentPropertySource.NAME,
+            Map.of(
+                "KAFKA_SASL_MECHANISM", "PLAIN",
+                "KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/multisigner/truststore.p12"));
+    assertThatCode(() -> LiteralSecretGuard.check(List.of(plain))).doesNotThrowAnyException();
     // the same literal in a configuration file's source is not this guard's business
     PropertySource file =
         MapPropertySource.of("application", Map.of("multisigner.api.token", LITERAL));

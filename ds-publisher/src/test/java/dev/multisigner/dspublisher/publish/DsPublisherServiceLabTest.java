@@ -275,30 +275,48 @@ class DsPublisherServiceLabTest {
           new Thread(
               () -> {
                 while (!socket.isClosed()) {
-                  try (Socket client = socket.accept();
-                      Socket upstream = new Socket(server.getAddress(), server.getPort())) {
-                    DataInputStream in = new DataInputStream(client.getInputStream());
-                    byte[] query = new byte[in.readUnsignedShort()];
-                    in.readFully(query);
-                    DataOutputStream up = new DataOutputStream(upstream.getOutputStream());
-                    up.writeShort(query.length);
-                    up.write(query);
-                    DataInputStream down = new DataInputStream(upstream.getInputStream());
-                    byte[] answer = new byte[down.readUnsignedShort()];
-                    down.readFully(answer);
-                    Thread.sleep(delay.toMillis());
-                    DataOutputStream out = new DataOutputStream(client.getOutputStream());
-                    out.writeShort(answer.length);
-                    out.write(answer);
-                    out.flush();
-                  } catch (IOException | InterruptedException e) {
-                    // closed, or a client gone: next connection
+                  try {
+                    Socket client = socket.accept();
+                    Thread each = new Thread(() -> relay(client, server, delay), "slow-path-conn");
+                    each.setDaemon(true);
+                    each.start();
+                  } catch (IOException e) {
+                    // closed
                   }
                 }
               },
               "slow-path");
       t.setDaemon(true);
       t.start();
+    }
+
+    /**
+     * Relays every query of one connection (a resolver may send several on it, RFC 7766 §6.2.1),
+     * each answer {@code delay} late, until the client closes it.
+     */
+    private static void relay(Socket client, InetSocketAddress server, Duration delay) {
+      try (client;
+          Socket upstream = new Socket(server.getAddress(), server.getPort())) {
+        DataInputStream in = new DataInputStream(client.getInputStream());
+        DataOutputStream up = new DataOutputStream(upstream.getOutputStream());
+        DataInputStream down = new DataInputStream(upstream.getInputStream());
+        DataOutputStream out = new DataOutputStream(client.getOutputStream());
+        while (true) {
+          byte[] query = new byte[in.readUnsignedShort()];
+          in.readFully(query);
+          up.writeShort(query.length);
+          up.write(query);
+          up.flush();
+          byte[] answer = new byte[down.readUnsignedShort()];
+          down.readFully(answer);
+          Thread.sleep(delay.toMillis());
+          out.writeShort(answer.length);
+          out.write(answer);
+          out.flush();
+        }
+      } catch (IOException | InterruptedException e) {
+        // the client closed the connection, or the test ended
+      }
     }
 
     int port() {

@@ -16,7 +16,7 @@ import java.util.Locale;
  * write, {@link LastKnownBasis}).
  */
 @Context
-@Requires(env = "signer-coordinator")
+@Requires(env = {"signer-coordinator", "signer-writer"})
 @Requires(bean = SignerWriters.class) // none with multisigner.writers.enabled=false
 public class WriterMeters {
 

@@ -10,6 +10,7 @@ import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.kafka.EmbeddedKafka;
 import dev.multisigner.lab.kafka.TopicProbe;
+import dev.multisigner.lab.metrics.PrometheusScrape;
 import dev.multisigner.providers.ProviderFactory;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.SignerCommand;
@@ -17,6 +18,7 @@ import dev.multisigner.schemas.avro.SignerCommandApplied;
 import dev.multisigner.schemas.avro.SignerCommandResult;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -91,6 +93,21 @@ class SignerWriterProcessTest {
                     .read(ZoneName.of(ZONE))
                     .dnskeys())
             .contains(SignerWritersTest.record(foreign));
+
+        // the process exports its writers' meters on /prometheus
+        EmbeddedServer server = writer.getBean(EmbeddedServer.class).start();
+        PrometheusScrape metrics = new PrometheusScrape(server.getURI());
+        assertThat(
+                metrics.value(
+                    "multisigner_writer_commands_total",
+                    "signer=\"knot-a\"",
+                    "outcome=\"applied\""))
+            .isEqualTo(1);
+        assertThat(metrics.value("multisigner_writer_commands_total", "signer=\"knot-c\""))
+            .as("no meters for a signer this process does not write")
+            .isEqualTo(-1);
+        assertThat(metrics.value("multisigner_writer_queue_depth", "signer=\"knot-a\""))
+            .isEqualTo(0);
       }
     }
   }
