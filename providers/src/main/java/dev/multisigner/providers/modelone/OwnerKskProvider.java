@@ -146,6 +146,15 @@ public final class OwnerKskProvider implements DnsProvider {
   }
 
   /** Records the plan's DNSKEY, CDS and CDNSKEY changes; its own KSK is never withdrawn. */
+  /**
+   * No: {@link #apply} makes the plan's changes on the state file as it is, without comparing it
+   * with the plan's basis, so every write plans from a read of that file (a cheap local read).
+   */
+  @Override
+  public boolean checksBasisOnWrite() {
+    return false;
+  }
+
   @Override
   public void apply(ProviderPlan plan) {
     ZoneName zone = plan.zone();

@@ -175,6 +175,15 @@ public final class PowerDnsAdapter implements DnsProvider {
     return PowerDnsConverter.cryptokeys(client.cryptokeys(zone), zone.toName());
   }
 
+  /**
+   * Yes, though not atomically: {@link #apply} reads the records table and cryptokeys and refuses a
+   * plan whose basis no longer matches them, just before its PATCH.
+   */
+  @Override
+  public boolean checksBasisOnWrite() {
+    return true;
+  }
+
   @Override
   public void apply(ProviderPlan plan) {
     ZoneName zone = plan.zone();
