@@ -56,9 +56,10 @@ import org.xbill.DNS.Type;
  *
  * <p>{@code --zones=1000 --poll-interval=5s --max-concurrency-per-signer=4 --check-interval-s=5
  * --converge-timeout-s=900 --pdns-create=api --pdns-api-threads=4 --check-threads=8
- * --lab-only=false --retry-interval-s=0 --writer-concurrency=0} ({@code retry-interval-s} 0: Demo's
- * policy, 5 s; {@code writer-concurrency} 0: the coordinator's default, {@code
- * multisigner.writers.concurrency})
+ * --lab-only=false --retry-interval-s=0 --writer-concurrency=0 --plan-basis=last-known} ({@code
+ * retry-interval-s} 0: Demo's policy, 5 s; {@code writer-concurrency} 0: the coordinator's default,
+ * {@code multisigner.writers.concurrency}; {@code plan-basis} a comma-separated list runs the whole
+ * benchmark once per value, each on a new lab: {@code multisigner.writers.plan-basis})
  */
 public final class ManyZonesBench {
 
@@ -81,7 +82,17 @@ public final class ManyZonesBench {
                 Map.entry("check-threads", "8"),
                 Map.entry("lab-only", "false"),
                 Map.entry("retry-interval-s", "0"),
-                Map.entry("writer-concurrency", "0")));
+                Map.entry("writer-concurrency", "0"),
+                Map.entry("plan-basis", "last-known")));
+    for (String planBasis : args.string("plan-basis").split(",")) {
+      runOnce(args, planBasis.trim());
+    }
+    System.out.println(Machine.describe("end"));
+    System.exit(0);
+  }
+
+  /** One lab, one stack, one enrollment of every zone, with the writers' plan basis given. */
+  private static void runOnce(Args args, String planBasis) throws Exception {
     int n = args.integer("zones");
     System.out.println(Machine.describe("start"));
     List<String> zones = MultiZoneLab.numberedZones(n, "test.");
@@ -118,11 +129,14 @@ public final class ManyZonesBench {
             args.integer("max-concurrency-per-signer"));
         // one zone's NOTIFY target is per zone in Knot: polling only, for every zone alike
         overrides.put("multisigner.collector.notify.enabled", false);
+        overrides.put("multisigner.writers.plan-basis", planBasis);
         if (args.integer("writer-concurrency") > 0) {
           overrides.put("multisigner.writers.concurrency", args.integer("writer-concurrency"));
         }
         System.out.println(
             TAG
+                + " plan_basis="
+                + planBasis
                 + " writer_concurrency="
                 + (args.integer("writer-concurrency") > 0
                     ? args.string("writer-concurrency")
@@ -131,11 +145,12 @@ public final class ManyZonesBench {
             LocalStack.start(
                 DemoRun.settings(lab.lab(), scratch.dir().resolve("stack"), overrides))) {
           run(lab, stack, zones, args);
+          System.out.println(TAG + " plan_basis=" + planBasis + " " + WorkCounts.of(stack, zones));
+          System.out.println(
+              TAG + " plan_basis=" + planBasis + " " + WorkCounts.rss(scratch.dir().toString()));
         }
       }
     }
-    System.out.println(Machine.describe("end"));
-    System.exit(0);
   }
 
   private static void run(MultiZoneLab lab, LocalStack stack, List<String> zones, Args args)

@@ -7,6 +7,7 @@ import dev.multisigner.lab.dns.DnsLab;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,23 +91,37 @@ public final class BogusWatch implements AutoCloseable {
 
   /** A watch that waits {@code pause} between rounds (the soak runs many at once). */
   public BogusWatch(DnsLab lab, Duration pause) {
+    this(lab, pause, List.of());
+  }
+
+  /**
+   * A watch that does not probe through {@code paused} from its first round on, until {@link
+   * #resume}d (signers not yet enrolled, or not yet serving the zone).
+   */
+  public BogusWatch(DnsLab lab, Duration pause, Collection<String> paused) {
     this(
-        lab.zone().toString(), lab.validator(), down -> CrossProviderProbe.round(lab, down), pause);
+        lab.zone().toString(),
+        lab.validator(),
+        down -> CrossProviderProbe.round(lab, down),
+        pause,
+        paused);
   }
 
   /**
    * A watch over one zone of a multi-zone lab: {@code rounds} runs one round without the signers
    * given (e.g. {@link CrossProviderProbe#round(dev.multisigner.lab.dns.UnboundValidator,
-   * org.xbill.DNS.Name, List, Set)}) holding {@code validator}.
+   * org.xbill.DNS.Name, List, Set)}) holding {@code validator}; {@code paused} as above.
    */
   public BogusWatch(
       String zone,
       Object validator,
       java.util.function.Function<Set<String>, List<Result>> rounds,
-      Duration pause) {
+      Duration pause,
+      Collection<String> paused) {
     this.validator = validator;
     this.rounds = rounds;
     this.pauseMillis = pause.toMillis();
+    down.addAll(paused);
     this.thread = new Thread(this::watch, "bogus-watch-" + zone);
     thread.setDaemon(true);
     thread.start();

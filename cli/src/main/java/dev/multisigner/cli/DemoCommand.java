@@ -31,11 +31,28 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-roll", description = "Skip the ZSK rollover at the end.")
   boolean noRoll;
 
+  @Option(
+      names = "--model",
+      defaultValue = "2",
+      description =
+          "RFC 8901 signing model: 2 (Knot + PowerDNS, each with its own KSK) or 1 (two Knot"
+              + " signers in offline-KSK mode, the zone owner's KSK held by Multisigner; no"
+              + " roll). Default: ${DEFAULT-VALUE}")
+  int model;
+
   @Override
   public Integer call() throws Exception {
     Path dir = dataDir != null ? dataDir : Files.createTempDirectory("multisigner-demo-");
-    Demo.Result result = new Demo(System.out, timeout, !noRoll).run(dir);
-    boolean ok = result.converged() && result.allSecure() && (noRoll || result.zskImport() != null);
+    if (model != 1 && model != 2) {
+      System.err.println("demo: --model must be 1 or 2, not " + model);
+      return 2;
+    }
+    Demo.Result result =
+        model == 1
+            ? new ModelOneDemo(System.out, timeout).run(dir)
+            : new Demo(System.out, timeout, !noRoll).run(dir);
+    boolean rolled = noRoll || model == 1 || result.zskImport() != null;
+    boolean ok = result.converged() && result.allSecure() && rolled && result.watch().bogus() == 0;
     System.out.println(
         "demo: "
             + (ok ? "OK" : "FAILED")

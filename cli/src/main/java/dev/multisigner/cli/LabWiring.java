@@ -2,10 +2,13 @@ package dev.multisigner.cli;
 
 import dev.multisigner.lab.dns.BindParent;
 import dev.multisigner.lab.dns.DnsLab;
+import dev.multisigner.lab.dns.KeyScheme;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -33,7 +36,12 @@ public final class LabWiring {
     for (LabSigner s : lab.signers()) {
       String prefix = "multisigner.signers." + idPrefix + s.id() + ".";
       if (s instanceof KnotSigner knot) {
-        p.put(prefix + "kind", "rfc2136");
+        boolean offline = knot.keyScheme() == KeyScheme.OFFLINE_KSK;
+        // a model 1 member: its DNSKEY RRset comes signed by the KSK holder, as an SKR
+        p.put(prefix + "kind", offline ? "knot-offline-ksk" : "rfc2136");
+        if (offline) {
+          p.put(prefix + "knotc", "knotc -c " + knot.configFile());
+        }
         p.put(prefix + "server", hostPort(knot.dnsAddress()));
         p.put(prefix + "tsig-name", knot.tsig().name());
         p.put(prefix + "tsig-algorithm", knot.tsig().algorithm());
@@ -50,6 +58,31 @@ public final class LabWiring {
         throw new IllegalArgumentException("no adapter wiring for lab signer " + s);
       }
     }
+    return p;
+  }
+
+  /**
+   * The zone owner's KSK held by Multisigner as the model 1 signer {@code id} ({@code owner-ksk}):
+   * a key generated on first use in {@code keyDirectory}, signatures made in {@code sections}
+   * windows {@code interval} apart, each valid for {@code lifetime} from {@code backdate} before
+   * its window.
+   */
+  public static Map<String, Object> ownerKsk(
+      String id,
+      Path keyDirectory,
+      Duration interval,
+      int sections,
+      Duration lifetime,
+      Duration backdate) {
+    String prefix = "multisigner.signers." + id + ".";
+    Map<String, Object> p = new HashMap<>();
+    p.put(prefix + "kind", "owner-ksk");
+    p.put(prefix + "key-directory", keyDirectory.toString());
+    p.put(prefix + "generate-algorithm", "13");
+    p.put(prefix + "signature-interval", interval.toString());
+    p.put(prefix + "signature-sections", Integer.toString(sections));
+    p.put(prefix + "signature-lifetime", lifetime.toString());
+    p.put(prefix + "signature-backdate", backdate.toString());
     return p;
   }
 

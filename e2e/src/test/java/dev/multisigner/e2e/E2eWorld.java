@@ -122,7 +122,20 @@ final class E2eWorld implements AutoCloseable {
       KeyScheme knotScheme,
       List<String> spares,
       BiConsumer<Service, Map<String, Object>> tweak) {
-    DnsLab lab = lab(dir, knotScheme, spares);
+    return start(dir, lab(dir, knotScheme, spares), coordinatorProcess, spares, tweak);
+  }
+
+  /**
+   * The services on a lab the caller started (closed with the world), each service's properties
+   * changed by {@code tweak}; the Unbound watch starts at once, not probing through {@code paused}
+   * until the test resumes them.
+   */
+  static E2eWorld start(
+      Path dir,
+      DnsLab lab,
+      boolean coordinatorProcess,
+      List<String> paused,
+      BiConsumer<Service, Map<String, Object>> tweak) {
     LocalStack stack = null;
     ServiceProcess coordinator = null;
     try {
@@ -147,8 +160,7 @@ final class E2eWorld implements AutoCloseable {
             ServiceProcess.start(
                 "signer-coordinator", CoordinatorApplication.class, dir.resolve("processes"), p);
       }
-      BogusWatch watch = new BogusWatch(lab);
-      spares.forEach(watch::pause);
+      BogusWatch watch = new BogusWatch(lab, Duration.ofMillis(150), paused);
       return new E2eWorld(lab, stack, coordinator, new TopicProbe(stack.bootstrapServers()), watch);
     } catch (RuntimeException e) {
       if (stack != null) {

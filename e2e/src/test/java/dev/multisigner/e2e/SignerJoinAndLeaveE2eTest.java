@@ -213,11 +213,11 @@ class SignerJoinAndLeaveE2eTest {
     return metrics.value(NS_CHANGES);
   }
 
-  private static String host(BindParent parent, String signer) {
+  static String host(BindParent parent, String signer) {
     return parent.providerNsHost(signer).toString().toLowerCase();
   }
 
-  private static Set<String> parentNs(BindParent parent) {
+  static Set<String> parentNs(BindParent parent) {
     return parent.ns().stream()
         .map(Name::toString)
         .map(String::toLowerCase)

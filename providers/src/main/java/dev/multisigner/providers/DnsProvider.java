@@ -70,6 +70,26 @@ public interface DnsProvider {
   ZoneKeySnapshot read(ZoneName zone);
 
   /**
+   * What the write methods below plan against: a fresh {@link #read} here; the last known state
+   * where a writer keeps one ({@link LastKnownBasis}), which is safe only because {@link #apply}
+   * checks the plan's basis at the provider.
+   */
+  default ZoneKeySnapshot basis(ZoneName zone) {
+    return read(zone);
+  }
+
+  /**
+   * Whether {@link #apply} fails with {@link ProviderException.Kind#CONCURRENT_CHANGE} whenever the
+   * provider no longer serves, for every RRset the plan touches, exactly what the plan's basis saw:
+   * then a plan may be made from the last known state instead of a read. By default where the write
+   * itself is conditional ({@link ProviderLimits#atomicConditionalWrite()}, RFC 2136
+   * prerequisites).
+   */
+  default boolean checksBasisOnWrite() {
+    return limits().atomicConditionalWrite();
+  }
+
+  /**
    * Applies a plan made from a snapshot of this provider. Adds come before removes. Fails with
    * {@link ProviderException.Kind#CONCURRENT_CHANGE} (retryable: re-read and re-plan) when the
    * provider no longer serves what the plan's basis saw, and with {@link
@@ -134,6 +154,20 @@ public interface DnsProvider {
         zone, PlanChange.Action.ADD, Stream.concat(cds.stream(), cdnskeys.stream()));
   }
 
+  /**
+   * Makes the served CDS and CDNSKEY RRsets exactly {@code cds} and {@code cdnskeys} in one plan
+   * (one write): adds what is missing, removes every other CDS and CDNSKEY served, empty lists
+   * withdraw them all.
+   */
+  default ProviderPlan replaceCdsCdnskey(
+      ZoneName zone, Collection<CDSRecord> cds, Collection<CDNSKEYRecord> cdnskeys) {
+    ZoneKeySnapshot basis = basis(zone);
+    List<PlanChange> changes = new ArrayList<>();
+    changes.addAll(replacing(atApex(zone, cds.stream()), basis.cds()));
+    changes.addAll(replacing(atApex(zone, cdnskeys.stream()), basis.cdnskeys()));
+    return applyIfNotEmpty(new ProviderPlan(basis, changes));
+  }
+
   /** Withdraws CDS and CDNSKEY records that are served. */
   default ProviderPlan withdrawCdsCdnskey(
       ZoneName zone, Collection<CDSRecord> cds, Collection<CDNSKEYRecord> cdnskeys) {
@@ -170,7 +204,7 @@ public interface DnsProvider {
                   id(),
                   "nameserver name '" + n + "' is relative; NS targets must be absolute");
             });
-    ZoneKeySnapshot basis = read(zone);
+    ZoneKeySnapshot basis = basis(zone);
     long ttl = basis.ns().isEmpty() ? DEFAULT_NS_TTL : basis.ns().get(0).getTTL();
     List<NSRecord> wanted =
         nameservers.stream()
@@ -186,7 +220,7 @@ public interface DnsProvider {
    */
   default ProviderPlan publishCsync(ZoneName zone, CSYNCRecord csync) {
     requireCapability(zone, Capability.PUBLISH_CSYNC);
-    ZoneKeySnapshot basis = read(zone);
+    ZoneKeySnapshot basis = basis(zone);
     Record atApex = csync.getName().equals(zone.toName()) ? csync : csync.withName(zone.toName());
     return replaceRrset(basis, List.of(atApex), basis.csync());
   }
@@ -197,7 +231,7 @@ public interface DnsProvider {
    */
   default ProviderPlan withdrawCsync(ZoneName zone) {
     requireCapability(zone, Capability.PUBLISH_CSYNC);
-    ZoneKeySnapshot basis = read(zone);
+    ZoneKeySnapshot basis = basis(zone);
     return replaceRrset(basis, List.of(), basis.csync());
   }
 
@@ -220,6 +254,12 @@ public interface DnsProvider {
   /** One plan that makes the served RRset {@code served} exactly {@code wanted}. */
   private ProviderPlan replaceRrset(
       ZoneKeySnapshot basis, List<? extends Record> wanted, List<? extends Record> served) {
+    return applyIfNotEmpty(new ProviderPlan(basis, replacing(wanted, served)));
+  }
+
+  /** The changes that make the served RRset {@code served} exactly {@code wanted}. */
+  private static List<PlanChange> replacing(
+      List<? extends Record> wanted, List<? extends Record> served) {
     List<PlanChange> changes = new ArrayList<>();
     wanted.stream()
         .filter(r -> !served.contains(r))
@@ -227,17 +267,22 @@ public interface DnsProvider {
     served.stream()
         .filter(r -> !wanted.contains(r))
         .forEach(r -> changes.add(new PlanChange(PlanChange.Action.REMOVE, r)));
-    return applyIfNotEmpty(new ProviderPlan(basis, changes));
+    return changes;
+  }
+
+  private static List<Record> atApex(ZoneName zone, Stream<? extends Record> records) {
+    return records
+        .map(r -> r.getName().equals(zone.toName()) ? (Record) r : r.withName(zone.toName()))
+        .toList();
   }
 
   private ProviderPlan applyChanges(
       ZoneName zone, PlanChange.Action action, Stream<? extends Record> records) {
-    ZoneKeySnapshot basis = read(zone);
+    ZoneKeySnapshot basis = basis(zone);
     List<PlanChange> changes =
-        records
-            .map(r -> r.getName().equals(zone.toName()) ? r : r.withName(zone.toName()))
+        atApex(zone, records).stream()
             .filter(r -> served(basis, r) != (action == PlanChange.Action.ADD))
-            .map(r -> new PlanChange(action, (Record) r))
+            .map(r -> new PlanChange(action, r))
             .toList();
     return applyIfNotEmpty(new ProviderPlan(basis, changes));
   }

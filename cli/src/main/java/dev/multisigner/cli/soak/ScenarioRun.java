@@ -108,10 +108,8 @@ final class ScenarioRun {
             scenario.zone(),
             validator,
             down -> CrossProviderProbe.round(validator, zone, probed, down),
-            Duration.ofMillis(2000));
-    if (scenario.joiner() != null) {
-      watch.pause(scenario.joiner().id());
-    }
+            Duration.ofMillis(2000),
+            scenario.joiner() == null ? List.of() : List.of(scenario.joiner().id()));
     CdsScanner scanner =
         scenario.cdsScan()
             ? new CdsScanner(view, () -> List.copyOf(group), ProviderOperator.DS_TTL.toSeconds())

@@ -46,6 +46,9 @@ public final class FileOwnerKsk implements OwnerKsk {
 
   private static final Pattern BLOCK =
       Pattern.compile("-----BEGIN ([A-Z ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1-----");
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY =
+      PosixFilePermissions.fromString("rwx------");
+
   private static final Set<PosixFilePermission> OWNER_ONLY =
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
@@ -157,6 +160,10 @@ public final class FileOwnerKsk implements OwnerKsk {
             + pem("PUBLIC KEY", pair.getPublic().getEncoded());
     Path dir = pem.toAbsolutePath().getParent();
     try {
+      if (!Files.isDirectory(dir)) {
+        // a key directory not made yet: only its owner may list or enter it
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+      }
       Path tmp =
           Files.createTempFile(
               dir, ".ksk-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));

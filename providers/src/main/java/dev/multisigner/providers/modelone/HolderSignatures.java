@@ -32,6 +32,11 @@ public final class HolderSignatures {
 
   /** The CDNSKEY RRset of the RRset's KSKs (flags 257), TTL 0 as Knot's sign-ksr writes it. */
   public static List<CDNSKEYRecord> cdnskeys(Name zone, List<DNSKEYRecord> keys) {
+    return cdnskeys(zone, keys, 0);
+  }
+
+  /** {@link #cdnskeys(Name, List)} with {@code ttl}. */
+  static List<CDNSKEYRecord> cdnskeys(Name zone, List<DNSKEYRecord> keys, long ttl) {
     return keys.stream()
         .filter(k -> (k.getFlags() & DNSKEYRecord.Flags.SEP_KEY) != 0)
         .map(
@@ -39,7 +44,7 @@ public final class HolderSignatures {
                 new CDNSKEYRecord(
                     zone,
                     DClass.IN,
-                    0,
+                    ttl,
                     k.getFlags(),
                     k.getProtocol(),
                     k.getAlgorithm(),
@@ -49,9 +54,14 @@ public final class HolderSignatures {
 
   /** The CDS RRset (SHA-256) of the RRset's KSKs, TTL 0. */
   public static List<CDSRecord> cds(Name zone, List<DNSKEYRecord> keys) {
+    return cds(zone, keys, 0);
+  }
+
+  /** {@link #cds(Name, List)} with {@code ttl}. */
+  static List<CDSRecord> cds(Name zone, List<DNSKEYRecord> keys, long ttl) {
     return keys.stream()
         .filter(k -> (k.getFlags() & DNSKEYRecord.Flags.SEP_KEY) != 0)
-        .map(k -> new CDSRecord(zone, DClass.IN, 0, DSRecord.Digest.SHA256, k))
+        .map(k -> new CDSRecord(zone, DClass.IN, ttl, DSRecord.Digest.SHA256, k))
         .toList();
   }
 
@@ -127,14 +137,18 @@ public final class HolderSignatures {
                           k.getAlgorithm(),
                           k.getKey()))
               .toList();
-      boolean withCdnskey = in.stream().anyMatch(s -> s.getTypeCovered() == Type.CDNSKEY);
-      boolean withCds = in.stream().anyMatch(s -> s.getTypeCovered() == Type.CDS);
+      // each RRset with the TTL its signature covers: keymgr import-skr checks the records as
+      // written (a provider holder such as PowerDNS signs its CDS/CDNSKEY with their served TTL)
+      Optional<RRSIGRecord> overCdnskey =
+          in.stream().filter(s -> s.getTypeCovered() == Type.CDNSKEY).findFirst();
+      Optional<RRSIGRecord> overCds =
+          in.stream().filter(s -> s.getTypeCovered() == Type.CDS).findFirst();
       sections.add(
           new SignedKeyResponse.Section(
               w.getKey().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1),
               dnskeys,
-              withCdnskey ? cdnskeys(zone, keys) : List.of(),
-              withCds ? cds(zone, keys) : List.of(),
+              overCdnskey.map(g -> cdnskeys(zone, keys, g.getOrigTTL())).orElse(List.of()),
+              overCds.map(g -> cds(zone, keys, g.getOrigTTL())).orElse(List.of()),
               in));
     }
     if (sections.isEmpty()) {

@@ -1,5 +1,7 @@
 package dev.multisigner.providers.modelone;
 
+import static java.util.stream.Collectors.toSet;
+
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.Capability;
 import dev.multisigner.domain.model.SignerId;
@@ -17,9 +19,11 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.xbill.DNS.CDNSKEYRecord;
 import org.xbill.DNS.CDSRecord;
 import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Type;
 
@@ -140,6 +144,26 @@ public final class KnotOfflineKskAdapter implements DnsProvider {
       throw skrOnly(zone, "withdraw CDS/CDNSKEY records");
     }
     return new ProviderPlan(served, List.of());
+  }
+
+  /** Nothing to write when Knot serves exactly these (they come with the SKR), else retryable. */
+  @Override
+  public ProviderPlan replaceCdsCdnskey(
+      ZoneName zone, Collection<CDSRecord> cds, Collection<CDNSKEYRecord> cdnskeys) {
+    ZoneKeySnapshot served = read(zone);
+    Name apex = zone.toName();
+    if (!Set.copyOf(served.cds()).equals(cds.stream().map(c -> c.withName(apex)).collect(toSet()))
+        || !Set.copyOf(served.cdnskeys())
+            .equals(cdnskeys.stream().map(c -> c.withName(apex)).collect(toSet()))) {
+      throw skrOnly(zone, "serve exactly this CDS/CDNSKEY set");
+    }
+    return new ProviderPlan(served, List.of());
+  }
+
+  /** Its CDS/CDNSKEY writes are checks against a read (the SKR brings them): never from memory. */
+  @Override
+  public boolean checksBasisOnWrite() {
+    return false;
   }
 
   /** Retryable: the next SKR the holder signs brings the CDS/CDNSKEY the group wants. */

@@ -121,7 +121,10 @@ public final class OwnerKskProvider implements DnsProvider {
   public ZoneKeySnapshot read(ZoneName zone) {
     OwnerKsk ksk = ksk(zone);
     OwnerKskState.Served served = state.read(zone);
-    long ttl = served.dnskeys().isEmpty() ? 3600 : served.dnskeys().get(0).getTTL();
+    // The owner serves no DNS: its RRset's TTL is the one the members' ZSKs came with, and before
+    // any came, none (no resolver can hold a key no member serves; a made-up TTL longer than the
+    // policy's would stretch every DNSKEY-Wait-Time of the zone).
+    long ttl = served.dnskeys().isEmpty() ? 0 : served.dnskeys().get(0).getTTL();
     DNSKEYRecord own = ksk.dnskey(ttl);
     List<DNSKEYRecord> dnskeys = new ArrayList<>(List.of(own));
     served.dnskeys().stream().filter(k -> !SignedKeyResponse.sameKey(k, own)).forEach(dnskeys::add);
@@ -143,6 +146,15 @@ public final class OwnerKskProvider implements DnsProvider {
   }
 
   /** Records the plan's DNSKEY, CDS and CDNSKEY changes; its own KSK is never withdrawn. */
+  /**
+   * No: {@link #apply} makes the plan's changes on the state file as it is, without comparing it
+   * with the plan's basis, so every write plans from a read of that file (a cheap local read).
+   */
+  @Override
+  public boolean checksBasisOnWrite() {
+    return false;
+  }
+
   @Override
   public void apply(ProviderPlan plan) {
     ZoneName zone = plan.zone();

@@ -137,8 +137,9 @@ public final class PowerDnsAdapter implements DnsProvider {
   /**
    * Model 1 with PowerDNS as the KSK holder (RFC 8901 §2.1.1): PowerDNS signs its own DNSKEY RRset,
    * which holds every member's ZSK once imported, so its signature is the one served: the RRSIGs
-   * over DNSKEY, CDS and CDNSKEY it serves now, provided it serves exactly {@code keys} (else a
-   * retryable failure: the import has not shown yet).
+   * over DNSKEY, CDS and CDNSKEY its KSKs (the SEP keys of {@code keys}) make now, provided it
+   * serves exactly {@code keys} (else a retryable failure: the import has not shown yet). Its ZSK's
+   * signatures over those RRsets are left out: the holder's KSK alone signs a member's RRset.
    */
   @Override
   public List<RRSIGRecord> signDnskeyRrset(ZoneName zone, List<DNSKEYRecord> keys) {
@@ -156,15 +157,31 @@ public final class PowerDnsAdapter implements DnsProvider {
               + served.dnskeys().stream().map(DNSKEYRecord::getFootprint).toList()
               + ")");
     }
+    // PowerDNS also signs these RRsets with its ZSK; the group's signatures are its KSKs' alone
+    Set<Integer> ksks = new HashSet<>();
+    keys.stream()
+        .filter(k -> (k.getFlags() & DNSKEYRecord.Flags.SEP_KEY) != 0)
+        .forEach(k -> ksks.add(k.getFootprint()));
     List<RRSIGRecord> out = new ArrayList<>();
     for (int type : new int[] {Type.DNSKEY, Type.CDS, Type.CDNSKEY}) {
-      out.addAll(served.signaturesOver(type));
+      served.signaturesOver(type).stream()
+          .filter(g -> ksks.contains(g.getFootprint()))
+          .forEach(out::add);
     }
     return out;
   }
 
   private Set<DNSKEYRecord> ownKeys(ZoneName zone) {
     return PowerDnsConverter.cryptokeys(client.cryptokeys(zone), zone.toName());
+  }
+
+  /**
+   * Yes, though not atomically: {@link #apply} reads the records table and cryptokeys and refuses a
+   * plan whose basis no longer matches them, just before its PATCH.
+   */
+  @Override
+  public boolean checksBasisOnWrite() {
+    return true;
   }
 
   @Override

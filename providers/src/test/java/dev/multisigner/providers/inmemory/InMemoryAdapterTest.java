@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.CSYNCRecord;
+import dev.multisigner.providers.DnsProvider;
+import dev.multisigner.providers.LastKnownBasis;
 import dev.multisigner.providers.PlanChange;
 import dev.multisigner.providers.ProviderException;
+import dev.multisigner.providers.ProviderLimits;
 import dev.multisigner.providers.ProviderPlan;
 import dev.multisigner.providers.Secret;
 import dev.multisigner.providers.TestKeys;
@@ -117,5 +120,102 @@ class InMemoryAdapterTest {
     assertThatThrownBy(() -> adapter.apply(late))
         .isInstanceOf(ProviderException.RetryableProviderException.class)
         .hasMessageContaining("NS RRset changed");
+  }
+
+  @Test
+  void replaceCdsCdnskeyAddsAndRemovesInOnePlan() {
+    DNSKEYRecord old = TestKeys.ksk(APEX);
+    DNSKEYRecord next = TestKeys.ksk(APEX);
+    adapter.publishCdsCdnskey(ZONE, List.of(TestKeys.cds(old)), List.of(TestKeys.cdnskey(old)));
+
+    ProviderPlan replace =
+        adapter.replaceCdsCdnskey(
+            ZONE, List.of(TestKeys.cds(next)), List.of(TestKeys.cdnskey(next)));
+
+    assertThat(replace.changes(PlanChange.Action.ADD, Type.CDS)).hasSize(1);
+    assertThat(replace.changes(PlanChange.Action.REMOVE, Type.CDS)).hasSizeGreaterThanOrEqualTo(1);
+    assertThat(adapter.read(ZONE).cds())
+        .contains(TestKeys.cds(next))
+        .doesNotContain(TestKeys.cds(old));
+    assertThat(adapter.read(ZONE).cdnskeys())
+        .contains(TestKeys.cdnskey(next))
+        .doesNotContain(TestKeys.cdnskey(old));
+    // the same set again adds nothing (the CDS/CDNSKEY of the provider's own KSK, which it serves
+    // by itself, stays planned for removal: as with publish then withdraw before)
+    ProviderPlan again =
+        adapter.replaceCdsCdnskey(
+            ZONE, List.of(TestKeys.cds(next)), List.of(TestKeys.cdnskey(next)));
+    assertThat(again.changes(PlanChange.Action.ADD, Type.CDS)).isEmpty();
+    assertThat(again.changes(PlanChange.Action.ADD, Type.CDNSKEY)).isEmpty();
+    adapter.replaceCdsCdnskey(ZONE, List.of(), List.of());
+    assertThat(adapter.read(ZONE).cds()).doesNotContain(TestKeys.cds(next));
+    assertThat(adapter.read(ZONE).cdnskeys()).doesNotContain(TestKeys.cdnskey(next));
+    assertThat(client.added(ZONE)).isEmpty();
+  }
+
+  @Test
+  void planningFromTheLastKnownStateWritesNsAndCsyncWithoutReadingAndEndsWhereAReadDoes() {
+    LastKnownBasis writer = LastKnownBasis.around(adapter, true, 10);
+    Name a = Name.fromConstantString("ns1.knot-a.test.");
+    Name b = Name.fromConstantString("ns2.pdns-b.test.");
+    CSYNCRecord csync = CSYNCRecord.of(APEX, 60, 0, CSYNCRecord.Flags.IMMEDIATE, Type.NS);
+
+    writer.publishNs(ZONE, List.of(a, b));
+    writer.publishCsync(ZONE, csync);
+    writer.publishNs(ZONE, List.of(b));
+    writer.withdrawCsync(ZONE);
+
+    assertThat(writer.reads(LastKnownBasis.ReadReason.UNKNOWN)).isEqualTo(1);
+    assertThat(writer.reads(LastKnownBasis.ReadReason.CONFLICT)).isZero();
+    ZoneKeySnapshot served = adapter.read(ZONE);
+    assertThat(served.ns()).extracting(NSRecord::getTarget).containsExactly(b);
+    assertThat(served.csync()).isEmpty();
+  }
+
+  @Test
+  void anAdapterWithWritesOfItsOwnKeepsThem() {
+    DnsProvider own =
+        new DnsProvider() {
+          @Override
+          public ProviderPlan importDnskeys(
+              ZoneName zone, java.util.Collection<DNSKEYRecord> keys) {
+            throw new IllegalStateException("its own import");
+          }
+
+          @Override
+          public SignerId id() {
+            return adapter.id();
+          }
+
+          @Override
+          public String kind() {
+            return adapter.kind();
+          }
+
+          @Override
+          public dev.multisigner.domain.model.Capabilities capabilities() {
+            return adapter.capabilities();
+          }
+
+          @Override
+          public ProviderLimits limits() {
+            return adapter.limits();
+          }
+
+          @Override
+          public ZoneKeySnapshot read(ZoneName zone) {
+            return adapter.read(zone);
+          }
+
+          @Override
+          public void apply(ProviderPlan plan) {
+            adapter.apply(plan);
+          }
+        };
+    LastKnownBasis writer = LastKnownBasis.around(own, true, 10);
+
+    assertThat(writer.remembers()).isFalse();
+    assertThatThrownBy(() -> writer.importDnskeys(ZONE, List.of(TestKeys.zsk(APEX))))
+        .hasMessage("its own import");
   }
 }

@@ -46,6 +46,17 @@ class FileOwnerKskTest {
   }
 
   @Test
+  void generatesIntoAKeyDirectoryNotMadeYetOnlyItsOwnerCanEnter(@TempDir Path dir)
+      throws Exception {
+    Path pem = dir.resolve("keys/owner/k.pem");
+    FileOwnerKsk made = FileOwnerKsk.generate(ZONE, 13, pem);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pem.getParent())))
+        .isEqualTo("rwx------");
+    assertThat(FileOwnerKsk.load(ZONE, pem).dnskey(10).getKey())
+        .isEqualTo(made.dnskey(10).getKey());
+  }
+
+  @Test
   void refusesAKeyFileOthersCanRead(@TempDir Path dir) throws Exception {
     Path pem = dir.resolve("k.pem");
     FileOwnerKsk.generate(ZONE, 13, pem);

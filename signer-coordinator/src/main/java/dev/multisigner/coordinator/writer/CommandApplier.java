@@ -4,7 +4,6 @@ import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.CSYNCRecord;
 import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.ProviderPlan;
-import dev.multisigner.providers.ZoneKeySnapshot;
 import dev.multisigner.schemas.avro.CsyncData;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.DnskeyRrsetSigned;
@@ -35,8 +34,9 @@ import org.xbill.DNS.RRSIGRecord;
 
 /**
  * Applies one signer command through the signer's adapter and says what changed. Every command is
- * idempotent: the adapter plans against what the signer serves now, so a repeated command plans
- * nothing.
+ * idempotent: the adapter plans against what the signer serves (read now, or its last known state
+ * checked by the write, {@link dev.multisigner.providers.LastKnownBasis}), so a repeated command
+ * plans nothing.
  */
 final class CommandApplier {
 
@@ -81,23 +81,15 @@ final class CommandApplier {
       return describe(provider.withdrawDnskeys(zone, dnskeys(name, w.getKeys(), 0)));
     }
     if (c instanceof PublishCdsCdnskey p) {
-      List<CDSRecord> cds = cds(name, p.getCds(), p.getTtlSeconds());
-      List<CDNSKEYRecord> cdnskeys = cdnskeys(name, p.getCdnskeys(), p.getTtlSeconds());
-      ZoneKeySnapshot served = provider.read(zone);
-      List<CDSRecord> extraCds =
-          served.cds().stream().filter(s -> cds.stream().noneMatch(s::equals)).toList();
-      List<CDNSKEYRecord> extraCdnskey =
-          served.cdnskeys().stream().filter(s -> cdnskeys.stream().noneMatch(s::equals)).toList();
-      String added = describe(provider.publishCdsCdnskey(zone, cds, cdnskeys));
-      String removed =
-          extraCds.isEmpty() && extraCdnskey.isEmpty()
-              ? NO_CHANGE
-              : describe(provider.withdrawCdsCdnskey(zone, extraCds, extraCdnskey));
-      return "add: " + added + "; remove: " + removed;
+      // exactly these: what is missing added and every other CDS/CDNSKEY removed, in one write
+      return describe(
+          provider.replaceCdsCdnskey(
+              zone,
+              cds(name, p.getCds(), p.getTtlSeconds()),
+              cdnskeys(name, p.getCdnskeys(), p.getTtlSeconds())));
     }
     if (c instanceof WithdrawCdsCdnskey) {
-      ZoneKeySnapshot served = provider.read(zone);
-      return describe(provider.withdrawCdsCdnskey(zone, served.cds(), served.cdnskeys()));
+      return describe(provider.replaceCdsCdnskey(zone, List.of(), List.of()));
     }
     if (c instanceof PublishNs p) {
       List<Name> names = new ArrayList<>();
@@ -137,8 +129,7 @@ final class CommandApplier {
 
   /** False for what {@link #apply} answers when it changed nothing at the signer. */
   static boolean changed(String detail) {
-    return !detail.equals(NO_CHANGE)
-        && !detail.equals("add: " + NO_CHANGE + "; remove: " + NO_CHANGE);
+    return !detail.equals(NO_CHANGE);
   }
 
   private static List<DNSKEYRecord> dnskeys(Name zone, List<GroupKey> keys, int ttl) {

@@ -3,6 +3,7 @@ package dev.multisigner.coordinator.writer;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.DnsProvider;
+import dev.multisigner.providers.LastKnownBasis;
 import dev.multisigner.providers.ProviderException;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.GroupKey;
@@ -117,6 +118,11 @@ final class SignerWriter implements Runnable {
 
   final AtomicLong failed = new AtomicLong();
   final AtomicLong retried = new AtomicLong();
+
+  /** How often a write read the zone, by reason (none unless the provider is a LastKnownBasis). */
+  long basisReads(LastKnownBasis.ReadReason reason) {
+    return provider instanceof LastKnownBasis b ? b.reads(reason) : 0;
+  }
 
   /** Per zone, its latest command handed to a lane (poller writes, lanes remove once started). */
   private final Map<String, Queued> lastQueued = new ConcurrentHashMap<>();

@@ -1,5 +1,6 @@
 package dev.multisigner.coordinator.writer;
 
+import dev.multisigner.providers.LastKnownBasis;
 import dev.multisigner.support.Envelopes;
 import dev.multisigner.support.EventLog;
 import dev.multisigner.support.Inbox;
@@ -83,7 +84,10 @@ public class SignerWriters extends AbstractHealthIndicator<Map<String, Object>> 
       @Value("${multisigner.coordinator.session-timeout:10s}") Duration sessionTimeout,
       @Value("${multisigner.writers.restart-backoff:1s}") Duration restartBackoff,
       @Value("${multisigner.writers.max-restart-backoff:30s}") Duration maxRestartBackoff,
-      @Value("${multisigner.writers.signers:}") String only) {
+      @Value("${multisigner.writers.signers:}") String only,
+      @Value("${multisigner.writers.plan-basis:last-known}") String planBasis,
+      @Value("${multisigner.writers.known-zones:20000}") int knownZones) {
+    boolean remember = rememberBasis(planBasis);
     RetryPolicy retry = new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, callDeadline);
     List<String> ids = onlyThese(registry.signerIds(), only);
     for (String id : ids) {
@@ -91,7 +95,7 @@ public class SignerWriters extends AbstractHealthIndicator<Map<String, Object>> 
           () ->
               new SignerWriter(
                   id,
-                  registry.provider(id).orElseThrow(),
+                  LastKnownBasis.around(registry.provider(id).orElseThrow(), remember, knownZones),
                   log,
                   envelopes,
                   id.equals(ids.get(0)) ? Optional.of(inbox) : Optional.empty(),
@@ -121,6 +125,24 @@ public class SignerWriters extends AbstractHealthIndicator<Map<String, Object>> 
       writers.add(new Supervised(id, worker, current));
     }
     writers.forEach(w -> w.worker().start());
+  }
+
+  /**
+   * {@code last-known} (the default): a write plans against the zone's state after the writer's
+   * last write there and reads only when the provider refuses that basis or it leaves nothing to
+   * do; {@code read}: a read before every write.
+   */
+  private static boolean rememberBasis(String planBasis) {
+    return switch (planBasis.trim()) {
+      case "last-known" -> true;
+      case "read" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "multisigner.writers.plan-basis is '"
+                  + planBasis
+                  + "'; it takes 'last-known' (plan from the state after the last write, checked"
+                  + " by the provider) or 'read' (read before every write)");
+    };
   }
 
   /** The configured signers, or those of them {@code only} lists (comma-separated) when set. */

@@ -335,7 +335,9 @@ class ParallelSignerWritersTest {
         Duration.ofSeconds(10),
         Duration.ofSeconds(1),
         Duration.ofSeconds(30),
-        "");
+        "",
+        "last-known",
+        20000);
   }
 
   /** A zone's commands: imports and withdrawals of fresh keys, where order changes the outcome. */

@@ -155,7 +155,9 @@ class WriterRestartTest {
         Duration.ofSeconds(10),
         Duration.ofMillis(300),
         Duration.ofSeconds(1),
-        "");
+        "",
+        "last-known",
+        20000);
   }
 
   private static void awaitTrue(BooleanSupplier condition, String what) {
