@@ -133,17 +133,8 @@ public final class Demo {
         }
         Duration convergence = Duration.between(started, Instant.now());
         audit.drain();
-        out.println(
-            "demo: "
-                + (converged ? "converged" : "did NOT converge")
-                + " after "
-                + convergence.toMillis()
-                + " ms");
-        if (report != null) {
-          out.println(report.render());
-        }
-        Map<String, String> validation = converged ? BogusWatch.round(lab) : Map.of();
-        validation.forEach((k, v) -> out.println("demo: unbound " + k + " -> " + v));
+        Map<String, String> validation =
+            Demo.printConvergence(out, converged, convergence, report, lab);
         Roll roll = converged && rollZsk ? rollKnotZsk(lab, audit) : null;
         Duration signing = roll == null || roll.newTag() == null ? null : awaitSigning(lab, roll);
         watch.close();
@@ -175,6 +166,26 @@ public final class Demo {
   }
 
   /** A ZSK roll at knot-a: the new key's tag and when pdns-b served it. */
+  /**
+   * Prints whether the zone converged, after how long, the checker's last report, and (once
+   * converged) Unbound's verdict per signer; returns those verdicts.
+   */
+  static Map<String, String> printConvergence(
+      PrintStream out, boolean converged, Duration convergence, CheckReport report, DnsLab lab) {
+    out.println(
+        "demo: "
+            + (converged ? "converged" : "did NOT converge")
+            + " after "
+            + convergence.toMillis()
+            + " ms");
+    if (report != null) {
+      out.println(report.render());
+    }
+    Map<String, String> validation = converged ? BogusWatch.round(lab) : Map.of();
+    validation.forEach((k, v) -> out.println("demo: unbound " + k + " -> " + v));
+    return validation;
+  }
+
   private record Roll(Instant started, Duration imported, Integer newTag) {}
 
   private Roll rollKnotZsk(DnsLab lab, AuditTail audit) throws InterruptedException {

@@ -118,17 +118,8 @@ final class ModelOneDemo {
         }
         Duration convergence = Duration.between(started, Instant.now());
         audit.drain();
-        out.println(
-            "demo: "
-                + (converged ? "converged" : "did NOT converge")
-                + " after "
-                + convergence.toMillis()
-                + " ms");
-        if (report != null) {
-          out.println(report.render());
-        }
-        Map<String, String> validation = converged ? BogusWatch.round(lab) : Map.of();
-        validation.forEach((k, v) -> out.println("demo: unbound " + k + " -> " + v));
+        Map<String, String> validation =
+            Demo.printConvergence(out, converged, convergence, report, lab);
         watch.close();
         BogusWatch.Counts counts = watch.counts();
         counts.render().forEach(l -> out.println("demo: Unbound cross-provider probes " + l));

@@ -126,7 +126,7 @@ class SignerJoinAndLeaveE2eTest {
           .isTrue();
       double joined = secondsSince(t0);
       assertThat(parentNs(parent)).isEqualTo(Set.of(knotNs, pdnsBNs, pdnsDNs));
-      double nsChangesJoined = parentNsChangeTimed(metrics, nsChanges, "the join");
+      double nsChangesJoined = parentNsSettled(metrics, nsChanges, "the join");
 
       // 3. knot-a, the first signer, leaves: the delegation drops it first; its DS leaves the
       // parent only after the NS TTL (NS-Wait-Time), its keys after that.
@@ -180,7 +180,7 @@ class SignerJoinAndLeaveE2eTest {
       assertThat(w.parentDsTags()).isEqualTo(w.ksks(List.of(pdnsB, pdnsD)));
       assertThat(parentNs(parent)).isEqualTo(Set.of(pdnsBNs, pdnsDNs));
       assertThat(E2eWorld.kinds(w.audit())).doesNotContain("ZoneHalted", "InputFailed");
-      parentNsChangeTimed(metrics, nsChangesJoined, "the leave");
+      parentNsSettled(metrics, nsChangesJoined, "the leave");
       System.out.printf(
           "parent NS changes timed: %.0f, %.1f s in all; largest NS lag scraped %.1f s%n",
           metrics.value(NS_CHANGES), metrics.value(NS_CHANGES_SUM), nsLagSeen[0]);
@@ -201,7 +201,7 @@ class SignerJoinAndLeaveE2eTest {
    * change, since a change asked and completed between two of the coordinator's scans is not timed
    * (the lab parent on a quiet machine takes less than a scan; see docs/architecture.md).
    */
-  private static double parentNsChangeTimed(PrometheusScrape metrics, double before, String what)
+  private static double parentNsSettled(PrometheusScrape metrics, double before, String what)
       throws InterruptedException {
     assertThat(
             await(
