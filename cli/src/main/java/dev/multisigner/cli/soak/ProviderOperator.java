@@ -35,6 +35,14 @@ final class ProviderOperator {
   static final Duration PROPAGATION = Duration.ofSeconds(2);
   static final Duration MAX_ZONE_TTL = Duration.ofSeconds(60);
 
+  /**
+   * The lab Knots' {@code propagation-delay}: a new Knot key is published this long plus the DNSKEY
+   * TTL before it signs. 2 s (the single-zone lab's) left 12 s, and on a loaded machine the import
+   * at PowerDNS took 20-30 s, so Unbound saw answers signed by a ZSK that a PowerDNS-served DNSKEY
+   * RRset lacked. An operator sizes it to cover the multi-signer import the same way.
+   */
+  static final Duration KNOT_PROPAGATION = Duration.ofSeconds(30);
+
   private final ZoneView view;
   private final Supplier<List<LabSigner>> members;
   private final Duration patience;
@@ -70,7 +78,7 @@ final class ProviderOperator {
     }
     // Knot signs with it after DNSKEY TTL + propagation, drops the old after the zone's max TTL
     if (!await(
-        patience.plus(MAX_ZONE_TTL),
+        patience.plus(MAX_ZONE_TTL).plus(KNOT_PROPAGATION).plus(KNOT_PROPAGATION),
         () ->
             view.soaSigners(knot).contains(added)
                 && view.dnskeys(knot).stream().noneMatch(oldZsks::contains))) {

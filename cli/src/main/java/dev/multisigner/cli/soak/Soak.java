@@ -170,6 +170,7 @@ public final class Soak {
             .zones(zones)
             .workDir(dir)
             .validators((parallel + ZONES_PER_VALIDATOR - 1) / ZONES_PER_VALIDATOR)
+            .knotPropagationDelay(ProviderOperator.KNOT_PROPAGATION)
             .daemonTimeout(Duration.ofSeconds(120).plusSeconds(zones.size()));
     for (String id : SoakScenario.labSignerIds()) {
       SignerKind kind = id.startsWith("knot-") ? SignerKind.KNOT : SignerKind.PDNS;

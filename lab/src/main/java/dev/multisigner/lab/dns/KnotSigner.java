@@ -146,17 +146,20 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
    * zone serves a signed DNSKEY RRset. {@link #zone()} is the first zone.
    */
   static KnotSigner startZones(String id, List<Name> zones, Path dir, Duration timeout) {
-    return startZones(id, zones, z -> KeyScheme.KSK_ZSK, dir, timeout);
+    return startZones(id, zones, z -> KeyScheme.KSK_ZSK, Duration.ofSeconds(2), dir, timeout);
   }
 
   /**
    * {@link #startZones(String, List, Path, Duration)} with each zone's key scheme: KSK+ZSK, or one
-   * CSK (the {@code multisigner-csk} policy, {@code single-type-signing: on}).
+   * CSK (the {@code multisigner-csk} policy, {@code single-type-signing: on}), and the policy's
+   * {@code propagation-delay}: how long a new key is published before it signs (after the DNSKEY
+   * TTL), which must cover the other signers' import of it.
    */
   static KnotSigner startZones(
       String id,
       List<Name> zones,
       java.util.function.Function<Name, KeyScheme> schemes,
+      Duration propagationDelay,
       Path dir,
       Duration timeout) {
     InetSocketAddress address = LabPorts.nextAddress();
@@ -183,6 +186,7 @@ public final class KnotSigner implements LabSigner, AutoCloseable {
             Map.of(
                 "id", id,
                 "zoneCount", Integer.toString(zones.size()),
+                "propagationDelay", Long.toString(propagationDelay.toSeconds()),
                 "dir", dir.toString(),
                 "port", Integer.toString(address.getPort()),
                 "tsigName", tsig.configName(),

@@ -131,6 +131,7 @@ public final class MultiZoneLab implements AutoCloseable {
     private final Map<String, java.util.function.Function<Name, KeyScheme>> schemes =
         new LinkedHashMap<>();
     private int validatorCount;
+    private Duration knotPropagationDelay = Duration.ofSeconds(2);
 
     private Builder() {}
 
@@ -195,6 +196,19 @@ public final class MultiZoneLab implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Every Knot signer's {@code propagation-delay} (default 2 s, the single-zone lab's): a new
+     * Knot key is published this long plus the DNSKEY TTL (10 s) before it signs, so it must cover
+     * the time Multisigner takes to import it at the other signers under the machine's load.
+     */
+    public Builder knotPropagationDelay(Duration delay) {
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("a propagation delay is not negative: " + delay);
+      }
+      this.knotPropagationDelay = delay;
+      return this;
+    }
+
     /** How long each daemon may take to serve all zones (default 30 s + 30 ms per zone). */
     public Builder daemonTimeout(Duration timeout) {
       this.daemonTimeout = timeout;
@@ -240,7 +254,8 @@ public final class MultiZoneLab implements AutoCloseable {
                     id,
                     () ->
                         e.getValue() == SignerKind.KNOT
-                            ? KnotSigner.startZones(id, zs, scheme, dir.resolve(id), timeout)
+                            ? KnotSigner.startZones(
+                                id, zs, scheme, knotPropagationDelay, dir.resolve(id), timeout)
                             : pdnsZones(id, zs, scheme, dir.resolve(id), timeout))));
       }
       starting.add(
