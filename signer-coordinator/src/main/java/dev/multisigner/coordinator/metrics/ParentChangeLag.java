@@ -1,27 +1,25 @@
 package dev.multisigner.coordinator.metrics;
 
+import dev.multisigner.domain.group.Pending;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * The parent's lag for one kind of change (DS or NS), fed by {@link ZoneMetrics}' scans: {@code
+ * The parent's lag for one kind of change (DS or NS): {@code
  * multisigner_parent_<kind>_lag_seconds}, how long the oldest change still outstanding has been
- * asked of the parent (first request, retries included; 0 when none), and {@code
- * multisigner_parent_<kind>_change_seconds}, a histogram of completed changes from their first
- * request until the coordinator observed the parent serving them. A change is seen complete at the
- * first scan after the zone's request is gone and the parent's set was observed after it was asked;
- * one superseded by another request is not counted.
+ * asked of the parent (first request, retries included; 0 when none), fed by {@link ZoneMetrics}'
+ * scans; and {@code multisigner_parent_<kind>_change_seconds}, a histogram of completed changes
+ * from their first request until the coordinator observed the parent serving them, fed by each
+ * decision ({@link ParentChanges}): a change is complete when a decision clears the zone's request
+ * and the parent's set was observed after it was asked, however quickly that happens; one
+ * superseded by another request, or dropped without the parent having it, is not counted.
  */
 final class ParentChangeLag {
 
   private final Timer completed;
-  private Map<String, Instant> asked = new HashMap<>();
-  private Map<String, Instant> scanning = new HashMap<>();
   private volatile double oldest;
   private double scanOldest;
 
@@ -47,29 +45,32 @@ final class ParentChangeLag {
   }
 
   void beginScan() {
-    scanning = new HashMap<>();
     scanOldest = 0;
   }
 
-  /**
-   * One zone at this scan: {@code issuedAt} of its outstanding request (null: none), and since when
-   * the parent's set has been as last observed.
-   */
-  void zone(String zone, Instant issuedAt, Instant parentSince, Instant now) {
+  /** One zone at this scan: {@code issuedAt} of its outstanding request (null: none). */
+  void zone(Instant issuedAt, Instant now) {
     if (issuedAt != null) {
-      scanning.put(zone, issuedAt);
       scanOldest = Math.max(scanOldest, seconds(issuedAt, now));
-      return;
-    }
-    Instant was = asked.get(zone);
-    if (was != null && parentSince != null && !parentSince.isBefore(was)) {
-      completed.record(Duration.between(was, parentSince));
     }
   }
 
   void endScan() {
-    asked = scanning;
     oldest = scanOldest;
+  }
+
+  /**
+   * One decision: the zone's request before and after it, and since when the parent's set has been
+   * as last observed after it. Times the change if the decision cleared the request because the
+   * parent serves it.
+   */
+  void decided(Pending before, Pending after, Instant parentSince) {
+    if (before == null || after != null || before.issuedAt() == null || parentSince == null) {
+      return; // nothing was asked, it still is (or a newer change is), or no parent seen
+    }
+    if (!parentSince.isBefore(before.issuedAt())) {
+      completed.record(Duration.between(before.issuedAt(), parentSince));
+    }
   }
 
   private static double seconds(Instant from, Instant to) {

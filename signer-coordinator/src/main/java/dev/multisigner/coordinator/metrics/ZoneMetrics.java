@@ -25,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * Zone gauges from a scan of this instance's zone-state store every {@code
  * multisigner.metrics.scan-interval} (default 5 s): how many zones are in each process and step,
  * halted by cause, waiting on the parent's DS; per signer the age of its oldest last observation;
- * the longest any zone has been in each process step; the parent's DS and NS lag ({@link
- * ParentChangeLag}); and the key sync latency (a ZSK's first sighting at its owner until every
- * other member serves it, measured at the scan that first sees it everywhere, so up to one interval
- * late). Labels are bounded (process, step, cause, signer): never a zone name.
+ * the longest any zone has been in each process step; the parent's DS and NS lag (the oldest
+ * outstanding change's wait; completed changes are timed per decision by {@link ParentChanges});
+ * and the key sync latency (a ZSK's first sighting at its owner until every other member serves it,
+ * measured at the scan that first sees it everywhere, so up to one interval late). Labels are
+ * bounded (process, step, cause, signer): never a zone name.
  */
 @Context
 @Requires(env = "signer-coordinator")
@@ -49,7 +50,8 @@ public class ZoneMetrics {
   private final Set<String> synced = new HashSet<>();
   private boolean first = true;
 
-  public ZoneMetrics(ZoneStates states, MeterRegistry registry, Clock clock) {
+  public ZoneMetrics(
+      ZoneStates states, MeterRegistry registry, Clock clock, ParentChanges parentChanges) {
     this.states = states;
     this.registry = registry;
     this.clock = clock;
@@ -78,8 +80,8 @@ public class ZoneMetrics {
             "multisigner.step.age.max",
             "Per process and step, the longest any zone has been in it",
             "seconds");
-    this.dsLag = new ParentChangeLag("ds", registry);
-    this.nsLag = new ParentChangeLag("ns", registry);
+    this.dsLag = parentChanges.ds();
+    this.nsLag = parentChanges.ns();
   }
 
   @Scheduled(fixedDelay = "${multisigner.metrics.scan-interval:5s}", initialDelay = "5s")
@@ -123,8 +125,8 @@ public class ZoneMetrics {
           inStep.merge(step, seconds(p.since(), now), Math::max);
         }
       }
-      dsLag.zone(z.zone(), issuedAt(z.pendingDsRequest()), s.parentDsSince(), now);
-      nsLag.zone(z.zone(), issuedAt(z.pendingNsRequest()), s.parentNsSince(), now);
+      dsLag.zone(issuedAt(z.pendingDsRequest()), now);
+      nsLag.zone(issuedAt(z.pendingNsRequest()), now);
       if (z.halted()) {
         byCause.merge(Tags.of("cause", z.haltCause()), 1, Integer::sum);
       }

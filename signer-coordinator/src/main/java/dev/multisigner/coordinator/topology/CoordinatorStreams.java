@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -76,7 +77,8 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
       @Value("${multisigner.coordinator.session-timeout:10s}") Duration sessionTimeout,
       @Value("${multisigner.coordinator.restart-backoff:1s}") Duration restartBackoff,
       @Value("${multisigner.coordinator.max-restart-backoff:30s}") Duration maxRestartBackoff,
-      @Value("${multisigner.coordinator.advertised-address:}") String advertisedAddress) {
+      @Value("${multisigner.coordinator.advertised-address:}") String advertisedAddress,
+      List<CoordinatorTopology.DecisionListener> listeners) {
     this(
         kafka,
         producer,
@@ -90,7 +92,17 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
         restartBackoff,
         maxRestartBackoff,
         advertisedAddress,
-        dev.multisigner.domain.decide.ZoneDecider::decide);
+        observed(listeners));
+  }
+
+  /** {@link dev.multisigner.domain.decide.ZoneDecider#decide}, telling every listener. */
+  private static CoordinatorTopology.Decide observed(
+      List<CoordinatorTopology.DecisionListener> listeners) {
+    CoordinatorTopology.Decide decide = dev.multisigner.domain.decide.ZoneDecider::decide;
+    for (CoordinatorTopology.DecisionListener l : listeners) {
+      decide = CoordinatorTopology.observed(decide, l);
+    }
+    return decide;
   }
 
   /** With the decision function (tests make it fail). */

@@ -10,6 +10,7 @@ import java.time.Instant;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's topology, separate from its runtime configuration:
@@ -58,6 +59,33 @@ public final class CoordinatorTopology {
   @FunctionalInterface
   interface Decide {
     Decision decide(ZoneState state, ZoneInput input, Instant now);
+  }
+
+  /**
+   * Told of every decision the processor makes, on the stream thread, with the zone's state before
+   * and after (metrics that time a transition: a parent change completing). Must be quick and never
+   * throw; a decision replayed after a crash is told again.
+   */
+  @FunctionalInterface
+  public interface DecisionListener {
+    void decided(ZoneState before, ZoneState after);
+  }
+
+  /** {@code decider}, telling {@code listener} of each decision it returns. */
+  static Decide observed(Decide decider, DecisionListener listener) {
+    return (state, input, now) -> {
+      Decision d = decider.decide(state, input, now);
+      try {
+        listener.decided(state, d.state());
+      } catch (RuntimeException e) {
+        LoggerFactory.getLogger(CoordinatorTopology.class)
+            .warn(
+                "event=decision_listener_failed zone={} error=\"{}\"",
+                state == null ? null : state.zone(),
+                e.toString());
+      }
+      return d;
+    };
   }
 
   /** The topology around {@code decider} (tests use it to make the core fail on purpose). */

@@ -30,7 +30,8 @@ class ZoneStatesTest {
             Duration.ofSeconds(10),
             Duration.ofSeconds(1),
             Duration.ofSeconds(30),
-            "")) {
+            "",
+            java.util.List.of())) {
       ZoneStates states = new ZoneStates(streams, new ZonePeers("", Duration.ofSeconds(1), null));
       assertThatThrownBy(() -> states.get(ZoneName.of("example.test")))
           .isInstanceOfSatisfying(

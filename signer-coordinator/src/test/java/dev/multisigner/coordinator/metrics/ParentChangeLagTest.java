@@ -2,16 +2,19 @@ package dev.multisigner.coordinator.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.multisigner.domain.group.Pending;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The parent's lag as the scans of {@link ZoneMetrics} feed it (here for NS; DS is the same class,
- * moved in a real run by the cli's MetricsIntegrationTest): the oldest outstanding change's wait,
- * and completed changes timed from first request to the parent's observation.
+ * The parent's lag (here for NS; DS is the same class, moved in a real run by the cli's
+ * MetricsIntegrationTest and e2e's SignerJoinAndLeaveE2eTest): the oldest outstanding change's wait
+ * from the scans of {@link ZoneMetrics}, and completed changes timed from first request to the
+ * parent's observation at the decision that clears the request, whether or not a scan saw it.
  */
 class ParentChangeLagTest {
 
@@ -37,44 +40,63 @@ class ParentChangeLagTest {
     return T0.plusSeconds(seconds);
   }
 
+  private static Pending asked(String id, long at) {
+    return Pending.issued(id, List.of(), List.of(), List.of("ns1.test."), t(at + 60), t(at));
+  }
+
   @Test
-  void theOldestOutstandingChangeIsTheLagAndACompletedOneIsTimed() {
+  void theOldestOutstandingChangeIsTheLag() {
     assertThat(lag()).isZero();
     scan(
         () -> {
-          ns.zone("a.test.", t(0), null, t(10));
-          ns.zone("b.test.", t(6), null, t(10));
+          ns.zone(t(0), t(10));
+          ns.zone(t(6), t(10));
+          ns.zone(null, t(10));
         });
     assertThat(lag()).isEqualTo(10.0);
-    assertThat(completed().count()).isZero();
-
-    // a.test.'s parent is seen with the change at t=25: 25 s from the first request
-    scan(
-        () -> {
-          ns.zone("a.test.", null, t(25), t(30));
-          ns.zone("b.test.", t(6), null, t(30));
-        });
-    assertThat(completed().count()).isEqualTo(1);
-    assertThat(completed().totalTime(TimeUnit.SECONDS)).isEqualTo(25.0);
+    scan(() -> ns.zone(t(6), t(30)));
     assertThat(lag()).isEqualTo(24.0);
+    scan(() -> ns.zone(null, t(40)));
+    assertThat(lag()).isZero();
+    assertThat(completed().count()).as("scans time nothing").isZero();
+  }
+
+  @Test
+  void aChangeIsTimedFromItsFirstRequestToTheParentsObservationWithNoScanBetween() {
+    Pending a = asked("ns-1", 0);
+    ns.decided(null, a, null); // asked
+    ns.decided(a, a.appliedAt(t(1)), null); // the ds-publisher applied it
+    assertThat(completed().count()).isZero();
+    // the parent is seen with the change 400 ms after the request: no scan could have seen it
+    ns.decided(a.appliedAt(t(1)), null, T0.plusMillis(400));
+    assertThat(completed().count()).isEqualTo(1);
+    assertThat(completed().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(400.0);
   }
 
   @Test
   void aChangeDroppedWithoutTheParentHavingItIsNotCounted() {
-    scan(() -> ns.zone("a.test.", t(5), t(1), t(10)));
+    Pending a = asked("ns-1", 5);
     // the request is gone, but the parent's set is older than it (moot, or the zone retired)
-    scan(() -> ns.zone("a.test.", null, t(1), t(20)));
+    ns.decided(a, null, t(1));
+    ns.decided(a, null, null);
     assertThat(completed().count()).isZero();
-    assertThat(lag()).isZero();
   }
 
   @Test
-  void aSupersededChangeIsNotCountedAndItsSuccessorWaitsFromItsOwnRequest() {
-    scan(() -> ns.zone("a.test.", t(0), null, t(10)));
-    scan(() -> ns.zone("a.test.", t(15), null, t(20)));
+  void aSupersededChangeIsNotCountedAndItsSuccessorIsTimedFromItsOwnRequest() {
+    Pending first = asked("ns-1", 0);
+    Pending second = asked("ns-2", 15);
+    ns.decided(first, second, null);
     assertThat(completed().count()).isZero();
-    assertThat(lag()).isEqualTo(5.0);
-    scan(() -> ns.zone("a.test.", null, t(35), t(40)));
+    ns.decided(second, null, t(35));
+    assertThat(completed().count()).isEqualTo(1);
     assertThat(completed().totalTime(TimeUnit.SECONDS)).isEqualTo(20.0);
+  }
+
+  @Test
+  void aStateFromBeforeFirstRequestTimesWereKeptIsNotCounted() {
+    Pending old = new Pending("ns-0", List.of(), List.of(), List.of(), t(60), null, null);
+    ns.decided(old, null, t(30));
+    assertThat(completed().count()).isZero();
   }
 }
