@@ -56,10 +56,12 @@ import org.xbill.DNS.Type;
  *
  * <p>{@code --zones=1000 --poll-interval=5s --max-concurrency-per-signer=4 --check-interval-s=5
  * --converge-timeout-s=900 --pdns-create=api --pdns-api-threads=4 --check-threads=8
- * --lab-only=false --retry-interval-s=0 --writer-concurrency=0 --plan-basis=last-known} ({@code
- * retry-interval-s} 0: Demo's policy, 5 s; {@code writer-concurrency} 0: the coordinator's default,
- * {@code multisigner.writers.concurrency}; {@code plan-basis} a comma-separated list runs the whole
- * benchmark once per value, each on a new lab: {@code multisigner.writers.plan-basis})
+ * --lab-only=false --retry-interval-s=0 --writer-concurrency=0 --plan-basis=last-known
+ * --timeline=true --observe-after-write=false} ({@code timeline}: where each zone's time went,
+ * {@link ZoneTimeline}; {@code retry-interval-s} 0: Demo's policy, 5 s; {@code writer-concurrency}
+ * 0: the coordinator's default, {@code multisigner.writers.concurrency}; {@code plan-basis} a
+ * comma-separated list runs the whole benchmark once per value, each on a new lab: {@code
+ * multisigner.writers.plan-basis})
  */
 public final class ManyZonesBench {
 
@@ -83,7 +85,9 @@ public final class ManyZonesBench {
                 Map.entry("lab-only", "false"),
                 Map.entry("retry-interval-s", "0"),
                 Map.entry("writer-concurrency", "0"),
-                Map.entry("plan-basis", "last-known")));
+                Map.entry("plan-basis", "last-known"),
+                Map.entry("timeline", "true"),
+                Map.entry("observe-after-write", "false")));
     for (String planBasis : args.string("plan-basis").split(",")) {
       runOnce(args, planBasis.trim());
     }
@@ -130,6 +134,9 @@ public final class ManyZonesBench {
         // one zone's NOTIFY target is per zone in Knot: polling only, for every zone alike
         overrides.put("multisigner.collector.notify.enabled", false);
         overrides.put("multisigner.writers.plan-basis", planBasis);
+        overrides.put(
+            "multisigner.collector.observe-after-write",
+            Boolean.parseBoolean(args.string("observe-after-write")));
         if (args.integer("writer-concurrency") > 0) {
           overrides.put("multisigner.writers.concurrency", args.integer("writer-concurrency"));
         }
@@ -221,6 +228,12 @@ public final class ManyZonesBench {
       pool.shutdownNow();
     }
     report(zones, enrolledAt, crossAt, dsAt, cdsAt, t0, stack);
+    if (Boolean.parseBoolean(args.string("timeline"))) {
+      long wallMinusNanoMs = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
+      Map<String, Long> enrolledAtMs = new HashMap<>();
+      enrolledAt.forEach((z, nanos) -> enrolledAtMs.put(z, nanos / 1_000_000 + wallMinusNanoMs));
+      ZoneTimeline.print(TAG, stack.bootstrapServers(), enrolledAtMs);
+    }
   }
 
   private static void report(

@@ -93,11 +93,17 @@ class ObserveAfterWriteTest {
   }
 
   @Test
-  void aFailedCommandAnotherSignerOrAZoneNotManagedCausesNoObservation() throws Exception {
+  void aFailedCommandOneThatChangedNothingAnotherSignerOrAZoneNotManagedCausesNoObservation()
+      throws Exception {
     probe.send(
         TopicCatalog.SIGNER_RESULTS,
         OTHER,
         result(OTHER, KNOT, new SignerCommandFailed("refused", true)));
+    // the decider counts the observation it holds as taken after a command that changed nothing
+    probe.send(
+        TopicCatalog.SIGNER_RESULTS,
+        OTHER,
+        result(OTHER, KNOT, new SignerCommandApplied("no change", null, false)));
     probe.send(
         TopicCatalog.SIGNER_RESULTS,
         OTHER,
@@ -107,7 +113,7 @@ class ObserveAfterWriteTest {
         "unmanaged.test.",
         result("unmanaged.test.", KNOT, new SignerCommandApplied("+ key", null, true)));
     // the reader is at the topic's end: an applied result for ZONE sent after these is observed,
-    // so the three above were read (same reader, earlier offsets of their partitions) by then
+    // so the four above were read (same reader, earlier offsets of their partitions) by then
     probe.send(
         TopicCatalog.SIGNER_RESULTS,
         ZONE,

@@ -70,6 +70,16 @@ public interface DnsProvider {
   ZoneKeySnapshot read(ZoneName zone);
 
   /**
+   * The DNSKEY RRset the signer serves for the zone now, as a resolver gets it: the {@code dnskeys}
+   * of a {@link #read}, which is what this default does. An adapter that asks its signer over DNS
+   * answers with that one query (no own-key listing, no other RRset), for a caller that needs only
+   * the served keys (the ds-publisher's check that a DS covers a served KSK).
+   */
+  default List<DNSKEYRecord> servedDnskeys(ZoneName zone) {
+    return read(zone).dnskeys();
+  }
+
+  /**
    * What the write methods below plan against: a fresh {@link #read} here; the last known state
    * where a writer keeps one ({@link LastKnownBasis}), which is safe only because {@link #apply}
    * checks the plan's basis at the provider.

@@ -8,9 +8,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
@@ -128,19 +131,37 @@ public final class DnsUpdateParent {
    * @throws ParentException naming child, parent and cause (never the TSIG secret)
    */
   public void replaceDs(Name child, List<DSRecord> desired) {
-    List<Record> records = new ArrayList<>();
-    for (DSRecord ds : desired) {
-      records.add(
-          new DSRecord(
-              child,
-              DClass.IN,
-              config.getDsTtl(),
-              ds.getFootprint(),
-              ds.getAlgorithm(),
-              ds.getDigestID(),
-              ds.getDigest()));
-    }
-    replace(child, Type.DS, records);
+    replaceDs(Map.of(child, desired));
+  }
+
+  /**
+   * Replaces the DS RRset of every child in {@code desired} in one UPDATE (RFC 2136 §3: the parent
+   * applies all of it or nothing), so a parent that serializes its UPDATEs and re-signs per UPDATE
+   * does that once for many children. Each child's RRset is deleted and its new records added in
+   * the same message, as for one child.
+   *
+   * @throws ParentException naming the first child, the parent and the cause; nothing was applied
+   *     unless the cause is a NOERROR whose TSIG did not verify
+   */
+  public void replaceDs(Map<Name, List<DSRecord>> desired) {
+    Map<Name, List<Record>> records = new LinkedHashMap<>();
+    desired.forEach(
+        (child, set) -> {
+          List<Record> rrs = new ArrayList<>();
+          for (DSRecord ds : set) {
+            rrs.add(
+                new DSRecord(
+                    child,
+                    DClass.IN,
+                    config.getDsTtl(),
+                    ds.getFootprint(),
+                    ds.getAlgorithm(),
+                    ds.getDigestID(),
+                    ds.getDigest()));
+          }
+          records.put(child, rrs);
+        });
+    replace(Type.DS, records);
   }
 
   /**
@@ -159,11 +180,17 @@ public final class DnsUpdateParent {
     for (Name ns : nameservers) {
       records.add(new NSRecord(child, DClass.IN, config.getNsTtl(), ns));
     }
-    replace(child, Type.NS, records);
+    replace(Type.NS, Map.of(child, records));
   }
 
-  /** Deletes the child's {@code type} RRset and adds {@code records}, in one TSIG-signed UPDATE. */
-  private void replace(Name child, int type, List<Record> records) {
+  /**
+   * For each child, deletes its {@code type} RRset and adds its records, all in one TSIG-signed
+   * UPDATE.
+   */
+  private void replace(int type, Map<Name, List<Record>> byChild) {
+    Name child = byChild.keySet().iterator().next();
+    String children =
+        byChild.size() == 1 ? "" : " (one UPDATE for " + byChild.size() + " children)";
     if (tsig == null) {
       throw new ParentException(
           child,
@@ -174,8 +201,11 @@ public final class DnsUpdateParent {
           false);
     }
     Update update = new Update(zone);
-    update.delete(child, type);
-    records.forEach(update::add);
+    byChild.forEach(
+        (name, records) -> {
+          update.delete(name, type);
+          records.forEach(update::add);
+        });
     Message response = send(child, update, true, server);
     int rcode = response.getRcode();
     if (rcode != Rcode.NOERROR) {
@@ -183,7 +213,11 @@ public final class DnsUpdateParent {
       throw new ParentException(
           child,
           config.getName(),
-          Type.string(type) + " update answered " + Rcode.string(rcode) + tsigNote(response),
+          Type.string(type)
+              + " update answered "
+              + Rcode.string(rcode)
+              + tsigNote(response)
+              + children,
           retryable);
     }
     AuthoritativeDns.unverifiedTsig(response)
@@ -197,7 +231,8 @@ public final class DnsUpdateParent {
                       + server
                       + " answered NOERROR but "
                       + why
-                      + ": not taken as done",
+                      + ": not taken as done"
+                      + children,
                   true);
             });
   }
@@ -217,28 +252,66 @@ public final class DnsUpdateParent {
    * from the parent's trust anchor.
    */
   public Observed readDs(Name child, Instant now, InetSocketAddress at) {
+    return readDs(child, now, at, () -> keys(now, at, child));
+  }
+
+  /**
+   * The parent's DNSKEY RRset as {@code at} serves it, validated from the trust anchor at {@code
+   * now}: either the keys or why they cannot be used. One read of it serves the validation of many
+   * children's DS answers from the same server ({@link #readDs(Name, Instant, InetSocketAddress,
+   * Keys)}), as a resolver's cached copy would.
+   */
+  public Keys keys(Instant now, InetSocketAddress at) {
+    return keys(now, at, zone);
+  }
+
+  /** {@link #keys(Instant, InetSocketAddress)}, a failure to ask naming {@code about}. */
+  private Keys keys(Instant now, InetSocketAddress at, Name about) {
+    RRset keys = answer(query(about, zone, Type.DNSKEY, at), zone, Type.DNSKEY);
+    if (keys == null) {
+      return new Keys(List.of(), "parent serves no DNSKEY RRset");
+    }
+    String keysNote = verifiedBy(keys, List.of(anchor), now);
+    if (keysNote != null) {
+      return new Keys(List.of(), "parent DNSKEY RRset: " + keysNote);
+    }
+    List<DNSKEYRecord> parentKeys = new ArrayList<>();
+    keys.rrs().forEach(r -> parentKeys.add((DNSKEYRecord) r));
+    return new Keys(List.copyOf(parentKeys), null);
+  }
+
+  /**
+   * The parent's DNSKEY RRset validated from its trust anchor ({@code failure} null), or why not
+   * ({@code keys} empty).
+   */
+  public record Keys(List<DNSKEYRecord> keys, String failure) {}
+
+  /**
+   * Reads the child's DS RRset at {@code at} and validates it (or the proof that there is none)
+   * with the parent's {@code keys}, read and validated from the trust anchor before.
+   */
+  public Observed readDs(Name child, Instant now, InetSocketAddress at, Keys keys) {
+    return readDs(child, now, at, () -> keys);
+  }
+
+  private Observed readDs(
+      Name child, Instant now, InetSocketAddress at, Supplier<Keys> parentKeys) {
     Message dsAnswer = query(child, Type.DS, at);
     RRset ds = answer(dsAnswer, child, Type.DS);
     List<DSRecord> records = new ArrayList<>();
     if (ds != null) {
       ds.rrs().forEach(r -> records.add((DSRecord) r));
     }
-    RRset keys = answer(query(zone, Type.DNSKEY, at), zone, Type.DNSKEY);
-    if (keys == null) {
-      return new Observed(records, false, "parent serves no DNSKEY RRset");
+    Keys keys = parentKeys.get();
+    if (keys.failure() != null) {
+      return new Observed(records, false, keys.failure());
     }
-    String keysNote = verifiedBy(keys, List.of(anchor), now);
-    if (keysNote != null) {
-      return new Observed(records, false, "parent DNSKEY RRset: " + keysNote);
-    }
-    List<DNSKEYRecord> parentKeys = new ArrayList<>();
-    keys.rrs().forEach(r -> parentKeys.add((DNSKEYRecord) r));
     if (ds == null) {
-      return Signatures.noData(dsAnswer, child, Type.DS, parentKeys, now)
+      return Signatures.noData(dsAnswer, child, Type.DS, keys.keys(), now)
           .map(why -> new Observed(records, false, why))
           .orElseGet(() -> new Observed(records, true, "no DS, proven by the parent's NSEC"));
     }
-    String dsNote = verifiedBy(ds, parentKeys, now);
+    String dsNote = verifiedBy(ds, keys.keys(), now);
     return dsNote == null
         ? new Observed(records, true, "DS RRset validated from the parent's trust anchor")
         : new Observed(records, false, "DS RRset: " + dsNote);
@@ -327,11 +400,16 @@ public final class DnsUpdateParent {
   }
 
   private Message query(Name name, int type, InetSocketAddress at) {
+    return query(name, name, type, at);
+  }
+
+  /** A query for {@code name}; a failure names {@code about} as the zone it was for. */
+  private Message query(Name about, Name name, int type, InetSocketAddress at) {
     Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
-    Message response = send(name, query, false, at);
+    Message response = send(about, query, false, at);
     if (response.getRcode() != Rcode.NOERROR && response.getRcode() != Rcode.NXDOMAIN) {
       throw new ParentException(
-          name,
+          about,
           config.getName(),
           Type.string(type) + " query to " + at + " answered " + Rcode.string(response.getRcode()),
           true);

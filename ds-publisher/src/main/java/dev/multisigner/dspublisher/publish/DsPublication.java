@@ -3,6 +3,7 @@ package dev.multisigner.dspublisher.publish;
 import dev.multisigner.dnsquery.DsDigests;
 import dev.multisigner.dnsquery.Signatures;
 import dev.multisigner.dspublisher.parent.DnsUpdateParent;
+import dev.multisigner.dspublisher.parent.DsUpdateBatches;
 import dev.multisigner.dspublisher.parent.ParentException;
 import dev.multisigner.dspublisher.parent.Parents;
 import dev.multisigner.schemas.avro.DsChangeRequested;
@@ -32,8 +33,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -79,6 +78,7 @@ public class DsPublication {
   private final CdsNotification notification;
   private final ExecutorService pool;
   private final ZoneQueue lanes;
+  private final DsUpdateBatches batches;
 
   public DsPublication(
       Parents parents,
@@ -89,7 +89,8 @@ public class DsPublication {
       CdsNotification notification,
       @Value("${multisigner.ds-publisher.verify-attempts:25}") int verifyAttempts,
       @Value("${multisigner.ds-publisher.verify-interval:200ms}") Duration verifyInterval,
-      @Value("${multisigner.ds-publisher.concurrency:4}") int concurrency) {
+      @Value("${multisigner.ds-publisher.concurrency:16}") int concurrency,
+      @Value("${multisigner.ds-publisher.update-batch:64}") int updateBatch) {
     this.parents = parents;
     this.log = log;
     this.envelopes = envelopes;
@@ -98,16 +99,9 @@ public class DsPublication {
     this.notification = notification;
     this.verifyAttempts = verifyAttempts;
     this.verifyInterval = verifyInterval;
-    AtomicInteger n = new AtomicInteger();
-    this.pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, concurrency),
-            r -> {
-              Thread t = new Thread(r, "ds-publication-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.pool = ZoneQueue.daemonPool("ds-publication-", concurrency);
     this.lanes = new ZoneQueue(pool);
+    this.batches = new DsUpdateBatches(updateBatch);
   }
 
   /**
@@ -237,7 +231,7 @@ public class DsPublication {
     }
     try {
       long t0 = System.nanoTime();
-      p.replaceDs(child, desired);
+      batches.replaceDs(p, child, desired);
       // Every nameserver of the parent must serve the new set (validated), not just the primary
       // the UPDATE went to: a resolver may ask any of them.
       DnsUpdateParent.Observed observed = null;

@@ -3,7 +3,6 @@ package dev.multisigner.dspublisher.publish;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.DnsProvider;
 import dev.multisigner.providers.ProviderException;
-import dev.multisigner.providers.ZoneKeySnapshot;
 import dev.multisigner.support.signers.SignerRegistry;
 import dev.multisigner.support.zones.ZoneDirectory;
 import io.micronaut.context.annotation.Requires;
@@ -39,22 +38,28 @@ public class SignerChildKsks implements ChildKsks, SignerCds {
   @Override
   public List<DNSKEYRecord> served(String zone) {
     Set<DNSKEYRecord> ksks = new LinkedHashSet<>();
+    // the served DNSKEY RRset alone (one query per signer where the adapter asks over DNS), not a
+    // full read: at many zones the full reads were most of a DS request's time
     readEach(
         zone,
         "DNSKEY RRset",
-        (id, s) -> s.dnskeys().stream().filter(k -> (k.getFlags() & 1) == 1).forEach(ksks::add));
+        (id, p) ->
+            p.servedDnskeys(ZoneName.of(zone)).stream()
+                .filter(k -> (k.getFlags() & 1) == 1)
+                .forEach(ksks::add));
     return List.copyOf(ksks);
   }
 
   @Override
   public Map<String, List<CDSRecord>> cdsBySigner(String zone) {
     Map<String, List<CDSRecord>> out = new TreeMap<>();
-    readEach(zone, "CDS RRset", (id, s) -> out.put(id, List.copyOf(s.cds())));
+    readEach(
+        zone, "CDS RRset", (id, p) -> out.put(id, List.copyOf(p.read(ZoneName.of(zone)).cds())));
     return out;
   }
 
-  /** Reads the zone at each of its signers; at least one must answer. */
-  private void readEach(String zone, String what, BiConsumer<String, ZoneKeySnapshot> use) {
+  /** Asks each of the zone's signers; at least one must answer. */
+  private void readEach(String zone, String what, BiConsumer<String, DnsProvider> use) {
     Set<String> signers = directory.zones().get(zone);
     if (signers == null || signers.isEmpty()) {
       throw new Unavailable("zone=" + zone + ": not a managed zone here (no signers known)");
@@ -68,7 +73,7 @@ public class SignerChildKsks implements ChildKsks, SignerCds {
         continue;
       }
       try {
-        use.accept(id, provider.read(ZoneName.of(zone)));
+        use.accept(id, provider);
         read++;
       } catch (ProviderException e) {
         problems.add("signer=" + id + ": " + e.getMessage());

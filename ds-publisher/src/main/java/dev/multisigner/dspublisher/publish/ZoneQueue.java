@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs tasks on a shared pool, one zone's tasks one at a time in submission order, different zones
@@ -17,6 +19,18 @@ final class ZoneQueue {
 
   ZoneQueue(ExecutorService pool) {
     this.pool = pool;
+  }
+
+  /** A fixed pool of {@code threads} (at least one) daemon threads named {@code prefix} + n. */
+  static ExecutorService daemonPool(String prefix, int threads) {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        Math.max(1, threads),
+        r -> {
+          Thread t = new Thread(r, prefix + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /**

@@ -11,8 +11,15 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,6 +121,69 @@ class DnsUpdateParentLabTest {
           .hasMessageContaining("no TSIG")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(lab.parent().tsig().secret()));
       assertThat(forger.answered()).as("the forger answered the UPDATE").isPositive();
+    }
+  }
+
+  @Test
+  void severalChildrensDsGoInOneUpdateAndARefusedBatchIsAppliedChildByChild() throws Exception {
+    DnsUpdateParent parent = new DnsUpdateParent(config(lab.parent().tsig().secret()));
+    List<Name> children =
+        List.of(CHILD, Name.fromConstantString("b.test."), Name.fromConstantString("c.test."));
+    List<Name> servers =
+        List.of(
+            Name.fromConstantString("ns1.example.test."),
+            Name.fromConstantString("ns2.example.test."));
+    parent.replaceNs(children.get(1), servers);
+    parent.replaceNs(children.get(2), servers);
+
+    Map<Name, List<DSRecord>> desired = new LinkedHashMap<>();
+    for (int i = 0; i < children.size(); i++) {
+      desired.put(children.get(i), List.of(ds(40001 + i, (byte) (40 + i))));
+    }
+    parent.replaceDs(desired);
+    for (int i = 0; i < children.size(); i++) {
+      DnsUpdateParent.Observed seen = parent.readDs(children.get(i), Instant.now());
+      assertThat(seen.ds()).extracting(DSRecord::getFootprint).containsExactly(40001 + i);
+      assertThat(seen.validated()).as(seen.validationNote()).isTrue();
+    }
+
+    // Callers at once through the batches, one of them for a name outside the parent (NOTZONE
+    // for any UPDATE it is in): the others' DS still lands, and only it fails, naming itself.
+    DsUpdateBatches batches = new DsUpdateBatches(64);
+    Name outside = Name.fromConstantString("outside.example.");
+    List<Name> callers = new ArrayList<>(children);
+    callers.add(1, outside);
+    ExecutorService pool = Executors.newFixedThreadPool(callers.size());
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<?>> calls = new ArrayList<>();
+    try {
+      for (int i = 0; i < callers.size(); i++) {
+        Name child = callers.get(i);
+        List<DSRecord> set = List.of(ds(50001 + i, (byte) (50 + i)));
+        calls.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  batches.replaceDs(parent, child, set);
+                  return null;
+                }));
+      }
+      go.countDown();
+      for (int i = 0; i < callers.size(); i++) {
+        if (callers.get(i).equals(outside)) {
+          assertThatThrownBy(calls.get(i)::get)
+              .hasCauseInstanceOf(ParentException.class)
+              .hasMessageContaining("zone=outside.example.")
+              .hasMessageContaining("NOTZONE");
+        } else {
+          calls.get(i).get();
+          assertThat(parent.readDs(callers.get(i), Instant.now()).ds())
+              .extracting(DSRecord::getFootprint)
+              .containsExactly(50001 + i);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 

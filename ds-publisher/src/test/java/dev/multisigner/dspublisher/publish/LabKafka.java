@@ -90,7 +90,8 @@ final class LabKafka implements AutoCloseable {
             Duration.ofSeconds(30)),
         5,
         Duration.ofMillis(100),
-        2);
+        2,
+        64);
   }
 
   /**
@@ -112,7 +113,8 @@ final class LabKafka implements AutoCloseable {
         new Parents(List.of(config)),
         new EventLog(producer),
         envelopes(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        4);
   }
 
   /** Every DS event of the zone on the topic now. */

@@ -82,11 +82,15 @@ public class AfterWriteObserver {
   }
 
   /**
-   * Asks for an observation of {@code zone} at {@code signer} when the result says applied and this
-   * instance observes that pair; returns whether it asked.
+   * Asks for an observation of {@code zone} at {@code signer} when the result says applied with a
+   * change and this instance observes that pair; returns whether it asked.
    */
   boolean onResult(String zone, SignerCommandResult result) {
-    if (zone == null || !(result.getResult() instanceof SignerCommandApplied)) {
+    if (zone == null
+        || !(result.getResult() instanceof SignerCommandApplied applied)
+        || !applied.getChanged()) {
+      // a command that changed nothing needs no new observation: the decider counts the one it
+      // holds as taken after it
       return false;
     }
     String signer = result.getSignerId();

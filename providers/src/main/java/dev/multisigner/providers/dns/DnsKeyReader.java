@@ -153,6 +153,11 @@ public final class DnsKeyReader {
     return result;
   }
 
+  /** The zone's DNSKEY RRset as the server serves it: one query, no own-key listing. */
+  public List<DNSKEYRecord> dnskeys(ZoneName zone) {
+    return ofType(query(zone, Type.DNSKEY), Type.DNSKEY, DNSKEYRecord.class);
+  }
+
   /** One query over TCP with DO; the answer section's records of {@code type} and their RRSIGs. */
   public List<Record> query(ZoneName zone, int type) {
     Message response =

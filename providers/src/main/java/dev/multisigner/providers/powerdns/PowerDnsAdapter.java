@@ -134,6 +134,12 @@ public final class PowerDnsAdapter implements DnsProvider {
         });
   }
 
+  /** The served DNSKEY RRset: one DNS query at the signer, without the own-key listing. */
+  @Override
+  public List<DNSKEYRecord> servedDnskeys(ZoneName zone) {
+    return reader.dnskeys(zone);
+  }
+
   /**
    * Model 1 with PowerDNS as the KSK holder (RFC 8901 §2.1.1): PowerDNS signs its own DNSKEY RRset,
    * which holds every member's ZSK once imported, so its signature is the one served: the RRSIGs

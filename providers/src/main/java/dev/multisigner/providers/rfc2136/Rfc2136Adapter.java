@@ -18,6 +18,7 @@ import dev.multisigner.providers.dns.DnsKeyReader;
 import dev.multisigner.providers.dns.DnsKeyReader.OwnKeys;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DNSKEYRecord;
@@ -114,6 +115,12 @@ public final class Rfc2136Adapter implements DnsProvider {
   @Override
   public ZoneKeySnapshot read(ZoneName zone) {
     return reader.read(zone, ownKeys);
+  }
+
+  /** The served DNSKEY RRset: one DNS query at the signer, without the own-key listing. */
+  @Override
+  public List<DNSKEYRecord> servedDnskeys(ZoneName zone) {
+    return reader.dnskeys(zone);
   }
 
   @Override

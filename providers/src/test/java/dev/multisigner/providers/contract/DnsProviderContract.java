@@ -151,6 +151,9 @@ public abstract class DnsProviderContract {
     assertThat(s.zone()).isEqualTo(zone());
     assertThat(s.provider()).isEqualTo(provider().id());
     assertThat(s.dnskeys()).isNotEmpty();
+    assertThat(provider().servedDnskeys(zone()))
+        .as("the served DNSKEY RRset alone is the read's")
+        .containsExactlyInAnyOrderElementsOf(s.dnskeys());
     assertThat(s.ownKeys()).isNotEmpty().isSubsetOf(new HashSet<>(s.dnskeys()));
     assertThat(s.ns()).isNotEmpty();
     assertThat(asServedPlan(s).lines()).as("planning what is served").isEmpty();
@@ -185,6 +188,7 @@ public abstract class DnsProviderContract {
 
       ZoneKeySnapshot after = provider().read(zone());
       assertThat(after.dnskeys()).contains(foreign);
+      assertThat(provider().servedDnskeys(zone())).contains(foreign);
       assertThat(after.foreignDnskeys()).contains(foreign);
       assertThat(after.ownKeys()).isEqualTo(before.ownKeys());
       if (can(Capability.READ_KEYS_DNS)) {

@@ -1,0 +1,180 @@
+package dev.multisigner.bench;
+
+import dev.multisigner.schemas.avro.Envelope;
+import dev.multisigner.schemas.topics.Topic;
+import dev.multisigner.schemas.topics.TopicCatalog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Where a zone's time went, from the records the services wrote: after a run, reads the zone
+ * events, observations, signer commands and results, DS requests and DS events from the beginning
+ * (read_committed) and, per stage label, the first and the last time (the records' {@code
+ * occurredAt}) each zone reached it, relative to its enrollment send. Labels: a zone event's type
+ * ({@code ev:KeyImportRequested}), {@code obs:<signer>}, {@code cmd:<signer>:<command>}, {@code
+ * applied:<signer>:<command>} / {@code failed:<signer>:<command>}, {@code dsreq:<request>} and
+ * {@code ds:<event>:<answer|watch>}. Prints one {@code bench=many_zones stage=...} line per label:
+ * how many zones reached it and the percentiles of the first and the last time.
+ */
+final class ZoneTimeline {
+
+  private final Map<String, Map<String, long[]>> byLabel = new TreeMap<>();
+  private final Map<String, String> commandKinds = new HashMap<>();
+
+  private ZoneTimeline() {}
+
+  /** Reads the topics of the stack at {@code bootstrap} and prints the stage lines. */
+  static void print(String tag, String bootstrap, Map<String, Long> enrolledAtMs) {
+    ZoneTimeline t = new ZoneTimeline();
+    try {
+      t.read(
+          bootstrap,
+          TopicCatalog.SIGNER_COMMANDS,
+          (c, at) ->
+              t.commandKinds.put(c.getCommandId(), c.getCommand().getClass().getSimpleName()));
+      t.read(
+          bootstrap,
+          TopicCatalog.SIGNER_COMMANDS,
+          (c, at) ->
+              t.mark(
+                  "cmd:" + c.getSignerId() + ":" + t.commandKinds.get(c.getCommandId()),
+                  c.getEnvelope()));
+      t.read(
+          bootstrap,
+          TopicCatalog.SIGNER_RESULTS,
+          (r, at) ->
+              t.mark(
+                  (r.getResult().getClass().getSimpleName().endsWith("Applied")
+                          ? "applied:"
+                          : "failed:")
+                      + r.getSignerId()
+                      + ":"
+                      + t.commandKinds.getOrDefault(r.getCommandId(), "?"),
+                  r.getEnvelope()));
+      t.read(
+          bootstrap,
+          TopicCatalog.ZONE_EVENTS,
+          (e, at) -> t.mark("ev:" + e.getType(), e.getEnvelope()));
+      t.read(
+          bootstrap,
+          TopicCatalog.SIGNER_OBSERVATIONS,
+          (o, at) ->
+              t.mark(
+                  "obs:" + o.getSignerId() + ":" + o.getObservation().getClass().getSimpleName(),
+                  o.getEnvelope()));
+      t.read(
+          bootstrap,
+          TopicCatalog.DS_REQUESTS,
+          (r, at) -> t.mark("dsreq:" + r.getRequest().getClass().getSimpleName(), r.getEnvelope()));
+      t.read(
+          bootstrap,
+          TopicCatalog.DS_EVENTS,
+          (e, at) ->
+              t.mark(
+                  "ds:"
+                      + e.getEvent().getClass().getSimpleName()
+                      + (e.getRequestId() == null ? ":watch" : ":answer"),
+                  e.getEnvelope()));
+    } catch (RuntimeException e) {
+      System.out.println(tag + " timeline_error=\"" + e + "\"");
+      return;
+    }
+    t.byLabel.forEach(
+        (label, zones) -> {
+          List<Long> first = new ArrayList<>();
+          List<Long> last = new ArrayList<>();
+          long count = 0;
+          for (Map.Entry<String, long[]> z : zones.entrySet()) {
+            Long e = enrolledAtMs.get(z.getKey());
+            if (e == null) {
+              continue;
+            }
+            first.add(z.getValue()[0] - e);
+            last.add(z.getValue()[1] - e);
+            count += z.getValue()[2];
+          }
+          if (first.isEmpty()) {
+            return;
+          }
+          System.out.println(
+              tag
+                  + " stage="
+                  + label
+                  + " zones="
+                  + first.size()
+                  + " records="
+                  + count
+                  + " "
+                  + new Percentiles(first).render("first")
+                  + " "
+                  + new Percentiles(last).render("last"));
+        });
+  }
+
+  private void mark(String label, Envelope envelope) {
+    long at = envelope.getOccurredAt().toEpochMilli();
+    long[] v =
+        byLabel
+            .computeIfAbsent(label, l -> new HashMap<>())
+            .computeIfAbsent(envelope.getZone(), z -> new long[] {at, at, 0});
+    v[0] = Math.min(v[0], at);
+    v[1] = Math.max(v[1], at);
+    v[2]++;
+  }
+
+  private <T extends org.apache.avro.specific.SpecificRecord> void read(
+      String bootstrap, Topic<T> topic, BiConsumer<T, Long> use) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "bench-timeline-" + UUID.randomUUID(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                5000),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          consumer.partitionsFor(topic.name()).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      int idle = 0;
+      while (System.nanoTime() < deadline
+          && idle < 6
+          && parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        var records = consumer.poll(Duration.ofMillis(500));
+        idle = records.isEmpty() ? idle + 1 : 0;
+        for (ConsumerRecord<String, byte[]> r : records) {
+          T value;
+          try {
+            value = topic.valueSerde().decode(r.value());
+          } catch (RuntimeException e) {
+            continue; // a record this version cannot read: not part of the timeline
+          }
+          use.accept(value, r.timestamp());
+        }
+      }
+    }
+  }
+}
