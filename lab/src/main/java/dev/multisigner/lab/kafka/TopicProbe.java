@@ -54,7 +54,7 @@ public final class TopicProbe implements AutoCloseable {
   public <V extends SpecificRecord> List<V> readUntil(
       Topic<V> topic, String zone, Predicate<List<V>> done, Duration timeout) {
     List<V> values = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer(true)) {
       consumer.subscribe(List.of(topic.name()));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!done.test(values) && System.nanoTime() < deadline) {
@@ -74,7 +74,7 @@ public final class TopicProbe implements AutoCloseable {
    */
   public <V extends SpecificRecord> List<V> readAll(Topic<V> topic, String zone, Duration timeout) {
     List<V> values = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer(false)) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic.name(), timeout).stream()
               .map(p -> new TopicPartition(p.topic(), p.partition()))
@@ -98,9 +98,18 @@ public final class TopicProbe implements AutoCloseable {
     return values;
   }
 
-  private KafkaConsumer<String, byte[]> consumer() {
+  /**
+   * A read_committed consumer from the earliest offset; {@code grouped} joins a group of its own
+   * (to subscribe), otherwise it only assigns partitions and commits nothing, so a test polling the
+   * log every 250 ms costs the broker no group and no offset commit per poll.
+   */
+  private KafkaConsumer<String, byte[]> consumer(boolean grouped) {
     Map<String, Object> c = new HashMap<>(client);
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID());
+    if (grouped) {
+      c.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID());
+    } else {
+      c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    }
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
