@@ -166,8 +166,11 @@ public final class CoordinatorThroughputBench {
       kafka
           .admin()
           .createTopics(
-              java.util.stream.IntStream.rangeClosed(1, RAW_RUNS)
-                  .mapToObj(r -> new NewTopic(RAW_TOPIC + "." + r, partitions, (short) 1))
+              java.util.stream.Stream.concat(
+                      java.util.stream.IntStream.rangeClosed(1, RAW_RUNS)
+                          .mapToObj(r -> RAW_TOPIC + "." + r),
+                      java.util.stream.Stream.of(EosFloor.IN, EosFloor.OUT))
+                  .map(t -> new NewTopic(t, partitions, (short) 1))
                   .toList())
           .all()
           .get();
@@ -188,7 +191,8 @@ public final class CoordinatorThroughputBench {
               new ProducerRecord<>(TopicCatalog.Names.ZONE_INTENTS, names.get(z), enrolls.get(z)));
         }
         producer.flush();
-        if (!awaitCommitted(kafka.admin(), TopicCatalog.Names.ZONE_INTENTS, zones)) {
+        if (!awaitCommitted(
+            kafka.admin(), APPLICATION_ID, TopicCatalog.Names.ZONE_INTENTS, zones)) {
           System.out.println(tag + " enrolled_timeout of=" + zones);
           return;
         }
@@ -205,10 +209,15 @@ public final class CoordinatorThroughputBench {
         producer.flush();
         long produced = System.nanoTime();
         boolean done =
-            awaitCommitted(kafka.admin(), TopicCatalog.Names.SIGNER_OBSERVATIONS, observations);
+            awaitCommitted(
+                kafka.admin(),
+                APPLICATION_ID,
+                TopicCatalog.Names.SIGNER_OBSERVATIONS,
+                observations);
         long t1 = System.nanoTime();
         Map<Long, Long> cpu1 = threadCpu();
-        long processed = committed(kafka.admin(), TopicCatalog.Names.SIGNER_OBSERVATIONS);
+        long processed =
+            committed(kafka.admin(), APPLICATION_ID, TopicCatalog.Names.SIGNER_OBSERVATIONS);
         double coordinatorRate = processed / ((t1 - t0) / 1e9);
         // input-caused snapshots (the processor writes one only when the zone's summary changed)
         states.await(Long.MAX_VALUE, Duration.ofSeconds(2));
@@ -256,6 +265,21 @@ public final class CoordinatorThroughputBench {
         }
         java.util.Collections.sort(raws);
         double rawRate = raws.get(RAW_RUNS / 2);
+        // the same records through an exactly-once app that only copies them
+        double floor =
+            EosFloor.rate(
+                bootstrap,
+                kafka.admin(),
+                dataDir.resolve("eos-floor-state"),
+                tuning,
+                producer,
+                keys,
+                values);
+        System.out.println(
+            tag
+                + String.format(
+                    " eos_floor_per_s=%.0f eos_floor_ratio=%.3f coordinator_of_floor=%.3f",
+                    floor, floor / rawRate, coordinatorRate / floor));
         System.out.println(
             tag
                 + String.format(
@@ -304,9 +328,10 @@ public final class CoordinatorThroughputBench {
    * topic}. With exactly-once the offsets commit in the same transaction as the outputs and the
    * state changelog, so this is the moment every input's effects are on the log.
    */
-  private static boolean awaitCommitted(Admin admin, String topic, long target) throws Exception {
+  static boolean awaitCommitted(Admin admin, String group, String topic, long target)
+      throws Exception {
     long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
-    while (committed(admin, topic) < target) {
+    while (committed(admin, group, topic) < target) {
       if (System.nanoTime() > deadline) {
         return false;
       }
@@ -315,10 +340,10 @@ public final class CoordinatorThroughputBench {
     return true;
   }
 
-  /** Offsets the coordinator committed on {@code topic}, summed over its partitions. */
-  private static long committed(Admin admin, String topic) throws Exception {
+  /** Offsets {@code group} committed on {@code topic}, summed over its partitions. */
+  static long committed(Admin admin, String group, String topic) throws Exception {
     return admin
-        .listConsumerGroupOffsets(APPLICATION_ID)
+        .listConsumerGroupOffsets(group)
         .partitionsToOffsetAndMetadata()
         .get()
         .entrySet()
