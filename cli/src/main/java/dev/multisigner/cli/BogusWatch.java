@@ -159,7 +159,9 @@ public final class BogusWatch implements AutoCloseable {
   private void watch() {
     while (running) {
       try {
-        List<Result> round = rounds.apply(Set.copyOf(down));
+        // the live set, not a copy: a round may wait for a validator that other zones' rounds
+        // hold, and a signer paused meanwhile (no longer delegated) must not be asked when it runs
+        List<Result> round = rounds.apply(Collections.unmodifiableSet(down));
         synchronized (samples) {
           for (Result r : round) {
             byType.merge(r.kind(), new TypeCounts(0, 0, 0, 0).plus(r.verdict()), BogusWatch::sum);

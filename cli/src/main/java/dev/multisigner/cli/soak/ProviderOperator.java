@@ -96,9 +96,17 @@ final class ProviderOperator {
     if (added == null) {
       return "knot KSK roll at " + knot.id() + ": no new KSK published";
     }
+    // Knot takes a submission only for a KSK that is ready: published DNSKEY TTL + propagation
+    // ago. Multisigner can bring its DS to the parent sooner; submitting before then would
+    // confirm the old KSK and leave the new one waiting for a submission forever.
+    long ready = System.nanoTime() + DNSKEY_TTL.plus(KNOT_PROPAGATION).toNanos();
     String ds = awaitDsAndTtl(knot, added);
     if (ds != null) {
       return ds;
+    }
+    long early = ready - System.nanoTime();
+    if (early > 0) {
+      Thread.sleep(early / 1_000_000 + 1000);
     }
     knot.knotc("zone-ksk-submitted", view.name().toString());
     if (!await(

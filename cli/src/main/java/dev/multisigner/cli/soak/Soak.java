@@ -40,7 +40,7 @@ public final class Soak {
   static final Duration NS_TTL = Duration.ofSeconds(10);
 
   /** Scenarios per Unbound validator (one probe round holds a validator). */
-  private static final int ZONES_PER_VALIDATOR = 4;
+  private static final int ZONES_PER_VALIDATOR = 2;
 
   private final PrintStream out;
   private final Duration patience;

@@ -243,6 +243,27 @@ public final class PdnsKeystore {
         parsed.getAlgorithm());
   }
 
+  /**
+   * Sends {@code request}, trying again when PowerDNS did not accept the connection in time (on a
+   * loaded machine its webserver can take seconds to accept): the request was never sent then, so
+   * trying again cannot apply it twice. Any other failure is final.
+   */
+  private HttpResponse<String> sendConnecting(HttpRequest request)
+      throws IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (java.net.http.HttpConnectTimeoutException | java.net.ConnectException e) {
+        if (attempt == CONNECT_ATTEMPTS) {
+          throw e;
+        }
+        Thread.sleep(1000L * attempt);
+      }
+    }
+  }
+
+  private static final int CONNECT_ATTEMPTS = 4;
+
   private JsonNode send(String method, String path, Object body, int expected) {
     URI uri =
         URI.create(
@@ -265,7 +286,7 @@ public final class PdnsKeystore {
               .timeout(Duration.ofSeconds(5))
               .method(method, publisher)
               .build();
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = sendConnecting(request);
       if (response.statusCode() != expected) {
         throw new LabException(
             "PowerDNS "
