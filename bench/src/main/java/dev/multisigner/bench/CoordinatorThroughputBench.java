@@ -2,6 +2,7 @@ package dev.multisigner.bench;
 
 import dev.multisigner.cli.DemoWorld;
 import dev.multisigner.coordinator.topology.CoordinatorTopology;
+import dev.multisigner.coordinator.topology.CoordinatorTuning;
 import dev.multisigner.lab.kafka.EmbeddedKafka;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.EnrollZone;
@@ -88,15 +89,31 @@ public final class CoordinatorThroughputBench {
                 "observations", "20000",
                 "partitions", "6",
                 "commit-interval-ms", "100",
-                "stream-threads", "1"));
+                "stream-threads", "1",
+                "linger-ms", String.valueOf(CoordinatorTuning.DEFAULTS.producerLinger().toMillis()),
+                "batch-bytes", String.valueOf(CoordinatorTuning.DEFAULTS.producerBatchBytes()),
+                "cache-max-bytes", String.valueOf(CoordinatorTuning.DEFAULTS.cacheMaxBytes())));
     int zones = args.integer("zones");
     int observations = args.integer("observations");
     int partitions = args.integer("partitions");
+    CoordinatorTuning tuning =
+        new CoordinatorTuning(
+            Duration.ofMillis(args.integer("commit-interval-ms")),
+            args.integer("stream-threads"),
+            Duration.ofMillis(args.integer("linger-ms")),
+            args.integer("batch-bytes"),
+            Long.parseLong(args.string("cache-max-bytes")));
     String tag =
         "bench=coordinator_throughput commit_interval_ms="
             + args.integer("commit-interval-ms")
             + " stream_threads="
-            + args.integer("stream-threads");
+            + args.integer("stream-threads")
+            + " linger_ms="
+            + args.integer("linger-ms")
+            + " batch_bytes="
+            + args.integer("batch-bytes")
+            + " cache_max_bytes="
+            + args.string("cache-max-bytes");
     System.out.println(Machine.describe("start"));
 
     // every record encoded before any clock starts (all runs use the same bytes)
@@ -149,18 +166,17 @@ public final class CoordinatorThroughputBench {
       kafka
           .admin()
           .createTopics(
-              java.util.stream.IntStream.rangeClosed(1, RAW_RUNS)
-                  .mapToObj(r -> new NewTopic(RAW_TOPIC + "." + r, partitions, (short) 1))
+              java.util.stream.Stream.concat(
+                      java.util.stream.IntStream.rangeClosed(1, RAW_RUNS)
+                          .mapToObj(r -> RAW_TOPIC + "." + r),
+                      java.util.stream.Stream.of(EosFloor.IN, EosFloor.OUT))
+                  .map(t -> new NewTopic(t, partitions, (short) 1))
                   .toList())
           .all()
           .get();
       String bootstrap = kafka.bootstrapServers();
       KafkaStreams streams =
-          startCoordinator(
-              bootstrap,
-              dataDir.resolve("coordinator-state"),
-              args.integer("commit-interval-ms"),
-              args.integer("stream-threads"));
+          startCoordinator(bootstrap, dataDir.resolve("coordinator-state"), tuning);
       try (KafkaProducer<String, byte[]> producer = producer(bootstrap);
           Counter states =
               new Counter(
@@ -175,13 +191,15 @@ public final class CoordinatorThroughputBench {
               new ProducerRecord<>(TopicCatalog.Names.ZONE_INTENTS, names.get(z), enrolls.get(z)));
         }
         producer.flush();
-        if (!awaitCommitted(kafka.admin(), TopicCatalog.Names.ZONE_INTENTS, zones)) {
+        if (!awaitCommitted(
+            kafka.admin(), APPLICATION_ID, TopicCatalog.Names.ZONE_INTENTS, zones)) {
           System.out.println(tag + " enrolled_timeout of=" + zones);
           return;
         }
         long enrollMs = (System.nanoTime() - e0) / 1_000_000;
         System.out.println(tag + " zones=" + zones + " enroll_ms=" + enrollMs);
 
+        Map<Long, Long> cpu0 = threadCpu();
         long t0 = System.nanoTime();
         for (int i = 0; i < observations; i++) {
           producer.send(
@@ -191,9 +209,15 @@ public final class CoordinatorThroughputBench {
         producer.flush();
         long produced = System.nanoTime();
         boolean done =
-            awaitCommitted(kafka.admin(), TopicCatalog.Names.SIGNER_OBSERVATIONS, observations);
+            awaitCommitted(
+                kafka.admin(),
+                APPLICATION_ID,
+                TopicCatalog.Names.SIGNER_OBSERVATIONS,
+                observations);
         long t1 = System.nanoTime();
-        long processed = committed(kafka.admin(), TopicCatalog.Names.SIGNER_OBSERVATIONS);
+        Map<Long, Long> cpu1 = threadCpu();
+        long processed =
+            committed(kafka.admin(), APPLICATION_ID, TopicCatalog.Names.SIGNER_OBSERVATIONS);
         double coordinatorRate = processed / ((t1 - t0) / 1e9);
         // input-caused snapshots (the processor writes one only when the zone's summary changed)
         states.await(Long.MAX_VALUE, Duration.ofSeconds(2));
@@ -218,6 +242,19 @@ public final class CoordinatorThroughputBench {
                 + (t1 - t0) / 1_000_000
                 + String.format(" coordinator_events_per_s=%.0f", coordinatorRate));
         System.out.println(tag + " " + outputs(kafka.admin(), zones + (long) observations));
+        // CPU per input of the coordinator's own threads: unlike the rate, barely moved by load
+        System.out.println(
+            tag
+                + String.format(
+                    " stream_thread_cpu_us_per_input=%.1f producer_thread_cpu_us_per_input=%.1f"
+                        + " stream_thread_busy=%.2f",
+                    cpuNanos(cpu0, cpu1, n -> n.matches(".*StreamThread-\\d+$")) / 1e3 / processed,
+                    cpuNanos(cpu0, cpu1, n -> n.contains("StreamThread") && n.endsWith("-producer"))
+                        / 1e3
+                        / processed,
+                    cpuNanos(cpu0, cpu1, n -> n.matches(".*StreamThread-\\d+$"))
+                        / (double) (t1 - t0)
+                        / tuning.streamThreads()));
         System.out.println(tag + " " + stateSize(streams));
         streams.close(Duration.ofSeconds(10));
 
@@ -228,6 +265,21 @@ public final class CoordinatorThroughputBench {
         }
         java.util.Collections.sort(raws);
         double rawRate = raws.get(RAW_RUNS / 2);
+        // the same records through an exactly-once app that only copies them
+        double floor =
+            EosFloor.rate(
+                bootstrap,
+                kafka.admin(),
+                dataDir.resolve("eos-floor-state"),
+                tuning,
+                producer,
+                keys,
+                values);
+        System.out.println(
+            tag
+                + String.format(
+                    " eos_floor_per_s=%.0f eos_floor_ratio=%.3f coordinator_of_floor=%.3f",
+                    floor, floor / rawRate, coordinatorRate / floor));
         System.out.println(
             tag
                 + String.format(
@@ -251,15 +303,13 @@ public final class CoordinatorThroughputBench {
 
   /** The topology with CoordinatorStreams' settings; returns once it is RUNNING. */
   private static KafkaStreams startCoordinator(
-      String bootstrap, Path stateDir, int commitIntervalMs, int threads)
-      throws InterruptedException {
+      String bootstrap, Path stateDir, CoordinatorTuning tuning) throws InterruptedException {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+    tuning.applyTo(p);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     KafkaStreams streams =
@@ -278,9 +328,10 @@ public final class CoordinatorThroughputBench {
    * topic}. With exactly-once the offsets commit in the same transaction as the outputs and the
    * state changelog, so this is the moment every input's effects are on the log.
    */
-  private static boolean awaitCommitted(Admin admin, String topic, long target) throws Exception {
+  static boolean awaitCommitted(Admin admin, String group, String topic, long target)
+      throws Exception {
     long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
-    while (committed(admin, topic) < target) {
+    while (committed(admin, group, topic) < target) {
       if (System.nanoTime() > deadline) {
         return false;
       }
@@ -289,10 +340,10 @@ public final class CoordinatorThroughputBench {
     return true;
   }
 
-  /** Offsets the coordinator committed on {@code topic}, summed over its partitions. */
-  private static long committed(Admin admin, String topic) throws Exception {
+  /** Offsets {@code group} committed on {@code topic}, summed over its partitions. */
+  static long committed(Admin admin, String group, String topic) throws Exception {
     return admin
-        .listConsumerGroupOffsets(APPLICATION_ID)
+        .listConsumerGroupOffsets(group)
         .partitionsToOffsetAndMetadata()
         .get()
         .entrySet()
@@ -300,6 +351,33 @@ public final class CoordinatorThroughputBench {
         .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
         .mapToLong(e -> e.getValue().offset())
         .sum();
+  }
+
+  /** CPU nanos so far of every live thread, by thread id. */
+  private static Map<Long, Long> threadCpu() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    Map<Long, Long> cpu = new java.util.HashMap<>();
+    for (long id : mx.getAllThreadIds()) {
+      long nanos = mx.getThreadCpuTime(id);
+      if (nanos >= 0) {
+        cpu.put(id, nanos);
+      }
+    }
+    return cpu;
+  }
+
+  /** CPU nanos between two snapshots of the live threads whose names {@code named} accepts. */
+  private static long cpuNanos(
+      Map<Long, Long> before, Map<Long, Long> after, Predicate<String> named) {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (var e : after.entrySet()) {
+      var info = mx.getThreadInfo(e.getKey());
+      if (info != null && named.test(info.getThreadName())) {
+        sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+      }
+    }
+    return sum;
   }
 
   /** Raw produce+consume of the same records on a fresh topic with the same partition count. */

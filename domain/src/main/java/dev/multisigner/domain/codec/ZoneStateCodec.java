@@ -1,12 +1,13 @@
 package dev.multisigner.domain.codec;
 
 import dev.multisigner.domain.decide.ZoneState;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * The byte encoding of a {@link ZoneState} for the coordinator's state store. The first byte is the
@@ -33,7 +34,7 @@ public final class ZoneStateCodec {
   private ZoneStateCodec() {}
 
   public static byte[] encode(ZoneState s) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+    Bytes bytes = new Bytes(1024);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       new ZoneStateWriter(out, s).write();
     } catch (IOException e) {
@@ -44,7 +45,7 @@ public final class ZoneStateCodec {
 
   /** Decodes bytes written by any known version; throws IllegalArgumentException otherwise. */
   public static ZoneState decode(byte[] data) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+    try (DataInputStream in = new DataInputStream(new Reading(data))) {
       int version = in.readUnsignedByte();
       if (version < 1 || version > VERSION) {
         throw new IllegalArgumentException("unknown zone state format version " + version);
@@ -52,6 +53,77 @@ public final class ZoneStateCodec {
       return new ZoneStateReader(in, version).read();
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt zone state: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A growing byte array without the lock of {@link java.io.ByteArrayOutputStream}: the writer
+   * writes a state byte by byte (varints), and a lock per byte cost a tenth of the encode
+   * (bench/README.md §2).
+   */
+  private static final class Bytes extends OutputStream {
+    private byte[] buf;
+    private int count;
+
+    Bytes(int size) {
+      buf = new byte[size];
+    }
+
+    private void room(int more) {
+      if (count + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+      }
+    }
+
+    @Override
+    public void write(int b) {
+      room(1);
+      buf[count++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      room(len);
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf, count);
+    }
+  }
+
+  /** Reads a byte array without the lock of {@link java.io.ByteArrayInputStream}. */
+  private static final class Reading extends InputStream {
+    private final byte[] buf;
+    private int pos;
+
+    Reading(byte[] buf) {
+      this.buf = buf;
+    }
+
+    @Override
+    public int read() {
+      return pos < buf.length ? buf[pos++] & 0xFF : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      if (pos >= buf.length) {
+        return -1;
+      }
+      int n = Math.min(len, buf.length - pos);
+      System.arraycopy(buf, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return buf.length - pos;
     }
   }
 }

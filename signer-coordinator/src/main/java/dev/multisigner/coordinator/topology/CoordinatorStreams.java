@@ -72,6 +72,10 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
       @Value("${multisigner.coordinator.state-dir}") String stateDir,
       @Value("${multisigner.coordinator.wake-interval:1s}") Duration wakeInterval,
       @Value("${multisigner.coordinator.commit-interval:100ms}") Duration commitInterval,
+      @Value("${multisigner.coordinator.stream-threads:1}") int streamThreads,
+      @Value("${multisigner.coordinator.producer-linger:5ms}") Duration producerLinger,
+      @Value("${multisigner.coordinator.producer-batch-bytes:65536}") int producerBatchBytes,
+      @Value("${multisigner.coordinator.cache-max-bytes:10485760}") long cacheMaxBytes,
       @Value("${multisigner.coordinator.replication-factor:1}") int replication,
       @Value("${multisigner.coordinator.instance-id:}") String instanceId,
       @Value("${multisigner.coordinator.session-timeout:10s}") Duration sessionTimeout,
@@ -85,7 +89,8 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
         applicationId,
         stateDir,
         wakeInterval,
-        commitInterval,
+        new CoordinatorTuning(
+            commitInterval, streamThreads, producerLinger, producerBatchBytes, cacheMaxBytes),
         replication,
         instanceId,
         sessionTimeout,
@@ -112,7 +117,7 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
       String applicationId,
       String stateDir,
       Duration wakeInterval,
-      Duration commitInterval,
+      CoordinatorTuning tuning,
       int replication,
       String instanceId,
       Duration sessionTimeout,
@@ -129,7 +134,7 @@ public class CoordinatorStreams extends AbstractHealthIndicator<Map<String, Obje
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(stateDir).toString());
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) commitInterval.toMillis());
+    tuning.applyTo(p); // commit interval, threads, producer batching, cache
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replication);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     // A crashed instance's partitions move after the session timeout; a restarted one with the

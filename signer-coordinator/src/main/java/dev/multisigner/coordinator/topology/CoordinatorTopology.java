@@ -110,8 +110,10 @@ public final class CoordinatorTopology {
     }
     topology.addProcessor(
         DECIDE, () -> new ZoneProcessor(producer, wakeInterval, decider), parents);
-    // cached: a zone written several times within one commit interval reaches RocksDB and the
-    // changelog once, and the next input of a zone reads it from memory
+    // all three cached: a zone written several times within one commit interval reaches RocksDB
+    // and the changelog once (in the commit's transaction, with the outputs), and the next input of
+    // a zone reads it from memory; uncached, every audit event and deadline was a RocksDB write
+    // and a changelog record of its own
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), Serdes.ByteArray())
@@ -119,11 +121,13 @@ public final class CoordinatorTopology {
         DECIDE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(), Serdes.Long()),
+                Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(), Serdes.Long())
+            .withCachingEnabled(),
         DECIDE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(AUDIT_STORE), Serdes.String(), Serdes.String()),
+                Stores.persistentKeyValueStore(AUDIT_STORE), Serdes.String(), Serdes.String())
+            .withCachingEnabled(),
         DECIDE);
     sink(topology, TO_COMMANDS, TopicCatalog.Names.SIGNER_COMMANDS);
     sink(topology, TO_DS_REQUESTS, TopicCatalog.Names.DS_REQUESTS);

@@ -43,7 +43,7 @@ class CoordinatorStreamsRecoveryTest {
                 "recovery-test",
                 dir.resolve("streams").toString(),
                 Duration.ofSeconds(1),
-                Duration.ofMillis(100),
+                CoordinatorTuning.DEFAULTS,
                 1,
                 "",
                 Duration.ofSeconds(10),
