@@ -75,7 +75,9 @@ public final class KeySyncBench {
                 "modes", "notify,poll",
                 "after-write", "off",
                 "converge-timeout-s", "600",
-                "sync-timeout-s", "60"));
+                "sync-timeout-s", "60",
+                "pdns-notify", "queue",
+                "stages", "on"));
     System.out.println(Machine.describe("start"));
     for (String mode : args.string("modes").split(",")) {
       for (String afterWrite : args.string("after-write").split(",")) {
@@ -100,6 +102,10 @@ public final class KeySyncBench {
       throw new IllegalArgumentException(
           "at most one roll per zone and provider: --rolls ≤ 2 × --zones");
     }
+    String pdnsNotify = args.string("pdns-notify");
+    if (!Set.of("queue", "host").contains(pdnsNotify)) {
+      throw new IllegalArgumentException("--pdns-notify is queue or host, got " + pdnsNotify);
+    }
     String tag =
         TAG
             + " mode="
@@ -107,7 +113,8 @@ public final class KeySyncBench {
             + " observe_after_write="
             + afterWrite
             + " poll_interval="
-            + args.string("poll-interval");
+            + args.string("poll-interval")
+            + (notify ? " pdns_notify=" + pdnsNotify : "");
     List<String> zones = MultiZoneLab.numberedZones(n, "test.");
     try (Scratch scratch = new Scratch("multisigner-bench-");
         MultiZoneLab lab =
@@ -124,9 +131,9 @@ public final class KeySyncBench {
       try (LocalStack stack =
           LocalStack.start(
               DemoRun.settings(lab.lab(), scratch.dir().resolve("stack"), overrides))) {
+        InetSocketAddress target = null;
         if (notify) {
-          InetSocketAddress target =
-              stack.context(Service.KEY_COLLECTOR).getBean(NotifyListener.class).address();
+          target = stack.context(Service.KEY_COLLECTOR).getBean(NotifyListener.class).address();
           wireNotify(lab, target);
           System.out.println(tag + " notify_target=" + target);
         }
@@ -143,7 +150,20 @@ public final class KeySyncBench {
                 + " converged=true converge_ms="
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         long commandsBefore = records(stack, TopicCatalog.Names.SIGNER_COMMANDS);
-        measure(tag, lab, zones, rolls, notify, args);
+        String hookNotify =
+            !notify
+                ? null
+                : "host".equals(pdnsNotify)
+                    ? target.getAddress().getHostAddress() + ":" + target.getPort()
+                    : "";
+        SyncStages stages = "on".equals(args.string("stages")) ? SyncStages.attach() : null;
+        try {
+          measure(tag, lab, zones, rolls, hookNotify, args, stages, stack.bootstrapServers());
+        } finally {
+          if (stages != null) {
+            stages.detach();
+          }
+        }
         System.out.println(
             tag
                 + " signer_commands_during_rolls="
@@ -212,10 +232,39 @@ public final class KeySyncBench {
     return left.isEmpty();
   }
 
-  private record Sample(String origin, String zone, int tag, long syncMs, String failure) {}
+  /**
+   * One rollover: wall-clock epoch milliseconds when the operator's hook started ({@code hookAt}),
+   * when the origin first served the new key ({@code originAt}) and when the other did.
+   */
+  private record Sample(
+      String origin,
+      String zone,
+      int tag,
+      long syncMs,
+      String failure,
+      long hookAt,
+      long originAt,
+      long otherAt) {
+    static Sample failed(String origin, String zone, int tag, String failure) {
+      return new Sample(origin, zone, tag, 0, failure, 0, 0, 0);
+    }
+  }
 
+  /**
+   * {@code hookNotify}: null when nothing notifies for a PowerDNS key change (poll mode); empty
+   * when the operator's hook runs {@code pdns_control notify <zone>} (PowerDNS queues the NOTIFY
+   * for its communicator, which wakes once a second); else the {@code ip:port} the hook passes to
+   * {@code pdns_control notify-host <zone> <ip:port>}, which wakes the communicator at once.
+   */
   private static void measure(
-      String tag, MultiZoneLab lab, List<String> zones, int rolls, boolean notify, Args args)
+      String tag,
+      MultiZoneLab lab,
+      List<String> zones,
+      int rolls,
+      String hookNotify,
+      Args args,
+      SyncStages stages,
+      String bootstrap)
       throws Exception {
     KnotSigner knot = lab.knot();
     PdnsSigner pdns = lab.pdns();
@@ -246,16 +295,26 @@ public final class KeySyncBench {
                             timeout,
                             () -> {
                               new PdnsKeystore(pdns, zone).add("zsk", false, true);
-                              if (notify) {
+                              if (hookNotify != null && hookNotify.isEmpty()) {
                                 pdns.pdnsControl("notify", zone.toString());
+                              } else if (hookNotify != null) {
+                                pdns.pdnsControl("notify-host", zone.toString(), hookNotify);
                               }
                             })));
       }
       List<Long> fromKnot = new ArrayList<>();
       List<Long> fromPdns = new ArrayList<>();
       int failures = 0;
+      List<Sample> samples = new ArrayList<>();
       for (Future<Sample> f : futures) {
-        Sample s = f.get();
+        samples.add(f.get());
+      }
+      if (stages != null) {
+        stages.readCommands(bootstrap);
+      }
+      List<Map<String, Long>> knotStages = new ArrayList<>();
+      List<Map<String, Long>> pdnsStages = new ArrayList<>();
+      for (Sample s : samples) {
         System.out.println(
             tag
                 + " origin="
@@ -264,7 +323,21 @@ public final class KeySyncBench {
                 + s.zone()
                 + " key_tag="
                 + s.tag()
-                + (s.failure() == null ? " sync_ms=" + s.syncMs() : " failure=" + s.failure()));
+                + (s.failure() == null ? " sync_ms=" + s.syncMs() : " failure=" + s.failure())
+                + (stages == null || s.failure() != null ? "" : stageLine(stages, s, knot, pdns)));
+        if (stages != null && s.failure() == null) {
+          boolean fromKnotSide = s.origin().equals(knot.id());
+          (fromKnotSide ? knotStages : pdnsStages)
+              .add(
+                  stages.stages(
+                      s.zone(),
+                      s.origin(),
+                      fromKnotSide ? pdns.id() : knot.id(),
+                      fromKnotSide ? "tcp" : "udp",
+                      s.hookAt(),
+                      s.originAt(),
+                      s.otherAt()));
+        }
         if (s.failure() != null) {
           failures++;
         } else if (s.origin().equals(knot.id())) {
@@ -293,6 +366,11 @@ public final class KeySyncBench {
       if (!fromPdns.isEmpty()) {
         summary.append(' ').append(new Percentiles(fromPdns).render("pdns_to_knot"));
       }
+      if (stages != null) {
+        SyncStages.printSteps(tag, "knot_to_pdns", knotStages);
+        SyncStages.printSteps(tag, "pdns_to_knot", pdnsStages);
+      }
+      boolean notify = hookNotify != null;
       long target = notify ? 1000 : 1000 + parseSeconds(args.string("poll-interval")) * 1000;
       summary
           .append(" target_p99_ms=")
@@ -321,15 +399,18 @@ public final class KeySyncBench {
       throws InterruptedException {
     Set<Integer> before = tags(origin, zone);
     if (before.isEmpty()) {
-      return new Sample(origin.id(), zone.toString(), 0, 0, "origin_not_answering");
+      return Sample.failed(origin.id(), zone.toString(), 0, "origin_not_answering");
     }
+    long hookAt = System.currentTimeMillis();
     start.run();
     long deadline = System.nanoTime() + timeout.toNanos();
     Integer newTag = null;
     long tOrigin = 0;
+    long originAt = 0;
     while (newTag == null && System.nanoTime() < deadline) {
       Set<Integer> now = tags(origin, zone);
       tOrigin = System.nanoTime();
+      originAt = System.currentTimeMillis();
       now.removeAll(before);
       if (!now.isEmpty()) {
         newTag = now.iterator().next();
@@ -338,7 +419,7 @@ public final class KeySyncBench {
       }
     }
     if (newTag == null) {
-      return new Sample(origin.id(), zone.toString(), 0, 0, "new_zsk_never_served_at_origin");
+      return Sample.failed(origin.id(), zone.toString(), 0, "new_zsk_never_served_at_origin");
     }
     deadline = tOrigin + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -346,11 +427,39 @@ public final class KeySyncBench {
       long t = System.nanoTime();
       if (served.contains(newTag)) {
         return new Sample(
-            origin.id(), zone.toString(), newTag, TimeUnit.NANOSECONDS.toMillis(t - tOrigin), null);
+            origin.id(),
+            zone.toString(),
+            newTag,
+            TimeUnit.NANOSECONDS.toMillis(t - tOrigin),
+            null,
+            hookAt,
+            originAt,
+            System.currentTimeMillis());
       }
       Thread.sleep(10);
     }
-    return new Sample(origin.id(), zone.toString(), newTag, 0, "not_imported_in_time");
+    return Sample.failed(origin.id(), zone.toString(), newTag, "not_imported_in_time");
+  }
+
+  /** The sample's stages, in ms from the origin first serving the key, and any refused write. */
+  private static String stageLine(SyncStages stages, Sample s, LabSigner knot, LabSigner pdns) {
+    String other = s.origin().equals(knot.id()) ? pdns.id() : knot.id();
+    Map<String, Long> at =
+        stages.stages(
+            s.zone(),
+            s.origin(),
+            other,
+            s.origin().equals(knot.id()) ? "tcp" : "udp",
+            s.hookAt(),
+            s.originAt(),
+            s.otherAt());
+    StringBuilder b = new StringBuilder(" hook_ms=").append(s.hookAt() - s.originAt());
+    at.forEach((k, v) -> b.append(' ').append(k).append("_ms=").append(v - s.originAt()));
+    List<String> writes = stages.writeEvents(s.zone(), other, s.hookAt(), s.otherAt());
+    if (!writes.isEmpty()) {
+      b.append(" write_events=").append(String.join(",", writes));
+    }
+    return b.toString();
   }
 
   private static Set<Integer> tags(LabSigner signer, Name zone) {

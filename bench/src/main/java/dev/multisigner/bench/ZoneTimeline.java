@@ -136,6 +136,15 @@ final class ZoneTimeline {
 
   private <T extends org.apache.avro.specific.SpecificRecord> void read(
       String bootstrap, Topic<T> topic, BiConsumer<T, Long> use) {
+    readAll(bootstrap, topic, use);
+  }
+
+  /**
+   * Reads {@code topic} from the beginning to its current end (read_committed), giving each record
+   * it can decode and the record's timestamp to {@code use}.
+   */
+  static <T extends org.apache.avro.specific.SpecificRecord> void readAll(
+      String bootstrap, Topic<T> topic, BiConsumer<T, Long> use) {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(
