@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
@@ -26,8 +27,15 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
@@ -77,7 +85,7 @@ public final class KeySyncBench {
                 "converge-timeout-s", "600",
                 "sync-timeout-s", "60",
                 "pdns-notify", "queue",
-                "stages", "on"));
+                "jitter-ms", "1000"));
     System.out.println(Machine.describe("start"));
     for (String mode : args.string("modes").split(",")) {
       for (String afterWrite : args.string("after-write").split(",")) {
@@ -103,8 +111,9 @@ public final class KeySyncBench {
           "at most one roll per zone and provider: --rolls ≤ 2 × --zones");
     }
     String pdnsNotify = args.string("pdns-notify");
-    if (!Set.of("queue", "host").contains(pdnsNotify)) {
-      throw new IllegalArgumentException("--pdns-notify is queue or host, got " + pdnsNotify);
+    if (!Set.of("queue", "host", "direct").contains(pdnsNotify)) {
+      throw new IllegalArgumentException(
+          "--pdns-notify is queue, host or direct, got " + pdnsNotify);
     }
     String tag =
         TAG
@@ -150,15 +159,10 @@ public final class KeySyncBench {
                 + " converged=true converge_ms="
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         long commandsBefore = records(stack, TopicCatalog.Names.SIGNER_COMMANDS);
-        String hookNotify =
-            !notify
-                ? null
-                : "host".equals(pdnsNotify)
-                    ? target.getAddress().getHostAddress() + ":" + target.getPort()
-                    : "";
-        SyncStages stages = "on".equals(args.string("stages")) ? SyncStages.attach() : null;
+        PdnsHook hook = new PdnsHook(notify ? pdnsNotify : "none", target);
+        SyncStages stages = SyncStages.attach();
         try {
-          measure(tag, lab, zones, rolls, hookNotify, args, stages, stack.bootstrapServers());
+          measure(tag, lab, zones, rolls, hook, args, stages, stack.bootstrapServers());
         } finally {
           if (stages != null) {
             stages.detach();
@@ -251,17 +255,65 @@ public final class KeySyncBench {
   }
 
   /**
-   * {@code hookNotify}: null when nothing notifies for a PowerDNS key change (poll mode); empty
-   * when the operator's hook runs {@code pdns_control notify <zone>} (PowerDNS queues the NOTIFY
-   * for its communicator, which wakes once a second); else the {@code ip:port} the hook passes to
-   * {@code pdns_control notify-host <zone> <ip:port>}, which wakes the communicator at once.
+   * How the PowerDNS operator's hook makes a key change known after the cryptokeys call ({@code
+   * how}):
+   *
+   * <ul>
+   *   <li>{@code none}: it does not (poll mode);
+   *   <li>{@code queue}: {@code pdns_control notify <zone>}: PowerDNS queues a NOTIFY to the zone's
+   *       ALSO-NOTIFY targets; its communicator thread sends the queue when it next wakes, which it
+   *       does once a second (PowerDNS 4.7 {@code CommunicatorClass::mainloop} sleeps 1 s between
+   *       its checks);
+   *   <li>{@code host}: {@code pdns_control notify-host <zone> <collector>}: the same queue, with a
+   *       wake-up signal the communicator only sees after its current 1 s sleep;
+   *   <li>{@code direct}: the hook sends the NOTIFY to the collector itself (what {@code
+   *       ldns-notify} would), at once.
+   * </ul>
    */
+  private record PdnsHook(String how, InetSocketAddress collector) {
+    void notify(PdnsSigner pdns, Name zone) {
+      switch (how) {
+        case "queue" -> pdns.pdnsControl("notify", zone.toString());
+        case "host" ->
+            pdns.pdnsControl(
+                "notify-host",
+                zone.toString(),
+                collector.getAddress().getHostAddress() + ":" + collector.getPort());
+        case "direct" -> sendNotify(zone, collector);
+        default -> {}
+      }
+    }
+
+    boolean notifies() {
+      return !"none".equals(how);
+    }
+  }
+
+  /** A NOTIFY (RFC 1996) for {@code zone} over UDP to {@code target}, and its answer awaited. */
+  private static void sendNotify(Name zone, InetSocketAddress target) {
+    Message notify = Message.newQuery(Record.newRecord(zone, Type.SOA, DClass.IN));
+    notify.getHeader().setOpcode(Opcode.NOTIFY);
+    notify.getHeader().setFlag(Flags.AA);
+    notify.getHeader().unsetFlag(Flags.RD);
+    SimpleResolver r = new SimpleResolver(target);
+    r.setTimeout(Duration.ofSeconds(2));
+    try {
+      Message answer = r.send(notify);
+      if (answer.getRcode() != Rcode.NOERROR) {
+        throw new IllegalStateException(
+            "NOTIFY for " + zone + " answered " + Rcode.string(answer.getRcode()));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("NOTIFY for " + zone + " to " + target, e);
+    }
+  }
+
   private static void measure(
       String tag,
       MultiZoneLab lab,
       List<String> zones,
       int rolls,
-      String hookNotify,
+      PdnsHook hook,
       Args args,
       SyncStages stages,
       String bootstrap)
@@ -270,12 +322,21 @@ public final class KeySyncBench {
     PdnsSigner pdns = lab.pdns();
     Duration timeout = Duration.ofSeconds(args.integer("sync-timeout-s"));
     long spacing = TimeUnit.MILLISECONDS.toNanos(args.integer("spacing-ms"));
+    // PowerDNS sends its NOTIFYs once a second: rolls on a fixed grid would all meet it at one
+    // phase, so each zone's pair of rolls (Knot's, then PowerDNS's one spacing later) is moved by
+    // a random 0..jitter (seeded: the same in every run)
+    Random random = new Random(10);
+    int jitterMs = args.integer("jitter-ms");
+    long[] jitter = new long[(rolls + 1) / 2];
+    for (int p = 0; p < jitter.length; p++) {
+      jitter[p] = jitterMs > 0 ? TimeUnit.MILLISECONDS.toNanos(random.nextInt(jitterMs)) : 0;
+    }
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(rolls, 64));
     List<Future<Sample>> futures = new ArrayList<>();
     long start = System.nanoTime();
     try {
       for (int i = 0; i < rolls; i++) {
-        long at = start + i * spacing;
+        long at = start + i * spacing + jitter[i / 2];
         long sleep = at - System.nanoTime();
         if (sleep > 0) {
           TimeUnit.NANOSECONDS.sleep(sleep);
@@ -295,11 +356,7 @@ public final class KeySyncBench {
                             timeout,
                             () -> {
                               new PdnsKeystore(pdns, zone).add("zsk", false, true);
-                              if (hookNotify != null && hookNotify.isEmpty()) {
-                                pdns.pdnsControl("notify", zone.toString());
-                              } else if (hookNotify != null) {
-                                pdns.pdnsControl("notify-host", zone.toString(), hookNotify);
-                              }
+                              hook.notify(pdns, zone);
                             })));
       }
       List<Long> fromKnot = new ArrayList<>();
@@ -370,7 +427,7 @@ public final class KeySyncBench {
         SyncStages.printSteps(tag, "knot_to_pdns", knotStages);
         SyncStages.printSteps(tag, "pdns_to_knot", pdnsStages);
       }
-      boolean notify = hookNotify != null;
+      boolean notify = hook.notifies();
       long target = notify ? 1000 : 1000 + parseSeconds(args.string("poll-interval")) * 1000;
       summary
           .append(" target_p99_ms=")
