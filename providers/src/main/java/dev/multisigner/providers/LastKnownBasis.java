@@ -5,10 +5,12 @@ import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.Support;
 import dev.multisigner.domain.model.ZoneName;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -29,7 +31,10 @@ import org.xbill.DNS.RRSIGRecord;
  * <ul>
  *   <li>the provider refuses the write ({@link ProviderException.Kind#CONCURRENT_CHANGE}, NXRRSET
  *       or YXRRSET at an RFC 2136 server): the zone is read and planned again, and written once
- *       more; a second refusal goes to the writer's retry;
+ *       more; a second refusal goes to the writer's retry. An import, which only adds keys, asks
+ *       only for the served DNSKEY RRset (one query, no own-key listing such as Knot's {@code
+ *       keymgr}) and is checked at the provider against it; the zone is then forgotten, so the next
+ *       write plans from a full read;
  *   <li>the last known state says there is nothing to do: that is confirmed against a fresh read (a
  *       replayed command, or one for a change the provider lost meanwhile, is written then), so an
  *       empty plan is never taken from memory alone;
@@ -157,7 +162,7 @@ public final class LastKnownBasis implements DnsProvider {
   /** The adapter's own write where it has one ({@code theirs}), else {@link #conditional}. */
   private ProviderPlan write(
       ZoneName zone, Supplier<ProviderPlan> theirs, Supplier<ProviderPlan> ours) {
-    return defaultWrites ? conditional(zone, ours) : theirs.get();
+    return defaultWrites ? conditional(zone, ours, false) : theirs.get();
   }
 
   /**
@@ -165,8 +170,10 @@ public final class LastKnownBasis implements DnsProvider {
    * the plan was empty, planned again from a fresh read (and written, if there is something to
    * write).
    */
-  private ProviderPlan conditional(ZoneName zone, Supplier<ProviderPlan> write) {
-    if (!remember || !known.containsKey(zone)) {
+  private ProviderPlan conditional(
+      ZoneName zone, Supplier<ProviderPlan> write, boolean addsDnskeysOnly) {
+    ZoneKeySnapshot last = remember ? known.get(zone) : null;
+    if (last == null) {
       return write.get();
     }
     ProviderPlan plan;
@@ -177,12 +184,21 @@ public final class LastKnownBasis implements DnsProvider {
         throw e;
       }
       LOG.info(
-          "zone={} provider={} event=basis_refused action=read_and_replan cause=\"{}\"",
+          "zone={} provider={} event=basis_refused action={} cause=\"{}\"",
           zone,
           provider.id(),
+          addsDnskeysOnly ? "query_dnskeys_and_replan" : "read_and_replan",
           e.getMessage());
-      fresh(zone, ReadReason.CONFLICT);
-      return write.get();
+      if (!addsDnskeysOnly) {
+        fresh(zone, ReadReason.CONFLICT);
+        return write.get();
+      }
+      withServedDnskeys(zone, last);
+      try {
+        return write.get();
+      } finally {
+        known.remove(zone); // planned from a partial state: the next write reads the zone
+      }
     }
     if (plan.isEmpty()) {
       fresh(zone, ReadReason.CONFIRM);
@@ -191,12 +207,44 @@ public final class LastKnownBasis implements DnsProvider {
     return plan;
   }
 
+  /**
+   * The last known state of {@code zone} ({@code last}, as it was before the refused write) with
+   * the DNSKEY RRset the provider serves now (one query, counted as a {@link ReadReason#CONFLICT}
+   * read), to plan an import after a refused basis: an import only adds keys, so it needs the
+   * served RRset (which the provider's check pins) and not which keys are the signer's own. Keys
+   * the last state did not hold are taken as own for this one plan (the safe side: nothing can be
+   * planned to remove them).
+   */
+  private void withServedDnskeys(ZoneName zone, ZoneKeySnapshot last) {
+    reads.get(ReadReason.CONFLICT).increment();
+    List<DNSKEYRecord> served = provider.servedDnskeys(zone);
+    Set<DNSKEYRecord> own = new HashSet<>();
+    for (DNSKEYRecord k : served) {
+      if (last.ownKeys().contains(k) || !last.dnskeys().contains(k)) {
+        own.add(k);
+      }
+    }
+    known.put(
+        zone,
+        new ZoneKeySnapshot(
+            zone,
+            last.provider(),
+            served,
+            last.cds(),
+            last.cdnskeys(),
+            last.ns(),
+            last.soa(),
+            List.of(),
+            own,
+            last.ownKeySource(),
+            last.csync()));
+  }
+
   @Override
   public ProviderPlan importDnskeys(ZoneName zone, Collection<DNSKEYRecord> keys) {
-    return write(
-        zone,
-        () -> provider.importDnskeys(zone, keys),
-        () -> DnsProvider.super.importDnskeys(zone, keys));
+    return defaultWrites
+        ? conditional(zone, () -> DnsProvider.super.importDnskeys(zone, keys), true)
+        : provider.importDnskeys(zone, keys);
   }
 
   @Override
@@ -276,6 +324,11 @@ public final class LastKnownBasis implements DnsProvider {
   @Override
   public ZoneKeySnapshot read(ZoneName zone) {
     return provider.read(zone);
+  }
+
+  @Override
+  public List<DNSKEYRecord> servedDnskeys(ZoneName zone) {
+    return provider.servedDnskeys(zone);
   }
 
   @Override

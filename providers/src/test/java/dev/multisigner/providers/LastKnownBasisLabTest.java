@@ -129,11 +129,16 @@ class LastKnownBasisLabTest {
     // someone else (an operator, another writer) adds a key the writer does not know about
     other.importDnskeys(ZONE, List.of(theirs));
     int appliesBefore = counted.applies.get();
+    int readsBefore = counted.reads.get();
     ProviderPlan plan = writer.importDnskeys(ZONE, List.of(next));
 
     assertThat(writer.reads(ReadReason.CONFLICT))
-        .as("the provider refused the stale basis once, and the writer read once")
+        .as("the provider refused the stale basis once, and the writer asked again once")
         .isEqualTo(1);
+    assertThat(counted.dnskeyQueries.get())
+        .as("an import asks only for the served DNSKEY RRset after a refusal")
+        .isEqualTo(1);
+    assertThat(counted.reads.get()).as("no full read (no keymgr)").isEqualTo(readsBefore);
     assertThat(counted.applies.get() - appliesBefore)
         .as("the refused write, then the replanned one")
         .isEqualTo(2);
@@ -142,12 +147,42 @@ class LastKnownBasisLabTest {
     ZoneKeySnapshot served = other.read(ZONE);
     assertThat(served.dnskeys()).as("no key lost").contains(mine, theirs, next);
 
+    // the zone was forgotten (planned from a partial state): the next write reads it first
+    DNSKEYRecord fourth = TestKeys.zsk(APEX);
+    writer.importDnskeys(ZONE, List.of(fourth));
+    assertThat(counted.reads.get()).isEqualTo(readsBefore + 1);
+    assertThat(writer.reads(ReadReason.UNKNOWN)).isEqualTo(2);
+
     // and a key removed meanwhile is not written back by a stale plan
     other.withdrawDnskeys(ZONE, List.of(theirs));
     DNSKEYRecord last = TestKeys.zsk(APEX);
     writer.importDnskeys(ZONE, List.of(last));
     assertThat(writer.reads(ReadReason.CONFLICT)).isEqualTo(2);
-    assertThat(other.read(ZONE).dnskeys()).contains(mine, next, last).doesNotContain(theirs);
+    assertThat(other.read(ZONE).dnskeys())
+        .contains(mine, next, fourth, last)
+        .doesNotContain(theirs);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"knot", "pdns"})
+  void aWithdrawAfterAChangeMeanwhileIsPlannedFromAFullRead(String signer) {
+    DnsProvider other = plain.get(signer);
+    Counting counted = new Counting(other);
+    LastKnownBasis writer = LastKnownBasis.around(counted, true, 100);
+    DNSKEYRecord mine = TestKeys.zsk(APEX);
+    DNSKEYRecord theirs = TestKeys.zsk(APEX);
+    writer.importDnskeys(ZONE, List.of(mine));
+    other.importDnskeys(ZONE, List.of(theirs));
+    int readsBefore = counted.reads.get();
+
+    ProviderPlan plan = writer.withdrawDnskeys(ZONE, List.of(mine));
+
+    assertThat(plan.lines()).hasSize(1);
+    assertThat(counted.reads.get())
+        .as("a write that removes reads the zone (own keys included) after a refusal")
+        .isEqualTo(readsBefore + 1);
+    assertThat(counted.dnskeyQueries.get()).isZero();
+    assertThat(other.read(ZONE).dnskeys()).contains(theirs).doesNotContain(mine);
   }
 
   @ParameterizedTest
@@ -203,6 +238,7 @@ class LastKnownBasisLabTest {
   private static final class Counting implements DnsProvider {
     private final DnsProvider real;
     final AtomicInteger reads = new AtomicInteger();
+    final AtomicInteger dnskeyQueries = new AtomicInteger();
     final AtomicInteger applies = new AtomicInteger();
 
     Counting(DnsProvider real) {
@@ -213,6 +249,12 @@ class LastKnownBasisLabTest {
     public ZoneKeySnapshot read(ZoneName zone) {
       reads.incrementAndGet();
       return real.read(zone);
+    }
+
+    @Override
+    public List<DNSKEYRecord> servedDnskeys(ZoneName zone) {
+      dnskeyQueries.incrementAndGet();
+      return real.servedDnskeys(zone);
     }
 
     @Override
