@@ -75,17 +75,18 @@ public final class KeySyncBench {
     Args args =
         new Args(
             argv,
-            Map.of(
-                "zones", "60",
-                "rolls", "100",
-                "spacing-ms", "1500",
-                "poll-interval", "5s",
-                "modes", "notify,poll",
-                "after-write", "off",
-                "converge-timeout-s", "600",
-                "sync-timeout-s", "60",
-                "pdns-notify", "queue",
-                "jitter-ms", "1000"));
+            Map.ofEntries(
+                Map.entry("zones", "60"),
+                Map.entry("rolls", "100"),
+                Map.entry("spacing-ms", "1500"),
+                Map.entry("poll-interval", "5s"),
+                Map.entry("modes", "notify,poll"),
+                Map.entry("after-write", "off"),
+                Map.entry("converge-timeout-s", "600"),
+                Map.entry("sync-timeout-s", "60"),
+                Map.entry("pdns-notify", "queue"),
+                Map.entry("jitter-ms", "1000"),
+                Map.entry("commit-interval", "")));
     System.out.println(Machine.describe("start"));
     for (String mode : args.string("modes").split(",")) {
       for (String afterWrite : args.string("after-write").split(",")) {
@@ -123,7 +124,10 @@ public final class KeySyncBench {
             + afterWrite
             + " poll_interval="
             + args.string("poll-interval")
-            + (notify ? " pdns_notify=" + pdnsNotify : "");
+            + (notify ? " pdns_notify=" + pdnsNotify : "")
+            + (args.string("commit-interval").isEmpty()
+                ? ""
+                : " commit_interval=" + args.string("commit-interval"));
     List<String> zones = MultiZoneLab.numberedZones(n, "test.");
     try (Scratch scratch = new Scratch("multisigner-bench-");
         MultiZoneLab lab =
@@ -137,6 +141,10 @@ public final class KeySyncBench {
       overrides.put("multisigner.collector.poll-interval", args.string("poll-interval"));
       overrides.put("multisigner.collector.notify.enabled", notify);
       overrides.put("multisigner.collector.observe-after-write", afterWrite);
+      if (!args.string("commit-interval").isEmpty()) {
+        // to measure what the coordinator's commit interval costs the sync; default 100 ms
+        overrides.put("multisigner.coordinator.commit-interval", args.string("commit-interval"));
+      }
       try (LocalStack stack =
           LocalStack.start(
               DemoRun.settings(lab.lab(), scratch.dir().resolve("stack"), overrides))) {
