@@ -43,14 +43,17 @@ import org.xbill.DNS.Type;
  * (both directions), and ≤ poll interval + 1 s without it. A {@link MultiZoneLab} (Knot knot-a,
  * PowerDNS pdns-b, BIND parent) with N zones, the three services in one JVM with Demo's properties,
  * every zone enrolled and converged; then R ZSK rollovers spread over the zones, one started every
- * {@code spacing-ms}, alternating between the providers:
+ * {@code spacing-ms} (each zone's pair moved by a seeded random 0..{@code jitter-ms}), alternating
+ * between the providers:
  *
  * <ul>
  *   <li>at Knot, {@code knotc zone-key-rollover <zone> zsk} (Knot's own pre-publish roll);
  *   <li>at PowerDNS, what its operator does to pre-publish a ZSK: a new ZSK through the cryptokeys
  *       API, published and not yet active. PowerDNS 4.7 does not move the SOA serial nor NOTIFY for
- *       a cryptokeys change, so in the {@code notify} mode the operator's hook also runs {@code
- *       pdns_control notify <zone>}; in the {@code poll} mode nothing notifies.
+ *       a cryptokeys change, so in the {@code notify} mode the operator's hook also makes it known
+ *       ({@code --pdns-notify}: {@code queue} runs {@code pdns_control notify <zone>}, {@code host}
+ *       {@code pdns_control notify-host}, {@code direct} sends the NOTIFY itself; see {@link
+ *       PdnsHook}); in the {@code poll} mode nothing notifies.
  * </ul>
  *
  * <p>Per rollover: {@code t_origin}, the first time the rolling provider serves the new ZSK (polled
@@ -59,11 +62,18 @@ import org.xbill.DNS.Type;
  * providers NOTIFY the collector (Knot for every zone through its default template, PowerDNS per
  * zone as a primary with ALSO-NOTIFY).
  *
- * <p>{@code --after-write=on,off} runs each mode with the collector's observe-after-write on and
- * off, to compare; the bench also counts the signer commands written during the rolls.
+ * <p>Where the time went ({@link SyncStages}): each rollover's line gives, in ms from {@code
+ * t_origin}, the NOTIFY's arrival at the collector, the observation, the coordinator's command, the
+ * writer's start and end and {@code t_other}, and a refused basis at the writer; then per direction
+ * one line per step with its percentiles.
  *
- * <p>{@code --zones=60 --rolls=100 --spacing-ms=1500 --poll-interval=5s --modes=notify,poll
- * --after-write=off --converge-timeout-s=600 --sync-timeout-s=60}
+ * <p>{@code --after-write=on,off} runs each mode with the collector's observe-after-write on and
+ * off, to compare; the bench also counts the signer commands written during the rolls. {@code
+ * --commit-interval} sets the coordinator's commit interval (the product's default when empty).
+ *
+ * <p>{@code --zones=60 --rolls=100 --spacing-ms=1500 --jitter-ms=1000 --poll-interval=5s
+ * --modes=notify,poll --after-write=off --pdns-notify=queue --converge-timeout-s=600
+ * --sync-timeout-s=60 --commit-interval=}
  */
 public final class KeySyncBench {
 
