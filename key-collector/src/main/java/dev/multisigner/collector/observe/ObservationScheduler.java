@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * one runs. A request while one waits is absorbed by it; a NOTIFY or on-request observation while
  * one runs waits behind it (the running read may have started before the change it signals), a poll
  * while one runs is dropped (the running one is as fresh as the poll would be).
+ *
+ * <p>A lane takes a NOTIFY's or an on-request observation before the polls waiting in it, and a
+ * NOTIFY for a pair whose poll waits in the lane moves that observation to the front: under a
+ * backlog of polls (PowerDNS is read fully at every poll) a signalled change is read next, not
+ * after the backlog.
  *
  * <pre>
  *   idle --request--> waiting(delay | lane queue) --lane picks it--> running --done--> idle
@@ -62,8 +68,35 @@ public class ObservationScheduler implements AutoCloseable {
     SIGNER_NOT_CONFIGURED
   }
 
-  /** The state of one zone × signer pair; absent from the map means idle. */
-  private record Slot(ObservationSource waiting, boolean inLane, boolean running) {}
+  /**
+   * The state of one zone × signer pair; absent from the map means idle. {@code ticket} names the
+   * lane task that may run the waiting observation (a pair moved to the front leaves a stale task
+   * behind, which then does nothing).
+   */
+  private record Slot(ObservationSource waiting, boolean inLane, boolean running, long ticket) {
+    Slot(ObservationSource waiting, boolean inLane, boolean running) {
+      this(waiting, inLane, running, 0);
+    }
+  }
+
+  /** A lane's task: signalled observations first, then in the order they were queued. */
+  private record LaneTask(String zone, String signer, boolean urgent, long ticket, Runnable body)
+      implements Runnable, Comparable<LaneTask> {
+    @Override
+    public void run() {
+      body.run();
+    }
+
+    @Override
+    public int compareTo(LaneTask o) {
+      if (urgent != o.urgent) {
+        return urgent ? -1 : 1;
+      }
+      return Long.compare(ticket, o.ticket);
+    }
+  }
+
+  private final AtomicLong tickets = new AtomicLong();
 
   private final ObservationService service;
   private final SignerRegistry registry;
@@ -141,6 +174,11 @@ public class ObservationScheduler implements AutoCloseable {
               admission[0] = Admission.QUEUED;
               return new Slot(source, true, false);
             }
+            if (s.inLane() && urgent(source) && !urgent(s.waiting())) {
+              // a NOTIFY does not wait behind the polls queued before it in the lane
+              toLane[0] = true;
+              return new Slot(source, true, false);
+            }
             return s;
           }
           if (source == ObservationSource.DNS_QUERY) {
@@ -187,9 +225,30 @@ public class ObservationScheduler implements AutoCloseable {
     }
   }
 
+  private static boolean urgent(ObservationSource source) {
+    return source == ObservationSource.NOTIFY || source == ObservationSource.REQUEST;
+  }
+
+  /**
+   * Queues the pair's waiting observation in its signer's lane, under a new ticket: a task queued
+   * before for the pair (with a lower priority) then finds the ticket changed and does nothing.
+   */
   private void toLane(String zone, String signer) {
+    long ticket = tickets.incrementAndGet();
+    boolean[] urgent = {false};
+    Slot slot =
+        slots.computeIfPresent(
+            key(zone, signer),
+            (k, s) -> {
+              urgent[0] = urgent(s.waiting());
+              return new Slot(s.waiting(), s.inLane(), s.running(), ticket);
+            });
+    if (slot == null) {
+      return;
+    }
     try {
-      lane(signer).execute(() -> run(zone, signer));
+      lane(signer)
+          .execute(new LaneTask(zone, signer, urgent[0], ticket, () -> run(zone, signer, ticket)));
     } catch (RejectedExecutionException e) {
       // shutting down: forget the pair, nothing will run it
       slots.remove(key(zone, signer));
@@ -206,22 +265,28 @@ public class ObservationScheduler implements AutoCloseable {
                   concurrencyPerSigner,
                   30,
                   TimeUnit.SECONDS,
-                  new LinkedBlockingQueue<>(),
+                  new PriorityBlockingQueue<>(),
                   daemonThreads("observe-" + s));
           pool.allowCoreThreadTimeOut(true);
           return pool;
         });
   }
 
-  private void run(String zone, String signer) {
+  private void run(String zone, String signer, long ticket) {
     String key = key(zone, signer);
-    ObservationSource[] source = {ObservationSource.UNKNOWN};
+    ObservationSource[] source = {null};
     slots.computeIfPresent(
         key,
         (k, s) -> {
+          if (!s.inLane() || s.ticket() != ticket) {
+            return s; // moved to the front under a newer ticket: that task runs it
+          }
           source[0] = s.waiting();
           return new Slot(null, false, true);
         });
+    if (source[0] == null) {
+      return;
+    }
     try {
       DnsProvider provider = registry.provider(signer).orElseThrow();
       service.keySigningRequest(zone, provider);
