@@ -8,7 +8,6 @@ import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.ProviderException.Kind;
 import dev.multisigner.providers.ZoneKeySnapshot;
 import dev.multisigner.providers.ZoneKeySnapshot.OwnKeySource;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -17,6 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,9 @@ public final class DnsKeyReader {
     this.timeout = timeout;
   }
 
+  /** Zones whose last key-manager listing an adapter keeps ({@link KeyManagerListing}). */
+  static final int KEPT_LISTINGS = 20_000;
+
   /** How an adapter learns which served DNSKEYs are the provider's own. */
   @FunctionalInterface
   public interface OwnKeys {
@@ -74,25 +78,20 @@ public final class DnsKeyReader {
     }
 
     /**
+     * The strategy for a read that must not reuse anything remembered (the collector's full
+     * resync): this one, unless it keeps listings ({@link KeyManagerListing}).
+     */
+    default OwnKeys afresh() {
+      return this;
+    }
+
+    /**
      * Own keys are the served keys whose tags a key manager lists (Knot: {@code keymgr <zone>
-     * list}), so a pre-published own key that does not sign yet is still known as own.
+     * list}), so a pre-published own key that does not sign yet is still known as own. The listing
+     * is reused while no new key is served ({@link KeyManagerListing}).
      */
     static OwnKeys fromKeyManager(Function<ZoneName, Set<Integer>> ownTags) {
-      return new OwnKeys() {
-        @Override
-        public Set<DNSKEYRecord> own(
-            ZoneName zone, List<DNSKEYRecord> served, Set<Integer> signers) {
-          Set<Integer> tags = ownTags.apply(zone);
-          Set<DNSKEYRecord> own = new HashSet<>();
-          served.stream().filter(k -> tags.contains(k.getFootprint())).forEach(own::add);
-          return own;
-        }
-
-        @Override
-        public OwnKeySource source() {
-          return OwnKeySource.KEY_MANAGER;
-        }
-      };
+      return new KeyManagerListing(ownTags, KEPT_LISTINGS);
     }
 
     /** Own keys are the keys that sign the DNSKEY RRset or the SOA. */
@@ -109,33 +108,18 @@ public final class DnsKeyReader {
     return server;
   }
 
-  /** Reads the zone's key RRsets; own keys from {@code ownKeys}. */
+  /**
+   * Reads the zone's key RRsets; own keys from {@code ownKeys}. The six queries go out at once,
+   * each over TCP (dnsjava's client keeps one connection per server for queries in flight
+   * together).
+   */
   public ZoneKeySnapshot read(ZoneName zone, OwnKeys ownKeys) {
     long started = System.nanoTime();
     List<Record> records = new ArrayList<>();
-    for (int type : TYPES) {
-      records.addAll(query(zone, type));
+    for (List<Record> answer : queryAll(zone, TYPES)) {
+      records.addAll(answer);
     }
-    List<DNSKEYRecord> dnskeys = ofType(records, Type.DNSKEY, DNSKEYRecord.class);
-    List<RRSIGRecord> sigs = ofType(records, Type.RRSIG, RRSIGRecord.class);
-    Set<Integer> signers = new HashSet<>();
-    sigs.stream()
-        .filter(s -> s.getTypeCovered() == Type.DNSKEY || s.getTypeCovered() == Type.SOA)
-        .forEach(s -> signers.add(s.getFootprint()));
-    Optional<SOARecord> soa = ofType(records, Type.SOA, SOARecord.class).stream().findFirst();
-    ZoneKeySnapshot snapshot =
-        new ZoneKeySnapshot(
-            zone,
-            provider,
-            dnskeys,
-            ofType(records, Type.CDS, CDSRecord.class),
-            ofType(records, Type.CDNSKEY, CDNSKEYRecord.class),
-            ofType(records, Type.NS, NSRecord.class),
-            soa,
-            sigs,
-            served(ownKeys.own(zone, dnskeys, signers), dnskeys),
-            ownKeys.source(),
-            records.stream().filter(r -> r.getType() == Type.CSYNC).map(CSYNCRecord::of).toList());
+    ZoneKeySnapshot snapshot = snapshot(zone, records, ownKeys);
     LOG.debug(
         "zone={} provider={} event=keys_read server={} took_ms={} {}",
         zone,
@@ -144,6 +128,34 @@ public final class DnsKeyReader {
         (System.nanoTime() - started) / 1_000_000,
         snapshot.summary());
     return snapshot;
+  }
+
+  /** The snapshot of the answers to the {@link #TYPES} queries; own keys from {@code ownKeys}. */
+  ZoneKeySnapshot snapshot(ZoneName zone, List<Record> records, OwnKeys ownKeys) {
+    List<DNSKEYRecord> dnskeys = ofType(records, Type.DNSKEY, DNSKEYRecord.class);
+    List<RRSIGRecord> sigs = ofType(records, Type.RRSIG, RRSIGRecord.class);
+    Set<Integer> signers = new HashSet<>();
+    sigs.stream()
+        .filter(s -> s.getTypeCovered() == Type.DNSKEY || s.getTypeCovered() == Type.SOA)
+        .forEach(s -> signers.add(s.getFootprint()));
+    Optional<SOARecord> soa = ofType(records, Type.SOA, SOARecord.class).stream().findFirst();
+    return new ZoneKeySnapshot(
+        zone,
+        provider,
+        dnskeys,
+        ofType(records, Type.CDS, CDSRecord.class),
+        ofType(records, Type.CDNSKEY, CDNSKEYRecord.class),
+        ofType(records, Type.NS, NSRecord.class),
+        soa,
+        sigs,
+        served(ownKeys.own(zone, dnskeys, signers), dnskeys),
+        ownKeys.source(),
+        records.stream().filter(r -> r.getType() == Type.CSYNC).map(CSYNCRecord::of).toList());
+  }
+
+  /** The RRset types a read asks for, in the order it asks. */
+  static int[] types() {
+    return TYPES.clone();
   }
 
   /** Own keys that are served: a key the signer holds but does not publish yet is not listed. */
@@ -160,8 +172,34 @@ public final class DnsKeyReader {
 
   /** One query over TCP with DO; the answer section's records of {@code type} and their RRSIGs. */
   public List<Record> query(ZoneName zone, int type) {
-    Message response =
-        send(zone, Message.newQuery(Record.newRecord(zone.toName(), type, DClass.IN)));
+    return queryAll(zone, new int[] {type}).get(0);
+  }
+
+  /**
+   * The queries for {@code types}, all in flight at once; per type, the answer section's records of
+   * that type and their RRSIGs. The first failure, in the order of {@code types}, is thrown.
+   */
+  private List<List<Record>> queryAll(ZoneName zone, int[] types) {
+    SimpleResolver resolver = AuthoritativeDns.resolver(server, timeout);
+    List<CompletableFuture<Message>> sent = new ArrayList<>();
+    for (int type : types) {
+      sent.add(
+          resolver
+              .sendAsync(Message.newQuery(Record.newRecord(zone.toName(), type, DClass.IN)))
+              .toCompletableFuture());
+    }
+    List<List<Record>> answers = new ArrayList<>();
+    try {
+      for (int i = 0; i < types.length; i++) {
+        answers.add(answer(zone, types[i], await(zone, sent.get(i))));
+      }
+    } finally {
+      sent.forEach(f -> f.cancel(false));
+    }
+    return answers;
+  }
+
+  private List<Record> answer(ZoneName zone, int type, Message response) {
     int rcode = response.getRcode();
     if (rcode == Rcode.NOERROR) {
       if (!response.getHeader().getFlag(Flags.AA)) {
@@ -171,30 +209,38 @@ public final class DnsKeyReader {
             provider,
             "server " + server + " is not authoritative for the zone (no AA flag)");
       }
-      return response.getSection(Section.ANSWER).stream()
-          .filter(r -> r.getName().equals(zone.toName()))
-          .filter(
-              r ->
-                  r.getType() == type || (r instanceof RRSIGRecord s && s.getTypeCovered() == type))
-          .toList();
+      return answerRecords(zone, type, response);
     }
     throw failure(zone, rcode, Type.string(type) + " query to " + server);
   }
 
-  private Message send(ZoneName zone, Message query) {
-    SimpleResolver resolver = AuthoritativeDns.resolver(server, timeout);
+  /** The answer section's records of {@code type} at the apex and the RRSIGs over them. */
+  static List<Record> answerRecords(ZoneName zone, int type, Message response) {
+    return response.getSection(Section.ANSWER).stream()
+        .filter(r -> r.getName().equals(zone.toName()))
+        .filter(
+            r -> r.getType() == type || (r instanceof RRSIGRecord s && s.getTypeCovered() == type))
+        .toList();
+  }
+
+  /** The answer, or the typed failure; an interrupt (the caller's deadline) is a timeout. */
+  private Message await(ZoneName zone, CompletableFuture<Message> answer) {
     try {
-      return resolver.send(query);
-    } catch (SocketTimeoutException e) {
+      return answer.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       throw ProviderException.of(
-          Kind.TIMEOUT, zone, provider, "no answer from " + server + " within " + timeout, e);
-    } catch (IOException e) {
-      Kind kind =
-          e.getMessage() != null && e.getMessage().toLowerCase().contains("timed out")
-              ? Kind.TIMEOUT
-              : Kind.UNAVAILABLE;
+          Kind.TIMEOUT, zone, provider, "interrupted while waiting for " + server, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof SocketTimeoutException) {
+        throw ProviderException.of(
+            Kind.TIMEOUT, zone, provider, "no answer from " + server + " within " + timeout, cause);
+      }
+      String message = String.valueOf(cause.getMessage());
+      Kind kind = message.toLowerCase().contains("timed out") ? Kind.TIMEOUT : Kind.UNAVAILABLE;
       throw ProviderException.of(
-          kind, zone, provider, "cannot query " + server + ": " + e.getMessage(), e);
+          kind, zone, provider, "cannot query " + server + ": " + message, cause);
     }
   }
 
