@@ -8,6 +8,7 @@ import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.ProviderException.Kind;
 import dev.multisigner.providers.ZoneKeySnapshot;
 import dev.multisigner.providers.ZoneKeySnapshot.OwnKeySource;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -16,8 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,15 +108,14 @@ public final class DnsKeyReader {
   }
 
   /**
-   * Reads the zone's key RRsets; own keys from {@code ownKeys}. The six queries go out at once,
-   * each over TCP (dnsjava's client keeps one connection per server for queries in flight
-   * together).
+   * Reads the zone's key RRsets, one query after the other (sent together on dnsjava's shared TCP
+   * connection they were slower: bench/README.md §3 and §10); own keys from {@code ownKeys}.
    */
   public ZoneKeySnapshot read(ZoneName zone, OwnKeys ownKeys) {
     long started = System.nanoTime();
     List<Record> records = new ArrayList<>();
-    for (List<Record> answer : queryAll(zone, TYPES)) {
-      records.addAll(answer);
+    for (int type : TYPES) {
+      records.addAll(query(zone, type));
     }
     ZoneKeySnapshot snapshot = snapshot(zone, records, ownKeys);
     LOG.debug(
@@ -172,31 +170,24 @@ public final class DnsKeyReader {
 
   /** One query over TCP with DO; the answer section's records of {@code type} and their RRSIGs. */
   public List<Record> query(ZoneName zone, int type) {
-    return queryAll(zone, new int[] {type}).get(0);
+    return answer(zone, type, send(zone, type));
   }
 
-  /**
-   * The queries for {@code types}, all in flight at once; per type, the answer section's records of
-   * that type and their RRSIGs. The first failure, in the order of {@code types}, is thrown.
-   */
-  private List<List<Record>> queryAll(ZoneName zone, int[] types) {
+  private Message send(ZoneName zone, int type) {
     SimpleResolver resolver = AuthoritativeDns.resolver(server, timeout);
-    List<CompletableFuture<Message>> sent = new ArrayList<>();
-    for (int type : types) {
-      sent.add(
-          resolver
-              .sendAsync(Message.newQuery(Record.newRecord(zone.toName(), type, DClass.IN)))
-              .toCompletableFuture());
-    }
-    List<List<Record>> answers = new ArrayList<>();
     try {
-      for (int i = 0; i < types.length; i++) {
-        answers.add(answer(zone, types[i], await(zone, sent.get(i))));
-      }
-    } finally {
-      sent.forEach(f -> f.cancel(false));
+      return resolver.send(Message.newQuery(Record.newRecord(zone.toName(), type, DClass.IN)));
+    } catch (SocketTimeoutException e) {
+      throw ProviderException.of(
+          Kind.TIMEOUT, zone, provider, "no answer from " + server + " within " + timeout, e);
+    } catch (IOException e) {
+      Kind kind =
+          e.getMessage() != null && e.getMessage().toLowerCase().contains("timed out")
+              ? Kind.TIMEOUT
+              : Kind.UNAVAILABLE;
+      throw ProviderException.of(
+          kind, zone, provider, "cannot query " + server + ": " + e.getMessage(), e);
     }
-    return answers;
   }
 
   private List<Record> answer(ZoneName zone, int type, Message response) {
@@ -221,27 +212,6 @@ public final class DnsKeyReader {
         .filter(
             r -> r.getType() == type || (r instanceof RRSIGRecord s && s.getTypeCovered() == type))
         .toList();
-  }
-
-  /** The answer, or the typed failure; an interrupt (the caller's deadline) is a timeout. */
-  private Message await(ZoneName zone, CompletableFuture<Message> answer) {
-    try {
-      return answer.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ProviderException.of(
-          Kind.TIMEOUT, zone, provider, "interrupted while waiting for " + server, e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      if (cause instanceof SocketTimeoutException) {
-        throw ProviderException.of(
-            Kind.TIMEOUT, zone, provider, "no answer from " + server + " within " + timeout, cause);
-      }
-      String message = String.valueOf(cause.getMessage());
-      Kind kind = message.toLowerCase().contains("timed out") ? Kind.TIMEOUT : Kind.UNAVAILABLE;
-      throw ProviderException.of(
-          kind, zone, provider, "cannot query " + server + ": " + message, cause);
-    }
   }
 
   /** Maps a DNS response code of a query to a typed error. */
