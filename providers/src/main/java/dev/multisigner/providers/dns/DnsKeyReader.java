@@ -108,14 +108,15 @@ public final class DnsKeyReader {
   }
 
   /**
-   * Reads the zone's key RRsets, one query after the other (sent together on dnsjava's shared TCP
-   * connection they were slower: bench/README.md §3 and §10); own keys from {@code ownKeys}.
+   * Reads the zone's key RRsets, the six queries together on one TCP connection of the read's own
+   * ({@link TcpExchange}); own keys from {@code ownKeys}.
    */
   public ZoneKeySnapshot read(ZoneName zone, OwnKeys ownKeys) {
     long started = System.nanoTime();
     List<Record> records = new ArrayList<>();
-    for (int type : TYPES) {
-      records.addAll(query(zone, type));
+    List<Message> answers = TcpExchange.ask(provider, server, timeout, zone, TYPES);
+    for (int i = 0; i < TYPES.length; i++) {
+      records.addAll(answer(zone, TYPES[i], answers.get(i)));
     }
     ZoneKeySnapshot snapshot = snapshot(zone, records, ownKeys);
     LOG.debug(
