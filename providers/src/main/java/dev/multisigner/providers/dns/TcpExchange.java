@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +36,8 @@ import org.xbill.DNS.Type;
  * TCP client shares one connection and one selector thread per server among every caller of the
  * JVM, which made concurrent reads wait for each other (bench/README.md §10).
  *
- * <p>The whole exchange ends within about twice {@code timeout} (connect, then the answers).
+ * <p>The whole exchange ends within about twice {@code timeout} (connect, then the answers), or at
+ * the calling thread's interrupt.
  */
 final class TcpExchange {
 
@@ -64,7 +67,10 @@ final class TcpExchange {
       out.writeBytes(wire);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (Socket socket = new Socket()) {
+    // a channel's socket, not a plain one: its connect and timed reads end at the reader's
+    // interrupt (the channel closes), which is how the collector's observation deadline stops a
+    // read from a server that accepted the connection and never answers
+    try (Socket socket = SocketChannel.open().socket()) {
       socket.setTcpNoDelay(true);
       socket.connect(server, (int) Math.max(1, timeout.toMillis()));
       socket.getOutputStream().write(out.toByteArray());
@@ -101,6 +107,10 @@ final class TcpExchange {
           provider,
           "no complete answer from " + server + " within " + timeout + " (" + names(types) + ")",
           e);
+    } catch (ClosedByInterruptException e) {
+      // the caller's deadline (the interrupt status stays set for it)
+      throw ProviderException.of(
+          Kind.TIMEOUT, zone, provider, "stopped waiting for " + server + ": interrupted", e);
     } catch (IOException e) {
       throw ProviderException.of(
           Kind.UNAVAILABLE, zone, provider, "cannot query " + server + ": " + e.getMessage(), e);
