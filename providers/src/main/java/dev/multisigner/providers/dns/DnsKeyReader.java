@@ -17,11 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +43,9 @@ import org.xbill.DNS.Type;
 public final class DnsKeyReader {
 
   private static final Logger LOG = LoggerFactory.getLogger(DnsKeyReader.class);
-
-  /** Asked together once the SOA is answered: pipelined on the server's TCP connection. */
-  private static final int[] KEY_TYPES = {Type.DNSKEY, Type.CDS, Type.CDNSKEY, Type.NS, Type.CSYNC};
+  private static final int[] TYPES = {
+    Type.SOA, Type.DNSKEY, Type.CDS, Type.CDNSKEY, Type.NS, Type.CSYNC
+  };
 
   static {
     // dnsjava 3.7.1 has no CSYNC class of its own: answers parse into ours from here on
@@ -67,6 +62,9 @@ public final class DnsKeyReader {
     this.timeout = timeout;
   }
 
+  /** Zones whose last key-manager listing an adapter keeps ({@link KeyManagerListing}). */
+  static final int KEPT_LISTINGS = 20_000;
+
   /** How an adapter learns which served DNSKEYs are the provider's own. */
   @FunctionalInterface
   public interface OwnKeys {
@@ -79,25 +77,20 @@ public final class DnsKeyReader {
     }
 
     /**
+     * The strategy for a read that must not reuse anything remembered (the collector's full
+     * resync): this one, unless it keeps listings ({@link KeyManagerListing}).
+     */
+    default OwnKeys afresh() {
+      return this;
+    }
+
+    /**
      * Own keys are the served keys whose tags a key manager lists (Knot: {@code keymgr <zone>
-     * list}), so a pre-published own key that does not sign yet is still known as own.
+     * list}), so a pre-published own key that does not sign yet is still known as own. The listing
+     * is reused while no new key is served ({@link KeyManagerListing}).
      */
     static OwnKeys fromKeyManager(Function<ZoneName, Set<Integer>> ownTags) {
-      return new OwnKeys() {
-        @Override
-        public Set<DNSKEYRecord> own(
-            ZoneName zone, List<DNSKEYRecord> served, Set<Integer> signers) {
-          Set<Integer> tags = ownTags.apply(zone);
-          Set<DNSKEYRecord> own = new HashSet<>();
-          served.stream().filter(k -> tags.contains(k.getFootprint())).forEach(own::add);
-          return own;
-        }
-
-        @Override
-        public OwnKeySource source() {
-          return OwnKeySource.KEY_MANAGER;
-        }
-      };
+      return new KeyManagerListing(ownTags, KEPT_LISTINGS);
     }
 
     /** Own keys are the keys that sign the DNSKEY RRset or the SOA. */
@@ -115,35 +108,17 @@ public final class DnsKeyReader {
   }
 
   /**
-   * Reads the zone's key RRsets; own keys from {@code ownKeys}, asked after the DNSKEY answer. The
-   * SOA is asked first and alone, so the serial a read reports was served no later than the RRsets
-   * it read; the other five queries then go out at once, pipelined on the server's TCP connection
-   * (one round trip and one wake-up of this thread instead of five).
+   * Reads the zone's key RRsets, the six queries together on one TCP connection of the read's own
+   * ({@link TcpExchange}); own keys from {@code ownKeys}.
    */
   public ZoneKeySnapshot read(ZoneName zone, OwnKeys ownKeys) {
     long started = System.nanoTime();
-    List<Record> records = new ArrayList<>(query(zone, Type.SOA));
-    records.addAll(queryAll(zone, KEY_TYPES));
-    List<DNSKEYRecord> dnskeys = ofType(records, Type.DNSKEY, DNSKEYRecord.class);
-    List<RRSIGRecord> sigs = ofType(records, Type.RRSIG, RRSIGRecord.class);
-    Set<Integer> signers = new HashSet<>();
-    sigs.stream()
-        .filter(s -> s.getTypeCovered() == Type.DNSKEY || s.getTypeCovered() == Type.SOA)
-        .forEach(s -> signers.add(s.getFootprint()));
-    Optional<SOARecord> soa = ofType(records, Type.SOA, SOARecord.class).stream().findFirst();
-    ZoneKeySnapshot snapshot =
-        new ZoneKeySnapshot(
-            zone,
-            provider,
-            dnskeys,
-            ofType(records, Type.CDS, CDSRecord.class),
-            ofType(records, Type.CDNSKEY, CDNSKEYRecord.class),
-            ofType(records, Type.NS, NSRecord.class),
-            soa,
-            sigs,
-            served(ownKeys.own(zone, dnskeys, signers), dnskeys),
-            ownKeys.source(),
-            records.stream().filter(r -> r.getType() == Type.CSYNC).map(CSYNCRecord::of).toList());
+    List<Record> records = new ArrayList<>();
+    List<Message> answers = TcpExchange.ask(provider, server, timeout, zone, TYPES);
+    for (int i = 0; i < TYPES.length; i++) {
+      records.addAll(answer(zone, TYPES[i], answers.get(i)));
+    }
+    ZoneKeySnapshot snapshot = snapshot(zone, records, ownKeys);
     LOG.debug(
         "zone={} provider={} event=keys_read server={} took_ms={} {}",
         zone,
@@ -152,6 +127,34 @@ public final class DnsKeyReader {
         (System.nanoTime() - started) / 1_000_000,
         snapshot.summary());
     return snapshot;
+  }
+
+  /** The snapshot of the answers to the {@link #TYPES} queries; own keys from {@code ownKeys}. */
+  ZoneKeySnapshot snapshot(ZoneName zone, List<Record> records, OwnKeys ownKeys) {
+    List<DNSKEYRecord> dnskeys = ofType(records, Type.DNSKEY, DNSKEYRecord.class);
+    List<RRSIGRecord> sigs = ofType(records, Type.RRSIG, RRSIGRecord.class);
+    Set<Integer> signers = new HashSet<>();
+    sigs.stream()
+        .filter(s -> s.getTypeCovered() == Type.DNSKEY || s.getTypeCovered() == Type.SOA)
+        .forEach(s -> signers.add(s.getFootprint()));
+    Optional<SOARecord> soa = ofType(records, Type.SOA, SOARecord.class).stream().findFirst();
+    return new ZoneKeySnapshot(
+        zone,
+        provider,
+        dnskeys,
+        ofType(records, Type.CDS, CDSRecord.class),
+        ofType(records, Type.CDNSKEY, CDNSKEYRecord.class),
+        ofType(records, Type.NS, NSRecord.class),
+        soa,
+        sigs,
+        served(ownKeys.own(zone, dnskeys, signers), dnskeys),
+        ownKeys.source(),
+        records.stream().filter(r -> r.getType() == Type.CSYNC).map(CSYNCRecord::of).toList());
+  }
+
+  /** The RRset types a read asks for, in the order it asks. */
+  static int[] types() {
+    return TYPES.clone();
   }
 
   /** Own keys that are served: a key the signer holds but does not publish yet is not listed. */
@@ -168,55 +171,23 @@ public final class DnsKeyReader {
 
   /** One query over TCP with DO; the answer section's records of {@code type} and their RRSIGs. */
   public List<Record> query(ZoneName zone, int type) {
-    return answer(zone, type, send(zone, newQuery(zone, type)));
+    return answer(zone, type, send(zone, type));
   }
 
-  /**
-   * The queries for {@code types} sent at once over TCP with DO, their answers in the same order
-   * (as {@link #query} gives each); the first failure, in that order, is thrown.
-   */
-  List<Record> queryAll(ZoneName zone, int... types) {
+  private Message send(ZoneName zone, int type) {
     SimpleResolver resolver = AuthoritativeDns.resolver(server, timeout);
-    List<CompletableFuture<Message>> sent = new ArrayList<>();
-    for (int type : types) {
-      sent.add(resolver.sendAsync(newQuery(zone, type)).toCompletableFuture());
-    }
-    List<Record> records = new ArrayList<>();
     try {
-      for (int i = 0; i < types.length; i++) {
-        records.addAll(answer(zone, types[i], await(zone, sent.get(i))));
-      }
-    } finally {
-      sent.forEach(f -> f.cancel(false));
-    }
-    return records;
-  }
-
-  private static Message newQuery(ZoneName zone, int type) {
-    return Message.newQuery(Record.newRecord(zone.toName(), type, DClass.IN));
-  }
-
-  /**
-   * The answer of a query sent with {@link SimpleResolver#sendAsync}; failures mapped as {@link
-   * #send} maps them. dnsjava's TCP client ends the exchange at the resolver's timeout; the wait
-   * here has a margin over it only so that a lost completion cannot block a reader for good.
-   */
-  private Message await(ZoneName zone, CompletableFuture<Message> answer) {
-    try {
-      return answer.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ProviderException.of(
-          Kind.TIMEOUT, zone, provider, "interrupted while waiting for " + server, e);
-    } catch (TimeoutException e) {
+      return resolver.send(Message.newQuery(Record.newRecord(zone.toName(), type, DClass.IN)));
+    } catch (SocketTimeoutException e) {
       throw ProviderException.of(
           Kind.TIMEOUT, zone, provider, "no answer from " + server + " within " + timeout, e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() instanceof CompletionException c ? c.getCause() : e.getCause();
-      throw cause instanceof IOException io
-          ? sendFailure(zone, io)
-          : ProviderException.of(
-              Kind.UNAVAILABLE, zone, provider, "cannot query " + server + ": " + cause, cause);
+    } catch (IOException e) {
+      Kind kind =
+          e.getMessage() != null && e.getMessage().toLowerCase().contains("timed out")
+              ? Kind.TIMEOUT
+              : Kind.UNAVAILABLE;
+      throw ProviderException.of(
+          kind, zone, provider, "cannot query " + server + ": " + e.getMessage(), e);
     }
   }
 
@@ -230,36 +201,18 @@ public final class DnsKeyReader {
             provider,
             "server " + server + " is not authoritative for the zone (no AA flag)");
       }
-      return response.getSection(Section.ANSWER).stream()
-          .filter(r -> r.getName().equals(zone.toName()))
-          .filter(
-              r ->
-                  r.getType() == type || (r instanceof RRSIGRecord s && s.getTypeCovered() == type))
-          .toList();
+      return answerRecords(zone, type, response);
     }
     throw failure(zone, rcode, Type.string(type) + " query to " + server);
   }
 
-  private Message send(ZoneName zone, Message query) {
-    SimpleResolver resolver = AuthoritativeDns.resolver(server, timeout);
-    try {
-      return resolver.send(query);
-    } catch (IOException e) {
-      throw sendFailure(zone, e);
-    }
-  }
-
-  private ProviderException sendFailure(ZoneName zone, IOException e) {
-    if (e instanceof SocketTimeoutException) {
-      return ProviderException.of(
-          Kind.TIMEOUT, zone, provider, "no answer from " + server + " within " + timeout, e);
-    }
-    Kind kind =
-        e.getMessage() != null && e.getMessage().toLowerCase().contains("timed out")
-            ? Kind.TIMEOUT
-            : Kind.UNAVAILABLE;
-    return ProviderException.of(
-        kind, zone, provider, "cannot query " + server + ": " + e.getMessage(), e);
+  /** The answer section's records of {@code type} at the apex and the RRSIGs over them. */
+  static List<Record> answerRecords(ZoneName zone, int type, Message response) {
+    return response.getSection(Section.ANSWER).stream()
+        .filter(r -> r.getName().equals(zone.toName()))
+        .filter(
+            r -> r.getType() == type || (r instanceof RRSIGRecord s && s.getTypeCovered() == type))
+        .toList();
   }
 
   /** Maps a DNS response code of a query to a typed error. */

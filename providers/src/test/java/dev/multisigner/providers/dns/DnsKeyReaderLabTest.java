@@ -26,9 +26,9 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * A read's queries pipelined on one TCP connection, against a real Knot and a real PowerDNS: the
- * snapshot holds exactly what one query per type answers, and many reads of the zone at once from
- * as many threads (all multiplexed on the JVM's one connection to the server) each get all of it.
+ * A full read's queries sent together, against a real Knot and a real PowerDNS: the snapshot holds
+ * exactly what one query per type answers, and many reads of the zone at once from as many threads
+ * each get all of it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DnsKeyReaderLabTest {
