@@ -84,18 +84,26 @@ public final class CoordinatorThroughputBench {
     Args args =
         new Args(
             argv,
-            Map.of(
-                "zones", "1000",
-                "observations", "20000",
-                "partitions", "6",
-                "commit-interval-ms", "100",
-                "stream-threads", "1",
-                "linger-ms", String.valueOf(CoordinatorTuning.DEFAULTS.producerLinger().toMillis()),
-                "batch-bytes", String.valueOf(CoordinatorTuning.DEFAULTS.producerBatchBytes()),
-                "cache-max-bytes", String.valueOf(CoordinatorTuning.DEFAULTS.cacheMaxBytes())));
+            Map.ofEntries(
+                Map.entry("zones", "1000"),
+                Map.entry("observations", "20000"),
+                Map.entry("partitions", "6"),
+                Map.entry("commit-interval-ms", "100"),
+                Map.entry("stream-threads", "1"),
+                Map.entry(
+                    "linger-ms",
+                    String.valueOf(CoordinatorTuning.DEFAULTS.producerLinger().toMillis())),
+                Map.entry(
+                    "batch-bytes", String.valueOf(CoordinatorTuning.DEFAULTS.producerBatchBytes())),
+                Map.entry(
+                    "cache-max-bytes", String.valueOf(CoordinatorTuning.DEFAULTS.cacheMaxBytes())),
+                Map.entry("floor-shapes", "1x0,1x1,3x3"),
+                Map.entry("core-only", "false"),
+                Map.entry("core-warmups", "3")));
     int zones = args.integer("zones");
     int observations = args.integer("observations");
     int partitions = args.integer("partitions");
+    List<EosFloor.Shape> shapes = EosFloor.Shape.parse(args.string("floor-shapes"));
     CoordinatorTuning tuning =
         new CoordinatorTuning(
             Duration.ofMillis(args.integer("commit-interval-ms")),
@@ -113,7 +121,9 @@ public final class CoordinatorThroughputBench {
             + " batch_bytes="
             + args.integer("batch-bytes")
             + " cache_max_bytes="
-            + args.string("cache-max-bytes");
+            + args.string("cache-max-bytes")
+            + " partitions="
+            + partitions;
     System.out.println(Machine.describe("start"));
 
     // every record encoded before any clock starts (all runs use the same bytes)
@@ -136,8 +146,11 @@ public final class CoordinatorThroughputBench {
     }
     long avgBytes = bytes / observations;
 
-    // the core alone, no Kafka: one warm-up pass, then the measured pass
-    new CoreLoop().run(names, enrolls, keys, values);
+    // the core alone, no Kafka: warm-up passes, then the measured pass. One warm-up pass of 20,000
+    // inputs left the JIT unfinished: the stages measured 2-5 times their steady cost (README §2)
+    for (int w = 0; w < args.integer("core-warmups"); w++) {
+      new CoreLoop().run(names, enrolls, keys, values);
+    }
     CoreLoop core = new CoreLoop();
     long coreNanos = core.run(names, enrolls, keys, values);
     System.out.println(
@@ -147,6 +160,10 @@ public final class CoordinatorThroughputBench {
                 observations / (coreNanos / 1e9), (double) core.outputs() / (zones + observations))
             + " "
             + core.breakdown(observations));
+    if (Boolean.parseBoolean(args.string("core-only"))) {
+      System.out.println(Machine.describe("end"));
+      return;
+    }
 
     // what ZoneProcessor.emit pays per output: Topic.valueSerde() builds a new AvroSerde each call
     long s0 = System.nanoTime();
@@ -168,9 +185,8 @@ public final class CoordinatorThroughputBench {
           .createTopics(
               java.util.stream.Stream.concat(
                       java.util.stream.IntStream.rangeClosed(1, RAW_RUNS)
-                          .mapToObj(r -> RAW_TOPIC + "." + r),
-                      java.util.stream.Stream.of(EosFloor.IN, EosFloor.OUT))
-                  .map(t -> new NewTopic(t, partitions, (short) 1))
+                          .mapToObj(r -> new NewTopic(RAW_TOPIC + "." + r, partitions, (short) 1)),
+                      EosFloor.topics(shapes, partitions).stream())
                   .toList())
           .all()
           .get();
@@ -265,16 +281,27 @@ public final class CoordinatorThroughputBench {
         }
         java.util.Collections.sort(raws);
         double rawRate = raws.get(RAW_RUNS / 2);
-        // the same records through an exactly-once app that only copies them
-        double floor =
-            EosFloor.rate(
-                bootstrap,
-                kafka.admin(),
-                dataDir.resolve("eos-floor-state"),
-                tuning,
-                producer,
-                keys,
-                values);
+        // the same records through exactly-once apps that only copy them, spread over T output
+        // topics and S changelogged stores per shape; the first shape is "the floor"
+        double floor = 0;
+        for (EosFloor.Shape shape : shapes) {
+          double rate =
+              EosFloor.rate(
+                  bootstrap,
+                  kafka.admin(),
+                  dataDir.resolve("eos-floor-state"),
+                  tuning,
+                  shape,
+                  producer,
+                  keys,
+                  values);
+          floor = floor == 0 ? rate : floor;
+          System.out.println(
+              tag
+                  + String.format(
+                      " eos_floor_shape=%s eos_floor_shape_per_s=%.0f eos_floor_shape_ratio=%.3f",
+                      shape.name(), rate, rate / rawRate));
+        }
         System.out.println(
             tag
                 + String.format(
