@@ -78,6 +78,9 @@ public final class CoordinatorThroughputBench {
   private static final AvroSerde<ZoneStateSnapshot> SNAPSHOTS =
       TopicCatalog.ZONE_STATE.valueSerde();
 
+  /** Streams settings the flags add to the coordinator's and the copy floors' (same for both). */
+  static final Properties EXTRA = new Properties();
+
   private CoordinatorThroughputBench() {}
 
   public static void main(String[] argv) throws Exception {
@@ -99,7 +102,15 @@ public final class CoordinatorThroughputBench {
                     "cache-max-bytes", String.valueOf(CoordinatorTuning.DEFAULTS.cacheMaxBytes())),
                 Map.entry("floor-shapes", "1x0,1x1,3x3"),
                 Map.entry("core-only", "false"),
-                Map.entry("core-warmups", "3")));
+                Map.entry("core-warmups", "3"),
+                Map.entry("producer-retry-backoff-ms", "")));
+    if (!args.string("producer-retry-backoff-ms").isEmpty()) {
+      // what a produce refused with CONCURRENT_TRANSACTIONS (the previous transaction's markers
+      // not yet written) waits before it is sent again; the client's default is 100 ms
+      EXTRA.put(
+          StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG),
+          args.string("producer-retry-backoff-ms"));
+    }
     int zones = args.integer("zones");
     int observations = args.integer("observations");
     int partitions = args.integer("partitions");
@@ -123,7 +134,9 @@ public final class CoordinatorThroughputBench {
             + " cache_max_bytes="
             + args.string("cache-max-bytes")
             + " partitions="
-            + partitions;
+            + partitions
+            + " producer_retry_backoff_ms="
+            + args.string("producer-retry-backoff-ms");
     System.out.println(Machine.describe("start"));
 
     // every record encoded before any clock starts (all runs use the same bytes)
@@ -337,6 +350,7 @@ public final class CoordinatorThroughputBench {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     tuning.applyTo(p);
+    p.putAll(EXTRA);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     KafkaStreams streams =

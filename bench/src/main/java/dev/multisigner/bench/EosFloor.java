@@ -132,6 +132,7 @@ final class EosFloor {
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     tuning.applyTo(p);
+    p.putAll(CoordinatorThroughputBench.EXTRA);
     try (KafkaStreams streams = new KafkaStreams(topology, p)) {
       streams.start();
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
