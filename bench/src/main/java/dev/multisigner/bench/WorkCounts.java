@@ -2,7 +2,10 @@ package dev.multisigner.bench;
 
 import dev.multisigner.cli.LocalStack;
 import dev.multisigner.cli.LocalStack.Service;
+import dev.multisigner.collector.observe.ChangeDetector;
 import dev.multisigner.collector.observe.ObservationService;
+import dev.multisigner.providers.rfc2136.Rfc2136Adapter;
+import dev.multisigner.support.signers.SignerRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -16,7 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * What a run cost, as {@code key=value}: per signer the commands its writer applied, the reads its
- * writer made to plan them (by reason) and the collector's full reads, each also per zone; and the
+ * writer made to plan them (by reason) and the collector's full reads, each also per zone, and the
+ * collector's keymgr runs; the collector's cheap change checks and how many found a change; and the
  * resident memory of this JVM and of every lab daemon.
  */
 final class WorkCounts {
@@ -48,6 +52,15 @@ final class WorkCounts {
             .append((long) n);
       }
       long fullReads = zones.stream().mapToLong(z -> collector.fullReads(z, signer)).sum();
+      long listings =
+          stack
+              .context(Service.KEY_COLLECTOR)
+              .getBean(SignerRegistry.class)
+              .provider(signer)
+              .filter(Rfc2136Adapter.class::isInstance)
+              .map(p -> ((Rfc2136Adapter) p).ownKeyListings())
+              .orElse(0L);
+      out.append(signer).append("_collector_keymgr_runs=").append(listings).append(' ');
       out.append(
           String.format(
               Locale.ROOT,
@@ -67,6 +80,11 @@ final class WorkCounts {
               signer,
               (double) fullReads / zones.size()));
     }
+    ChangeDetector detector = stack.context(Service.KEY_COLLECTOR).getBean(ChangeDetector.class);
+    out.append(" collector_change_checks=")
+        .append(detector.checks())
+        .append(" collector_change_checks_changed=")
+        .append(detector.changes());
     return out.toString().trim();
   }
 

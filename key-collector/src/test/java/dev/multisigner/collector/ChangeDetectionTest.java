@@ -19,9 +19,11 @@ import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.Secret;
 import dev.multisigner.providers.dns.DnsKeyReader;
 import dev.multisigner.providers.powerdns.PowerDnsAdapter;
+import dev.multisigner.providers.rfc2136.Rfc2136Adapter;
 import dev.multisigner.schemas.avro.Dnskey;
 import dev.multisigner.schemas.avro.ObservationSource;
 import dev.multisigner.schemas.avro.SignerKeysObserved;
+import dev.multisigner.support.signers.SignerRegistry;
 import io.micronaut.context.ApplicationContext;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -50,10 +52,12 @@ import org.xbill.DNS.Type;
 
 /**
  * Cheap change detection against a real Knot and a real PowerDNS on the embedded broker: Knot's
- * zone is read fully once and then only its SOA serial is asked, until the serial moves; PowerDNS,
- * whose key changes do not move the serial, is read fully on every poll, so a key added through its
- * cryptokeys API is still seen; and PowerDNS's NOTIFY (configured in the running server) reaches a
- * second collector that does not poll.
+ * zone is read fully once and then only its SOA serial is asked, until the serial moves, and a
+ * re-read whose served DNSKEYs keymgr already listed does not run keymgr again; PowerDNS, whose key
+ * changes do not move the serial, is read fully once and then only its served key state is asked
+ * (serial, DNSKEY, CDS, CDNSKEY, NS, CSYNC and who signs), so a key added or activated through its
+ * cryptokeys API is seen by the check and read fully; and PowerDNS's NOTIFY (configured in the
+ * running server) reaches a second collector that does not poll.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -75,6 +79,7 @@ class ChangeDetectionTest {
     lab = DnsLab.builder().zone(ZONE).knotSigner(KNOT).pdnsSigner(PDNS).start();
     kafka = CollectorFixtures.broker(dir.resolve("kafka"));
     Map<String, Object> p = new HashMap<>(CollectorFixtures.knot(KNOT, lab.knot(KNOT)));
+    p.put("multisigner.signers." + KNOT + ".keymgr", "keymgr -c " + lab.knot(KNOT).configFile());
     p.putAll(CollectorFixtures.pdns(PDNS, lab.pdns(PDNS)));
     p.put("multisigner.collector.poll-interval", "300ms");
     p.put("multisigner.collector.poll-initial-delay", "0s");
@@ -113,35 +118,37 @@ class ChangeDetectionTest {
 
   @Test
   @Order(1)
-  void anUnchangedKnotZoneIsCheckedBySerialNotReadAgainWhilePowerDnsIsReadEveryPoll() {
+  void unchangedZonesAreCheckedCheaplyAndNotReadAgainAtKnotNorAtPowerDns() {
     ObservationService service = collector.getBean(ObservationService.class);
     ChangeDetector detector = collector.getBean(ChangeDetector.class);
     observationsUntil(
         probe, ZONE, l -> !observed(l, KNOT).isEmpty() && !observed(l, PDNS).isEmpty());
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> service.lastFullRead(ZONE, KNOT).isPresent());
+        .until(
+            () ->
+                service.lastFullRead(ZONE, KNOT).isPresent()
+                    && service.lastFullRead(ZONE, PDNS).isPresent());
     long knotReads = service.fullReads(ZONE, KNOT);
     long pdnsReads = service.fullReads(ZONE, PDNS);
     long checks = detector.checks();
     long changes = detector.changes();
 
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                detector.checks() >= checks + 8 && service.fullReads(ZONE, PDNS) >= pdnsReads + 8);
+    // 300 ms polls: 16 checks are about 8 polls of both signers
+    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> detector.checks() >= checks + 16);
 
     assertThat(detector.changes()).isEqualTo(changes);
     assertThat(service.fullReads(ZONE, KNOT)).isEqualTo(knotReads);
+    assertThat(service.fullReads(ZONE, PDNS)).isEqualTo(pdnsReads);
   }
 
   @Test
   @Order(2)
-  void aKnotKeyRollMovesTheSerialAndIsObserved() {
+  void aKnotKeyRollMovesTheSerialAndIsObservedWithKeymgrAndAReSignWithoutIt() {
     ObservationService service = collector.getBean(ObservationService.class);
     long knownSerial = service.lastFullRead(ZONE, KNOT).orElseThrow().soaSerial();
     long knotReads = service.fullReads(ZONE, KNOT);
+    long listings = knotAdapter().ownKeyListings();
     Set<Integer> before = tags(lastObserved(KNOT).getDnskeys());
 
     new KnotKeystore(lab.knot(KNOT)).rollZsk();
@@ -150,23 +157,59 @@ class ChangeDetectionTest {
     assertThat(rolled.getSoaSerial()).isNotEqualTo(knownSerial);
     assertThat(rolled.getSource()).isEqualTo(ObservationSource.DNS_QUERY);
     assertThat(service.fullReads(ZONE, KNOT)).isGreaterThan(knotReads);
+    // a new key served: keymgr tells whose it is, and it is Knot's own
+    assertThat(knotAdapter().ownKeyListings()).isGreaterThan(listings);
+    assertThat(tags(rolled.getOwnKeys())).containsAll(tags(rolled.getAdded()));
+
+    // a re-sign moves the serial, not the key set: read fully, keymgr not run again
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> service.lastFullRead(ZONE, KNOT).isPresent());
+    long resignedFrom = service.lastFullRead(ZONE, KNOT).orElseThrow().soaSerial();
+    long readsBeforeResign = service.fullReads(ZONE, KNOT);
+    long listingsBeforeResign = knotAdapter().ownKeyListings();
+    lab.knot(KNOT).knotc("zone-sign", ZONE);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                service.fullReads(ZONE, KNOT) > readsBeforeResign
+                    && service.lastFullRead(ZONE, KNOT).isPresent()
+                    && service.lastFullRead(ZONE, KNOT).get().soaSerial() != resignedFrom);
+    assertThat(knotAdapter().ownKeyListings()).isEqualTo(listingsBeforeResign);
   }
 
   @Test
   @Order(3)
-  void aPowerDnsKeyAddedThroughItsCryptokeysApiLeavesTheSerialAndIsStillObserved() {
+  void aPowerDnsKeyAddedThenActivatedThroughItsCryptokeysApiIsSeenByTheCheckAndReadFully() {
     PdnsSigner pdns = lab.pdns(PDNS);
+    ObservationService service = collector.getBean(ObservationService.class);
+    ChangeDetector detector = collector.getBean(ChangeDetector.class);
     long serialBefore = serial(pdns);
     Set<Integer> before = tags(lastObserved(PDNS).getDnskeys());
+    long changes = detector.changes();
+    long reads = service.fullReads(ZONE, PDNS);
 
-    PdnsKeystore.CryptoKey added = new PdnsKeystore(pdns).add("zsk", false, true);
+    PdnsKeystore keystore = new PdnsKeystore(pdns);
+    PdnsKeystore.CryptoKey added = keystore.add("zsk", false, true);
 
     SignerKeysObserved seen =
         firstObserved(PDNS, o -> tags(o.getDnskeys()).contains(added.keyTag()));
     assertThat(before).doesNotContain(added.keyTag());
-    // why PowerDNS declares no serial change signal: its serial did not move with its keys
+    // why PowerDNS needs more than its serial: the serial did not move with its keys
     assertThat(serial(pdns)).isEqualTo(serialBefore);
     assertThat(seen.getSoaSerial()).isEqualTo(serialBefore);
+    assertThat(seen.getSource()).isEqualTo(ObservationSource.DNS_QUERY);
+    assertThat(tags(seen.getOwnKeys())).contains(added.keyTag());
+    assertThat(detector.changes()).isGreaterThan(changes);
+    assertThat(service.fullReads(ZONE, PDNS)).isGreaterThan(reads);
+
+    // activated: the served key set stays, the zone's signers change; the check sees that too
+    keystore.set(added, true, true);
+    SignerKeysObserved active =
+        firstObserved(PDNS, o -> o.getZoneSignerTags().contains(added.keyTag()));
+    assertThat(tags(active.getDnskeys())).isEqualTo(tags(seen.getDnskeys()));
+    assertThat(serial(pdns)).isEqualTo(serialBefore);
   }
 
   @Test
@@ -205,6 +248,10 @@ class ChangeDetectionTest {
     assertThat(byNotify.getAdded()).extracting(Dnskey::getKeyTag).contains(foreign.getFootprint());
   }
 
+  private Rfc2136Adapter knotAdapter() {
+    return (Rfc2136Adapter) collector.getBean(SignerRegistry.class).provider(KNOT).orElseThrow();
+  }
+
   /** The first snapshot of {@code signer} on the topic that {@code match} accepts. */
   private SignerKeysObserved firstObserved(String signer, Predicate<SignerKeysObserved> match) {
     return observed(
@@ -241,6 +288,8 @@ class ChangeDetectionTest {
   }
 
   private static Set<Integer> tags(List<Dnskey> keys) {
-    return keys.stream().map(Dnskey::getKeyTag).collect(Collectors.toSet());
+    return keys == null
+        ? Set.of()
+        : keys.stream().map(Dnskey::getKeyTag).collect(Collectors.toSet());
   }
 }

@@ -70,6 +70,15 @@ public interface DnsProvider {
   ZoneKeySnapshot read(ZoneName zone);
 
   /**
+   * {@link #read}, reusing nothing the adapter remembers between reads (a key manager's last
+   * listing of own keys): the collector's full resync, which bounds how long a remembered answer
+   * can stand for a changed one. The same as {@link #read} where the adapter remembers nothing.
+   */
+  default ZoneKeySnapshot readAfresh(ZoneName zone) {
+    return read(zone);
+  }
+
+  /**
    * The DNSKEY RRset the signer serves for the zone now, as a resolver gets it: the {@code dnskeys}
    * of a {@link #read}, which is what this default does. An adapter that asks its signer over DNS
    * answers with that one query (no own-key listing, no other RRset), for a caller that needs only

@@ -279,6 +279,11 @@ public final class LastKnownBasis implements DnsProvider {
   }
 
   @Override
+  public ZoneKeySnapshot readAfresh(ZoneName zone) {
+    return provider.readAfresh(zone);
+  }
+
+  @Override
   public boolean checksBasisOnWrite() {
     return provider.checksBasisOnWrite();
   }

@@ -2,6 +2,10 @@ package dev.multisigner.providers;
 
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -164,6 +168,34 @@ public record ZoneKeySnapshot(
   /** The same record at this snapshot's zone apex (keys compare with their owner name). */
   public DNSKEYRecord withOwner(DNSKEYRecord key) {
     return key.getName().equals(zone.toName()) ? key : (DNSKEYRecord) key.withName(zone.toName());
+  }
+
+  /**
+   * A digest of what the zone serves, as a resolver would see it over DNS: the SOA serial, the
+   * DNSKEY, CDS, CDNSKEY, NS and CSYNC RRsets with their TTLs, and the tags of the keys whose
+   * RRSIGs cover DNSKEY and SOA; not the own-key listing, which no DNS query shows. Two snapshots
+   * of the same served state have the same digest whatever the transport ({@link
+   * ChangeSignal.Scope} SERVED_KEYS compares it).
+   */
+  public long servedDigest() {
+    StringBuilder b = new StringBuilder("soa=");
+    b.append(soa.map(s -> Long.toString(s.getSerial())).orElse("-"));
+    for (int type : new int[] {Type.DNSKEY, Type.CDS, Type.CDNSKEY, Type.NS, Type.CSYNC}) {
+      b.append(' ').append(Type.string(type)).append('/');
+      List<? extends Record> rrset = records(type);
+      b.append(rrset.stream().mapToLong(Record::getTTL).max().orElse(0)).append(':');
+      rrset.forEach(r -> b.append(r.rdataToString()).append('|'));
+    }
+    b.append(" dnskeySigners=").append(dnskeySignerTags());
+    b.append(" soaSigners=").append(soaSignerTags());
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest(b.toString().getBytes(StandardCharsets.UTF_8));
+      return ByteBuffer.wrap(hash).getLong();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 
   /** One line for logs: key tags only, never key material. */

@@ -10,6 +10,7 @@ import dev.multisigner.lab.dns.KnotKeystore;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
 import dev.multisigner.providers.ZoneKeySnapshot.OwnKeySource;
+import dev.multisigner.providers.rfc2136.Rfc2136Adapter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.CDSRecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
@@ -31,7 +33,8 @@ import org.xbill.DNS.DNSSEC;
  * cryptokeys endpoint, Knot through keymgr when the RFC 2136 adapter is given its keymgr command. A
  * DNSKEY written into a signer's records (PowerDNS's records table through its API, Knot's zone
  * through an UPDATE) is served but is not reported as the signer's own; without keymgr, the RFC
- * 2136 adapter declares that it cannot tell.
+ * 2136 adapter declares that it cannot tell. Knot's keymgr runs again only when a key appears that
+ * its last listing did not see, or for a read afresh.
  */
 class OwnKeyListingLabTest {
 
@@ -81,20 +84,7 @@ class OwnKeyListingLabTest {
                   "file:" + apiKey,
                   "dns",
                   "127.0.0.1:" + p.dnsAddress().getPort()));
-      Path tsig = dir.resolve("tsig");
-      Files.writeString(tsig, k.tsig().secret());
-      Map<String, String> knotConfig =
-          Map.of(
-              "kind",
-              "rfc2136",
-              "server",
-              "127.0.0.1:" + k.dnsAddress().getPort(),
-              "tsig-name",
-              k.tsig().name(),
-              "tsig-algorithm",
-              k.tsig().algorithm(),
-              "tsig-secret",
-              "file:" + tsig);
+      Map<String, String> knotConfig = knotConfig(k);
       DnsProvider knotInferred = ProviderFactory.create(SignerId.of(k.id()), knotConfig);
       Map<String, String> withKeymgr = new java.util.HashMap<>(knotConfig);
       withKeymgr.put("keymgr", "keymgr -c " + k.configFile());
@@ -124,6 +114,74 @@ class OwnKeyListingLabTest {
       assertThat(knotInferred.ownKeyListing().available()).isFalse();
       assertThat(knotInferred.read(ZONE).ownKeySource()).isEqualTo(OwnKeySource.SIGNATURES);
     }
+  }
+
+  @Test
+  void knotsKeymgrRunsOnlyWhenANewKeyIsServedOrTheReadIsAfreshAndStillTellsAPlantedKey()
+      throws Exception {
+    // the CDS below is of the planted key: any CDS will do, only the serial has to move
+    try (DnsLab lab = DnsLab.builder().zone(ZONE.value()).knotSigner("knot-a").start()) {
+      KnotSigner k = lab.knot("knot-a");
+      Map<String, String> withKeymgr = new java.util.HashMap<>(knotConfig(k));
+      withKeymgr.put("keymgr", "keymgr -c " + k.configFile());
+      Rfc2136Adapter knot =
+          (Rfc2136Adapter) ProviderFactory.create(SignerId.of(k.id()), withKeymgr);
+
+      ZoneKeySnapshot first = knot.read(ZONE);
+      ZoneKeySnapshot again = knot.read(ZONE);
+      assertThat(knot.ownKeyListings()).isEqualTo(1);
+      assertThat(again.ownKeys()).isNotEmpty().isEqualTo(first.ownKeys());
+
+      // the serial moves, the DNSKEY RRset does not: the last listing stands
+      ZoneKeySnapshot withCds =
+          readAfter(knot, () -> knot.publishCdsCdnskey(ZONE, List.of(cds()), List.of()));
+      assertThat(withCds.soa().orElseThrow().getSerial())
+          .isNotEqualTo(first.soa().orElseThrow().getSerial());
+      assertThat(withCds.ownKeys()).isEqualTo(first.ownKeys());
+      assertThat(knot.ownKeyListings()).isEqualTo(1);
+
+      // a key planted through an UPDATE is new: keymgr is asked, and it is not Knot's
+      ZoneKeySnapshot planted = readAfter(knot, () -> knot.importDnskeys(ZONE, List.of(PLANTED)));
+      assertThat(knot.ownKeyListings()).isEqualTo(2);
+      assertThat(planted.foreignDnskeys()).containsExactly(PLANTED);
+      assertThat(planted.ownKeys()).isEqualTo(first.ownKeys());
+
+      // a key withdrawn leaves keys keymgr has seen: no new listing
+      ZoneKeySnapshot withdrawn =
+          readAfter(knot, () -> knot.withdrawDnskeys(ZONE, List.of(PLANTED)));
+      assertThat(withdrawn.serves(PLANTED)).isFalse();
+      assertThat(knot.ownKeyListings()).isEqualTo(2);
+
+      // the full resync's read asks keymgr whatever is served
+      assertThat(knot.readAfresh(ZONE).ownKeys()).isEqualTo(first.ownKeys());
+      assertThat(knot.ownKeyListings()).isEqualTo(3);
+    }
+  }
+
+  /** The rfc2136 adapter's settings for the lab Knot {@code k}, its TSIG secret in a file. */
+  private Map<String, String> knotConfig(KnotSigner k) throws java.io.IOException {
+    Path tsig = dir.resolve("tsig");
+    Files.writeString(tsig, k.tsig().secret());
+    return Map.of(
+        "kind",
+        "rfc2136",
+        "server",
+        "127.0.0.1:" + k.dnsAddress().getPort(),
+        "tsig-name",
+        k.tsig().name(),
+        "tsig-algorithm",
+        k.tsig().algorithm(),
+        "tsig-secret",
+        "file:" + tsig);
+  }
+
+  private static ZoneKeySnapshot readAfter(DnsProvider knot, Runnable write) {
+    write.run();
+    return knot.read(ZONE);
+  }
+
+  private static CDSRecord cds() {
+    return new CDSRecord(ZONE.toName(), DClass.IN, 60, DNSSEC.Digest.SHA256, PLANTED);
   }
 
   private static Set<Integer> tags(Set<DNSKEYRecord> keys) {

@@ -3,7 +3,10 @@ package dev.multisigner.collector.observe;
 import dev.multisigner.collector.observe.ObservationService.FullRead;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.ChangeSignal;
+import dev.multisigner.providers.ChangeSignal.Scope;
 import dev.multisigner.providers.DnsProvider;
+import dev.multisigner.providers.ZoneKeySnapshot;
 import dev.multisigner.providers.dns.SerialProbe;
 import dev.multisigner.schemas.avro.ObservationSource;
 import io.micronaut.context.annotation.Requires;
@@ -12,7 +15,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,12 +27,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cheap half of a poll: for a signer whose adapter declares that its SOA serial changes with
- * everything the collector reads ({@link DnsProvider#changeSignal()}), asks the serial over UDP
- * (many in flight on one socket per signer, TCP when truncated) and has the zone read fully only
- * when the serial differs from the one the last full read saw, or the check failed. A pair with no
+ * The cheap half of a poll, for a signer whose adapter declares a change signal ({@link
+ * DnsProvider#changeSignal()}): asks over UDP (many in flight on one socket per signer, TCP when
+ * truncated) either the SOA serial (Knot: it moves with everything the collector reads) or the
+ * served key state (PowerDNS: the serial and the served DNSKEY, CDS, CDNSKEY, NS and CSYNC RRsets
+ * with who signs them, {@link ZoneKeySnapshot#servedDigest()}), and has the zone read fully only
+ * when the answer differs from what the last full read saw, or the check failed. A pair with no
  * successful full read yet, a last full read older than {@code full-resync-interval}, or an adapter
- * without a serial signal (PowerDNS) is read fully as before; so is every NOTIFY.
+ * without a signal is read fully as before; so is every NOTIFY.
  */
 @Singleton
 @Requires(env = "key-collector")
@@ -81,15 +85,17 @@ public class ChangeDetector implements AutoCloseable {
     if (!enabled) {
       return false;
     }
-    Optional<InetSocketAddress> at = provider.changeSignal().soaSerialAt();
+    ChangeSignal signal = provider.changeSignal();
+    Optional<InetSocketAddress> at = signal.at();
     Optional<FullRead> last = service.lastFullRead(zone, signer);
     if (at.isEmpty()
         || last.isEmpty()
-        || last.get().soaSerial() == null
-        || last.get().at().isBefore(Instant.now().minus(fullResync))) {
+        || (signal.scope() == Scope.SOA_SERIAL && last.get().soaSerial() == null)
+        || last.get().resyncDue(fullResync)) {
       return false;
     }
-    long known = last.get().soaSerial();
+    long known =
+        signal.scope() == Scope.SOA_SERIAL ? last.get().soaSerial() : last.get().servedDigest();
     String pair = zone + "|" + signer;
     if (!checking.add(pair)) {
       return true; // the previous check of the pair has not been answered yet
@@ -97,30 +103,33 @@ public class ChangeDetector implements AutoCloseable {
     try {
       // each signer's checks are sent from its own thread: a signer that stops answering fills
       // its own in-flight window, not the poller's
-      submitter(signer).execute(() -> send(zone, signer, at.get(), known, pair));
+      submitter(signer).execute(() -> send(zone, signer, at.get(), signal.scope(), known, pair));
     } catch (RejectedExecutionException e) {
       checking.remove(pair); // shutting down
     }
     return true;
   }
 
-  private void send(String zone, String signer, InetSocketAddress server, long known, String pair) {
-    probe(signer, server)
-        .serial(ZoneName.of(zone))
+  private void send(
+      String zone, String signer, InetSocketAddress server, Scope scope, long known, String pair) {
+    SerialProbe probe = probe(signer, server);
+    ZoneName name = ZoneName.of(zone);
+    (scope == Scope.SOA_SERIAL ? probe.serial(name) : probe.servedDigest(name))
         .whenComplete(
-            (serial, failure) -> {
+            (now, failure) -> {
               checking.remove(pair);
               checks.incrementAndGet();
-              if (failure == null && serial == known) {
+              if (failure == null && now == known) {
                 return;
               }
               changes.incrementAndGet();
               LOG.debug(
-                  "event=serial_changed zone={} signer={} known={} now={} failure=\"{}\"",
+                  "event=served_changed zone={} signer={} scope={} known={} now={} failure=\"{}\"",
                   zone,
                   signer,
+                  scope,
                   known,
-                  serial,
+                  now,
                   failure == null ? "" : failure.getMessage());
               scheduler.request(zone, signer, ObservationSource.DNS_QUERY, Duration.ZERO);
             });
@@ -143,7 +152,7 @@ public class ChangeDetector implements AutoCloseable {
     return checks.get();
   }
 
-  /** Checks that found a different serial, or failed, and so asked for a full read. */
+  /** Checks that found a different serial or served state, or failed, and so asked for a read. */
   public long changes() {
     return changes.get();
   }

@@ -70,6 +70,7 @@ public class ObservationScheduler implements AutoCloseable {
   private final ZoneDirectory directory;
   private final int concurrencyPerSigner;
   private final Duration timeout;
+  private final Duration fullResync;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private final Map<String, ThreadPoolExecutor> lanes = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timers;
@@ -79,7 +80,8 @@ public class ObservationScheduler implements AutoCloseable {
       SignerRegistry registry,
       ZoneDirectory directory,
       @Value("${multisigner.collector.max-concurrency-per-signer:4}") int concurrencyPerSigner,
-      @Value("${multisigner.collector.observation-timeout:10s}") Duration timeout) {
+      @Value("${multisigner.collector.observation-timeout:10s}") Duration timeout,
+      @Value("${multisigner.collector.full-resync-interval:5m}") Duration fullResync) {
     if (concurrencyPerSigner < 1) {
       throw new IllegalArgumentException(
           "multisigner.collector.max-concurrency-per-signer must be at least 1, got "
@@ -94,6 +96,7 @@ public class ObservationScheduler implements AutoCloseable {
     this.directory = directory;
     this.concurrencyPerSigner = concurrencyPerSigner;
     this.timeout = timeout;
+    this.fullResync = fullResync;
     this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("observe-timers"));
   }
 
@@ -265,7 +268,11 @@ public class ObservationScheduler implements AutoCloseable {
     ScheduledFuture<?> watchdog =
         timers.schedule(deadline::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
     try {
-      ZoneKeySnapshot snapshot = provider.read(ZoneName.of(zone));
+      // the pair's first read, the first after a failure, and every full resync reuse nothing
+      boolean afresh =
+          service.lastFullRead(zone, signer).map(r -> r.resyncDue(fullResync)).orElse(true);
+      ZoneName name = ZoneName.of(zone);
+      ZoneKeySnapshot snapshot = afresh ? provider.readAfresh(name) : provider.read(name);
       if (deadline.finish()) {
         return snapshot;
       }

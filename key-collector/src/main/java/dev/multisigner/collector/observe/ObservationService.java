@@ -69,8 +69,20 @@ public class ObservationService {
   /** The outcome of one observation. */
   public record Outcome(boolean published, boolean changed, int dnskeys, String failure) {}
 
-  /** The last successful full read of a zone × signer: the SOA serial it saw first, and when. */
-  public record FullRead(Long soaSerial, Instant at) {}
+  /**
+   * The last successful full read of a zone × signer: the SOA serial it saw first, the digest of
+   * what it saw served ({@link ZoneKeySnapshot#servedDigest()}), and when.
+   */
+  public record FullRead(Long soaSerial, long servedDigest, Instant at) {
+
+    /**
+     * True when this read is older than {@code fullResync}: the pair's next read is a full resync,
+     * which also reuses nothing the adapter remembers ({@link DnsProvider#readAfresh}).
+     */
+    public boolean resyncDue(Duration fullResync) {
+      return at.isBefore(Instant.now().minus(fullResync));
+    }
+  }
 
   /** The failure last published for a zone × signer, and when. */
   private record Failure(String reason, Instant publishedAt) {}
@@ -118,6 +130,7 @@ public class ObservationService {
   Outcome observe(
       String zone, String signer, Supplier<ZoneKeySnapshot> read, ObservationSource source) {
     SignerKeysObserved snapshot;
+    long servedDigest;
     String key = zone + "|" + signer;
     fullReads.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
     try {
@@ -130,6 +143,7 @@ public class ObservationService {
             "no DNSKEY RRset served (zone unsigned or unknown)");
       }
       snapshot = SnapshotConverter.toObservation(served, source);
+      servedDigest = served.servedDigest();
     } catch (ProviderException e) {
       LOG.warn(
           "event=observation_failed zone={} signer={} retryable={} reason=\"{}\"",
@@ -152,7 +166,7 @@ public class ObservationService {
       return new Outcome(false, false, 0, e.getMessage());
     }
     boolean recovered = lastFailure.remove(key) != null;
-    lastRead.put(key, new FullRead(snapshot.getSoaSerial(), Instant.now()));
+    lastRead.put(key, new FullRead(snapshot.getSoaSerial(), servedDigest, Instant.now()));
     SignerKeysObserved previous = last.get(key);
     // After a failure the snapshot goes out even when unchanged: it tells the coordinator that the
     // signer answers again.

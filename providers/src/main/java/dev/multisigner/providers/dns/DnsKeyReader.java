@@ -62,6 +62,9 @@ public final class DnsKeyReader {
     this.timeout = timeout;
   }
 
+  /** Zones whose last key-manager listing an adapter keeps ({@link KeyManagerListing}). */
+  static final int KEPT_LISTINGS = 20_000;
+
   /** How an adapter learns which served DNSKEYs are the provider's own. */
   @FunctionalInterface
   public interface OwnKeys {
@@ -74,25 +77,20 @@ public final class DnsKeyReader {
     }
 
     /**
+     * The strategy for a read that must not reuse anything remembered (the collector's full
+     * resync): this one, unless it keeps listings ({@link KeyManagerListing}).
+     */
+    default OwnKeys afresh() {
+      return this;
+    }
+
+    /**
      * Own keys are the served keys whose tags a key manager lists (Knot: {@code keymgr <zone>
-     * list}), so a pre-published own key that does not sign yet is still known as own.
+     * list}), so a pre-published own key that does not sign yet is still known as own. The listing
+     * is reused while no new key is served ({@link KeyManagerListing}).
      */
     static OwnKeys fromKeyManager(Function<ZoneName, Set<Integer>> ownTags) {
-      return new OwnKeys() {
-        @Override
-        public Set<DNSKEYRecord> own(
-            ZoneName zone, List<DNSKEYRecord> served, Set<Integer> signers) {
-          Set<Integer> tags = ownTags.apply(zone);
-          Set<DNSKEYRecord> own = new HashSet<>();
-          served.stream().filter(k -> tags.contains(k.getFootprint())).forEach(own::add);
-          return own;
-        }
-
-        @Override
-        public OwnKeySource source() {
-          return OwnKeySource.KEY_MANAGER;
-        }
-      };
+      return new KeyManagerListing(ownTags, KEPT_LISTINGS);
     }
 
     /** Own keys are the keys that sign the DNSKEY RRset or the SOA. */
@@ -109,33 +107,18 @@ public final class DnsKeyReader {
     return server;
   }
 
-  /** Reads the zone's key RRsets; own keys from {@code ownKeys}. */
+  /**
+   * Reads the zone's key RRsets, the six queries together on one TCP connection of the read's own
+   * ({@link TcpExchange}); own keys from {@code ownKeys}.
+   */
   public ZoneKeySnapshot read(ZoneName zone, OwnKeys ownKeys) {
     long started = System.nanoTime();
     List<Record> records = new ArrayList<>();
-    for (int type : TYPES) {
-      records.addAll(query(zone, type));
+    List<Message> answers = TcpExchange.ask(provider, server, timeout, zone, TYPES);
+    for (int i = 0; i < TYPES.length; i++) {
+      records.addAll(answer(zone, TYPES[i], answers.get(i)));
     }
-    List<DNSKEYRecord> dnskeys = ofType(records, Type.DNSKEY, DNSKEYRecord.class);
-    List<RRSIGRecord> sigs = ofType(records, Type.RRSIG, RRSIGRecord.class);
-    Set<Integer> signers = new HashSet<>();
-    sigs.stream()
-        .filter(s -> s.getTypeCovered() == Type.DNSKEY || s.getTypeCovered() == Type.SOA)
-        .forEach(s -> signers.add(s.getFootprint()));
-    Optional<SOARecord> soa = ofType(records, Type.SOA, SOARecord.class).stream().findFirst();
-    ZoneKeySnapshot snapshot =
-        new ZoneKeySnapshot(
-            zone,
-            provider,
-            dnskeys,
-            ofType(records, Type.CDS, CDSRecord.class),
-            ofType(records, Type.CDNSKEY, CDNSKEYRecord.class),
-            ofType(records, Type.NS, NSRecord.class),
-            soa,
-            sigs,
-            served(ownKeys.own(zone, dnskeys, signers), dnskeys),
-            ownKeys.source(),
-            records.stream().filter(r -> r.getType() == Type.CSYNC).map(CSYNCRecord::of).toList());
+    ZoneKeySnapshot snapshot = snapshot(zone, records, ownKeys);
     LOG.debug(
         "zone={} provider={} event=keys_read server={} took_ms={} {}",
         zone,
@@ -144,6 +127,34 @@ public final class DnsKeyReader {
         (System.nanoTime() - started) / 1_000_000,
         snapshot.summary());
     return snapshot;
+  }
+
+  /** The snapshot of the answers to the {@link #TYPES} queries; own keys from {@code ownKeys}. */
+  ZoneKeySnapshot snapshot(ZoneName zone, List<Record> records, OwnKeys ownKeys) {
+    List<DNSKEYRecord> dnskeys = ofType(records, Type.DNSKEY, DNSKEYRecord.class);
+    List<RRSIGRecord> sigs = ofType(records, Type.RRSIG, RRSIGRecord.class);
+    Set<Integer> signers = new HashSet<>();
+    sigs.stream()
+        .filter(s -> s.getTypeCovered() == Type.DNSKEY || s.getTypeCovered() == Type.SOA)
+        .forEach(s -> signers.add(s.getFootprint()));
+    Optional<SOARecord> soa = ofType(records, Type.SOA, SOARecord.class).stream().findFirst();
+    return new ZoneKeySnapshot(
+        zone,
+        provider,
+        dnskeys,
+        ofType(records, Type.CDS, CDSRecord.class),
+        ofType(records, Type.CDNSKEY, CDNSKEYRecord.class),
+        ofType(records, Type.NS, NSRecord.class),
+        soa,
+        sigs,
+        served(ownKeys.own(zone, dnskeys, signers), dnskeys),
+        ownKeys.source(),
+        records.stream().filter(r -> r.getType() == Type.CSYNC).map(CSYNCRecord::of).toList());
+  }
+
+  /** The RRset types a read asks for, in the order it asks. */
+  static int[] types() {
+    return TYPES.clone();
   }
 
   /** Own keys that are served: a key the signer holds but does not publish yet is not listed. */
@@ -160,31 +171,13 @@ public final class DnsKeyReader {
 
   /** One query over TCP with DO; the answer section's records of {@code type} and their RRSIGs. */
   public List<Record> query(ZoneName zone, int type) {
-    Message response =
-        send(zone, Message.newQuery(Record.newRecord(zone.toName(), type, DClass.IN)));
-    int rcode = response.getRcode();
-    if (rcode == Rcode.NOERROR) {
-      if (!response.getHeader().getFlag(Flags.AA)) {
-        throw ProviderException.of(
-            Kind.UNKNOWN_ZONE,
-            zone,
-            provider,
-            "server " + server + " is not authoritative for the zone (no AA flag)");
-      }
-      return response.getSection(Section.ANSWER).stream()
-          .filter(r -> r.getName().equals(zone.toName()))
-          .filter(
-              r ->
-                  r.getType() == type || (r instanceof RRSIGRecord s && s.getTypeCovered() == type))
-          .toList();
-    }
-    throw failure(zone, rcode, Type.string(type) + " query to " + server);
+    return answer(zone, type, send(zone, type));
   }
 
-  private Message send(ZoneName zone, Message query) {
+  private Message send(ZoneName zone, int type) {
     SimpleResolver resolver = AuthoritativeDns.resolver(server, timeout);
     try {
-      return resolver.send(query);
+      return resolver.send(Message.newQuery(Record.newRecord(zone.toName(), type, DClass.IN)));
     } catch (SocketTimeoutException e) {
       throw ProviderException.of(
           Kind.TIMEOUT, zone, provider, "no answer from " + server + " within " + timeout, e);
@@ -196,6 +189,30 @@ public final class DnsKeyReader {
       throw ProviderException.of(
           kind, zone, provider, "cannot query " + server + ": " + e.getMessage(), e);
     }
+  }
+
+  private List<Record> answer(ZoneName zone, int type, Message response) {
+    int rcode = response.getRcode();
+    if (rcode == Rcode.NOERROR) {
+      if (!response.getHeader().getFlag(Flags.AA)) {
+        throw ProviderException.of(
+            Kind.UNKNOWN_ZONE,
+            zone,
+            provider,
+            "server " + server + " is not authoritative for the zone (no AA flag)");
+      }
+      return answerRecords(zone, type, response);
+    }
+    throw failure(zone, rcode, Type.string(type) + " query to " + server);
+  }
+
+  /** The answer section's records of {@code type} at the apex and the RRSIGs over them. */
+  static List<Record> answerRecords(ZoneName zone, int type, Message response) {
+    return response.getSection(Section.ANSWER).stream()
+        .filter(r -> r.getName().equals(zone.toName()))
+        .filter(
+            r -> r.getType() == type || (r instanceof RRSIGRecord s && s.getTypeCovered() == type))
+        .toList();
   }
 
   /** Maps a DNS response code of a query to a typed error. */

@@ -1,9 +1,11 @@
 package dev.multisigner.providers.dns;
 
+import dev.multisigner.dnsquery.AuthoritativeDns;
 import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.ProviderException;
 import dev.multisigner.providers.ProviderException.Kind;
+import dev.multisigner.providers.ZoneKeySnapshot;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -12,8 +14,11 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +28,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
@@ -33,20 +39,23 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Asks one authoritative server for zones' SOA serials, many at once on one UDP socket: each query
- * gets a free random message id, a receiver thread matches answers to queries by id and question,
- * and a truncated answer (TC) is asked again over TCP (RFC 7766 §5). At most {@code maxInFlight}
- * queries wait for an answer; {@link #serial} blocks the caller while that many do, which paces a
- * poll to the server's answers.
+ * Asks one authoritative server for zones' SOA serials ({@link #serial}) or served key state
+ * ({@link #servedDigest}), many queries at once on one UDP socket: each query gets a free random
+ * message id, a receiver thread matches answers to queries by id and question, and a truncated
+ * answer (TC) is asked again over TCP (RFC 7766 §5). At most {@code maxInFlight} queries wait for
+ * an answer; a call blocks the caller while that many do, which paces a poll to the server's
+ * answers.
  *
- * <p>The answer must be authoritative (AA) and carry the zone's SOA; anything else fails the future
- * with a {@link ProviderException} naming zone, provider and cause, as {@link DnsKeyReader} would.
+ * <p>The answer must be authoritative (AA); the SOA's must carry the zone's SOA; anything else
+ * fails the future with a {@link ProviderException} naming zone, provider and cause, as {@link
+ * DnsKeyReader} would.
  */
 public final class SerialProbe implements AutoCloseable {
 
   private static final SecureRandom IDS = new SecureRandom();
 
-  private record Pending(ZoneName zone, CompletableFuture<Long> result, long deadline) {}
+  private record Pending(
+      ZoneName zone, int type, CompletableFuture<List<Record>> result, long deadline) {}
 
   private final SignerId provider;
   private final InetSocketAddress server;
@@ -101,7 +110,41 @@ public final class SerialProbe implements AutoCloseable {
    * (interrupting it fails the future).
    */
   public CompletableFuture<Long> serial(ZoneName zone) {
-    CompletableFuture<Long> result = new CompletableFuture<>();
+    return query(zone, Type.SOA, false).thenApply(records -> serialOf(zone, records));
+  }
+
+  /**
+   * {@link ZoneKeySnapshot#servedDigest()} of what the server serves now: the SOA, DNSKEY, CDS,
+   * CDNSKEY, NS and CSYNC RRsets asked with DO (their RRSIGs tell who signs), as a full read asks
+   * them over TCP. Blocks while {@code maxInFlight} queries wait for answers.
+   */
+  public CompletableFuture<Long> servedDigest(ZoneName zone) {
+    List<CompletableFuture<List<Record>>> answers = new ArrayList<>();
+    for (int type : DnsKeyReader.types()) {
+      answers.add(query(zone, type, true));
+    }
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<Record> records = new ArrayList<>();
+              answers.forEach(a -> records.addAll(a.join()));
+              if (records.stream().noneMatch(r -> r.getType() == Type.SOA)) {
+                throw ProviderException.of(
+                    Kind.UNKNOWN_ZONE, zone, provider, "no SOA in the answer from " + server);
+              }
+              return tcp.snapshot(zone, records, NO_OWN_KEYS).servedDigest();
+            });
+  }
+
+  /** A served-state digest needs no own-key listing. */
+  private static final DnsKeyReader.OwnKeys NO_OWN_KEYS = (zone, served, signers) -> Set.of();
+
+  /**
+   * One query for the zone's {@code type} RRset; the answer section's records of that type at the
+   * apex and, with {@code dnssec} (the DO bit), the RRSIGs over them.
+   */
+  private CompletableFuture<List<Record>> query(ZoneName zone, int type, boolean dnssec) {
+    CompletableFuture<List<Record>> result = new CompletableFuture<>();
     try {
       inFlight.acquire();
     } catch (InterruptedException e) {
@@ -110,17 +153,19 @@ public final class SerialProbe implements AutoCloseable {
       return result;
     }
     result.whenComplete((s, e) -> inFlight.release());
-    Pending p = new Pending(zone, result, System.nanoTime() + timeout.toNanos());
+    Pending p = new Pending(zone, type, result, System.nanoTime() + timeout.toNanos());
     int id;
     do {
       id = IDS.nextInt(1 << 16);
     } while (pending.putIfAbsent(id, p) != null);
     int sent = id;
     result.whenComplete((s, e) -> pending.remove(sent, p));
-    Message query = Message.newQuery(Record.newRecord(zone.toName(), Type.SOA, DClass.IN));
+    Message query = Message.newQuery(Record.newRecord(zone.toName(), type, DClass.IN));
     query.getHeader().setID(id);
     query.getHeader().unsetFlag(Flags.RD);
-    query.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
+    query.addRecord(
+        new OPTRecord(AuthoritativeDns.EDNS_PAYLOAD, 0, 0, dnssec ? ExtendedFlags.DO : 0),
+        Section.ADDITIONAL);
     try {
       channel.write(ByteBuffer.wrap(query.toWire()));
     } catch (IOException e) {
@@ -129,7 +174,7 @@ public final class SerialProbe implements AutoCloseable {
               Kind.UNAVAILABLE,
               zone,
               provider,
-              "cannot send a SOA query to " + server + ": " + e.getMessage(),
+              "cannot send a " + Type.string(type) + " query to " + server + ": " + e.getMessage(),
               e));
     }
     return result;
@@ -160,7 +205,7 @@ public final class SerialProbe implements AutoCloseable {
       Record question = answer.getQuestion();
       if (p == null
           || question == null
-          || question.getType() != Type.SOA
+          || question.getType() != p.type()
           || !question.getName().equals(p.zone().toName())) {
         continue; // late, or not an answer to our question
       }
@@ -178,7 +223,7 @@ public final class SerialProbe implements AutoCloseable {
       tcpFallback.execute(
           () -> {
             try {
-              p.result().complete(serialOf(p.zone(), tcp.query(p.zone(), Type.SOA)));
+              p.result().complete(tcp.query(p.zone(), p.type()));
             } catch (RuntimeException e) {
               p.result().completeExceptionally(e);
             }
@@ -192,7 +237,9 @@ public final class SerialProbe implements AutoCloseable {
     ZoneName zone = p.zone();
     int rcode = answer.getRcode();
     if (rcode != Rcode.NOERROR) {
-      p.result().completeExceptionally(tcp.failure(zone, rcode, "SOA query to " + server));
+      p.result()
+          .completeExceptionally(
+              tcp.failure(zone, rcode, Type.string(p.type()) + " query to " + server));
     } else if (!answer.getHeader().getFlag(Flags.AA)) {
       p.result()
           .completeExceptionally(
@@ -202,15 +249,11 @@ public final class SerialProbe implements AutoCloseable {
                   provider,
                   "server " + server + " is not authoritative for the zone (no AA flag)"));
     } else {
-      try {
-        p.result().complete(serialOf(zone, answer.getSection(Section.ANSWER)));
-      } catch (ProviderException e) {
-        p.result().completeExceptionally(e);
-      }
+      p.result().complete(DnsKeyReader.answerRecords(zone, p.type(), answer));
     }
   }
 
-  private long serialOf(ZoneName zone, java.util.List<Record> records) {
+  private long serialOf(ZoneName zone, List<Record> records) {
     return records.stream()
         .filter(r -> r instanceof SOARecord && r.getName().equals(zone.toName()))
         .map(r -> ((SOARecord) r).getSerial())
@@ -232,7 +275,12 @@ public final class SerialProbe implements AutoCloseable {
                     Kind.TIMEOUT,
                     p.zone(),
                     provider,
-                    "no SOA answer from " + server + " within " + timeout));
+                    "no "
+                        + Type.string(p.type())
+                        + " answer from "
+                        + server
+                        + " within "
+                        + timeout));
       }
     }
   }

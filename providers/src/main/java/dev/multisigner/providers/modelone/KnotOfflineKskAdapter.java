@@ -117,6 +117,11 @@ public final class KnotOfflineKskAdapter implements DnsProvider {
   }
 
   @Override
+  public ZoneKeySnapshot readAfresh(ZoneName zone) {
+    return dns.readAfresh(zone);
+  }
+
+  @Override
   public void apply(ProviderPlan plan) {
     dns.apply(plan);
   }

@@ -92,16 +92,21 @@ public final class PowerDnsAdapter implements DnsProvider {
   }
 
   /**
-   * None: PowerDNS signs live, and keys changed through its cryptokeys API or pdnsutil (added,
-   * activated, published, removed) and the PUBLISH-CDS metadata change the served DNSKEY, CDS,
-   * CDNSKEY and RRSIGs without touching the SOA serial (seen in the lab: {@code
-   * PowerDnsSerialTest}); only records-table edits through the API raise it (SOA-EDIT-API). So
-   * every poll reads a PowerDNS zone fully.
+   * Its served key state, not its serial: PowerDNS signs live, and keys changed through its
+   * cryptokeys API or pdnsutil (added, activated, published, removed) and the PUBLISH-CDS metadata
+   * change the served DNSKEY, CDS, CDNSKEY and RRSIGs without touching the SOA serial (seen in the
+   * lab: {@code ChangeDetectionTest}); records-table edits through the API raise it only with
+   * SOA-EDIT-API. Every such change that a {@link #read} would report shows in the served RRsets or
+   * in which keys sign DNSKEY and SOA, which {@link ZoneKeySnapshot#servedDigest()} covers; only
+   * the cryptokeys listing of a key served all along does not (read at the collector's full
+   * resync).
    */
   @Override
   public ChangeSignal changeSignal() {
-    return ChangeSignal.none(
-        "PowerDNS key changes (cryptokeys API, pdnsutil, PUBLISH-CDS) do not raise the SOA serial");
+    return ChangeSignal.servedKeys(
+        reader.server(),
+        "PowerDNS key changes (cryptokeys API, pdnsutil, PUBLISH-CDS) do not raise the SOA serial;"
+            + " they change the served DNSKEY, CDS, CDNSKEY RRsets and their signers");
   }
 
   /**

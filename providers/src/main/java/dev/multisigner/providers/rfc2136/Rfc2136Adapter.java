@@ -16,6 +16,7 @@ import dev.multisigner.providers.ZoneKeySnapshot;
 import dev.multisigner.providers.ZoneKeySnapshot.OwnKeySource;
 import dev.multisigner.providers.dns.DnsKeyReader;
 import dev.multisigner.providers.dns.DnsKeyReader.OwnKeys;
+import dev.multisigner.providers.dns.KeyManagerListing;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -112,9 +113,23 @@ public final class Rfc2136Adapter implements DnsProvider {
         "UPDATEs (RFC 2136 §3.6) and the server's own signing events raise the zone's SOA serial");
   }
 
+  /**
+   * With a key manager, its last listing of the zone is reused while the served DNSKEYs are all
+   * ones that listing saw ({@link KeyManagerListing}); {@link #readAfresh} lists again.
+   */
   @Override
   public ZoneKeySnapshot read(ZoneName zone) {
     return reader.read(zone, ownKeys);
+  }
+
+  @Override
+  public ZoneKeySnapshot readAfresh(ZoneName zone) {
+    return reader.read(zone, ownKeys.afresh());
+  }
+
+  /** Key-manager listings run since start (0 without a key manager). */
+  public long ownKeyListings() {
+    return ownKeys instanceof KeyManagerListing l ? l.listings() : 0;
   }
 
   /** The served DNSKEY RRset: one DNS query at the signer, without the own-key listing. */

@@ -1,0 +1,109 @@
+package dev.multisigner.providers.dns;
+
+import dev.multisigner.domain.model.ZoneName;
+import dev.multisigner.providers.ZoneKeySnapshot.OwnKeySource;
+import dev.multisigner.providers.dns.DnsKeyReader.OwnKeys;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.xbill.DNS.DNSKEYRecord;
+
+/**
+ * Own keys from a key manager's listing (Knot: {@code keymgr <zone> list}, a process per call),
+ * listed again only when the answer could differ for what is served: the tags a listing gave are
+ * reused while every served DNSKEY was already served at that listing (same owner and rdata), and
+ * the zone is listed anew when a key appears that the last listing did not see — a key Knot
+ * introduced, one imported by Multisigner, or one planted by someone else, which the listing then
+ * reports as not Knot's own — and at every {@link #afresh()} read (the collector's full resync).
+ *
+ * <p>What a reuse cannot see is a listing that changed for a key served all along (its private key
+ * imported into or deleted from the key manager while the key stayed served): that shows at the
+ * next afresh read. The listing is used for nothing else (no key timing is read from it). The last
+ * {@code maxZones} zones' listings are kept, least recently used out first.
+ */
+public final class KeyManagerListing implements OwnKeys {
+
+  private record Listing(Set<DNSKEYRecord> served, Set<Integer> tags) {}
+
+  private final Function<ZoneName, Set<Integer>> ownTags;
+  private final Map<ZoneName, Listing> last;
+  private final AtomicLong listings = new AtomicLong();
+  private final AtomicLong reuses = new AtomicLong();
+
+  public KeyManagerListing(Function<ZoneName, Set<Integer>> ownTags, int maxZones) {
+    if (maxZones < 0) {
+      throw new IllegalArgumentException("zones kept must be >= 0, got " + maxZones);
+    }
+    this.ownTags = ownTags;
+    this.last =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<ZoneName, Listing> eldest) {
+            return size() > maxZones;
+          }
+        };
+  }
+
+  @Override
+  public Set<DNSKEYRecord> own(ZoneName zone, List<DNSKEYRecord> served, Set<Integer> signers) {
+    Listing listing;
+    synchronized (last) {
+      listing = last.get(zone);
+    }
+    if (listing != null && listing.served().containsAll(served)) {
+      reuses.incrementAndGet();
+      return ownAmong(served, listing.tags());
+    }
+    return list(zone, served);
+  }
+
+  private Set<DNSKEYRecord> list(ZoneName zone, List<DNSKEYRecord> served) {
+    Set<Integer> tags = Set.copyOf(ownTags.apply(zone));
+    listings.incrementAndGet();
+    synchronized (last) {
+      last.put(zone, new Listing(Set.copyOf(served), tags));
+    }
+    return ownAmong(served, tags);
+  }
+
+  private static Set<DNSKEYRecord> ownAmong(List<DNSKEYRecord> served, Set<Integer> tags) {
+    Set<DNSKEYRecord> own = new HashSet<>();
+    served.stream().filter(k -> tags.contains(k.getFootprint())).forEach(own::add);
+    return own;
+  }
+
+  @Override
+  public OwnKeySource source() {
+    return OwnKeySource.KEY_MANAGER;
+  }
+
+  /** The same listing, asked anew for every read (and remembered for the next reuse). */
+  @Override
+  public OwnKeys afresh() {
+    return new OwnKeys() {
+      @Override
+      public Set<DNSKEYRecord> own(ZoneName zone, List<DNSKEYRecord> served, Set<Integer> s) {
+        return list(zone, served);
+      }
+
+      @Override
+      public OwnKeySource source() {
+        return OwnKeySource.KEY_MANAGER;
+      }
+    };
+  }
+
+  /** Key manager calls made since start. */
+  public long listings() {
+    return listings.get();
+  }
+
+  /** Reads that reused the zone's last listing instead of calling the key manager. */
+  public long reuses() {
+    return reuses.get();
+  }
+}
