@@ -78,24 +78,43 @@ public final class CoordinatorThroughputBench {
   private static final AvroSerde<ZoneStateSnapshot> SNAPSHOTS =
       TopicCatalog.ZONE_STATE.valueSerde();
 
+  /** Streams settings the flags add to the coordinator's and the copy floors' (same for both). */
+  static final Properties EXTRA = new Properties();
+
   private CoordinatorThroughputBench() {}
 
   public static void main(String[] argv) throws Exception {
     Args args =
         new Args(
             argv,
-            Map.of(
-                "zones", "1000",
-                "observations", "20000",
-                "partitions", "6",
-                "commit-interval-ms", "100",
-                "stream-threads", "1",
-                "linger-ms", String.valueOf(CoordinatorTuning.DEFAULTS.producerLinger().toMillis()),
-                "batch-bytes", String.valueOf(CoordinatorTuning.DEFAULTS.producerBatchBytes()),
-                "cache-max-bytes", String.valueOf(CoordinatorTuning.DEFAULTS.cacheMaxBytes())));
+            Map.ofEntries(
+                Map.entry("zones", "1000"),
+                Map.entry("observations", "20000"),
+                Map.entry("partitions", "6"),
+                Map.entry("commit-interval-ms", "100"),
+                Map.entry("stream-threads", "1"),
+                Map.entry(
+                    "linger-ms",
+                    String.valueOf(CoordinatorTuning.DEFAULTS.producerLinger().toMillis())),
+                Map.entry(
+                    "batch-bytes", String.valueOf(CoordinatorTuning.DEFAULTS.producerBatchBytes())),
+                Map.entry(
+                    "cache-max-bytes", String.valueOf(CoordinatorTuning.DEFAULTS.cacheMaxBytes())),
+                Map.entry("floor-shapes", "1x0,1x1,3x3"),
+                Map.entry("core-only", "false"),
+                Map.entry("core-warmups", "3"),
+                Map.entry("producer-retry-backoff-ms", "")));
+    if (!args.string("producer-retry-backoff-ms").isEmpty()) {
+      // what a produce refused with CONCURRENT_TRANSACTIONS (the previous transaction's markers
+      // not yet written) waits before it is sent again; the client's default is 100 ms
+      EXTRA.put(
+          StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG),
+          args.string("producer-retry-backoff-ms"));
+    }
     int zones = args.integer("zones");
     int observations = args.integer("observations");
     int partitions = args.integer("partitions");
+    List<EosFloor.Shape> shapes = EosFloor.Shape.parse(args.string("floor-shapes"));
     CoordinatorTuning tuning =
         new CoordinatorTuning(
             Duration.ofMillis(args.integer("commit-interval-ms")),
@@ -113,7 +132,11 @@ public final class CoordinatorThroughputBench {
             + " batch_bytes="
             + args.integer("batch-bytes")
             + " cache_max_bytes="
-            + args.string("cache-max-bytes");
+            + args.string("cache-max-bytes")
+            + " partitions="
+            + partitions
+            + " producer_retry_backoff_ms="
+            + args.string("producer-retry-backoff-ms");
     System.out.println(Machine.describe("start"));
 
     // every record encoded before any clock starts (all runs use the same bytes)
@@ -136,8 +159,11 @@ public final class CoordinatorThroughputBench {
     }
     long avgBytes = bytes / observations;
 
-    // the core alone, no Kafka: one warm-up pass, then the measured pass
-    new CoreLoop().run(names, enrolls, keys, values);
+    // the core alone, no Kafka: warm-up passes, then the measured pass. One warm-up pass of 20,000
+    // inputs left the JIT unfinished: the stages measured 2-5 times their steady cost (README §2)
+    for (int w = 0; w < args.integer("core-warmups"); w++) {
+      new CoreLoop().run(names, enrolls, keys, values);
+    }
     CoreLoop core = new CoreLoop();
     long coreNanos = core.run(names, enrolls, keys, values);
     System.out.println(
@@ -147,6 +173,10 @@ public final class CoordinatorThroughputBench {
                 observations / (coreNanos / 1e9), (double) core.outputs() / (zones + observations))
             + " "
             + core.breakdown(observations));
+    if (Boolean.parseBoolean(args.string("core-only"))) {
+      System.out.println(Machine.describe("end"));
+      return;
+    }
 
     // what ZoneProcessor.emit pays per output: Topic.valueSerde() builds a new AvroSerde each call
     long s0 = System.nanoTime();
@@ -168,9 +198,8 @@ public final class CoordinatorThroughputBench {
           .createTopics(
               java.util.stream.Stream.concat(
                       java.util.stream.IntStream.rangeClosed(1, RAW_RUNS)
-                          .mapToObj(r -> RAW_TOPIC + "." + r),
-                      java.util.stream.Stream.of(EosFloor.IN, EosFloor.OUT))
-                  .map(t -> new NewTopic(t, partitions, (short) 1))
+                          .mapToObj(r -> new NewTopic(RAW_TOPIC + "." + r, partitions, (short) 1)),
+                      EosFloor.topics(shapes, partitions).stream())
                   .toList())
           .all()
           .get();
@@ -265,16 +294,27 @@ public final class CoordinatorThroughputBench {
         }
         java.util.Collections.sort(raws);
         double rawRate = raws.get(RAW_RUNS / 2);
-        // the same records through an exactly-once app that only copies them
-        double floor =
-            EosFloor.rate(
-                bootstrap,
-                kafka.admin(),
-                dataDir.resolve("eos-floor-state"),
-                tuning,
-                producer,
-                keys,
-                values);
+        // the same records through exactly-once apps that only copy them, spread over T output
+        // topics and S changelogged stores per shape; the first shape is "the floor"
+        double floor = 0;
+        for (EosFloor.Shape shape : shapes) {
+          double rate =
+              EosFloor.rate(
+                  bootstrap,
+                  kafka.admin(),
+                  dataDir.resolve("eos-floor-state"),
+                  tuning,
+                  shape,
+                  producer,
+                  keys,
+                  values);
+          floor = floor == 0 ? rate : floor;
+          System.out.println(
+              tag
+                  + String.format(
+                      " eos_floor_shape=%s eos_floor_shape_per_s=%.0f eos_floor_shape_ratio=%.3f",
+                      shape.name(), rate, rate / rawRate));
+        }
         System.out.println(
             tag
                 + String.format(
@@ -310,6 +350,7 @@ public final class CoordinatorThroughputBench {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     tuning.applyTo(p);
+    p.putAll(EXTRA);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     KafkaStreams streams =

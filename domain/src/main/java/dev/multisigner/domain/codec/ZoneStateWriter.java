@@ -214,7 +214,7 @@ final class ZoneStateWriter {
     if (p == null) {
       return;
     }
-    if (p.id().startsWith(idPrefix) && p.id().substring(idPrefix.length()).matches("\\d{1,18}")) {
+    if (p.id().startsWith(idPrefix) && shortDecimal(p.id(), idPrefix.length())) {
       out.writeBoolean(true);
       varlong(Long.parseLong(p.id().substring(idPrefix.length())));
     } else {
@@ -227,6 +227,24 @@ final class ZoneStateWriter {
     instant(p.retryAt());
     instant(p.appliedAt());
     instant(p.issuedAt());
+  }
+
+  /**
+   * True when {@code s} from {@code from} on is 1 to 18 ASCII digits (what {@code \\d{1,18}}
+   * matches), without compiling a regex for every pending command of every state written.
+   */
+  static boolean shortDecimal(String s, int from) {
+    int n = s.length() - from;
+    if (n < 1 || n > 18) {
+      return false;
+    }
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void keyRefs(List<KeyData> keys) throws IOException {

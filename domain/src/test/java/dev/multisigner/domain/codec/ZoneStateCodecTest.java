@@ -265,4 +265,26 @@ class ZoneStateCodecTest {
           .toList();
     }
   }
+
+  @Test
+  void aCommandIdIsWrittenAsANumberExactlyWhenItsSuffixIsOneToEighteenDigits() {
+    for (String suffix :
+        List.of(
+            "0",
+            "7",
+            "007",
+            "123456789012345678",
+            "1234567890123456789",
+            "",
+            "12a",
+            "-1",
+            "+1",
+            " 1",
+            "\u0661",
+            "1.5")) {
+      assertThat(ZoneStateWriter.shortDecimal("cmd-" + suffix, 4))
+          .as("suffix '%s'", suffix)
+          .isEqualTo(suffix.matches("\\d{1,18}"));
+    }
+  }
 }
