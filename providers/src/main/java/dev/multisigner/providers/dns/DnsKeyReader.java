@@ -108,8 +108,8 @@ public final class DnsKeyReader {
   }
 
   /**
-   * Reads the zone's key RRsets, the six queries together on one TCP connection of the read's own
-   * ({@link TcpExchange}); own keys from {@code ownKeys}.
+   * Reads the zone's key RRsets on one TCP connection of the read's own ({@link TcpExchange}: the
+   * SOA, then the five others together); own keys from {@code ownKeys}.
    */
   public ZoneKeySnapshot read(ZoneName zone, OwnKeys ownKeys) {
     long started = System.nanoTime();

@@ -30,11 +30,12 @@ import org.xbill.DNS.Type;
 
 /**
  * One read's queries to one authoritative server on a TCP connection of its own (RFC 7766 §6.2.1:
- * pipelined, answers matched by message id and question), with TCP_NODELAY, so the queries leave in
- * one segment and do not wait for each other's acknowledgements. Each query has the DO bit, a
- * 1232-byte EDNS0 payload and RD clear, as {@link AuthoritativeDns#resolver} asks. dnsjava's own
- * TCP client shares one connection and one selector thread per server among every caller of the
- * JVM, which made concurrent reads wait for each other (bench/README.md §10).
+ * pipelined, answers matched by message id and question), with TCP_NODELAY: the first query alone,
+ * then, once it is answered, the others in one segment, so they do not wait for each other's
+ * acknowledgements. Each query has the DO bit, a 1232-byte EDNS0 payload and RD clear, as {@link
+ * AuthoritativeDns#resolver} asks. dnsjava's own TCP client shares one connection and one selector
+ * thread per server among every caller of the JVM, which made concurrent reads wait for each other
+ * (bench/README.md §10).
  *
  * <p>The whole exchange ends within about twice {@code timeout} (connect, then the answers), or at
  * the calling thread's interrupt.
@@ -45,12 +46,18 @@ final class TcpExchange {
 
   private TcpExchange() {}
 
-  /** The answers to the queries for the zone's {@code types}, in that order. */
+  /**
+   * The answers to the queries for the zone's {@code types}, in that order. The first type is asked
+   * alone and answered before the others are sent (the SOA, whose serial must not be newer than the
+   * RRsets read with it); the others are pipelined.
+   */
   static List<Message> ask(
       SignerId provider, InetSocketAddress server, Duration timeout, ZoneName zone, int[] types) {
     Map<Integer, Integer> indexById = new HashMap<>();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    ByteArrayOutputStream rest = new ByteArrayOutputStream();
     for (int i = 0; i < types.length; i++) {
+      ByteArrayOutputStream out = i == 0 ? first : rest;
       int id;
       do {
         id = IDS.nextInt(1 << 16);
@@ -73,10 +80,17 @@ final class TcpExchange {
     try (Socket socket = SocketChannel.open().socket()) {
       socket.setTcpNoDelay(true);
       socket.connect(server, (int) Math.max(1, timeout.toMillis()));
-      socket.getOutputStream().write(out.toByteArray());
+      // the first query alone, the others once it is answered: a server may answer pipelined
+      // queries in any order and from different versions of the zone (RFC 7766 §6.2.1.1), and a
+      // serial read after the RRsets it stands for could be newer than they are, so the change
+      // check would take a stale read as current until the next full resync
+      socket.getOutputStream().write(first.toByteArray());
       DataInputStream in = new DataInputStream(socket.getInputStream());
       Message[] answers = new Message[types.length];
       for (int received = 0; received < types.length; received++) {
+        if (received == 1) {
+          socket.getOutputStream().write(rest.toByteArray());
+        }
         long left = (deadline - System.nanoTime()) / 1_000_000;
         if (left <= 0) {
           throw new SocketTimeoutException("answers not complete");
