@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +36,8 @@ import org.xbill.DNS.Type;
  * TCP client shares one connection and one selector thread per server among every caller of the
  * JVM, which made concurrent reads wait for each other (bench/README.md §10).
  *
- * <p>The whole exchange ends within about twice {@code timeout} (connect, then the answers).
+ * <p>The whole exchange ends within about twice {@code timeout} (connect, then the answers), or
+ * when the calling thread is interrupted.
  */
 final class TcpExchange {
 
@@ -64,7 +67,10 @@ final class TcpExchange {
       out.writeBytes(wire);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (Socket socket = new Socket()) {
+    // a channel's socket: its connect and reads honour the timeouts and end, closed, when the
+    // thread is interrupted (the collector's observation deadline), which a plain Socket's do not
+    try (SocketChannel channel = SocketChannel.open()) {
+      Socket socket = channel.socket();
       socket.setTcpNoDelay(true);
       socket.connect(server, (int) Math.max(1, timeout.toMillis()));
       socket.getOutputStream().write(out.toByteArray());
@@ -94,6 +100,9 @@ final class TcpExchange {
         answers[index] = answer;
       }
       return List.of(answers);
+    } catch (ClosedByInterruptException e) {
+      throw ProviderException.of(
+          Kind.TIMEOUT, zone, provider, "interrupted while asking " + server + " (deadline)", e);
     } catch (SocketTimeoutException e) {
       throw ProviderException.of(
           Kind.TIMEOUT,
