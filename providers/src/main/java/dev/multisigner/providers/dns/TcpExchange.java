@@ -36,8 +36,8 @@ import org.xbill.DNS.Type;
  * TCP client shares one connection and one selector thread per server among every caller of the
  * JVM, which made concurrent reads wait for each other (bench/README.md §10).
  *
- * <p>The whole exchange ends within about twice {@code timeout} (connect, then the answers), or
- * when the calling thread is interrupted.
+ * <p>The whole exchange ends within about twice {@code timeout} (connect, then the answers), or at
+ * the calling thread's interrupt.
  */
 final class TcpExchange {
 
@@ -67,10 +67,10 @@ final class TcpExchange {
       out.writeBytes(wire);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    // a channel's socket: its connect and reads honour the timeouts and end, closed, when the
-    // thread is interrupted (the collector's observation deadline), which a plain Socket's do not
-    try (SocketChannel channel = SocketChannel.open()) {
-      Socket socket = channel.socket();
+    // a channel's socket, not a plain one: its connect and timed reads end at the reader's
+    // interrupt (the channel closes), which is how the collector's observation deadline stops a
+    // read from a server that accepted the connection and never answers
+    try (Socket socket = SocketChannel.open().socket()) {
       socket.setTcpNoDelay(true);
       socket.connect(server, (int) Math.max(1, timeout.toMillis()));
       socket.getOutputStream().write(out.toByteArray());
@@ -100,9 +100,6 @@ final class TcpExchange {
         answers[index] = answer;
       }
       return List.of(answers);
-    } catch (ClosedByInterruptException e) {
-      throw ProviderException.of(
-          Kind.TIMEOUT, zone, provider, "interrupted while asking " + server + " (deadline)", e);
     } catch (SocketTimeoutException e) {
       throw ProviderException.of(
           Kind.TIMEOUT,
@@ -110,6 +107,10 @@ final class TcpExchange {
           provider,
           "no complete answer from " + server + " within " + timeout + " (" + names(types) + ")",
           e);
+    } catch (ClosedByInterruptException e) {
+      // the caller's deadline (the interrupt status stays set for it)
+      throw ProviderException.of(
+          Kind.TIMEOUT, zone, provider, "stopped waiting for " + server + ": interrupted", e);
     } catch (IOException e) {
       throw ProviderException.of(
           Kind.UNAVAILABLE, zone, provider, "cannot query " + server + ": " + e.getMessage(), e);
