@@ -94,6 +94,11 @@ public class ChangeDetector implements AutoCloseable {
         || last.get().resyncDue(fullResync)) {
       return false;
     }
+    if (scheduler.busy(zone, signer)) {
+      // a read of the pair waits or runs: checking again would only ask for it again (a read
+      // that started before a change is followed by the next poll's check against its result)
+      return true;
+    }
     long known =
         signal.scope() == Scope.SOA_SERIAL ? last.get().soaSerial() : last.get().servedDigest();
     String pair = zone + "|" + signer;
