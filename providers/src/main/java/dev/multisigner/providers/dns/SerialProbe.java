@@ -27,7 +27,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -160,9 +159,8 @@ public final class SerialProbe implements AutoCloseable {
     } while (pending.putIfAbsent(id, p) != null);
     int sent = id;
     result.whenComplete((s, e) -> pending.remove(sent, p));
-    Message query = Message.newQuery(Record.newRecord(zone.toName(), type, DClass.IN));
+    Message query = AuthoritativeDns.newQuery(zone.toName(), type);
     query.getHeader().setID(id);
-    query.getHeader().unsetFlag(Flags.RD);
     query.addRecord(
         new OPTRecord(AuthoritativeDns.EDNS_PAYLOAD, 0, 0, dnssec ? ExtendedFlags.DO : 0),
         Section.ADDITIONAL);

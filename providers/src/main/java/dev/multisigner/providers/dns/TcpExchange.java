@@ -19,9 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
@@ -63,9 +61,8 @@ final class TcpExchange {
         id = IDS.nextInt(1 << 16);
       } while (indexById.containsKey(id));
       indexById.put(id, i);
-      Message query = Message.newQuery(Record.newRecord(zone.toName(), types[i], DClass.IN));
+      Message query = AuthoritativeDns.newQuery(zone.toName(), types[i]);
       query.getHeader().setID(id);
-      query.getHeader().unsetFlag(Flags.RD);
       query.addRecord(
           new OPTRecord(AuthoritativeDns.EDNS_PAYLOAD, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
       byte[] wire = query.toWire();
