@@ -103,7 +103,15 @@ public final class CoordinatorThroughputBench {
                 Map.entry("floor-shapes", "1x0,1x1,3x3"),
                 Map.entry("core-only", "false"),
                 Map.entry("core-warmups", "3"),
-                Map.entry("producer-retry-backoff-ms", "")));
+                Map.entry("producer-retry-backoff-ms", ""),
+                Map.entry("streams-set", "")));
+    // any further Streams (or producer./consumer.-prefixed) setting, for the coordinator and the
+    // floors alike: --streams-set=max.task.idle.ms=-1;producer.acks=all
+    for (String kv : args.string("streams-set").split(";")) {
+      if (!kv.isBlank()) {
+        EXTRA.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+      }
+    }
     if (!args.string("producer-retry-backoff-ms").isEmpty()) {
       // what a produce refused with CONCURRENT_TRANSACTIONS (the previous transaction's markers
       // not yet written) waits before it is sent again; the client's default is 100 ms
@@ -229,6 +237,7 @@ public final class CoordinatorThroughputBench {
         System.out.println(tag + " zones=" + zones + " enroll_ms=" + enrollMs);
 
         Map<Long, Long> cpu0 = threadCpu();
+        Map<String, Double> thread0 = threadMetrics(streams);
         long t0 = System.nanoTime();
         for (int i = 0; i < observations; i++) {
           producer.send(
@@ -245,6 +254,7 @@ public final class CoordinatorThroughputBench {
                 observations);
         long t1 = System.nanoTime();
         Map<Long, Long> cpu1 = threadCpu();
+        Map<String, Double> thread1 = threadMetrics(streams);
         long processed =
             committed(kafka.admin(), APPLICATION_ID, TopicCatalog.Names.SIGNER_OBSERVATIONS);
         double coordinatorRate = processed / ((t1 - t0) / 1e9);
@@ -284,6 +294,7 @@ public final class CoordinatorThroughputBench {
                     cpuNanos(cpu0, cpu1, n -> n.matches(".*StreamThread-\\d+$"))
                         / (double) (t1 - t0)
                         / tuning.streamThreads()));
+        System.out.println(tag + " " + threadTimes(thread0, thread1, t1 - t0, processed));
         System.out.println(tag + " " + stateSize(streams));
         streams.close(Duration.ofSeconds(10));
 
@@ -482,6 +493,42 @@ public final class CoordinatorThroughputBench {
   }
 
   /** Bytes of ZoneStateCodec-encoded state per zone, read from the zone-state store. */
+  /** The stream threads' cumulative Kafka Streams metrics (summed over threads). */
+  private static Map<String, Double> threadMetrics(KafkaStreams streams) {
+    Map<String, Double> sums = new java.util.TreeMap<>();
+    streams
+        .metrics()
+        .forEach(
+            (name, metric) -> {
+              if (name.group().equals("stream-thread-metrics")
+                  && metric.metricValue() instanceof Number n) {
+                sums.merge(name.name(), n.doubleValue(), Double::sum);
+              }
+            });
+    return sums;
+  }
+
+  /**
+   * Where the stream threads' wall time went while the observations were processed: Streams' own
+   * counters of blocked time (poll, flush and commit waits on the brokers), commits and polls.
+   */
+  private static String threadTimes(
+      Map<String, Double> before, Map<String, Double> after, long wallNanos, long inputs) {
+    java.util.function.ToDoubleFunction<String> delta =
+        k -> after.getOrDefault(k, 0.0) - before.getOrDefault(k, 0.0);
+    double commits = delta.applyAsDouble("commit-total");
+    double polls = delta.applyAsDouble("poll-total");
+    return String.format(
+        "stream_thread_blocked_share=%.2f commits=%.0f commit_latency_avg_ms=%.1f polls=%.0f"
+            + " records_per_poll=%.0f punctuates=%.0f",
+        delta.applyAsDouble("blocked-time-ns-total") / wallNanos,
+        commits,
+        after.getOrDefault("commit-latency-avg", Double.NaN),
+        polls,
+        polls == 0 ? 0 : inputs / polls,
+        delta.applyAsDouble("punctuate-total"));
+  }
+
   private static String stateSize(KafkaStreams streams) {
     return StateSize.describe(
         streams.store(

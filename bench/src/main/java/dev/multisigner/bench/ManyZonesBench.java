@@ -125,6 +125,8 @@ public final class ManyZonesBench {
               (k, v) -> startLine.append(' ').append(k).append("_start_ms=").append(v.toMillis()));
       System.out.println(startLine);
       System.out.println(Machine.describe("lab_up"));
+      Map<String, Double> cpuLabUp = WorkCounts.cpuSeconds(scratch.dir().toString());
+      System.out.println(TAG + " lab_start " + WorkCounts.cpuDelta(Map.of(), cpuLabUp, n));
       if (!Boolean.parseBoolean(args.string("lab-only"))) {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("multisigner.collector.poll-interval", args.string("poll-interval"));
@@ -155,6 +157,14 @@ public final class ManyZonesBench {
           System.out.println(TAG + " plan_basis=" + planBasis + " " + WorkCounts.of(stack, zones));
           System.out.println(
               TAG + " plan_basis=" + planBasis + " " + WorkCounts.rss(scratch.dir().toString()));
+          // what the run itself cost each process, the lab's start left out
+          System.out.println(
+              TAG
+                  + " plan_basis="
+                  + planBasis
+                  + " run "
+                  + WorkCounts.cpuDelta(
+                      cpuLabUp, WorkCounts.cpuSeconds(scratch.dir().toString()), n));
         }
       }
     }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -113,6 +114,32 @@ final class WorkCounts {
    */
   static String rss(String labDir) {
     StringBuilder out = new StringBuilder(rssOf("jvm", Path.of("/proc/self")));
+    if (!labProcesses(
+        labDir, (comm, p) -> out.append(' ').append(rssOf(comm + "_" + p.getFileName(), p)))) {
+      out.append(" rss_error=no_proc");
+    }
+    return out.toString();
+  }
+
+  /**
+   * CPU seconds used so far (user + system) by this JVM, by its reaped children ({@code
+   * jvm_children}: the Knot adapter's {@code keymgr} and {@code knotc} runs) and by every process
+   * whose command line names {@code labDir} with theirs, keyed by command ({@code knotd}, {@code
+   * pdns_server}, {@code named}; processes of one name are summed). Assumes 100 ticks per second.
+   */
+  static Map<String, Double> cpuSeconds(String labDir) {
+    Map<String, Double> out = new TreeMap<>();
+    out.put("jvm", cpuOf(Path.of("/proc/self"), 11, 12));
+    out.put("jvm_children", cpuOf(Path.of("/proc/self"), 13, 14));
+    labProcesses(labDir, (comm, p) -> out.merge(comm, cpuOf(p, 11, 14), Double::sum));
+    return out;
+  }
+
+  /**
+   * Calls {@code each} with the command name and /proc directory of every process whose command
+   * line names {@code labDir}; false when /proc cannot be listed.
+   */
+  private static boolean labProcesses(String labDir, BiConsumer<String, Path> each) {
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       procs
           .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
@@ -121,17 +148,57 @@ final class WorkCounts {
                 try {
                   String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
                   if (cmd.contains(labDir)) {
-                    String comm = Files.readString(p.resolve("comm")).trim();
-                    out.append(' ').append(rssOf(comm + "_" + p.getFileName(), p));
+                    each.accept(Files.readString(p.resolve("comm")).trim(), p);
                   }
                 } catch (IOException | RuntimeException e) {
                   // the process ended meanwhile, or is not ours to read
                 }
               });
+      return true;
     } catch (IOException e) {
-      out.append(" rss_error=\"").append(e.getMessage()).append('"');
+      return false;
     }
-    return out.toString();
+  }
+
+  /** {@code before} → {@code after} as {@code cpu_s_<name>=…} fields, and per zone in ms. */
+  static String cpuDelta(Map<String, Double> before, Map<String, Double> after, int zones) {
+    StringBuilder out = new StringBuilder();
+    double total = 0;
+    for (Map.Entry<String, Double> e : after.entrySet()) {
+      double d = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+      total += d;
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "cpu_s_%s=%.1f cpu_ms_per_zone_%s=%.1f ",
+              e.getKey(),
+              d,
+              e.getKey(),
+              d * 1000 / zones));
+    }
+    return out.append(
+            String.format(
+                Locale.ROOT,
+                "cpu_s_total=%.1f cpu_ms_per_zone_total=%.1f",
+                total,
+                total * 1000 / zones))
+        .toString();
+  }
+
+  /** Fields {@code from}..{@code to} of /proc/PID/stat after the command name, in seconds. */
+  private static double cpuOf(Path proc, int from, int to) {
+    try {
+      String stat = Files.readString(proc.resolve("stat"));
+      // fields after the ")" closing the command name: state is the 3rd field, utime the 14th
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = 0;
+      for (int i = from; i <= to; i++) { // 11 utime, 12 stime, 13 cutime, 14 cstime
+        ticks += Long.parseLong(f[i]);
+      }
+      return ticks / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   private static String rssOf(String name, Path proc) {
