@@ -62,7 +62,7 @@ public final class ProviderFactory {
     Config c = new Config(signer, config);
     String kind = c.required("kind");
     return switch (kind) {
-      case "rfc2136" -> rfc2136(signer, c, Rfc2136Capabilities.knot());
+      case "rfc2136" -> rfc2136(signer, c, Rfc2136Capabilities.knot(), true);
       case "powerdns" ->
           new PowerDnsAdapter(
               signer,
@@ -80,7 +80,7 @@ public final class ProviderFactory {
               c.duration("timeout", CloudflareCapabilities.limits().suggestedTimeout()));
       case "knot-offline-ksk" ->
           new KnotOfflineKskAdapter(
-              rfc2136(signer, c, KnotOfflineKskAdapter.offlineKskCapabilities()),
+              rfc2136(signer, c, KnotOfflineKskAdapter.offlineKskCapabilities(), false),
               new KnotKeymgr(
                   signer,
                   c.command("keymgr"),
@@ -109,7 +109,12 @@ public final class ProviderFactory {
     };
   }
 
-  private static Rfc2136Adapter rfc2136(SignerId signer, Config c, Capabilities capabilities) {
+  /**
+   * @param signsOnlyWithOwnKeys false where the DNSKEY RRset carries another party's signatures (an
+   *     offline KSK): then a signing key is not taken as the signer's own without its key manager
+   */
+  private static Rfc2136Adapter rfc2136(
+      SignerId signer, Config c, Capabilities capabilities, boolean signsOnlyWithOwnKeys) {
     return new Rfc2136Adapter(
         signer,
         c.address("server"),
@@ -119,14 +124,23 @@ public final class ProviderFactory {
             c.secret("tsig-secret")),
         c.duration("timeout", Duration.ofSeconds(3)),
         c.values().containsKey("keymgr")
-            ? OwnKeys.fromKeyManager(
+            ? keyManager(
                 KnotKeymgr.listing(
                         signer,
                         List.of(c.required("keymgr").split("\\s+")),
                         c.duration("keymgr-timeout", Duration.ofSeconds(10)))
-                    ::ownKeyTags)
+                    ::ownKeyTags,
+                signsOnlyWithOwnKeys)
             : OwnKeys.fromSignatures(),
         capabilities);
+  }
+
+  private static OwnKeys keyManager(
+      java.util.function.Function<dev.multisigner.domain.model.ZoneName, Set<Integer>> ownTags,
+      boolean signsOnlyWithOwnKeys) {
+    return signsOnlyWithOwnKeys
+        ? OwnKeys.fromKeyManager(ownTags)
+        : OwnKeys.fromKeyManagerWithForeignSignatures(ownTags);
   }
 
   private record Config(SignerId signer, Map<String, String> values) {

@@ -87,10 +87,20 @@ public final class DnsKeyReader {
     /**
      * Own keys are the served keys whose tags a key manager lists (Knot: {@code keymgr <zone>
      * list}), so a pre-published own key that does not sign yet is still known as own. The listing
-     * is reused while no new key is served ({@link KeyManagerListing}).
+     * is reused while no new key is served, and not asked when every served key signs ({@link
+     * KeyManagerListing}): for a signer that signs only with keys it holds.
      */
     static OwnKeys fromKeyManager(Function<ZoneName, Set<Integer>> ownTags) {
-      return new KeyManagerListing(ownTags, KEPT_LISTINGS);
+      return new KeyManagerListing(ownTags, KEPT_LISTINGS, true);
+    }
+
+    /**
+     * As {@link #fromKeyManager}, but for a signer whose DNSKEY RRset is signed by a key it may not
+     * hold (Knot with an offline KSK): every read that finds a key not seen at the last listing
+     * lists, even when all keys sign.
+     */
+    static OwnKeys fromKeyManagerWithForeignSignatures(Function<ZoneName, Set<Integer>> ownTags) {
+      return new KeyManagerListing(ownTags, KEPT_LISTINGS, false);
     }
 
     /** Own keys are the keys that sign the DNSKEY RRset or the SOA. */

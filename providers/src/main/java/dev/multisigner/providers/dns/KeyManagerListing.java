@@ -24,6 +24,15 @@ import org.xbill.DNS.DNSKEYRecord;
  * imported into or deleted from the key manager while the key stayed served): that shows at the
  * next afresh read. The listing is used for nothing else (no key timing is read from it). The last
  * {@code maxZones} zones' listings are kept, least recently used out first.
+ *
+ * <p>Where the signer can only sign with keys it holds (Knot signing on its own, model 2), a read
+ * in which <em>every</em> served DNSKEY signs the DNSKEY RRset or the SOA needs no listing, afresh
+ * or not: each of those keys is the signer's own by the answer itself, and there is no other key to
+ * ask about. This is every zone's first read at a Knot that was not yet given a foreign key, so a
+ * first pass over N zones no longer runs N {@code keymgr} processes. A key that signs nothing (a
+ * pre-published own ZSK, an imported one, a planted one) is still listed. Not for a signer whose
+ * DNSKEY RRset carries another party's signatures (Knot with an offline KSK, model 1): there a
+ * signing key need not be held by the signer.
  */
 public final class KeyManagerListing implements OwnKeys {
 
@@ -33,12 +42,20 @@ public final class KeyManagerListing implements OwnKeys {
   private final Map<ZoneName, Listing> last;
   private final AtomicLong listings = new AtomicLong();
   private final AtomicLong reuses = new AtomicLong();
+  private final AtomicLong allSigning = new AtomicLong();
+  private final boolean signingKeysAreOwn;
 
-  public KeyManagerListing(Function<ZoneName, Set<Integer>> ownTags, int maxZones) {
+  /**
+   * @param signingKeysAreOwn whether a key that signs the DNSKEY RRset or the SOA at this signer is
+   *     necessarily the signer's own (true for a signer that signs only with keys it holds)
+   */
+  public KeyManagerListing(
+      Function<ZoneName, Set<Integer>> ownTags, int maxZones, boolean signingKeysAreOwn) {
     if (maxZones < 0) {
       throw new IllegalArgumentException("zones kept must be >= 0, got " + maxZones);
     }
     this.ownTags = ownTags;
+    this.signingKeysAreOwn = signingKeysAreOwn;
     this.last =
         new LinkedHashMap<>(16, 0.75f, true) {
           @Override
@@ -50,6 +67,9 @@ public final class KeyManagerListing implements OwnKeys {
 
   @Override
   public Set<DNSKEYRecord> own(ZoneName zone, List<DNSKEYRecord> served, Set<Integer> signers) {
+    if (everyKeySigns(served, signers)) {
+      return Set.copyOf(served);
+    }
     Listing listing;
     synchronized (last) {
       listing = last.get(zone);
@@ -70,6 +90,17 @@ public final class KeyManagerListing implements OwnKeys {
     return ownAmong(served, tags);
   }
 
+  /** Whether the answer alone tells the own keys: all served keys sign (and at least one is). */
+  private boolean everyKeySigns(List<DNSKEYRecord> served, Set<Integer> signers) {
+    if (!signingKeysAreOwn
+        || served.isEmpty()
+        || !served.stream().allMatch(k -> signers.contains(k.getFootprint()))) {
+      return false;
+    }
+    allSigning.incrementAndGet();
+    return true;
+  }
+
   private static Set<DNSKEYRecord> ownAmong(List<DNSKEYRecord> served, Set<Integer> tags) {
     Set<DNSKEYRecord> own = new HashSet<>();
     served.stream().filter(k -> tags.contains(k.getFootprint())).forEach(own::add);
@@ -87,7 +118,7 @@ public final class KeyManagerListing implements OwnKeys {
     return new OwnKeys() {
       @Override
       public Set<DNSKEYRecord> own(ZoneName zone, List<DNSKEYRecord> served, Set<Integer> s) {
-        return list(zone, served);
+        return everyKeySigns(served, s) ? Set.copyOf(served) : list(zone, served);
       }
 
       @Override
@@ -100,6 +131,11 @@ public final class KeyManagerListing implements OwnKeys {
   /** Key manager calls made since start. */
   public long listings() {
     return listings.get();
+  }
+
+  /** Reads whose served keys all signed, so that no listing was needed. */
+  public long allSigning() {
+    return allSigning.get();
   }
 
   /** Reads that reused the zone's last listing instead of calling the key manager. */

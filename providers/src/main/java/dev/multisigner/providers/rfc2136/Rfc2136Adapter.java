@@ -115,7 +115,8 @@ public final class Rfc2136Adapter implements DnsProvider {
 
   /**
    * With a key manager, its last listing of the zone is reused while the served DNSKEYs are all
-   * ones that listing saw ({@link KeyManagerListing}); {@link #readAfresh} lists again.
+   * ones that listing saw, and none is needed while every served key signs ({@link
+   * KeyManagerListing}); {@link #readAfresh} lists again unless every served key signs.
    */
   @Override
   public ZoneKeySnapshot read(ZoneName zone) {

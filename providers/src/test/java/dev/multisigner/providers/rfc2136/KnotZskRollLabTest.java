@@ -21,6 +21,7 @@ import dev.multisigner.providers.ZoneKeySnapshot;
 import dev.multisigner.providers.dns.DnsKeyReader.OwnKeys;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DNSKEYRecord;
@@ -28,7 +29,8 @@ import org.xbill.DNS.DNSKEYRecord;
 /**
  * A Knot ZSK roll under the adapter: the signer's own change to its DNSKEY RRset fails a plan made
  * before it (UPDATE prerequisite, RFC 2136 §3.2), and the pre-published ZSK is never planned for
- * removal, whether ownership comes from keymgr or is only inferred from signatures.
+ * removal, whether ownership comes from keymgr or is only inferred from signatures; keymgr is asked
+ * only once a served key signs nothing.
  */
 class KnotZskRollLabTest {
 
@@ -41,6 +43,7 @@ class KnotZskRollLabTest {
       KnotSigner k = lab.knot("knot-a");
       TsigKey key =
           new TsigKey(k.tsig().name(), k.tsig().algorithm(), Secret.of(k.tsig().secret()));
+      AtomicInteger listings = new AtomicInteger();
       Rfc2136Adapter inferred = Rfc2136Adapter.knot(SignerId.of(k.id()), k.dnsAddress(), key);
       Rfc2136Adapter keymgr =
           new Rfc2136Adapter(
@@ -49,11 +52,18 @@ class KnotZskRollLabTest {
               key,
               Duration.ofSeconds(3),
               OwnKeys.fromKeyManager(
-                  z ->
-                      new KnotKeystore(k)
-                          .keys().stream().map(KnotKey::keyTag).collect(Collectors.toSet())),
+                  z -> {
+                    listings.incrementAndGet();
+                    return new KnotKeystore(k)
+                        .keys().stream().map(KnotKey::keyTag).collect(Collectors.toSet());
+                  }),
               Rfc2136Capabilities.knot());
       ZoneKeySnapshot stale = inferred.read(ZONE);
+      // before the roll every served key signs: Knot's own by the answer, keymgr not asked
+      assertThat(keymgr.readAfresh(ZONE).ownKeys())
+          .hasSize(2)
+          .isEqualTo(stale.dnskeys().stream().collect(Collectors.toSet()));
+      assertThat(listings).hasValue(0);
 
       new KnotKeystore(k).rollZsk();
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -77,6 +87,7 @@ class KnotZskRollLabTest {
           .isEmpty();
       ZoneKeySnapshot byKeymgr = keymgr.read(ZONE);
       assertThat(byKeymgr.ownKeys()).contains(next).hasSize(3);
+      assertThat(listings).as("the pre-published ZSK signs nothing: listed").hasValue(1);
       assertThat(planner.plan(DesiredKeys.none(), byKeymgr, keymgr.capabilities()).lines())
           .isEmpty();
     }
