@@ -46,8 +46,13 @@ public final class LabWiring {
         p.put(prefix + "tsig-name", knot.tsig().name());
         p.put(prefix + "tsig-algorithm", knot.tsig().algorithm());
         p.put(prefix + "tsig-secret", knot.tsig().secret());
-        // Knot's own key manager lists the keys it holds, so a key planted at it halts the zone
-        p.put(prefix + "keymgr", "keymgr -c " + knot.configFile());
+        // Knot's own key manager lists the keys it holds, so a key planted at it halts the zone;
+        // a listing needs only the key database (-D), not the whole configuration, whose parsing
+        // is most of a run's cost with many zones; the offline-KSK adapter's other keymgr
+        // commands (KSR, SKR) need the zone's policy, so the configuration
+        p.put(
+            prefix + "keymgr",
+            offline ? "keymgr -c " + knot.configFile() : "keymgr -D " + knot.kaspDb());
       } else if (s instanceof PdnsSigner pdns) {
         p.put(prefix + "kind", "powerdns");
         p.put(prefix + "dns", hostPort(pdns.dnsAddress()));

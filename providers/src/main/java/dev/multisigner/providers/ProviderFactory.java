@@ -34,7 +34,9 @@ import java.util.TreeSet;
  * <pre>
  * kind=rfc2136     server=127.0.0.1:5320  tsig-name=knot-a-ddns  tsig-algorithm=hmac-sha256
  *                  tsig-secret=file:/run/secrets/knot-a  [timeout=PT3S]
- *                  [keymgr=keymgr -c /etc/knot/knot.conf]  [keymgr-timeout=PT10S]
+ *                  [keymgr=keymgr -D /var/lib/knot/keys]  [keymgr-timeout=PT10S]
+ *                  (keymgr lists the zone's keys; -D, the key database, spares each run the
+ *                  parsing of the whole configuration, -c /etc/knot/knot.conf works too)
  * kind=powerdns    api-url=http://127.0.0.1:8081/api/v1  [server-id=localhost]
  *                  api-key=env:PDNS_API_KEY  dns=127.0.0.1:5330  [timeout=PT3S]
  * kind=cloudflare  api-token=file:/run/secrets/cf  nameserver=172.64.33.1:53
