@@ -2,6 +2,7 @@ package dev.multisigner.providers;
 
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.SignerId;
+import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.cloudflare.CloudflareAdapter;
 import dev.multisigner.providers.cloudflare.CloudflareCapabilities;
 import dev.multisigner.providers.dns.DnsKeyReader.OwnKeys;
@@ -24,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Builds an adapter from flat configuration, as a service reads it ({@code
@@ -138,8 +140,7 @@ public final class ProviderFactory {
   }
 
   private static OwnKeys keyManager(
-      java.util.function.Function<dev.multisigner.domain.model.ZoneName, Set<Integer>> ownTags,
-      boolean signsOnlyWithOwnKeys) {
+      Function<ZoneName, Set<Integer>> ownTags, boolean signsOnlyWithOwnKeys) {
     return signsOnlyWithOwnKeys
         ? OwnKeys.fromKeyManager(ownTags)
         : OwnKeys.fromKeyManagerWithForeignSignatures(ownTags);
