@@ -109,7 +109,11 @@ public final class CoordinatorThroughputBench {
     // floors alike: --streams-set=max.task.idle.ms=-1;producer.acks=all
     for (String kv : args.string("streams-set").split(";")) {
       if (!kv.isBlank()) {
-        EXTRA.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+        int eq = kv.indexOf('=');
+        if (eq < 1) {
+          throw new IllegalArgumentException("--streams-set: expected key=value, got '" + kv + "'");
+        }
+        EXTRA.put(kv.substring(0, eq), kv.substring(eq + 1));
       }
     }
     if (!args.string("producer-retry-backoff-ms").isEmpty()) {

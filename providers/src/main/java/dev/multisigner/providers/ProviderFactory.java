@@ -2,7 +2,6 @@ package dev.multisigner.providers;
 
 import dev.multisigner.domain.model.Capabilities;
 import dev.multisigner.domain.model.SignerId;
-import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.providers.cloudflare.CloudflareAdapter;
 import dev.multisigner.providers.cloudflare.CloudflareCapabilities;
 import dev.multisigner.providers.dns.DnsKeyReader.OwnKeys;
@@ -25,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * Builds an adapter from flat configuration, as a service reads it ({@code
@@ -128,7 +126,7 @@ public final class ProviderFactory {
             c.secret("tsig-secret")),
         c.duration("timeout", Duration.ofSeconds(3)),
         c.values().containsKey("keymgr")
-            ? keyManager(
+            ? OwnKeys.fromKeyManager(
                 KnotKeymgr.listing(
                         signer,
                         List.of(c.required("keymgr").split("\\s+")),
@@ -137,13 +135,6 @@ public final class ProviderFactory {
                 signsOnlyWithOwnKeys)
             : OwnKeys.fromSignatures(),
         capabilities);
-  }
-
-  private static OwnKeys keyManager(
-      Function<ZoneName, Set<Integer>> ownTags, boolean signsOnlyWithOwnKeys) {
-    return signsOnlyWithOwnKeys
-        ? OwnKeys.fromKeyManager(ownTags)
-        : OwnKeys.fromKeyManagerWithForeignSignatures(ownTags);
   }
 
   private record Config(SignerId signer, Map<String, String> values) {

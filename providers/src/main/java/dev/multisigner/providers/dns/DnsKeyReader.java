@@ -91,16 +91,17 @@ public final class DnsKeyReader {
      * KeyManagerListing}): for a signer that signs only with keys it holds.
      */
     static OwnKeys fromKeyManager(Function<ZoneName, Set<Integer>> ownTags) {
-      return new KeyManagerListing(ownTags, KEPT_LISTINGS, true);
+      return fromKeyManager(ownTags, true);
     }
 
     /**
-     * As {@link #fromKeyManager}, but for a signer whose DNSKEY RRset is signed by a key it may not
-     * hold (Knot with an offline KSK): every read that finds a key not seen at the last listing
-     * lists, even when all keys sign.
+     * As {@link #fromKeyManager(Function)}; with {@code signingKeysAreOwn} false, for a signer
+     * whose DNSKEY RRset is signed by a key it may not hold (Knot with an offline KSK), a read that
+     * finds a key not seen at the last listing lists even when all keys sign.
      */
-    static OwnKeys fromKeyManagerWithForeignSignatures(Function<ZoneName, Set<Integer>> ownTags) {
-      return new KeyManagerListing(ownTags, KEPT_LISTINGS, false);
+    static OwnKeys fromKeyManager(
+        Function<ZoneName, Set<Integer>> ownTags, boolean signingKeysAreOwn) {
+      return new KeyManagerListing(ownTags, KEPT_LISTINGS, signingKeysAreOwn);
     }
 
     /** Own keys are the keys that sign the DNSKEY RRset or the SOA. */
