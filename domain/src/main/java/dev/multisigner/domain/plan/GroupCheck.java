@@ -138,12 +138,17 @@ public final class GroupCheck {
         KeyRecord b = keys.get(j);
         if (tags[i] == tags[j] && !a.data().equals(b.data())) {
           return Optional.of(
-              "key-tag collision: "
+              "key-tag collision: the "
+                  + a.role()
+                  + " of "
                   + a.owner()
-                  + " and "
+                  + " and the "
+                  + b.role()
+                  + " of "
                   + b.owner()
-                  + " both have a key with tag "
-                  + a.data().keyTag());
+                  + " both have tag "
+                  + a.data().keyTag()
+                  + "; roll one of them to a key with another tag, then resume");
         }
       }
     }

@@ -125,8 +125,10 @@ class RefusalTimelineTest {
         .containsExactly(
             "KEY_OBSERVED: signer=pdns-b new ZSK " + A_ZSK.keyTag(),
             "KEY_OBSERVED: signer=pdns-b new KSK " + B_KSK.keyTag(),
-            "ZONE_HALTED: halted: key-tag collision: knot-a and pdns-b both have a key with tag "
-                + A_ZSK.keyTag());
+            "ZONE_HALTED: halted: key-tag collision: the ZSK of knot-a and the ZSK of pdns-b both"
+                + " have tag "
+                + A_ZSK.keyTag()
+                + "; roll one of them to a key with another tag, then resume");
     assertThat(t.state().status()).isEqualTo(ZoneStatus.HALTED);
     assertThat(t.state().haltCause()).isEqualTo(HaltCause.KEY_TAG_COLLISION);
   }
