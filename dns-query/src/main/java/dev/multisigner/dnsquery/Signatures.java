@@ -1,8 +1,16 @@
 package dev.multisigner.dnsquery;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
@@ -12,6 +20,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -72,6 +81,11 @@ public final class Signatures {
    */
   public static Optional<String> noData(
       Message answer, Name name, int type, List<DNSKEYRecord> keys, Instant now) {
+    return noData(answer, name, type, set -> verify(set, keys, now));
+  }
+
+  private static Optional<String> noData(
+      Message answer, Name name, int type, Function<RRset, Optional<String>> verifier) {
     String what = "no " + Type.string(type) + " at " + name;
     if (answer.getRcode() != Rcode.NOERROR) {
       return Optional.of(what + ": answered " + Rcode.string(answer.getRcode()) + ", not NODATA");
@@ -84,10 +98,100 @@ public final class Signatures {
         if (((NSECRecord) set.first()).hasType(type)) {
           return Optional.of(what + ": the NSEC at " + name + " lists " + Type.string(type));
         }
-        return verify(set, keys, now).map(why -> what + ": " + why);
+        return verifier.apply(set).map(why -> what + ": " + why);
       }
     }
     return Optional.of(what + ": no NSEC at " + name + " proves it (NSEC3 is not checked)");
+  }
+
+  /**
+   * {@link #verify} and {@link #noData} that remember each RRset found authentic, as a validating
+   * resolver caches validated data: the same RRset with the same RRSIGs (records, TTLs and
+   * signatures alike, compared by a SHA-256 over their text) under the same keys is authentic again
+   * until the earliest expiration of those RRSIGs, without verifying anew. A failure is never
+   * remembered: it is checked again on every call. A watcher that reads a parent's unchanged DS
+   * RRsets every few seconds, for thousands of children, verifies each once per re-signing instead
+   * of once per read (an ECDSA P-256 verification costs about 1 ms of CPU here). Thread-safe; holds
+   * at most {@code capacity} RRsets and starts over when full.
+   */
+  public static final class Memo {
+
+    private final int capacity;
+    private final Map<String, Instant> authenticUntil = new ConcurrentHashMap<>();
+    private final AtomicLong verifications = new AtomicLong();
+    private final AtomicLong remembered = new AtomicLong();
+
+    public Memo(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+      }
+      this.capacity = capacity;
+    }
+
+    /** {@link Signatures#verify}, answered from memory while the RRset is known authentic. */
+    public Optional<String> verify(RRset rrset, List<DNSKEYRecord> keys, Instant now) {
+      if (rrset.sigs().isEmpty()) {
+        return Signatures.verify(rrset, keys, now);
+      }
+      String id = fingerprint(rrset, keys);
+      Instant until = authenticUntil.get(id);
+      if (until != null && now.isBefore(until)) {
+        remembered.incrementAndGet();
+        return Optional.empty();
+      }
+      verifications.incrementAndGet();
+      Optional<String> why = Signatures.verify(rrset, keys, now);
+      if (why.isEmpty()) {
+        if (authenticUntil.size() >= capacity) {
+          authenticUntil.clear();
+        }
+        Instant earliest =
+            rrset.sigs().stream().map(RRSIGRecord::getExpire).min(Instant::compareTo).orElseThrow();
+        authenticUntil.put(id, earliest);
+      } else {
+        authenticUntil.remove(id);
+      }
+      return why;
+    }
+
+    /** {@link Signatures#noData}, its NSEC RRset checked through {@link #verify}. */
+    public Optional<String> noData(
+        Message answer, Name name, int type, List<DNSKEYRecord> keys, Instant now) {
+      return Signatures.noData(answer, name, type, set -> verify(set, keys, now));
+    }
+
+    /** Signature checks done, each of them up to every RRSIG of the RRset. */
+    public long verifications() {
+      return verifications.get();
+    }
+
+    /** Calls answered from memory. */
+    public long remembered() {
+      return remembered.get();
+    }
+
+    private static String fingerprint(RRset rrset, List<DNSKEYRecord> keys) {
+      MessageDigest sha;
+      try {
+        sha = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("no SHA-256 in this JVM", e);
+      }
+      // owner, TTL, class, type and rdata of every record, the RRSIGs included; then the keys
+      for (Record r : rrset.rrs()) {
+        sha.update(r.toString().getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) '\n');
+      }
+      for (RRSIGRecord r : rrset.sigs()) {
+        sha.update(r.toString().getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) '\n');
+      }
+      for (DNSKEYRecord k : keys) {
+        sha.update(k.toString().getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) '\n');
+      }
+      return Base64.getEncoder().encodeToString(sha.digest());
+    }
   }
 
   /** The keys as {@code [KSK:tag ZSK:tag …]}, sorted, for messages. */

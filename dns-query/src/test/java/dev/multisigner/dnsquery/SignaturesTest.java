@@ -26,6 +26,9 @@ class SignaturesTest {
 
   private static final Name ZONE = Name.fromConstantString("example.test.");
   private static final Instant NOW = Instant.parse("2026-01-10T00:00:00Z");
+  private static final Name CHILD = Name.fromConstantString("child.example.test.");
+  private static final int[] DELEGATION = {Type.NS, Type.RRSIG, Type.NSEC};
+  private static final int[] DELEGATION_WITH_DS = {Type.NS, Type.DS, Type.RRSIG, Type.NSEC};
 
   @Test
   void acceptsAnRrsetSignedByAZoneKeyOfTheSet() throws Exception {
@@ -81,20 +84,81 @@ class SignaturesTest {
   void aSignedNsecAtTheNameWithoutTheTypeProvesNoData() throws Exception {
     KeyPair pair = p256();
     DNSKEYRecord key = dnskey(pair, 257);
-    Name child = Name.fromConstantString("child.example.test.");
 
-    Message withoutDs = nodata(child, key, pair, new int[] {Type.NS, Type.RRSIG, Type.NSEC});
-    Message withDs = nodata(child, key, pair, new int[] {Type.NS, Type.DS, Type.RRSIG, Type.NSEC});
+    Message withoutDs = nodata(CHILD, key, pair, DELEGATION);
+    Message withDs = nodata(CHILD, key, pair, DELEGATION_WITH_DS);
     Message unsigned = new Message();
-    unsigned.addRecord(nsec(child, new int[] {Type.NS}), Section.AUTHORITY);
+    unsigned.addRecord(nsec(CHILD, new int[] {Type.NS}), Section.AUTHORITY);
 
-    assertThat(Signatures.noData(withoutDs, child, Type.DS, List.of(key), NOW)).isEmpty();
-    assertThat(Signatures.noData(withDs, child, Type.DS, List.of(key), NOW))
+    assertThat(Signatures.noData(withoutDs, CHILD, Type.DS, List.of(key), NOW)).isEmpty();
+    assertThat(Signatures.noData(withDs, CHILD, Type.DS, List.of(key), NOW))
         .hasValueSatisfying(why -> assertThat(why).contains("lists DS"));
-    assertThat(Signatures.noData(unsigned, child, Type.DS, List.of(key), NOW))
+    assertThat(Signatures.noData(unsigned, CHILD, Type.DS, List.of(key), NOW))
         .hasValueSatisfying(why -> assertThat(why).contains("no RRSIG"));
-    assertThat(Signatures.noData(new Message(), child, Type.DS, List.of(key), NOW))
+    assertThat(Signatures.noData(new Message(), CHILD, Type.DS, List.of(key), NOW))
         .hasValueSatisfying(why -> assertThat(why).contains("no NSEC"));
+  }
+
+  @Test
+  void theMemoVerifiesAnUnchangedRrsetOnceUntilItsSignatureExpires() throws Exception {
+    KeyPair pair = p256();
+    DNSKEYRecord key = dnskey(pair, 257);
+    Instant expires = NOW.plus(Duration.ofHours(1));
+    RRset set = signed(key, pair, NOW.minusSeconds(60), expires);
+    Signatures.Memo memo = new Signatures.Memo(10);
+
+    assertThat(memo.verify(set, List.of(key), NOW)).isEmpty();
+    assertThat(memo.verify(set, List.of(key), NOW.plusSeconds(600))).isEmpty();
+    assertThat(memo.verifications()).isEqualTo(1);
+    assertThat(memo.remembered()).isEqualTo(1);
+
+    // at its expiration the signature is checked anew, and fails
+    assertThat(memo.verify(set, List.of(key), expires.plusSeconds(1))).isPresent();
+    assertThat(memo.verifications()).isEqualTo(2);
+  }
+
+  @Test
+  void theMemoNeverAnswersForAnotherRrsetOrOtherKeysOrAFailure() throws Exception {
+    KeyPair pair = p256();
+    DNSKEYRecord key = dnskey(pair, 257);
+    DNSKEYRecord stranger = dnskey(p256(), 257);
+    RRset set = signed(key, pair, NOW.minusSeconds(60), NOW.plusSeconds(3600));
+    Signatures.Memo memo = new Signatures.Memo(10);
+    assertThat(memo.verify(set, List.of(key), NOW)).isEmpty();
+
+    // the same signature over other data: not authentic, though the RRSIG is the one remembered
+    RRset forged =
+        new RRset(new ARecord(ZONE, DClass.IN, 300, java.net.InetAddress.getByName("192.0.2.1")));
+    forged.addRR(set.sigs().get(0));
+    assertThat(memo.verify(forged, List.of(key), NOW)).isPresent();
+    // the remembered RRset under keys without its signer: checked, and refused
+    assertThat(memo.verify(set, List.of(stranger), NOW)).isPresent();
+    // a refusal is not remembered: checked again each time
+    assertThat(memo.verify(forged, List.of(key), NOW)).isPresent();
+    assertThat(memo.verifications()).isEqualTo(4);
+    assertThat(memo.remembered()).isZero();
+  }
+
+  @Test
+  void theMemoRemembersANoDataProofAndStartsOverWhenFull() throws Exception {
+    KeyPair pair = p256();
+    DNSKEYRecord key = dnskey(pair, 257);
+
+    Message withoutDs = nodata(CHILD, key, pair, DELEGATION);
+    Message withDs = nodata(CHILD, key, pair, DELEGATION_WITH_DS);
+    Signatures.Memo memo = new Signatures.Memo(1);
+
+    assertThat(memo.noData(withoutDs, CHILD, Type.DS, List.of(key), NOW)).isEmpty();
+    assertThat(memo.noData(withoutDs, CHILD, Type.DS, List.of(key), NOW)).isEmpty();
+    assertThat(memo.remembered()).isEqualTo(1);
+    // an NSEC that lists DS proves nothing, remembered or not
+    assertThat(memo.noData(withDs, CHILD, Type.DS, List.of(key), NOW)).isPresent();
+
+    RRset other = signed(key, pair, NOW.minusSeconds(60), NOW.plusSeconds(3600));
+    assertThat(memo.verify(other, List.of(key), NOW)).isEmpty();
+    // capacity 1: remembering the A RRset dropped the NSEC proof, which is verified again
+    assertThat(memo.noData(withoutDs, CHILD, Type.DS, List.of(key), NOW)).isEmpty();
+    assertThat(memo.verifications()).isEqualTo(3);
   }
 
   private static Message nodata(Name child, DNSKEYRecord key, KeyPair pair, int[] types)

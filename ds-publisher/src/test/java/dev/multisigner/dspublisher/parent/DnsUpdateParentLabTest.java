@@ -63,10 +63,22 @@ class DnsUpdateParentLabTest {
     assertThat(seen.validated()).as(seen.validationNote()).isTrue();
     assertThat(parent.readNs(CHILD)).containsExactly("ns1.example.test.", "ns2.example.test.");
 
-    parent.replaceDs(CHILD, List.of(ds(22222, (byte) 2)));
-    assertThat(parent.readDs(CHILD, Instant.now()).ds())
+    // read again unchanged: validated from the RRsets found authentic, no signature checked anew
+    long[] checks = parent.signatureChecks();
+    DnsUpdateParent.Observed again = parent.readDs(CHILD, Instant.now());
+    assertThat(again.validated()).as(again.validationNote()).isTrue();
+    assertThat(again.ds())
         .extracting(DSRecord::getFootprint)
-        .containsExactly(22222);
+        .containsExactlyInAnyOrder(11111, 22222);
+    assertThat(parent.signatureChecks()[0]).isEqualTo(checks[0]);
+    assertThat(parent.signatureChecks()[1]).isEqualTo(checks[1] + 2); // parent DNSKEY and DS
+
+    // a new DS RRset carries a new RRSIG: checked anew
+    parent.replaceDs(CHILD, List.of(ds(22222, (byte) 2)));
+    DnsUpdateParent.Observed changed = parent.readDs(CHILD, Instant.now());
+    assertThat(changed.ds()).extracting(DSRecord::getFootprint).containsExactly(22222);
+    assertThat(changed.validated()).as(changed.validationNote()).isTrue();
+    assertThat(parent.signatureChecks()[0]).isEqualTo(checks[0] + 1);
   }
 
   @Test
