@@ -127,6 +127,7 @@ public final class ManyZonesBench {
       System.out.println(Machine.describe("lab_up"));
       Map<String, Double> cpuLabUp = WorkCounts.cpuSeconds(scratch.dir().toString());
       System.out.println(TAG + " lab_start " + WorkCounts.cpuDelta(Map.of(), cpuLabUp, n));
+      Map<String, Long> threadsLabUp = WorkCounts.threadCpuNanos();
       if (!Boolean.parseBoolean(args.string("lab-only"))) {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("multisigner.collector.poll-interval", args.string("poll-interval"));
@@ -165,6 +166,13 @@ public final class ManyZonesBench {
                   + " run "
                   + WorkCounts.cpuDelta(
                       cpuLabUp, WorkCounts.cpuSeconds(scratch.dir().toString()), n));
+          // the JVM's share by thread: broker, each service's threads, the bench's checks
+          System.out.println(
+              TAG
+                  + " plan_basis="
+                  + planBasis
+                  + " run "
+                  + WorkCounts.threadCpuDelta(threadsLabUp, WorkCounts.threadCpuNanos(), 25));
         }
       }
     }

@@ -9,13 +9,17 @@ import dev.multisigner.support.signers.SignerRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -158,6 +162,79 @@ final class WorkCounts {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  private static final Pattern UUID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+
+  /**
+   * CPU nanoseconds so far of every live thread of this JVM, by thread id, with its name: the Java
+   * threads from {@link ThreadMXBean}, under their full names, and the JVM's own threads (GC, JIT
+   * compilers, VM thread) from /proc/self/task, under their kernel names.
+   */
+  static Map<String, Long> threadCpuNanos() {
+    Map<String, Long> out = new HashMap<>();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null) {
+        long ns = threads.getThreadCpuTime(info.getThreadId());
+        if (ns > 0) {
+          out.put("java:" + info.getThreadId() + ":" + info.getThreadName(), ns);
+        }
+      }
+    }
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      tasks.forEach(
+          t -> {
+            try {
+              String comm = Files.readString(t.resolve("comm")).trim();
+              if (comm.startsWith("GC Thread")
+                  || comm.startsWith("G1 ")
+                  || comm.startsWith("C1 Compiler")
+                  || comm.startsWith("C2 Compiler")
+                  || comm.startsWith("VM ")) {
+                out.put("jvm:" + t.getFileName() + ":" + comm, (long) (cpuOf(t, 11, 12) * 1e9));
+              }
+            } catch (IOException | RuntimeException e) {
+              // the thread ended meanwhile
+            }
+          });
+    } catch (IOException e) {
+      // no /proc: the Java threads only
+    }
+    return out;
+  }
+
+  /**
+   * {@code before} → {@code after} of {@link #threadCpuNanos}, summed per thread name with digits
+   * and ids replaced ({@code StreamThread-#}), the {@code top} largest as {@code
+   * thread_cpu_s_<name>=…} fields and the rest as one {@code thread_cpu_s_other}; threads that
+   * ended between the two snapshots are not counted, which {@code cpu_s_jvm} minus {@code
+   * thread_cpu_s_sum} shows.
+   */
+  static String threadCpuDelta(Map<String, Long> before, Map<String, Long> after, int top) {
+    Map<String, Double> groups = new HashMap<>();
+    after.forEach(
+        (key, ns) -> {
+          String name = key.substring(key.indexOf(':', key.indexOf(':') + 1) + 1);
+          String group = DIGITS.matcher(UUID.matcher(name).replaceAll("*")).replaceAll("#");
+          double s = (ns - before.getOrDefault(key, 0L)) / 1e9;
+          groups.merge(group.replace(' ', '_'), s, Double::sum);
+        });
+    double sum = groups.values().stream().mapToDouble(Double::doubleValue).sum();
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "thread_cpu_s_sum=%.1f", sum));
+    double shown = 0;
+    List<Map.Entry<String, Double>> sorted =
+        groups.entrySet().stream()
+            .sorted(Map.Entry.comparingByValue((a, b) -> Double.compare(b, a)))
+            .toList();
+    for (Map.Entry<String, Double> e : sorted.subList(0, Math.min(top, sorted.size()))) {
+      shown += e.getValue();
+      out.append(String.format(Locale.ROOT, " thread_cpu_s_%s=%.1f", e.getKey(), e.getValue()));
+    }
+    return out.append(String.format(Locale.ROOT, " thread_cpu_s_other=%.1f", sum - shown))
+        .toString();
   }
 
   /** {@code before} → {@code after} as {@code cpu_s_<name>=…} fields, and per zone in ms. */
