@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +22,6 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -177,17 +178,15 @@ public final class Signatures {
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException("no SHA-256 in this JVM", e);
       }
-      // owner, TTL, class, type and rdata of every record, the RRSIGs included; then the keys
-      for (Record r : rrset.rrs()) {
-        sha.update(r.toString().getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) '\n');
-      }
-      for (RRSIGRecord r : rrset.sigs()) {
-        sha.update(r.toString().getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) '\n');
-      }
-      for (DNSKEYRecord k : keys) {
-        sha.update(k.toString().getBytes(StandardCharsets.UTF_8));
+      // owner, TTL, class, type and rdata of every record, the RRSIGs included, then the keys,
+      // each sorted: a server may rotate an RRset's order between answers (BIND does)
+      List<String> lines = new ArrayList<>();
+      rrset.rrs().forEach(r -> lines.add("R " + r));
+      rrset.sigs().forEach(r -> lines.add("S " + r));
+      keys.forEach(k -> lines.add("K " + k));
+      Collections.sort(lines);
+      for (String line : lines) {
+        sha.update(line.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) '\n');
       }
       return Base64.getEncoder().encodeToString(sha.digest());

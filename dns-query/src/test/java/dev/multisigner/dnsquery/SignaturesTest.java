@@ -118,6 +118,28 @@ class SignaturesTest {
   }
 
   @Test
+  void theMemoKnowsAnRrsetInAnyOrder() throws Exception {
+    KeyPair pair = p256();
+    DNSKEYRecord key = dnskey(pair, 257);
+    ARecord one = new ARecord(ZONE, DClass.IN, 300, java.net.InetAddress.getByName("192.0.2.1"));
+    ARecord two = new ARecord(ZONE, DClass.IN, 300, java.net.InetAddress.getByName("192.0.2.2"));
+    RRset first = new RRset(one);
+    first.addRR(two);
+    RRSIGRecord sig =
+        DNSSEC.sign(first, key, pair.getPrivate(), NOW.minusSeconds(60), NOW.plusSeconds(60));
+    first.addRR(sig);
+    RRset rotated = new RRset(two);
+    rotated.addRR(one);
+    rotated.addRR(sig);
+    Signatures.Memo memo = new Signatures.Memo(10);
+
+    assertThat(memo.verify(first, List.of(key), NOW)).isEmpty();
+    assertThat(memo.verify(rotated, List.of(key), NOW)).isEmpty();
+    assertThat(memo.verifications()).isEqualTo(1);
+    assertThat(memo.remembered()).isEqualTo(1);
+  }
+
+  @Test
   void theMemoNeverAnswersForAnotherRrsetOrOtherKeysOrAFailure() throws Exception {
     KeyPair pair = p256();
     DNSKEYRecord key = dnskey(pair, 257);
