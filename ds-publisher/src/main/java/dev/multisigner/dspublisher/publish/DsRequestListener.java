@@ -24,14 +24,25 @@ public class DsRequestListener {
 
   private final Inbox inbox;
   private final DsPublication publication;
+  private final ParentWatcher watcher;
 
-  public DsRequestListener(Inbox inbox, DsPublication publication) {
+  public DsRequestListener(Inbox inbox, DsPublication publication, ParentWatcher watcher) {
     this.inbox = inbox;
     this.publication = publication;
+    this.watcher = watcher;
   }
 
   @Topic(TopicCatalog.Names.DS_REQUESTS)
   void receive(ConsumerRecord<String, byte[]> record) {
-    inbox.open(TopicCatalog.DS_REQUESTS, record).ifPresent(publication::submit);
+    inbox
+        .open(TopicCatalog.DS_REQUESTS, record)
+        .ifPresent(
+            request -> {
+              // the parent is about to change, by this publisher or by the parent's own scan
+              if (record.key() != null) {
+                watcher.expectChange(record.key());
+              }
+              publication.submit(request);
+            });
   }
 }

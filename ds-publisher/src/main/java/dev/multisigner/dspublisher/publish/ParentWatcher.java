@@ -16,12 +16,14 @@ import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -45,6 +47,16 @@ import org.xbill.DNS.Name;
  * per zone: every DS answer of the pass is validated with that copy, as a resolver validates with
  * its cached one. A pass over 2,000 zones used to take about 11 minutes on a loaded 2-core machine,
  * one zone at a time with three reads each, so a zone's first DS waited that long.
+ *
+ * <p>Not every zone is read every pass. A pass reads a zone whose DS or NS it has not reported yet,
+ * a zone in motion, and a settled zone last read {@code
+ * multisigner.ds-publisher.watch-settled-interval} ago (60 s by default). A zone is in motion for
+ * {@code multisigner.ds-publisher.watch-busy-for} (10 min) after a DS or NS request for it reached
+ * the ds-publisher ({@link #expectChange}) and after the watcher reported a change other than its
+ * first sight of the parent: that is when the parent changes, through this publisher or a parent's
+ * CDS or CSYNC scan. So the reads follow the zones in motion, not the number of zones managed, and
+ * a change nobody requested is still seen within the settled interval. With 10,000 zones and a
+ * one-second pass every zone was read every few seconds, most of them unchanged for hours.
  */
 @Singleton
 @Requires(env = "ds-publisher")
@@ -59,6 +71,10 @@ public class ParentWatcher {
   private final Clock clock;
   private final ExecutorService pool;
   private final Map<String, String> lastSeen = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastRead = new ConcurrentHashMap<>();
+  private final Map<String, Instant> busyUntil = new ConcurrentHashMap<>();
+  private final Duration settledInterval;
+  private final Duration busyFor;
 
   public ParentWatcher(
       ZoneDirectory directory,
@@ -66,7 +82,19 @@ public class ParentWatcher {
       EventLog log,
       Envelopes envelopes,
       Clock clock,
-      @Value("${multisigner.ds-publisher.watch-concurrency:8}") int concurrency) {
+      @Value("${multisigner.ds-publisher.watch-concurrency:8}") int concurrency,
+      @Value("${multisigner.ds-publisher.watch-settled-interval:60s}") Duration settledInterval,
+      @Value("${multisigner.ds-publisher.watch-busy-for:10m}") Duration busyFor) {
+    if (settledInterval.isNegative() || busyFor.isNegative()) {
+      throw new IllegalArgumentException(
+          "multisigner.ds-publisher.watch-settled-interval and watch-busy-for must not be"
+              + " negative, got "
+              + settledInterval
+              + " and "
+              + busyFor);
+    }
+    this.settledInterval = settledInterval;
+    this.busyFor = busyFor;
     this.directory = directory;
     this.parents = parents;
     this.log = log;
@@ -80,12 +108,33 @@ public class ParentWatcher {
     pool.shutdownNow();
   }
 
-  /** One pass over every managed zone; returns when every zone of the pass has been read. */
+  /**
+   * The parent of {@code zone} is about to change (a DS or NS request for it reached the
+   * ds-publisher): read it on the next pass and every pass for {@code watch-busy-for}.
+   */
+  public void expectChange(String zone) {
+    busyUntil.put(zone, clock.instant().plus(busyFor));
+    lastRead.remove(zone);
+  }
+
+  /**
+   * One pass over the managed zones due for a read (see the class comment); returns when every zone
+   * of the pass has been read.
+   */
   @Scheduled(
       fixedDelay = "${multisigner.ds-publisher.watch-interval:10s}",
       initialDelay = "${multisigner.ds-publisher.watch-initial-delay:1s}")
   void watch() {
-    List<String> zones = new ArrayList<>(directory.zones().keySet());
+    Set<String> managed = directory.zones().keySet();
+    lastRead.keySet().retainAll(managed);
+    busyUntil.keySet().retainAll(managed);
+    Instant start = clock.instant();
+    List<String> zones = new ArrayList<>();
+    for (String zone : managed) {
+      if (due(zone, start)) {
+        zones.add(zone);
+      }
+    }
     // never reported first: nothing is planned for a zone before its parent is observed
     zones.sort(Comparator.comparing((String z) -> lastSeen.containsKey(z + "|ds")));
     Map<DnsUpdateParent, DnsUpdateParent.Keys> keys = new ConcurrentHashMap<>();
@@ -105,6 +154,18 @@ public class ParentWatcher {
       LOG.warn("event=parent_watch_stopped reason=\"{}\"", e.toString());
       reads.forEach(r -> r.cancel(true));
     }
+  }
+
+  private boolean due(String zone, Instant now) {
+    if (!lastSeen.containsKey(zone + "|ds") || !lastSeen.containsKey(zone + "|ns")) {
+      return true;
+    }
+    Instant busy = busyUntil.get(zone);
+    if (busy != null && now.isBefore(busy)) {
+      return true;
+    }
+    Instant read = lastRead.get(zone);
+    return read == null || !now.isBefore(read.plus(settledInterval));
   }
 
   private void watch(
@@ -141,6 +202,7 @@ public class ParentWatcher {
               + ds.ttl(),
           new ParentDsObserved(
               DsPublication.toData(sorted), false, ds.validated(), DsPublication.ttl(ds.ttl())));
+      lastRead.put(zone, now);
     } catch (ParentException e) {
       LOG.warn("event=parent_watch_failed zone={} reason=\"{}\"", zone, e.getMessage());
     } catch (IllegalStateException e) {
@@ -159,6 +221,10 @@ public class ParentWatcher {
     LOG.info("event=parent_{}_observed zone={} value={}", what, zone, fingerprint);
     log.append(TopicCatalog.DS_EVENTS, zone, new DsEvent(envelopes.first(zone), null, event));
     // Remembered only once on the log, so a failed append is reported again next time.
-    lastSeen.put(key, fingerprint);
+    String before = lastSeen.put(key, fingerprint);
+    if (before != null) {
+      // the parent moved: more changes tend to follow (the rest of a rollover or a scan)
+      busyUntil.put(zone, clock.instant().plus(busyFor));
+    }
   }
 }

@@ -104,8 +104,17 @@ final class LabKafka implements AutoCloseable {
     return new SignerChildKsks(directory, new SignerRegistry(LabChild.signerConfig(lab)));
   }
 
-  /** A ParentWatcher for {@code config} that knows {@code zone} as enrolled on two signers. */
+  /**
+   * A ParentWatcher for {@code config} that knows {@code zone} as enrolled on two signers and reads
+   * it on every pass.
+   */
   ParentWatcher watcher(ParentConfig config, String zone) {
+    return watcher(config, zone, Duration.ZERO, Duration.ZERO);
+  }
+
+  /** The same, reading a settled zone every {@code settledInterval}. */
+  ParentWatcher watcher(
+      ParentConfig config, String zone, Duration settledInterval, Duration busyFor) {
     ZoneDirectory directory = new ZoneDirectory(kafka.bootstrapServers());
     directory.apply(zone, enroll(zone));
     return new ParentWatcher(
@@ -114,7 +123,9 @@ final class LabKafka implements AutoCloseable {
         new EventLog(producer),
         envelopes(),
         Clock.systemUTC(),
-        4);
+        4,
+        settledInterval,
+        busyFor);
   }
 
   /** Every DS event of the zone on the topic now. */

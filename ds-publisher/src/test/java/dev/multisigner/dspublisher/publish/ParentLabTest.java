@@ -16,6 +16,7 @@ import dev.multisigner.schemas.avro.ParentDsObserved;
 import dev.multisigner.schemas.avro.ParentNsObserved;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -96,6 +97,44 @@ class ParentLabTest {
                   .containsExactly(11111, 22222, 33333);
             });
     assertThat(events.stream().filter(e -> e.getEvent() instanceof ParentNsObserved)).hasSize(1);
+  }
+
+  @Test
+  void aSettledZoneIsReadAgainAfterTheSettledIntervalOrAsSoonAsAChangeIsExpected() {
+    DnsUpdateParent parent = new DnsUpdateParent(config());
+    parent.replaceDs(CHILD, List.of(ds(11111, 1)));
+    ParentWatcher watcher =
+        kafka.watcher(config(), ZONE, Duration.ofHours(1), Duration.ofMinutes(10));
+    watcher.watch();
+    assertThat(lastDs()).containsExactly(11111);
+
+    // a change nobody asked for, while the zone is settled: not read before the hour is out
+    parent.replaceDs(CHILD, List.of(ds(22222, 2)));
+    watcher.watch();
+    assertThat(lastDs()).containsExactly(11111);
+
+    // a DS request for the zone reached the publisher: read on the next pass, and reported
+    watcher.expectChange(ZONE);
+    watcher.watch();
+    assertThat(lastDs()).containsExactly(22222);
+
+    // in motion since that change: read every pass for the next 10 minutes
+    parent.replaceDs(CHILD, List.of(ds(33333, 3)));
+    watcher.watch();
+    assertThat(lastDs()).containsExactly(33333);
+  }
+
+  /** The key tags of the last ParentDsObserved the watcher reported for the zone. */
+  private List<Integer> lastDs() {
+    List<DsEvent> events = kafka.dsEvents(ZONE);
+    ParentDsObserved last =
+        events.stream()
+            .map(DsEvent::getEvent)
+            .filter(ParentDsObserved.class::isInstance)
+            .map(ParentDsObserved.class::cast)
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    return last.getDs().stream().map(d -> d.getKeyTag()).toList();
   }
 
   @Test
