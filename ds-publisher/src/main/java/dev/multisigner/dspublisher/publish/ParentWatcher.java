@@ -125,7 +125,7 @@ public class ParentWatcher {
       fixedDelay = "${multisigner.ds-publisher.watch-interval:10s}",
       initialDelay = "${multisigner.ds-publisher.watch-initial-delay:1s}")
   void watch() {
-    Set<String> managed = directory.zones().keySet();
+    Set<String> managed = directory.zoneNames();
     lastRead.keySet().retainAll(managed);
     busyUntil.keySet().retainAll(managed);
     Instant start = clock.instant();

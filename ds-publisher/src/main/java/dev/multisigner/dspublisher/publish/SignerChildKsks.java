@@ -60,8 +60,8 @@ public class SignerChildKsks implements ChildKsks, SignerCds {
 
   /** Asks each of the zone's signers; at least one must answer. */
   private void readEach(String zone, String what, BiConsumer<String, DnsProvider> use) {
-    Set<String> signers = directory.zones().get(zone);
-    if (signers == null || signers.isEmpty()) {
+    Set<String> signers = directory.signers(zone).orElse(Set.of());
+    if (signers.isEmpty()) {
       throw new Unavailable("zone=" + zone + ": not a managed zone here (no signers known)");
     }
     List<String> problems = new ArrayList<>();

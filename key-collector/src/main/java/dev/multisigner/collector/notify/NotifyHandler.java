@@ -130,7 +130,7 @@ public class NotifyHandler {
           Type.string(question.getType()));
       return Optional.of(answer(query, question, Rcode.NOTIMP, false));
     }
-    Set<String> signers = directory.zones().get(zone);
+    Set<String> signers = directory.signers(zone).orElse(null);
     if (signers == null) {
       count(transport, "refused");
       warnWithin(

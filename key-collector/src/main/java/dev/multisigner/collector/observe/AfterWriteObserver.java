@@ -94,7 +94,7 @@ public class AfterWriteObserver {
       return false;
     }
     String signer = result.getSignerId();
-    Set<String> signers = directory.zones().get(zone);
+    Set<String> signers = directory.signers(zone).orElse(null);
     if (signers == null || !signers.contains(signer) || !ownership.owns(zone)) {
       return false;
     }

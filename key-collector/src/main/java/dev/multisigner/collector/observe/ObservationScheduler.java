@@ -135,7 +135,7 @@ public class ObservationScheduler implements AutoCloseable {
 
   /** Observes {@code zone} at every signer the zone has now (e.g. on a NOTIFY for the zone). */
   public Map<String, Admission> requestZone(String zone, ObservationSource source) {
-    return requestZone(zone, directory.zones().getOrDefault(zone, Set.of()), source);
+    return requestZone(zone, directory.signers(zone).orElse(Set.of()), source);
   }
 
   /** Observes {@code zone} now at each of {@code signers}. */

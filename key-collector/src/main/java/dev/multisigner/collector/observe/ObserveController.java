@@ -95,7 +95,7 @@ public class ObserveController {
               + signer
               + ": server is not accepted; the signer's configured address is read");
     }
-    Set<String> signers = directory.zones().get(zone);
+    Set<String> signers = directory.signers(zone).orElse(null);
     if (signers == null) {
       return error(HttpStatus.NOT_FOUND, "zone=" + zone + ": not under management");
     }
