@@ -253,7 +253,7 @@ public final class ManyZonesBench {
       long wallMinusNanoMs = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
       Map<String, Long> enrolledAtMs = new HashMap<>();
       enrolledAt.forEach((z, nanos) -> enrolledAtMs.put(z, nanos / 1_000_000 + wallMinusNanoMs));
-      ZoneTimeline.print(TAG, stack.bootstrapServers(), enrolledAtMs);
+      ZoneTimeline.print(TAG, stack.bootstrapServers(), enrolledAtMs, signers.size());
     }
   }
 
