@@ -53,9 +53,10 @@ import org.xbill.DNS.Type;
 /**
  * Cheap change detection against a real Knot and a real PowerDNS on the embedded broker: Knot's
  * zone is read fully once and then only its SOA serial is asked, until the serial moves, and a
- * re-read whose served DNSKEYs keymgr already listed does not run keymgr again; PowerDNS, whose key
- * changes do not move the serial, is read fully once and then only its served key state is asked
- * (serial, DNSKEY, CDS, CDNSKEY, NS, CSYNC and who signs), so a key added or activated through its
+ * re-read whose served DNSKEYs keymgr already listed does not run keymgr again, nor one whose key
+ * that signs nothing PowerDNS lists as its own (an imported ZSK); PowerDNS, whose key changes do
+ * not move the serial, is read fully once and then only its served key state is asked (serial,
+ * DNSKEY, CDS, CDNSKEY, NS, CSYNC and who signs), so a key added or activated through its
  * cryptokeys API is seen by the check and read fully; and PowerDNS's NOTIFY (configured in the
  * running server) reaches a second collector that does not poll.
  */
@@ -144,12 +145,66 @@ class ChangeDetectionTest {
 
   @Test
   @Order(2)
+  void aKeyImportedAtKnotThatPowerDnsListsAsItsOwnIsToldWithoutKeymgrAPlantedOneWithIt()
+      throws Exception {
+    Rfc2136Adapter knot = knotAdapter();
+    ZoneName zone = ZoneName.of(ZONE);
+    Dnskey pdnsZsk =
+        lastObserved(PDNS).getOwnKeys().stream()
+            .filter(k -> k.getFlags() == 256)
+            .findFirst()
+            .orElseThrow();
+    DNSKEYRecord imported =
+        new DNSKEYRecord(
+            zone.toName(),
+            DClass.IN,
+            10,
+            pdnsZsk.getFlags(),
+            pdnsZsk.getProtocol(),
+            pdnsZsk.getAlgorithm(),
+            pdnsZsk.getPublicKey().array());
+    long listings = knot.ownKeyListings();
+
+    // as a signer writer does for model 2: PowerDNS's ZSK into Knot's DNSKEY RRset
+    knot.importDnskeys(zone, List.of(imported));
+
+    SignerKeysObserved withImport =
+        firstObserved(KNOT, o -> tags(o.getDnskeys()).contains(imported.getFootprint()));
+    assertThat(tags(withImport.getOwnKeys())).doesNotContain(imported.getFootprint()).isNotEmpty();
+    assertThat(knot.ownKeyListings()).as("PowerDNS lists it: keymgr not asked").isEqualTo(listings);
+
+    // a key no signer lists signs nothing at Knot: keymgr tells whose it is
+    DNSKEYRecord planted = foreignZsk();
+    knot.importDnskeys(zone, List.of(planted));
+    SignerKeysObserved withPlanted =
+        firstObserved(KNOT, o -> tags(o.getDnskeys()).contains(planted.getFootprint()));
+    assertThat(tags(withPlanted.getOwnKeys()))
+        .doesNotContain(planted.getFootprint(), imported.getFootprint())
+        .isEqualTo(tags(withImport.getOwnKeys()));
+    assertThat(knot.ownKeyListings()).isGreaterThan(listings);
+
+    knot.withdrawDnskeys(zone, List.of(imported, planted));
+    firstObserved(KNOT, o -> tags(o.getRemoved()).contains(imported.getFootprint()));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                !tags(lastObserved(KNOT).getDnskeys()).contains(imported.getFootprint())
+                    && !tags(lastObserved(KNOT).getDnskeys()).contains(planted.getFootprint()));
+  }
+
+  @Test
+  @Order(3)
   void aKnotKeyRollMovesTheSerialAndIsObservedWithKeymgrAndAReSignWithoutIt() {
     ObservationService service = collector.getBean(ObservationService.class);
     long knownSerial = service.lastFullRead(ZONE, KNOT).orElseThrow().soaSerial();
     long knotReads = service.fullReads(ZONE, KNOT);
     long listings = knotAdapter().ownKeyListings();
-    Set<Integer> before = tags(lastObserved(KNOT).getDnskeys());
+    // every key Knot served so far, the previous test's imported ones included
+    Set<Integer> before =
+        observed(observationsUntil(probe, ZONE, l -> !observed(l, KNOT).isEmpty()), KNOT).stream()
+            .flatMap(o -> tags(o.getDnskeys()).stream())
+            .collect(Collectors.toSet());
 
     new KnotKeystore(lab.knot(KNOT)).rollZsk();
 
@@ -180,7 +235,7 @@ class ChangeDetectionTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aPowerDnsKeyAddedThenActivatedThroughItsCryptokeysApiIsSeenByTheCheckAndReadFully() {
     PdnsSigner pdns = lab.pdns(PDNS);
     ObservationService service = collector.getBean(ObservationService.class);
@@ -213,7 +268,7 @@ class ChangeDetectionTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void powerDnsNotifiesTheCollectorWhenARecordsTableChangeMovesItsSerial() throws Exception {
     PdnsSigner pdns = lab.pdns(PDNS);
     pdns.setNotifyTarget(notified.getBean(NotifyListener.class).address());

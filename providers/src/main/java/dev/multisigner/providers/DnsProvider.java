@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.xbill.DNS.CDNSKEYRecord;
 import org.xbill.DNS.CDSRecord;
@@ -76,6 +77,25 @@ public interface DnsProvider {
    */
   default ZoneKeySnapshot readAfresh(ZoneName zone) {
     return read(zone);
+  }
+
+  /**
+   * {@link #read}, told the keys that the zone's other signers list as their own (their API or key
+   * manager, at the caller's last reads of them). In model 2 a key's private half is held by one
+   * signer, so an adapter that would ask its key manager about a served key that signs nothing may
+   * take such a key as not its own without asking (Knot's keymgr, {@link
+   * dev.multisigner.providers.dns.KeyManagerListing}). By default the hint is not used.
+   */
+  default ZoneKeySnapshot read(ZoneName zone, Set<DNSKEYRecord> listedByOthers) {
+    return read(zone);
+  }
+
+  /**
+   * {@link #readAfresh}, told the keys the zone's other signers list as their own ({@link
+   * #read(ZoneName, Set)}).
+   */
+  default ZoneKeySnapshot readAfresh(ZoneName zone, Set<DNSKEYRecord> listedByOthers) {
+    return readAfresh(zone);
   }
 
   /**

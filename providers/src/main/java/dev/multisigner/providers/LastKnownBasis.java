@@ -337,6 +337,16 @@ public final class LastKnownBasis implements DnsProvider {
   }
 
   @Override
+  public ZoneKeySnapshot read(ZoneName zone, Set<DNSKEYRecord> listedByOthers) {
+    return provider.read(zone, listedByOthers);
+  }
+
+  @Override
+  public ZoneKeySnapshot readAfresh(ZoneName zone, Set<DNSKEYRecord> listedByOthers) {
+    return provider.readAfresh(zone, listedByOthers);
+  }
+
+  @Override
   public boolean checksBasisOnWrite() {
     return provider.checksBasisOnWrite();
   }

@@ -35,7 +35,7 @@ import org.xbill.DNS.DNSSEC;
  * through an UPDATE) is served but is not reported as the signer's own; without keymgr, the RFC
  * 2136 adapter declares that it cannot tell. Knot's keymgr runs only when a served key signs
  * nothing, and then again only when a key appears that its last listing did not see, or for a read
- * afresh.
+ * afresh, and not when every such key is one the zone's other signers list as theirs.
  */
 class OwnKeyListingLabTest {
 
@@ -156,6 +156,11 @@ class OwnKeyListingLabTest {
 
       // the full resync's read asks keymgr while a served key signs nothing
       assertThat(knot.readAfresh(ZONE).foreignDnskeys()).containsExactly(PLANTED);
+      assertThat(knot.ownKeyListings()).isEqualTo(2);
+
+      // told that another signer lists the key as its own: not asked, afresh or not
+      assertThat(knot.readAfresh(ZONE, Set.of(PLANTED)).foreignDnskeys()).containsExactly(PLANTED);
+      assertThat(knot.read(ZONE, Set.of(PLANTED)).ownKeys()).isEqualTo(first.ownKeys());
       assertThat(knot.ownKeyListings()).isEqualTo(2);
 
       // a key withdrawn leaves only signing keys: no new listing, afresh or not

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DNSKEYRecord;
 
 /**
  * Runs observations off the caller's thread, isolated per signer: each signer has its own lane (a
@@ -337,7 +338,9 @@ public class ObservationScheduler implements AutoCloseable {
       boolean afresh =
           service.lastFullRead(zone, signer).map(r -> r.resyncDue(fullResync)).orElse(true);
       ZoneName name = ZoneName.of(zone);
-      ZoneKeySnapshot snapshot = afresh ? provider.readAfresh(name) : provider.read(name);
+      Set<DNSKEYRecord> others = service.listedByOthers(zone, signer);
+      ZoneKeySnapshot snapshot =
+          afresh ? provider.readAfresh(name, others) : provider.read(name, others);
       if (deadline.finish()) {
         return snapshot;
       }

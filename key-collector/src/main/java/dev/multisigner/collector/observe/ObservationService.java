@@ -20,6 +20,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +52,9 @@ public class ObservationService {
   private final Map<String, FullRead> lastRead = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> fullReads = new ConcurrentHashMap<>();
   private final Map<String, List<Dnskey>> lastRequest = new ConcurrentHashMap<>();
+
+  /** Per zone, per signer, the keys its API or key manager listed as its own at its last read. */
+  private final Map<String, Map<String, Set<DNSKEYRecord>>> listedOwn = new ConcurrentHashMap<>();
 
   public ObservationService(
       EventLog log,
@@ -106,6 +110,28 @@ public class ObservationService {
     for (Map<String, ?> m : List.of(last, lastFailure, lastRead, fullReads, lastRequest)) {
       m.keySet().removeIf(k -> !managed.contains(k.substring(0, k.indexOf('|'))));
     }
+    listedOwn.keySet().retainAll(managed);
+  }
+
+  /**
+   * The keys the zone's signers other than {@code signer} listed as their own (API or key manager)
+   * at their last successful reads here: a hint for {@link DnsProvider#read(ZoneName, Set)}, so a
+   * Knot whose served key signs nothing is not asked about a key that, say, PowerDNS holds. A
+   * collector that has not read the other signers yet (after a start or a rebalance) tells none.
+   */
+  public Set<DNSKEYRecord> listedByOthers(String zone, String signer) {
+    Map<String, Set<DNSKEYRecord>> bySigner = listedOwn.get(zone);
+    if (bySigner == null) {
+      return Set.of();
+    }
+    Set<DNSKEYRecord> keys = new HashSet<>();
+    bySigner.forEach(
+        (other, own) -> {
+          if (!other.equals(signer)) {
+            keys.addAll(own);
+          }
+        });
+    return keys;
   }
 
   /** Zone × signer pairs the service holds state for. */
@@ -120,7 +146,9 @@ public class ObservationService {
   /** Observes {@code signer} for {@code zone} through its provider adapter. */
   public Outcome observe(String zone, DnsProvider provider, ObservationSource source) {
     keySigningRequest(zone, provider);
-    return observe(zone, provider.id().value(), () -> provider.read(ZoneName.of(zone)), source);
+    String signer = provider.id().value();
+    return observe(
+        zone, signer, () -> provider.read(ZoneName.of(zone), listedByOthers(zone, signer)), source);
   }
 
   /**
@@ -144,6 +172,7 @@ public class ObservationService {
       }
       snapshot = SnapshotConverter.toObservation(served, source);
       servedDigest = served.servedDigest();
+      remember(zone, signer, served);
     } catch (ProviderException e) {
       LOG.warn(
           "event=observation_failed zone={} signer={} retryable={} reason=\"{}\"",
@@ -190,6 +219,20 @@ public class ObservationService {
         snapshot.getCds().size(),
         snapshot.getSoaSerial());
     return new Outcome(true, true, snapshot.getDnskeys().size(), null);
+  }
+
+  /** Keeps the signer's own keys where they were listed, not inferred from signatures. */
+  private void remember(String zone, String signer, ZoneKeySnapshot served) {
+    if (served.ownKeySource() == ZoneKeySnapshot.OwnKeySource.SIGNATURES) {
+      Map<String, Set<DNSKEYRecord>> bySigner = listedOwn.get(zone);
+      if (bySigner != null) {
+        bySigner.remove(signer);
+      }
+      return;
+    }
+    listedOwn
+        .computeIfAbsent(zone, z -> new ConcurrentHashMap<>())
+        .put(signer, Set.copyOf(served.ownKeys()));
   }
 
   /**

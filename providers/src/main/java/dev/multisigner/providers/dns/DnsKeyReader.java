@@ -85,6 +85,15 @@ public final class DnsKeyReader {
     }
 
     /**
+     * This strategy, told the keys the zone's other signers list as their own ({@link
+     * dev.multisigner.providers.DnsProvider#read(ZoneName, Set)}): this one, unless it asks a key
+     * manager about keys that sign nothing ({@link KeyManagerListing}).
+     */
+    default OwnKeys knowing(Set<DNSKEYRecord> listedByOthers) {
+      return this;
+    }
+
+    /**
      * Own keys are the served keys whose tags a key manager lists (Knot: {@code keymgr <zone>
      * list}), so a pre-published own key that does not sign yet is still known as own. The listing
      * is reused while no new key is served, and not asked when every served key signs ({@link

@@ -33,6 +33,14 @@ import org.xbill.DNS.DNSKEYRecord;
  * pre-published own ZSK, an imported one, a planted one) is still listed. Not for a signer whose
  * DNSKEY RRset carries another party's signatures (Knot with an offline KSK, model 1): there a
  * signing key need not be held by the signer.
+ *
+ * <p>A read told the keys the zone's other signers list as their own ({@link #knowing}: their API
+ * or key manager, at the collector's last reads of them) needs no listing either, afresh or not,
+ * when every served key that signs nothing is one of those: in model 2 a key's private half is held
+ * by one signer, so a key PowerDNS's cryptokeys list as PowerDNS's is not Knot's. That is every
+ * zone's read after Multisigner imported the other signers' ZSKs, which before ran one {@code
+ * keymgr} process per zone and another at every full resync. A key that signs nothing and no other
+ * signer lists (a pre-published own ZSK, a planted key) is still listed.
  */
 public final class KeyManagerListing implements OwnKeys {
 
@@ -43,6 +51,7 @@ public final class KeyManagerListing implements OwnKeys {
   private final AtomicLong listings = new AtomicLong();
   private final AtomicLong reuses = new AtomicLong();
   private final AtomicLong allSigning = new AtomicLong();
+  private final AtomicLong listedElsewhere = new AtomicLong();
   private final boolean signingKeysAreOwn;
 
   /**
@@ -67,16 +76,28 @@ public final class KeyManagerListing implements OwnKeys {
 
   @Override
   public Set<DNSKEYRecord> own(ZoneName zone, List<DNSKEYRecord> served, Set<Integer> signers) {
-    if (everyKeySigns(served, signers)) {
-      return Set.copyOf(served);
+    return own(zone, served, signers, true, Set.of());
+  }
+
+  private Set<DNSKEYRecord> own(
+      ZoneName zone,
+      List<DNSKEYRecord> served,
+      Set<Integer> signers,
+      boolean reuse,
+      Set<DNSKEYRecord> listedByOthers) {
+    Set<DNSKEYRecord> told = toldByAnswer(served, signers, listedByOthers);
+    if (told != null) {
+      return told;
     }
-    Listing listing;
-    synchronized (last) {
-      listing = last.get(zone);
-    }
-    if (listing != null && listing.served().containsAll(served)) {
-      reuses.incrementAndGet();
-      return ownAmong(served, listing.tags());
+    if (reuse) {
+      Listing listing;
+      synchronized (last) {
+        listing = last.get(zone);
+      }
+      if (listing != null && listing.served().containsAll(served)) {
+        reuses.incrementAndGet();
+        return ownAmong(served, listing.tags());
+      }
     }
     return list(zone, served);
   }
@@ -90,15 +111,33 @@ public final class KeyManagerListing implements OwnKeys {
     return ownAmong(served, tags);
   }
 
-  /** Whether the answer alone tells the own keys: all served keys sign (and at least one is). */
-  private boolean everyKeySigns(List<DNSKEYRecord> served, Set<Integer> signers) {
-    if (!signingKeysAreOwn
-        || served.isEmpty()
-        || !served.stream().allMatch(k -> signers.contains(k.getFootprint()))) {
-      return false;
+  /**
+   * The own keys when the answer tells them without a listing: at least one served key signs, and
+   * every served key either signs (own) or signs nothing and is listed by another signer of the
+   * zone as its own (not this signer's). Null when a key is neither, or when a signing key need not
+   * be this signer's.
+   */
+  private Set<DNSKEYRecord> toldByAnswer(
+      List<DNSKEYRecord> served, Set<Integer> signers, Set<DNSKEYRecord> listedByOthers) {
+    if (!signingKeysAreOwn) {
+      return null;
     }
-    allSigning.incrementAndGet();
-    return true;
+    Set<DNSKEYRecord> own = new HashSet<>();
+    boolean othersKey = false;
+    for (DNSKEYRecord k : served) {
+      if (signers.contains(k.getFootprint())) {
+        own.add(k);
+      } else if (listedByOthers.contains(k)) {
+        othersKey = true;
+      } else {
+        return null;
+      }
+    }
+    if (own.isEmpty()) {
+      return null;
+    }
+    (othersKey ? listedElsewhere : allSigning).incrementAndGet();
+    return own;
   }
 
   private static Set<DNSKEYRecord> ownAmong(List<DNSKEYRecord> served, Set<Integer> tags) {
@@ -115,15 +154,34 @@ public final class KeyManagerListing implements OwnKeys {
   /** The same listing, asked anew for every read (and remembered for the next reuse). */
   @Override
   public OwnKeys afresh() {
+    return view(false, Set.of());
+  }
+
+  @Override
+  public OwnKeys knowing(Set<DNSKEYRecord> listedByOthers) {
+    return view(true, listedByOthers);
+  }
+
+  private OwnKeys view(boolean reuse, Set<DNSKEYRecord> listedByOthers) {
     return new OwnKeys() {
       @Override
       public Set<DNSKEYRecord> own(ZoneName zone, List<DNSKEYRecord> served, Set<Integer> s) {
-        return everyKeySigns(served, s) ? Set.copyOf(served) : list(zone, served);
+        return KeyManagerListing.this.own(zone, served, s, reuse, listedByOthers);
       }
 
       @Override
       public OwnKeySource source() {
         return OwnKeySource.KEY_MANAGER;
+      }
+
+      @Override
+      public OwnKeys afresh() {
+        return view(false, listedByOthers);
+      }
+
+      @Override
+      public OwnKeys knowing(Set<DNSKEYRecord> others) {
+        return view(reuse, others);
       }
     };
   }
@@ -136,6 +194,14 @@ public final class KeyManagerListing implements OwnKeys {
   /** Reads whose served keys all signed, so that no listing was needed. */
   public long allSigning() {
     return allSigning.get();
+  }
+
+  /**
+   * Reads whose served keys that sign nothing were all listed by other signers of the zone as
+   * theirs, so that no listing was needed.
+   */
+  public long listedElsewhere() {
+    return listedElsewhere.get();
   }
 
   /** Reads that reused the zone's last listing instead of calling the key manager. */

@@ -20,6 +20,7 @@ import dev.multisigner.providers.dns.KeyManagerListing;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DNSKEYRecord;
@@ -126,6 +127,17 @@ public final class Rfc2136Adapter implements DnsProvider {
   @Override
   public ZoneKeySnapshot readAfresh(ZoneName zone) {
     return reader.read(zone, ownKeys.afresh());
+  }
+
+  /** A served key that signs nothing and another signer lists as its own is not asked about. */
+  @Override
+  public ZoneKeySnapshot read(ZoneName zone, Set<DNSKEYRecord> listedByOthers) {
+    return reader.read(zone, ownKeys.knowing(listedByOthers));
+  }
+
+  @Override
+  public ZoneKeySnapshot readAfresh(ZoneName zone, Set<DNSKEYRecord> listedByOthers) {
+    return reader.read(zone, ownKeys.afresh().knowing(listedByOthers));
   }
 
   /** Key-manager listings run since start (0 without a key manager). */

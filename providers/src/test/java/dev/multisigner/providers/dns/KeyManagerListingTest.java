@@ -89,4 +89,56 @@ class KeyManagerListingTest {
 
     assertThat(asked).containsExactly(ZONE);
   }
+
+  @Test
+  void aKeyThatSignsNothingAndAnotherSignerListsAsItsOwnNeedsNoListingAfreshOrNot() {
+    KeyManagerListing listing = new KeyManagerListing(this::keymgr, 10, true);
+    List<DNSKEYRecord> served = List.of(ksk, zsk, foreign);
+
+    assertThat(listing.knowing(Set.of(foreign)).own(ZONE, served, tags(ksk, zsk)))
+        .containsExactlyInAnyOrder(ksk, zsk);
+    assertThat(listing.afresh().knowing(Set.of(foreign)).own(ZONE, served, tags(ksk, zsk)))
+        .containsExactlyInAnyOrder(ksk, zsk);
+    assertThat(listing.knowing(Set.of(foreign)).afresh().own(ZONE, served, tags(ksk, zsk)))
+        .containsExactlyInAnyOrder(ksk, zsk);
+
+    assertThat(asked).isEmpty();
+    assertThat(listing.listedElsewhere()).isEqualTo(3);
+    // a key that signs here is this signer's, whoever else lists it
+    assertThat(listing.knowing(Set.of(zsk, foreign)).own(ZONE, served, tags(ksk, zsk)))
+        .containsExactlyInAnyOrder(ksk, zsk);
+    // told nothing, the same answer needs the key manager
+    assertThat(listing.own(ZONE, served, tags(ksk, zsk))).containsExactlyInAnyOrder(ksk, zsk);
+    assertThat(asked).containsExactly(ZONE);
+  }
+
+  @Test
+  void aKeyThatSignsNothingAndNoOtherSignerListsIsStillListed() {
+    KeyManagerListing listing = new KeyManagerListing(this::keymgr, 10, true);
+
+    Set<DNSKEYRecord> own =
+        listing
+            .afresh()
+            .knowing(Set.of(foreign))
+            .own(ZONE, List.of(ksk, zsk, prePublished, foreign), tags(ksk, zsk));
+
+    assertThat(own).as("the pre-published ZSK is told by the listing").contains(prePublished);
+    assertThat(own).containsExactlyInAnyOrder(ksk, zsk, prePublished);
+    assertThat(asked).containsExactly(ZONE);
+    assertThat(listing.listedElsewhere()).isZero();
+  }
+
+  @Test
+  void anOfflineKskSignerListsWhateverOtherSignersList() {
+    KeyManagerListing listing = new KeyManagerListing(this::keymgr, 10, false);
+    DNSKEYRecord ownersKsk = TestKeys.ksk(NAME);
+
+    Set<DNSKEYRecord> own =
+        listing
+            .knowing(Set.of(foreign, ownersKsk))
+            .own(ZONE, List.of(ownersKsk, zsk, foreign), tags(ownersKsk, zsk));
+
+    assertThat(own).containsExactly(zsk);
+    assertThat(asked).containsExactly(ZONE);
+  }
 }
