@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
@@ -35,7 +36,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 @Singleton
 @Requires(env = "signer-coordinator")
-public class ZoneStates {
+public class ZoneStates implements LocalZoneStates {
 
   private final CoordinatorStreams streams;
   private final ZonePeers peers;
@@ -97,10 +98,30 @@ public class ZoneStates {
 
   /**
    * Up to {@code limit} zones after {@code after} (exclusive, null = from the start), by name, of
-   * this instance's own partitions only (its metrics, a peer's part of the list).
+   * this instance's own partitions only (a peer's part of the list).
    */
   public List<ZoneState> list(String after, int limit) {
     return query(store -> list(store, after, limit));
+  }
+
+  /**
+   * Every zone of this instance's own partitions with the bytes of its state, in one pass over the
+   * store (partition after partition, so in no overall order), neither sorted nor decoded: the
+   * metrics scan ({@code ZoneMetrics}) decodes only the zones whose bytes changed since its last
+   * pass. 503 when the store is not queryable, or goes away during the pass (a rebalance).
+   */
+  @Override
+  public void forEach(BiConsumer<String, byte[]> zone) {
+    query(
+        store -> {
+          try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+              KeyValue<String, byte[]> entry = it.next();
+              zone.accept(entry.key, entry.value);
+            }
+          }
+          return null;
+        });
   }
 
   /**

@@ -43,6 +43,9 @@ class ZoneStatesTest {
               p -> org.assertj.core.api.Assertions.assertThat(p.status().getCode()).isEqualTo(503))
           .hasMessageContaining("zone state is not queryable yet (coordinator streams");
       assertThatThrownBy(() -> states.list(null, 10)).isInstanceOf(ApiProblem.class);
+      assertThatThrownBy(() -> states.forEach((zone, bytes) -> {}))
+          .isInstanceOf(ApiProblem.class)
+          .hasMessageContaining("zone state is not queryable yet (coordinator streams");
     }
   }
 }
