@@ -12,9 +12,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.scheduling.annotation.Scheduled;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +20,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +51,6 @@ public class ZoneMetrics {
   private static final Logger LOG = LoggerFactory.getLogger(ZoneMetrics.class);
   private static final Tags STEADY = Tags.of("process", "steady", "step", "steady");
   private static final long[] NONE = {};
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final LocalZoneStates states;
   private final MeterRegistry registry;
@@ -352,23 +348,13 @@ public class ZoneMetrics {
     return false;
   }
 
-  /** A 64-bit hash of the bytes, eight at a time, each step mixed by MurmurHash3's fmix64. */
+  /**
+   * A 64-bit fingerprint of the bytes from two independent JDK checksums: CRC-32C (an intrinsic) in
+   * the high half, {@link Arrays#hashCode(byte[])} in the low half.
+   */
   static long fingerprint(byte[] bytes) {
-    long h = 0x9E3779B97F4A7C15L ^ bytes.length;
-    int i = 0;
-    for (; i + 8 <= bytes.length; i += 8) {
-      h = mix(h ^ (long) LONGS.get(bytes, i));
-    }
-    long tail = 0;
-    for (int j = bytes.length - 1; j >= i; j--) {
-      tail = tail << 8 | (bytes[j] & 0xFF);
-    }
-    return mix(h ^ tail);
-  }
-
-  private static long mix(long x) {
-    x = (x ^ (x >>> 33)) * 0xFF51AFD7ED558CCDL;
-    x = (x ^ (x >>> 33)) * 0xC4CEB9FE1A85EC53L;
-    return x ^ (x >>> 33);
+    CRC32C crc = new CRC32C();
+    crc.update(bytes);
+    return crc.getValue() << 32 | (Arrays.hashCode(bytes) & 0xFFFFFFFFL);
   }
 }
