@@ -7,6 +7,7 @@ import dev.multisigner.coordinator.topology.CoordinatorStreams;
 import dev.multisigner.dnsquery.AuthoritativeDns;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.dns.MultiZoneLab;
+import dev.multisigner.lab.dns.PdnsSigner;
 import dev.multisigner.lab.dns.PdnsZoneCreation;
 import dev.multisigner.schemas.avro.EnrollZone;
 import dev.multisigner.schemas.avro.GroupPolicy;
@@ -81,6 +82,7 @@ public final class ManyZonesBench {
                 Map.entry("converge-timeout-s", "900"),
                 Map.entry("pdns-create", "api"),
                 Map.entry("pdns-api-threads", "4"),
+                Map.entry("pdns-caches", "off"),
                 Map.entry("check-threads", "8"),
                 Map.entry("lab-only", "false"),
                 Map.entry("retry-interval-s", "0"),
@@ -109,6 +111,8 @@ public final class ManyZonesBench {
                 .pdnsZoneCreation(
                     PdnsZoneCreation.valueOf(args.string("pdns-create").toUpperCase(Locale.ROOT)),
                     args.integer("pdns-api-threads"))
+                .pdnsCaches(
+                    PdnsSigner.Caches.valueOf(args.string("pdns-caches").toUpperCase(Locale.ROOT)))
                 .workDir(scratch.dir().resolve("lab"))
                 .start()) {
       StringBuilder startLine =
@@ -118,6 +122,8 @@ public final class ManyZonesBench {
                   + n
                   + " pdns_create="
                   + args.string("pdns-create")
+                  + " pdns_caches="
+                  + args.string("pdns-caches")
                   + " lab_start_ms="
                   + lab.startupTime().toMillis());
       lab.componentStartup()

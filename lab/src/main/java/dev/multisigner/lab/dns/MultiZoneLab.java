@@ -126,6 +126,7 @@ public final class MultiZoneLab implements AutoCloseable {
     private String pdnsId = "pdns-b";
     private PdnsZoneCreation pdnsCreation = PdnsZoneCreation.API;
     private int pdnsApiThreads = 4;
+    private PdnsSigner.Caches pdnsCaches = PdnsSigner.Caches.OFF;
     private Duration daemonTimeout;
     private final Map<String, SignerKind> declared = new LinkedHashMap<>();
     private final Map<String, java.util.function.Function<Name, KeyScheme>> schemes =
@@ -193,6 +194,12 @@ public final class MultiZoneLab implements AutoCloseable {
     public Builder pdnsZoneCreation(PdnsZoneCreation creation, int apiThreads) {
       this.pdnsCreation = creation;
       this.pdnsApiThreads = apiThreads;
+      return this;
+    }
+
+    /** PowerDNS's caches (default: every cache off, as in every other lab). */
+    public Builder pdnsCaches(PdnsSigner.Caches caches) {
+      this.pdnsCaches = caches;
       return this;
     }
 
@@ -347,7 +354,8 @@ public final class MultiZoneLab implements AutoCloseable {
         java.util.function.Function<Name, KeyScheme> scheme,
         Path dir,
         Duration timeout) {
-      PdnsSigner pdns = PdnsSigner.startZones(id, zs, dir, timeout, pdnsCreation, pdnsApiThreads);
+      PdnsSigner pdns =
+          PdnsSigner.startZones(id, zs, dir, timeout, pdnsCreation, pdnsApiThreads, pdnsCaches);
       try {
         for (Name z : zs) {
           KeyScheme s = scheme.apply(z);
