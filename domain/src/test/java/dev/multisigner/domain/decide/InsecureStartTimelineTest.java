@@ -45,6 +45,36 @@ class InsecureStartTimelineTest {
     assertThat(due).anyMatch(l -> l.startsWith("cds #")).anyMatch(l -> l.startsWith("ds #"));
   }
 
+  /**
+   * The parent watch reports a zone's NS set before its DS set. A signer observed in between, on a
+   * zone whose parent holds no DS, is not signing unsafely: nothing says validators validate the
+   * zone yet. Once the DS set is known to be non-empty, the same signing is reported.
+   */
+  @Test
+  void reportsUnsafeSigningOnlyOnceTheParentsDsSetIsKnownToMakeTheZoneSecure() {
+    Timeline t = new Timeline();
+    t.at(0, new EnrollZone(ZONE, POLICY, List.of(signer(A), signer(B))));
+    t.at(1, new ParentNsObserved(ZONE, List.of(ns(A), ns(B))));
+
+    List<String> dsUnknown =
+        new java.util.ArrayList<>(t.at(2, observedA(2, List.of(A_KSK, A_ZSK), List.of())));
+    dsUnknown.addAll(t.at(3, observedB(3, List.of(B_KSK, B_ZSK), List.of())));
+    assertThat(dsUnknown).noneMatch(l -> l.startsWith("UNSAFE_SIGNING_OBSERVED"));
+
+    assertThat(t.at(4, new ParentDsObserved(ZONE, List.of()))).isNotEmpty();
+    assertThat(t.at(5, observedA(5, List.of(A_KSK, A_ZSK), List.of())))
+        .noneMatch(l -> l.startsWith("UNSAFE_SIGNING_OBSERVED"));
+
+    // A DS for knot-a's KSK makes the zone secure while pdns-b still lacks knot-a's ZSK.
+    t.at(6, new ParentDsObserved(ZONE, dsSet(A_KSK)));
+    assertThat(t.at(7, observedA(7, List.of(A_KSK, A_ZSK), List.of())))
+        .contains(
+            "UNSAFE_SIGNING_OBSERVED: signer=knot-a signs with "
+                + A_ZSK.keyTag()
+                + " which pdns-b does not serve yet: resolvers holding pdns-b's DNSKEY RRset fail"
+                + " to validate (RFC 8901 §6)");
+  }
+
   @Test
   void aZoneWithADsAlreadyAtTheParentIsNotHeldBack() {
     Timeline t = JoinTimelines.enrolledAndParentSeen();
