@@ -2,15 +2,10 @@ package dev.multisigner.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
-import dev.multisigner.providers.powerdns.PowerDnsAdapter;
-import dev.multisigner.providers.rfc2136.Rfc2136Adapter;
-import dev.multisigner.providers.rfc2136.TsigKey;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
@@ -38,19 +33,8 @@ class CrossImportLabTest {
         DnsLab.builder().zone(ZONE.value()).knotSigner("knot-a").pdnsSigner("pdns-b").start()) {
       KnotSigner k = lab.knot("knot-a");
       PdnsSigner p = lab.pdns("pdns-b");
-      DnsProvider knot =
-          Rfc2136Adapter.knot(
-              SignerId.of(k.id()),
-              k.dnsAddress(),
-              new TsigKey(k.tsig().name(), k.tsig().algorithm(), Secret.of(k.tsig().secret())));
-      DnsProvider pdns =
-          new PowerDnsAdapter(
-              SignerId.of(p.id()),
-              p.apiUrl(),
-              p.serverId(),
-              Secret.of(p.apiKey()),
-              p.dnsAddress(),
-              Duration.ofSeconds(3));
+      DnsProvider knot = LabAdapters.knot(k);
+      DnsProvider pdns = LabAdapters.pdns(p);
 
       ZoneKeySnapshot knotBefore = knot.read(ZONE);
       ZoneKeySnapshot pdnsBefore = pdns.read(ZONE);

@@ -8,10 +8,6 @@ import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
 import dev.multisigner.providers.LastKnownBasis.ReadReason;
-import dev.multisigner.providers.powerdns.PowerDnsAdapter;
-import dev.multisigner.providers.rfc2136.Rfc2136Adapter;
-import dev.multisigner.providers.rfc2136.TsigKey;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,21 +47,8 @@ class LastKnownBasisLabTest {
     lab = DnsLab.builder().zone(ZONE.value()).knotSigner("knot-a").pdnsSigner("pdns-b").start();
     KnotSigner k = lab.knot("knot-a");
     PdnsSigner p = lab.pdns("pdns-b");
-    plain.put(
-        "knot",
-        Rfc2136Adapter.knot(
-            SignerId.of(k.id()),
-            k.dnsAddress(),
-            new TsigKey(k.tsig().name(), k.tsig().algorithm(), Secret.of(k.tsig().secret()))));
-    plain.put(
-        "pdns",
-        new PowerDnsAdapter(
-            SignerId.of(p.id()),
-            p.apiUrl(),
-            p.serverId(),
-            Secret.of(p.apiKey()),
-            p.dnsAddress(),
-            Duration.ofSeconds(3)));
+    plain.put("knot", LabAdapters.knot(k));
+    plain.put("pdns", LabAdapters.pdns(p));
     plain.forEach((name, provider) -> initial.put(name, provider.read(ZONE)));
   }
 

@@ -2,21 +2,17 @@ package dev.multisigner.providers.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
 import dev.multisigner.providers.DnsProvider;
+import dev.multisigner.providers.LabAdapters;
 import dev.multisigner.providers.PlanChange;
 import dev.multisigner.providers.ProviderPlan;
-import dev.multisigner.providers.Secret;
 import dev.multisigner.providers.TestKeys;
 import dev.multisigner.providers.ZoneKeySnapshot;
 import dev.multisigner.providers.dns.DnsKeyReader;
-import dev.multisigner.providers.powerdns.PowerDnsAdapter;
-import dev.multisigner.providers.rfc2136.Rfc2136Adapter;
-import dev.multisigner.providers.rfc2136.TsigKey;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,20 +51,8 @@ class RoundTripBenchmark {
         DnsLab.builder().zone(ZONE.value()).knotSigner("knot-a").pdnsSigner("pdns-b").start()) {
       KnotSigner knot = lab.knot("knot-a");
       PdnsSigner pdns = lab.pdns("pdns-b");
-      DnsProvider knotAdapter =
-          Rfc2136Adapter.knot(
-              SignerId.of(knot.id()),
-              knot.dnsAddress(),
-              new TsigKey(
-                  knot.tsig().name(), knot.tsig().algorithm(), Secret.of(knot.tsig().secret())));
-      DnsProvider pdnsAdapter =
-          new PowerDnsAdapter(
-              SignerId.of(pdns.id()),
-              pdns.apiUrl(),
-              pdns.serverId(),
-              Secret.of(pdns.apiKey()),
-              pdns.dnsAddress(),
-              Duration.ofSeconds(3));
+      DnsProvider knotAdapter = LabAdapters.knot(knot);
+      DnsProvider pdnsAdapter = LabAdapters.pdns(pdns);
       measure(report, "RFC 2136 (Knot 3.2)", knotAdapter, knot.dnsAddress());
       measure(report, "PowerDNS 4.7 API", pdnsAdapter, pdns.dnsAddress());
     }

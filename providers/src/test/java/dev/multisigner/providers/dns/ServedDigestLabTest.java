@@ -9,9 +9,8 @@ import dev.multisigner.lab.dns.PdnsKeystore;
 import dev.multisigner.lab.dns.PdnsSigner;
 import dev.multisigner.providers.ChangeSignal;
 import dev.multisigner.providers.DnsProvider;
-import dev.multisigner.providers.Secret;
+import dev.multisigner.providers.LabAdapters;
 import dev.multisigner.providers.ZoneKeySnapshot;
-import dev.multisigner.providers.powerdns.PowerDnsAdapter;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,14 +36,7 @@ class ServedDigestLabTest {
   void start() {
     lab = DnsLab.builder().zone(ZONE.value()).pdnsSigner("pdns-b").start();
     pdns = lab.pdns("pdns-b");
-    adapter =
-        new PowerDnsAdapter(
-            SignerId.of("pdns-b"),
-            pdns.apiUrl(),
-            pdns.serverId(),
-            Secret.of(pdns.apiKey()),
-            pdns.dnsAddress(),
-            Duration.ofSeconds(3));
+    adapter = LabAdapters.pdns(pdns);
     probe = new SerialProbe(SignerId.of("pdns-b"), pdns.dnsAddress(), Duration.ofSeconds(3), 16);
   }
 

@@ -8,9 +8,7 @@ import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.LabSigner;
 import dev.multisigner.lab.dns.UnboundValidator;
 import dev.multisigner.providers.DnsProvider;
-import dev.multisigner.providers.Secret;
-import dev.multisigner.providers.rfc2136.Rfc2136Adapter;
-import dev.multisigner.providers.rfc2136.TsigKey;
+import dev.multisigner.providers.LabAdapters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -93,10 +91,7 @@ final class ModelOneProbes {
   }
 
   static DnsProvider reader(KnotSigner k) {
-    return Rfc2136Adapter.knot(
-        SignerId.of(k.id()),
-        k.dnsAddress(),
-        new TsigKey(k.tsig().name(), k.tsig().algorithm(), Secret.of(k.tsig().secret())));
+    return LabAdapters.knot(k);
   }
 
   static Set<String> keyTexts(List<? extends Record> keys) {

@@ -2,7 +2,6 @@ package dev.multisigner.providers.modelone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.multisigner.domain.model.SignerId;
 import dev.multisigner.domain.model.ZoneName;
 import dev.multisigner.lab.dns.BindParent;
 import dev.multisigner.lab.dns.DnsLab;
@@ -11,11 +10,10 @@ import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
 import dev.multisigner.providers.DesiredKeys;
 import dev.multisigner.providers.DnsProvider;
+import dev.multisigner.providers.LabAdapters;
 import dev.multisigner.providers.ProviderPlan;
 import dev.multisigner.providers.ProviderPlanner;
-import dev.multisigner.providers.Secret;
 import dev.multisigner.providers.ZoneKeySnapshot;
-import dev.multisigner.providers.powerdns.PowerDnsAdapter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -49,14 +47,7 @@ class ModelOneProviderHeldLabTest {
             .start()) {
       PdnsSigner p = lab.pdns("pdns-h");
       KnotSigner k = lab.knot("knot-m");
-      DnsProvider holder =
-          new PowerDnsAdapter(
-              SignerId.of(p.id()),
-              p.apiUrl(),
-              p.serverId(),
-              Secret.of(p.apiKey()),
-              p.dnsAddress(),
-              Duration.ofSeconds(3));
+      DnsProvider holder = LabAdapters.pdns(p);
       KnotKeymgr member = ModelOneProbes.keymgr(k);
       Instant now = Instant.now();
       List<DNSKEYRecord> memberZsks =
