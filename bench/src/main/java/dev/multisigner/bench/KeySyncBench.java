@@ -165,7 +165,7 @@ public final class KeySyncBench {
           System.out.println(tag + " notify_target=" + target);
         }
         long t0 = System.nanoTime();
-        ManyZonesBench.enroll(stack.bootstrapServers(), zones, 0);
+        ManyZonesBench.enroll(stack.bootstrapServers(), zones, 0, 0);
         if (!awaitConverged(lab, zones, args.integer("converge-timeout-s"))) {
           System.out.println(tag + " converged=false");
           return;

@@ -57,12 +57,14 @@ import org.xbill.DNS.Type;
  *
  * <p>{@code --zones=1000 --poll-interval=5s --max-concurrency-per-signer=4 --check-interval-s=5
  * --converge-timeout-s=900 --pdns-create=api --pdns-api-threads=4 --check-threads=8
- * --lab-only=false --retry-interval-s=0 --writer-concurrency=0 --plan-basis=last-known
- * --timeline=true --observe-after-write=false} ({@code timeline}: where each zone's time went,
- * {@link ZoneTimeline}; {@code retry-interval-s} 0: Demo's policy, 5 s; {@code writer-concurrency}
- * 0: the coordinator's default, {@code multisigner.writers.concurrency}; {@code plan-basis} a
- * comma-separated list runs the whole benchmark once per value, each on a new lab: {@code
- * multisigner.writers.plan-basis})
+ * --lab-only=false --retry-interval-s=0 --propagation-delay-s=0 --writer-concurrency=0
+ * --plan-basis=last-known --timeline=true --observe-after-write=false} ({@code timeline}: where
+ * each zone's time went, {@link ZoneTimeline}; {@code retry-interval-s} 0: Demo's policy, 5 s;
+ * {@code propagation-delay-s} 0: Demo's policy, 2 s (with {@code --pdns-caches=defaults} give at
+ * least PowerDNS's packet-cache TTL, 20 s, plus Demo's 2 s, or the waits are too short for a
+ * resolver that gets a cached answer); {@code writer-concurrency} 0: the coordinator's default,
+ * {@code multisigner.writers.concurrency}; {@code plan-basis} a comma-separated list runs the whole
+ * benchmark once per value, each on a new lab: {@code multisigner.writers.plan-basis})
  */
 public final class ManyZonesBench {
 
@@ -86,6 +88,7 @@ public final class ManyZonesBench {
                 Map.entry("check-threads", "8"),
                 Map.entry("lab-only", "false"),
                 Map.entry("retry-interval-s", "0"),
+                Map.entry("propagation-delay-s", "0"),
                 Map.entry("writer-concurrency", "0"),
                 Map.entry("plan-basis", "last-known"),
                 Map.entry("timeline", "true"),
@@ -187,7 +190,11 @@ public final class ManyZonesBench {
   private static void run(MultiZoneLab lab, LocalStack stack, List<String> zones, Args args)
       throws Exception {
     Map<String, Long> enrolledAt =
-        enroll(stack.bootstrapServers(), zones, args.integer("retry-interval-s"));
+        enroll(
+            stack.bootstrapServers(),
+            zones,
+            args.integer("retry-interval-s"),
+            args.integer("propagation-delay-s"));
     long t0 = enrolledAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();
     Map<String, Long> crossAt = new ConcurrentHashMap<>();
     Map<String, Long> dsAt = new ConcurrentHashMap<>();
@@ -336,9 +343,19 @@ public final class ManyZonesBench {
 
   /**
    * Sends one EnrollZone intent per zone (Demo's; with {@code retryIntervalS > 0} its policy's
-   * command retry interval replaced), all at once; returns each zone's send time.
+   * command retry interval replaced, with {@code propagationDelayS > 0} its propagation delay), all
+   * at once; returns each zone's send time.
    */
-  static Map<String, Long> enroll(String bootstrap, List<String> zones, int retryIntervalS) {
+  static Map<String, Long> enroll(
+      String bootstrap, List<String> zones, int retryIntervalS, int propagationDelayS) {
+    GroupPolicy.Builder policy = GroupPolicy.newBuilder(DemoWorld.labPolicy());
+    if (retryIntervalS > 0) {
+      policy.setRetryIntervalSeconds(retryIntervalS);
+    }
+    if (propagationDelayS > 0) {
+      policy.setPropagationDelaySeconds(propagationDelayS);
+    }
+    GroupPolicy adjusted = policy.build();
     Topic<ZoneIntent> topic = TopicCatalog.ZONE_INTENTS;
     Map<String, Long> at = new HashMap<>();
     long t = System.nanoTime();
@@ -355,13 +372,7 @@ public final class ManyZonesBench {
             new ByteArraySerializer())) {
       for (String z : zones) {
         ZoneIntent intent = DemoWorld.enroll(z);
-        if (retryIntervalS > 0) {
-          ((EnrollZone) intent.getIntent())
-              .setPolicy(
-                  GroupPolicy.newBuilder(DemoWorld.labPolicy())
-                      .setRetryIntervalSeconds(retryIntervalS)
-                      .build());
-        }
+        ((EnrollZone) intent.getIntent()).setPolicy(adjusted);
         at.put(z, System.nanoTime());
         producer.send(new ProducerRecord<>(topic.name(), z, topic.valueSerde().encode(intent)));
       }
@@ -372,9 +383,9 @@ public final class ManyZonesBench {
             + " enrolled="
             + zones.size()
             + " retry_interval_s="
-            + (retryIntervalS > 0
-                ? retryIntervalS
-                : DemoWorld.labPolicy().getRetryIntervalSeconds())
+            + adjusted.getRetryIntervalSeconds()
+            + " propagation_delay_s="
+            + adjusted.getPropagationDelaySeconds()
             + " enroll_send_ms="
             + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t));
     return at;

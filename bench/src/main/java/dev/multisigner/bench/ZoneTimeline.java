@@ -98,7 +98,45 @@ final class ZoneTimeline {
       return;
     }
     t.printStages(tag, enrolledAtMs);
+    t.printUnsafeSigning(tag, enrolledAtMs);
     System.out.println(tag + " " + t.joinedBy(enrolledAtMs, signersPerZone));
+  }
+
+  /**
+   * One {@code unsafe_signing} line per zone that reported {@code UnsafeSigningObserved}: its first
+   * and last time and, for telling a real unsafe step from one the coordinator could not yet rule
+   * out, when the coordinator first recorded the parent's NS and DS sets ({@code ParentNsChanged},
+   * {@code ParentDsChanged}; -1: never), all from the zone's enrollment send.
+   */
+  private void printUnsafeSigning(String tag, Map<String, Long> enrolledAtMs) {
+    Map<String, long[]> unsafe = byLabel.getOrDefault("ev:UnsafeSigningObserved", Map.of());
+    new TreeMap<>(unsafe)
+        .forEach(
+            (zone, v) -> {
+              Long e = enrolledAtMs.get(zone);
+              if (e == null) {
+                return;
+              }
+              System.out.println(
+                  tag
+                      + " unsafe_signing zone="
+                      + zone
+                      + " reports="
+                      + v[2]
+                      + " first_ms="
+                      + (v[0] - e)
+                      + " last_ms="
+                      + (v[1] - e)
+                      + " parent_ns_first_ms="
+                      + firstSince("ev:ParentNsChanged", zone, e)
+                      + " parent_ds_first_ms="
+                      + firstSince("ev:ParentDsChanged", zone, e));
+            });
+  }
+
+  private long firstSince(String label, String zone, long from) {
+    long[] v = byLabel.getOrDefault(label, Map.of()).get(zone);
+    return v == null ? -1 : v[0] - from;
   }
 
   /**
