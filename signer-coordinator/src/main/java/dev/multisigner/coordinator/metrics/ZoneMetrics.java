@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * observation), not the zone's state or view, so memory stays small at 100,000 zones; ages are
  * taken from those facts at every scan, so they are as exact as a fresh decode. A zone gone from
  * the store (deleted, or its partition moved to another instance) is dropped with what was kept of
- * it.
+ * it. A state that cannot be decoded is logged once (its zone and the cause) and counted under
+ * process {@code unreadable}; the other zones' gauges go on.
  */
 @Context
 @Requires(env = "signer-coordinator")
@@ -51,6 +52,19 @@ public class ZoneMetrics {
   private static final Logger LOG = LoggerFactory.getLogger(ZoneMetrics.class);
   private static final Tags STEADY = Tags.of("process", "steady", "step", "steady");
   private static final long[] NONE = {};
+
+  /**
+   * A zone whose stored state cannot be decoded: counted in {@code multisigner.zones} under process
+   * {@code unreadable}, so one bad state shows instead of stopping every zone's gauges.
+   */
+  private static final Facts UNREADABLE =
+      new Facts(
+          List.of(new Step(Tags.of("process", "unreadable", "step", "state"), null)),
+          null,
+          false,
+          null,
+          null,
+          List.of());
 
   private final LocalZoneStates states;
   private final MeterRegistry registry;
@@ -143,7 +157,8 @@ public class ZoneMetrics {
     Map<String, Zone> now = new HashMap<>(Math.max(16, seen.size() * 4 / 3 + 1));
     List<ZoneViews.KeyView> newlySynced = new ArrayList<>();
     try {
-      states.forEach((name, bytes) -> now.put(name, zone(seen.get(name), bytes, newlySynced)));
+      states.forEach(
+          (name, bytes) -> now.put(name, zone(name, seen.get(name), bytes, newlySynced)));
     } catch (RuntimeException e) {
       LOG.debug("event=metrics_scan_skipped reason=\"{}\"", e.getMessage());
       return; // the store is not queryable yet (Streams starting or rebalancing): keep the last
@@ -161,13 +176,24 @@ public class ZoneMetrics {
    * The zone as its bytes say now: what the last scan kept when they did not change, else decoded
    * anew; keys that reached every member since are added to {@code newlySynced}.
    */
-  private Zone zone(Zone last, byte[] bytes, List<ZoneViews.KeyView> newlySynced) {
+  private Zone zone(String name, Zone last, byte[] bytes, List<ZoneViews.KeyView> newlySynced) {
     long hash = fingerprint(bytes);
     if (last != null && last.length() == bytes.length && last.hash() == hash) {
       return last; // unchanged: same facts, and no key can have reached every member since
     }
     decodes++;
-    ZoneState s = ZoneStateCodec.decode(bytes);
+    ZoneState s;
+    try {
+      s = ZoneStateCodec.decode(bytes);
+    } catch (RuntimeException e) {
+      // Kept with its fingerprint: not decoded, nor logged, again until its bytes change.
+      LOG.warn(
+          "event=metrics_zone_unreadable zone={} bytes={} reason=\"{}\"",
+          name,
+          bytes.length,
+          e.getMessage());
+      return new Zone(bytes.length, hash, UNREADABLE, last == null ? NONE : last.synced());
+    }
     long[] synced = stillKnown(last == null ? NONE : last.synced(), s);
     if (s.status() == ZoneStatus.ABSENT || s.status() == ZoneStatus.RETIRED) {
       return new Zone(bytes.length, hash, null, synced);

@@ -147,6 +147,28 @@ class ZoneMetricsTest {
   }
 
   @Test
+  void aStateThatCannotBeDecodedIsCountedAsUnreadableAndTheOtherZonesGoOn() {
+    put(zone("one.test", member(A, MemberPhase.JOINING, -30)));
+    store.put("bad.test.", new byte[] {99, 1, 2});
+    clock.now = T0;
+    metrics.scan();
+    assertThat(rows("multisigner.zones"))
+        .containsOnly(entry("join/JOINING", 1.0), entry("unreadable/state", 1.0));
+    assertThat(rows("multisigner.observation.age")).containsOnly(entry("signer-a", 30.0));
+    assertThat(metrics.decodes()).isEqualTo(2);
+
+    clock.now = t(5);
+    metrics.scan();
+    assertThat(metrics.decodes()).as("the bad bytes are not decoded again").isEqualTo(2);
+    assertThat(rows("multisigner.observation.age")).containsOnly(entry("signer-a", 35.0));
+
+    put(zone("bad.test", member(B, MemberPhase.ACTIVE, 0)));
+    metrics.scan();
+    assertThat(rows("multisigner.zones"))
+        .containsOnly(entry("join/JOINING", 1.0), entry("steady/steady", 1.0));
+  }
+
+  @Test
   void aKeyIsMeasuredOnceWhenItFirstReachesEveryMemberAndNotWhenItDidBeforeStart() {
     KeyRecord aZsk = new KeyRecord(A_ZSK, A, KeyRole.ZSK, t(-60), null);
     KeyRecord bZsk = new KeyRecord(B_ZSK, B, KeyRole.ZSK, t(-30), null);
