@@ -60,10 +60,9 @@ import org.xbill.DNS.Type;
  * --lab-only=false --retry-interval-s=0 --propagation-delay-s=0 --writer-concurrency=0
  * --plan-basis=last-known --timeline=true --observe-after-write=false} ({@code timeline}: where
  * each zone's time went, {@link ZoneTimeline}; {@code retry-interval-s} 0: Demo's policy, 5 s;
- * {@code propagation-delay-s} 0: Demo's policy, 2 s (with {@code --pdns-caches=defaults} give at
- * least PowerDNS's packet-cache TTL, 20 s, plus Demo's 2 s, or the waits are too short for a
- * resolver that gets a cached answer); {@code writer-concurrency} 0: the coordinator's default,
- * {@code multisigner.writers.concurrency}; {@code plan-basis} a comma-separated list runs the whole
+ * {@code propagation-delay-s} 0: Demo's policy, 2 s (the group's propagation delay, which every
+ * wait adds to a TTL); {@code writer-concurrency} 0: the coordinator's default, {@code
+ * multisigner.writers.concurrency}; {@code plan-basis} a comma-separated list runs the whole
  * benchmark once per value, each on a new lab: {@code multisigner.writers.plan-basis})
  */
 public final class ManyZonesBench {
