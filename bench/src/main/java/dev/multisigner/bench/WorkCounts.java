@@ -4,6 +4,8 @@ import dev.multisigner.cli.LocalStack;
 import dev.multisigner.cli.LocalStack.Service;
 import dev.multisigner.collector.observe.ChangeDetector;
 import dev.multisigner.collector.observe.ObservationService;
+import dev.multisigner.providers.DnsProvider;
+import dev.multisigner.providers.powerdns.PowerDnsAdapter;
 import dev.multisigner.providers.rfc2136.Rfc2136Adapter;
 import dev.multisigner.support.signers.SignerRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
@@ -57,15 +60,22 @@ final class WorkCounts {
             .append((long) n);
       }
       long fullReads = zones.stream().mapToLong(z -> collector.fullReads(z, signer)).sum();
+      Optional<DnsProvider> provider =
+          stack.context(Service.KEY_COLLECTOR).getBean(SignerRegistry.class).provider(signer);
       long listings =
-          stack
-              .context(Service.KEY_COLLECTOR)
-              .getBean(SignerRegistry.class)
-              .provider(signer)
+          provider
               .filter(Rfc2136Adapter.class::isInstance)
               .map(p -> ((Rfc2136Adapter) p).ownKeyListings())
               .orElse(0L);
       out.append(signer).append("_collector_keymgr_runs=").append(listings).append(' ');
+      provider
+          .filter(PowerDnsAdapter.class::isInstance)
+          .ifPresent(
+              p ->
+                  out.append(signer)
+                      .append("_collector_cryptokeys_calls=")
+                      .append(((PowerDnsAdapter) p).ownKeyListings())
+                      .append(' '));
       out.append(
           String.format(
               Locale.ROOT,

@@ -10,6 +10,7 @@ import dev.multisigner.lab.dns.KnotKeystore;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
 import dev.multisigner.providers.ZoneKeySnapshot.OwnKeySource;
+import dev.multisigner.providers.powerdns.PowerDnsAdapter;
 import dev.multisigner.providers.rfc2136.Rfc2136Adapter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,6 +115,46 @@ class OwnKeyListingLabTest {
 
       assertThat(knotInferred.ownKeyListing().available()).isFalse();
       assertThat(knotInferred.read(ZONE).ownKeySource()).isEqualTo(OwnKeySource.SIGNATURES);
+    }
+  }
+
+  @Test
+  void powerDnsIsAskedOnlyForAKeyThatSignsNothingAndNoOtherSignerLists() throws Exception {
+    try (DnsLab lab = DnsLab.builder().zone(ZONE.value()).pdnsSigner("pdns-b").start()) {
+      PdnsSigner p = lab.pdns("pdns-b");
+      PowerDnsAdapter pdns = LabAdapters.pdns(p);
+
+      ZoneKeySnapshot first = pdns.read(ZONE, Set.of());
+      assertThat(pdns.ownKeyListings()).as("its KSK and ZSK both sign: no API call").isZero();
+      assertThat(first.ownKeySource()).isEqualTo(OwnKeySource.API);
+      assertThat(first.ownKeys()).hasSize(2).isEqualTo(Set.copyOf(first.dnskeys()));
+
+      DNSKEYRecord imported = TestKeys.zsk(ZONE.toName());
+      pdns.importDnskeys(ZONE, List.of(imported));
+      long listings = pdns.ownKeyListings();
+      ZoneKeySnapshot unknown = pdns.read(ZONE, Set.of());
+      assertThat(pdns.ownKeyListings())
+          .as("a key that signs nothing and no other signer lists is asked about")
+          .isGreaterThan(listings);
+      assertThat(unknown.ownKeys()).isEqualTo(first.ownKeys()).doesNotContain(imported);
+
+      listings = pdns.ownKeyListings();
+      ZoneKeySnapshot known = pdns.read(ZONE, Set.of(imported));
+      ZoneKeySnapshot afresh = pdns.readAfresh(ZONE, Set.of(imported));
+      assertThat(pdns.ownKeyListings())
+          .as("another signer lists it: no API call")
+          .isEqualTo(listings);
+      assertThat(known.ownKeys()).isEqualTo(first.ownKeys());
+      assertThat(known.foreignDnskeys()).containsExactly(imported);
+      assertThat(afresh.ownKeys()).isEqualTo(first.ownKeys());
+
+      // a pre-published own key signs nothing yet and no other signer lists it: asked, and own
+      p.pdnsutil("add-zone-key", ZONE.value(), "zsk", "inactive", "published", "ecdsa256");
+      ZoneKeySnapshot prePublished = pdns.read(ZONE, Set.of(imported));
+      assertThat(pdns.ownKeyListings()).isGreaterThan(listings);
+      assertThat(prePublished.dnskeys()).hasSize(4);
+      assertThat(prePublished.ownKeys()).hasSize(3).containsAll(first.ownKeys());
+      assertThat(prePublished.foreignDnskeys()).containsExactly(imported);
     }
   }
 

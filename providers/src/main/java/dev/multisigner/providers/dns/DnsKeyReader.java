@@ -113,6 +113,27 @@ public final class DnsKeyReader {
       return new KeyManagerListing(ownTags, KEPT_LISTINGS, signingKeysAreOwn);
     }
 
+    /**
+     * The own keys when the answer tells them without asking the signer, for a signer that signs
+     * only with keys it holds: at least one served key signs the DNSKEY RRset or the SOA, and every
+     * served key either signs (own) or signs nothing and is listed by another signer of the zone as
+     * its own (in model 2 a key's private half is held by one signer, so not this signer's). Null
+     * when a key is neither: a pre-published own key, an imported key no other signer lists, a
+     * planted one, which only the signer's listing can tell apart.
+     */
+    static Set<DNSKEYRecord> toldByAnswer(
+        List<DNSKEYRecord> served, Set<Integer> signers, Set<DNSKEYRecord> listedByOthers) {
+      Set<DNSKEYRecord> own = new HashSet<>();
+      for (DNSKEYRecord k : served) {
+        if (signers.contains(k.getFootprint())) {
+          own.add(k);
+        } else if (!listedByOthers.contains(k)) {
+          return null;
+        }
+      }
+      return own.isEmpty() ? null : own;
+    }
+
     /** Own keys are the keys that sign the DNSKEY RRset or the SOA. */
     static OwnKeys fromSignatures() {
       return (zone, served, signers) -> {

@@ -111,32 +111,16 @@ public final class KeyManagerListing implements OwnKeys {
     return ownAmong(served, tags);
   }
 
-  /**
-   * The own keys when the answer tells them without a listing: at least one served key signs, and
-   * every served key either signs (own) or signs nothing and is listed by another signer of the
-   * zone as its own (not this signer's). Null when a key is neither, or when a signing key need not
-   * be this signer's.
-   */
+  /** {@link OwnKeys#toldByAnswer}, counted; null too when a signing key need not be this one's. */
   private Set<DNSKEYRecord> toldByAnswer(
       List<DNSKEYRecord> served, Set<Integer> signers, Set<DNSKEYRecord> listedByOthers) {
     if (!signingKeysAreOwn) {
       return null;
     }
-    Set<DNSKEYRecord> own = new HashSet<>();
-    boolean othersKey = false;
-    for (DNSKEYRecord k : served) {
-      if (signers.contains(k.getFootprint())) {
-        own.add(k);
-      } else if (listedByOthers.contains(k)) {
-        othersKey = true;
-      } else {
-        return null;
-      }
+    Set<DNSKEYRecord> own = OwnKeys.toldByAnswer(served, signers, listedByOthers);
+    if (own != null) {
+      (own.size() < served.size() ? listedElsewhere : allSigning).incrementAndGet();
     }
-    if (own.isEmpty()) {
-      return null;
-    }
-    (othersKey ? listedElsewhere : allSigning).incrementAndGet();
     return own;
   }
 

@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DNSKEYRecord;
@@ -52,6 +53,7 @@ public final class PowerDnsAdapter implements DnsProvider {
   private final URI apiUrl;
   private final PowerDnsClient client;
   private final DnsKeyReader reader;
+  private final AtomicLong listings = new AtomicLong();
 
   public PowerDnsAdapter(
       SignerId id,
@@ -139,6 +141,49 @@ public final class PowerDnsAdapter implements DnsProvider {
         });
   }
 
+  /**
+   * Told the keys the zone's other signers list as their own: no cryptokeys call when the answer
+   * tells PowerDNS's own keys by itself ({@link OwnKeys#toldByAnswer}). PowerDNS signs only with
+   * keys it holds, so a key that signs the DNSKEY RRset or the SOA is its own; a key that signs
+   * nothing and another signer lists is that signer's. That is every zone's first read (its KSK and
+   * ZSK, both signing) and every read once the other signers' ZSKs are imported, which before
+   * called the API each time. A key that signs nothing and no other signer lists (a pre-published
+   * own key, a key written into the records table) is read again with the listing, as {@link
+   * #read(ZoneName)} does. PowerDNS keeps no listing to reuse, so a read afresh is the same.
+   */
+  @Override
+  public ZoneKeySnapshot read(ZoneName zone, Set<DNSKEYRecord> listedByOthers) {
+    boolean[] told = {false};
+    ZoneKeySnapshot snapshot =
+        reader.read(
+            zone,
+            new OwnKeys() {
+              @Override
+              public Set<DNSKEYRecord> own(
+                  ZoneName z, List<DNSKEYRecord> served, Set<Integer> signers) {
+                Set<DNSKEYRecord> own = OwnKeys.toldByAnswer(served, signers, listedByOthers);
+                told[0] = own != null;
+                return own == null ? Set.of() : own;
+              }
+
+              @Override
+              public OwnKeySource source() {
+                return OwnKeySource.API;
+              }
+            });
+    return told[0] ? snapshot : read(zone);
+  }
+
+  @Override
+  public ZoneKeySnapshot readAfresh(ZoneName zone, Set<DNSKEYRecord> listedByOthers) {
+    return read(zone, listedByOthers);
+  }
+
+  /** Cryptokeys listings since start. */
+  public long ownKeyListings() {
+    return listings.get();
+  }
+
   /** The served DNSKEY RRset: one DNS query at the signer, without the own-key listing. */
   @Override
   public List<DNSKEYRecord> servedDnskeys(ZoneName zone) {
@@ -183,6 +228,7 @@ public final class PowerDnsAdapter implements DnsProvider {
   }
 
   private Set<DNSKEYRecord> ownKeys(ZoneName zone) {
+    listings.incrementAndGet();
     return PowerDnsConverter.cryptokeys(client.cryptokeys(zone), zone.toName());
   }
 
