@@ -109,8 +109,7 @@ final class ZoneTimeline {
    * {@code ParentDsChanged}; -1: never), all from the zone's enrollment send.
    */
   private void printUnsafeSigning(String tag, Map<String, Long> enrolledAtMs) {
-    Map<String, long[]> unsafe = byLabel.getOrDefault("ev:UnsafeSigningObserved", Map.of());
-    new TreeMap<>(unsafe)
+    new TreeMap<>(byLabelOrEmpty("ev:UnsafeSigningObserved"))
         .forEach(
             (zone, v) -> {
               Long e = enrolledAtMs.get(zone);
@@ -135,7 +134,7 @@ final class ZoneTimeline {
   }
 
   private long firstSince(String label, String zone, long from) {
-    long[] v = byLabel.getOrDefault(label, Map.of()).get(zone);
+    long[] v = byLabelOrEmpty(label).get(zone);
     return v == null ? -1 : v[0] - from;
   }
 
