@@ -1,5 +1,6 @@
 package dev.multisigner.dspublisher.publish;
 
+import dev.multisigner.schemas.avro.NsChangeRequested;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import dev.multisigner.support.Inbox;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
@@ -40,7 +41,11 @@ public class DsRequestListener {
             request -> {
               // the parent is about to change, by this publisher or by the parent's own scan
               if (record.key() != null) {
-                watcher.expectChange(record.key());
+                watcher.expectChange(
+                    record.key(),
+                    request.getRequest() instanceof NsChangeRequested
+                        ? ParentWatcher.Watched.NS
+                        : ParentWatcher.Watched.DS);
               }
               publication.submit(request);
             });

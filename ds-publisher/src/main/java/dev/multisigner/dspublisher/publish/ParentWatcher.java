@@ -50,13 +50,17 @@ import org.xbill.DNS.Name;
  *
  * <p>Not every zone is read every pass. A pass reads a zone whose DS or NS it has not reported yet,
  * a zone in motion, and a settled zone last read {@code
- * multisigner.ds-publisher.watch-settled-interval} ago (60 s by default). A zone is in motion for
- * {@code multisigner.ds-publisher.watch-busy-for} (10 min) after a DS or NS request for it reached
- * the ds-publisher ({@link #expectChange}) and after the watcher reported a change other than its
- * first sight of the parent: that is when the parent changes, through this publisher or a parent's
- * CDS or CSYNC scan. So the reads follow the zones in motion, not the number of zones managed, and
- * a change nobody requested is still seen within the settled interval. With 10,000 zones and a
- * one-second pass every zone was read every few seconds, most of them unchanged for hours.
+ * multisigner.ds-publisher.watch-settled-interval} ago (60 s by default). A zone is in motion while
+ * a DS or NS request for it that reached the ds-publisher ({@link #expectChange}) has not shown at
+ * the parent yet, for at most {@code multisigner.ds-publisher.watch-busy-for} (10 min), and for
+ * {@code watch-busy-for} after the watcher saw its parent change without a request (a parent's CDS
+ * or CSYNC scan, an operator): more changes tend to follow those. A requested change, once seen,
+ * ends the motion it started: this publisher's own writes are read back and verified by {@link
+ * DsPublication} anyway, and the coordinator asks again for the next step of a process. So the
+ * reads follow the zones in motion, not the number of zones managed, and a change nobody requested
+ * is still seen within the settled interval. With 10,000 zones and a one-second pass every zone was
+ * read every few seconds, most of them unchanged for hours; then, with every zone kept in motion
+ * for 10 minutes after its request, every pass of a large enrollment still read almost every zone.
  */
 @Singleton
 @Requires(env = "ds-publisher")
@@ -73,6 +77,10 @@ public class ParentWatcher {
   private final Map<String, String> lastSeen = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastRead = new ConcurrentHashMap<>();
   private final Map<String, Instant> busyUntil = new ConcurrentHashMap<>();
+
+  /** Requested changes not seen at the parent yet ("zone|ds", "zone|ns"), each until when. */
+  private final Map<String, Instant> awaiting = new ConcurrentHashMap<>();
+
   private final Duration settledInterval;
   private final Duration busyFor;
 
@@ -108,12 +116,25 @@ public class ParentWatcher {
     pool.shutdownNow();
   }
 
+  /** What a request asks the parent to change. */
+  public enum Watched {
+    DS("ds"),
+    NS("ns");
+
+    private final String key;
+
+    Watched(String key) {
+      this.key = key;
+    }
+  }
+
   /**
-   * The parent of {@code zone} is about to change (a DS or NS request for it reached the
-   * ds-publisher): read it on the next pass and every pass for {@code watch-busy-for}.
+   * The parent's {@code what} of {@code zone} is about to change (a request for it reached the
+   * ds-publisher): read the zone on the next pass and every pass until the watcher sees that
+   * change, for at most {@code watch-busy-for}.
    */
-  public void expectChange(String zone) {
-    busyUntil.put(zone, clock.instant().plus(busyFor));
+  public void expectChange(String zone, Watched what) {
+    awaiting.put(zone + "|" + what.key, clock.instant().plus(busyFor));
     lastRead.remove(zone);
   }
 
@@ -128,6 +149,7 @@ public class ParentWatcher {
     Set<String> managed = directory.zoneNames();
     lastRead.keySet().retainAll(managed);
     busyUntil.keySet().retainAll(managed);
+    awaiting.keySet().removeIf(k -> !managed.contains(k.substring(0, k.lastIndexOf('|'))));
     Instant start = clock.instant();
     List<String> zones = new ArrayList<>();
     for (String zone : managed) {
@@ -160,12 +182,26 @@ public class ParentWatcher {
     if (!lastSeen.containsKey(zone + "|ds") || !lastSeen.containsKey(zone + "|ns")) {
       return true;
     }
-    Instant busy = busyUntil.get(zone);
-    if (busy != null && now.isBefore(busy)) {
+    // not short-circuited: each call also forgets an expectation that has run out
+    if (until(awaiting, zone + "|ds", now) | until(awaiting, zone + "|ns", now)
+        || until(busyUntil, zone, now)) {
       return true;
     }
     Instant read = lastRead.get(zone);
     return read == null || !now.isBefore(read.plus(settledInterval));
+  }
+
+  /** Whether {@code key} is held until after {@code now}; forgets it once that has passed. */
+  private static boolean until(Map<String, Instant> held, String key, Instant now) {
+    Instant until = held.get(key);
+    if (until == null) {
+      return false;
+    }
+    if (now.isBefore(until)) {
+      return true;
+    }
+    held.remove(key, until);
+    return false;
   }
 
   private void watch(
@@ -222,8 +258,8 @@ public class ParentWatcher {
     log.append(TopicCatalog.DS_EVENTS, zone, new DsEvent(envelopes.first(zone), null, event));
     // Remembered only once on the log, so a failed append is reported again next time.
     String before = lastSeen.put(key, fingerprint);
-    if (before != null) {
-      // the parent moved: more changes tend to follow (the rest of a rollover or a scan)
+    if (before != null && awaiting.remove(key) == null) {
+      // the parent moved with nobody asking (a scan, an operator): more changes tend to follow
       busyUntil.put(zone, clock.instant().plus(busyFor));
     }
   }
