@@ -137,6 +137,8 @@ public final class ManyZonesBench {
       System.out.println(TAG + " lab_start " + WorkCounts.cpuDelta(Map.of(), cpuLabUp, n));
       Map<String, Long> threadsLabUp = WorkCounts.threadCpuNanos();
       if (!Boolean.parseBoolean(args.string("lab-only"))) {
+        WorkCounts.ThreadCpuSampler threads =
+            new WorkCounts.ThreadCpuSampler(Duration.ofSeconds(5));
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("multisigner.collector.poll-interval", args.string("poll-interval"));
         overrides.put(
@@ -180,7 +182,9 @@ public final class ManyZonesBench {
                   + " plan_basis="
                   + planBasis
                   + " run "
-                  + WorkCounts.threadCpuDelta(threadsLabUp, WorkCounts.threadCpuNanos(), 25));
+                  + WorkCounts.threadCpuDelta(threadsLabUp, threads.soFar(), 25));
+        } finally {
+          threads.close();
         }
       }
     }

@@ -15,12 +15,17 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -217,11 +222,47 @@ final class WorkCounts {
   }
 
   /**
+   * {@link #threadCpuNanos} taken every few seconds and kept per thread, so a thread that ends (an
+   * idle pool thread let go, a pool shut down) still counts with its last sample. Without it the
+   * run's thread split missed 15-31 % of the JVM's CPU (bench/README.md §16); what a thread did
+   * after its last sample, and threads shorter than the interval, are still missed.
+   */
+  static final class ThreadCpuSampler implements AutoCloseable {
+    private final Map<String, Long> seen = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "bench-thread-cpu-sampler");
+              t.setDaemon(true);
+              return t;
+            });
+
+    ThreadCpuSampler(Duration every) {
+      timer.scheduleWithFixedDelay(this::sample, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void sample() {
+      threadCpuNanos().forEach((k, ns) -> seen.merge(k, ns, Math::max));
+    }
+
+    /** Every thread seen so far, live or ended, with its CPU at its last sample (one taken now). */
+    Map<String, Long> soFar() {
+      sample();
+      return new HashMap<>(seen);
+    }
+
+    @Override
+    public void close() {
+      timer.shutdownNow();
+    }
+  }
+
+  /**
    * {@code before} → {@code after} of {@link #threadCpuNanos}, summed per thread name with digits
    * and ids replaced ({@code StreamThread-#}), the {@code top} largest as {@code
    * thread_cpu_s_<name>=…} fields and the rest as one {@code thread_cpu_s_other}; threads that
-   * ended between the two snapshots are not counted, which {@code cpu_s_jvm} minus {@code
-   * thread_cpu_s_sum} shows.
+   * ended between the two snapshots are not counted unless {@code after} comes from a {@link
+   * ThreadCpuSampler}; {@code cpu_s_jvm} minus {@code thread_cpu_s_sum} shows what is missing.
    */
   static String threadCpuDelta(Map<String, Long> before, Map<String, Long> after, int top) {
     Map<String, Double> groups = new HashMap<>();
