@@ -223,9 +223,10 @@ final class WorkCounts {
 
   /**
    * {@link #threadCpuNanos} taken every few seconds and kept per thread, so a thread that ends (an
-   * idle pool thread let go, a pool shut down) still counts with its last sample. Without it the
-   * run's thread split missed 15-31 % of the JVM's CPU (bench/README.md §16); what a thread did
-   * after its last sample, and threads shorter than the interval, are still missed.
+   * idle pool thread let go, a pool shut down) still counts with its last sample. At 10,000 zones
+   * that brought back the bench's own check pool (about 10 s); the split still misses about 13 % of
+   * the JVM's CPU there (bench/README.md §16): threads shorter than the interval, what a thread did
+   * after its last sample, and native threads neither Java's nor the JVM's own.
    */
   static final class ThreadCpuSampler implements AutoCloseable {
     private final Map<String, Long> seen = new ConcurrentHashMap<>();
