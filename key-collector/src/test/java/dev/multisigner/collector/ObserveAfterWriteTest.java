@@ -84,7 +84,7 @@ class ObserveAfterWriteTest {
     probe.send(
         TopicCatalog.SIGNER_RESULTS,
         ZONE,
-        result(ZONE, KNOT, new SignerCommandApplied("+ key", null, true)));
+        result(ZONE, KNOT, new SignerCommandApplied("+ key", null, true, null)));
     List<SignerKeysObserved> seen =
         observed(observationsUntil(probe, ZONE, l -> !observed(l, KNOT).isEmpty()), KNOT);
     assertThat(seen).isNotEmpty();
@@ -103,21 +103,21 @@ class ObserveAfterWriteTest {
     probe.send(
         TopicCatalog.SIGNER_RESULTS,
         OTHER,
-        result(OTHER, KNOT, new SignerCommandApplied("no change", null, false)));
+        result(OTHER, KNOT, new SignerCommandApplied("no change", null, false, null)));
     probe.send(
         TopicCatalog.SIGNER_RESULTS,
         OTHER,
-        result(OTHER, "pdns-z", new SignerCommandApplied("+ key", null, true)));
+        result(OTHER, "pdns-z", new SignerCommandApplied("+ key", null, true, null)));
     probe.send(
         TopicCatalog.SIGNER_RESULTS,
         "unmanaged.test.",
-        result("unmanaged.test.", KNOT, new SignerCommandApplied("+ key", null, true)));
+        result("unmanaged.test.", KNOT, new SignerCommandApplied("+ key", null, true, null)));
     // the reader is at the topic's end: an applied result for ZONE sent after these is observed,
     // so the four above were read (same reader, earlier offsets of their partitions) by then
     probe.send(
         TopicCatalog.SIGNER_RESULTS,
         ZONE,
-        result(ZONE, KNOT, new SignerCommandApplied("+ k", null, true)));
+        result(ZONE, KNOT, new SignerCommandApplied("+ k", null, true, null)));
     observationsUntil(probe, ZONE, l -> !observed(l, KNOT).isEmpty());
     Thread.sleep(3000);
     assertThat(probe.readAll(TopicCatalog.SIGNER_OBSERVATIONS, OTHER, Duration.ofSeconds(3)))

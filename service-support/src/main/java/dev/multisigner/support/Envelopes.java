@@ -4,6 +4,7 @@ import dev.multisigner.schemas.avro.Envelope;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.UUID;
 
 /** Makes the envelope every record carries: a new event id, the zone, the time and the producer. */
@@ -40,6 +41,14 @@ public class Envelopes {
         .setCausationId(causationId)
         .setCorrelationId(correlationId)
         .build();
+  }
+
+  /**
+   * Now, by the clock envelopes are stamped with: for a time a record carries beside its envelope's
+   * {@code occurredAt} and is compared with other envelopes' times.
+   */
+  public Instant now() {
+    return clock.instant();
   }
 
   /** The name this service puts in {@code producer}. */

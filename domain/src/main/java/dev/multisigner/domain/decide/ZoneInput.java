@@ -87,11 +87,12 @@ public sealed interface ZoneInput {
   record RetireZone(ZoneName zone, String operator) implements ZoneInput {}
 
   /**
-   * A signer writer applied a command (it may still take a while to be observed), at {@code
-   * appliedAt} by the writer's clock; null when unknown (then: when the decider hears of it). An
-   * observation taken after that time shows whether the change took effect. {@code changed} is
-   * false when the writer found the command's effect already in place and changed nothing (e.g. a
-   * retry of a command whose first application landed unreported).
+   * A signer writer applied a command (it may still take a while to be observed) in a call it began
+   * at {@code appliedAt} by its clock; null when unknown (then: when the decider hears of it). The
+   * change took effect after that time, so an observation taken after it shows whether the change
+   * took effect, including one the signer's NOTIFY set off before the writer's call returned.
+   * {@code changed} is false when the writer found the command's effect already in place and
+   * changed nothing (e.g. a retry of a command whose first application landed unreported).
    */
   record SignerCommandApplied(ZoneName zone, String commandId, Instant appliedAt, boolean changed)
       implements ZoneInput {

@@ -38,6 +38,7 @@ import dev.multisigner.schemas.avro.SignerKeysObserved;
 import dev.multisigner.schemas.avro.ZoneIntent;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -123,8 +124,14 @@ public final class InputMapper {
           s.getRrsigs().stream().map(InputMapper::rrsig).toList());
     }
     if (r instanceof SignerCommandApplied a) {
+      // the write's start when the writer gives it: an observation showing the change may have
+      // been published before the result was (its envelope's time)
+      Instant appliedAt =
+          a.getWriteStartedAt() != null
+              ? a.getWriteStartedAt()
+              : record.getEnvelope().getOccurredAt();
       return new ZoneInput.SignerCommandApplied(
-          zone, record.getCommandId(), record.getEnvelope().getOccurredAt(), a.getChanged());
+          zone, record.getCommandId(), appliedAt, a.getChanged());
     }
     if (r instanceof SignerCommandFailed f) {
       return new ZoneInput.SignerCommandFailed(

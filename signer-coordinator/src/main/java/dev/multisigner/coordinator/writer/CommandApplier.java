@@ -62,10 +62,11 @@ final class CommandApplier {
               + sigs.size()
               + " RRSIGs",
           new DnskeyRrsetSigned(s.getForSigner(), s.getKeys(), rrsigs(sigs)),
-          true);
+          true,
+          null);
     }
     String detail = change(provider, zone, name, c);
-    return new SignerCommandApplied(detail, null, changed(detail));
+    return new SignerCommandApplied(detail, null, changed(detail), null);
   }
 
   private static String change(DnsProvider provider, ZoneName zone, Name name, Object c) {

@@ -24,6 +24,7 @@ import dev.multisigner.support.Envelopes;
 import dev.multisigner.support.EventLog;
 import dev.multisigner.support.Inbox;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -472,10 +473,15 @@ final class SignerWriter implements Runnable {
    * lane moves on and the decider asks again later.
    */
   private SignerCommandApplied applyWithin(SignerCommand command, String zone) {
+    // Taken before the call: an observation that shows the change (say, a read the signer's NOTIFY
+    // set off while this call was still returning) was taken after it, so the decider counts it.
+    Instant started = envelopes.now();
     Future<SignerCommandApplied> call = calls.submit(() -> CommandApplier.apply(provider, command));
     Duration deadline = retry.callDeadline();
     try {
-      return call.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      SignerCommandApplied applied = call.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      applied.setWriteStartedAt(started);
+      return applied;
     } catch (TimeoutException e) {
       call.cancel(true);
       abandoned.incrementAndGet();

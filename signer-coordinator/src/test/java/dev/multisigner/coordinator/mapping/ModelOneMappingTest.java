@@ -103,7 +103,7 @@ class ModelOneMappingTest {
             "c1",
             "owner",
             new SignerCommandApplied(
-                "signed", new DnskeyRrsetSigned("knot-a", s.getKeys(), avro), true));
+                "signed", new DnskeyRrsetSigned("knot-a", s.getKeys(), avro), true, null));
     ZoneInput.DnskeyRrsetSigned signed =
         (ZoneInput.DnskeyRrsetSigned) InputMapper.result(ZONE, answer);
     assertThat(signed.commandId()).isEqualTo("c1");

@@ -100,7 +100,7 @@ class UnenrolledZonesTest {
                         envelope(zone),
                         zone + "#1",
                         "knot-a",
-                        new SignerCommandApplied("done", null, true))));
+                        new SignerCommandApplied("done", null, true, null))));
         default ->
             // an unsolicited DS set that did not validate: rejected by the mapping
             dsEvents.pipeInput(

@@ -194,6 +194,46 @@ class SignerWritersTest {
         .allSatisfy(r -> assertThat(((SignerCommandApplied) r.getResult()).getChanged()).isFalse());
   }
 
+  /**
+   * The decider counts an observation as showing a command's effect only when it was taken after
+   * the command was applied. A read the signer's NOTIFY sets off can finish before the writer's
+   * call returns and its result is stamped: the result therefore says when the write began, which
+   * is before the signer served the change, so such a read counts (else the command waits for an
+   * observation the collector never sends while nothing changes; the CSYNC leave stall).
+   */
+  @Test
+  void theResultSaysWhenTheWriteBeganWhichIsBeforeTheSignerServedTheChange() throws Exception {
+    Dnskey foreign = zsk();
+    DNSKEYRecord expected = record(foreign);
+    ZoneName zone = ZoneName.of(ZONE);
+    Instant sent = Instant.now();
+    Instant[] firstServed = {null};
+    Thread watch =
+        new Thread(
+            () -> {
+              long until = System.nanoTime() + PATIENCE.toNanos();
+              while (System.nanoTime() < until) {
+                if (knot.servedDnskeys(zone).contains(expected)) {
+                  firstServed[0] = Instant.now();
+                  return;
+                }
+              }
+            });
+    watch.start();
+    SignerCommand toKnot = importCommand("knot-a", foreign);
+    probe.send(TopicCatalog.SIGNER_COMMANDS, ZONE, toKnot);
+    SignerCommandResult result = results(1, toKnot).get(0);
+    watch.join(PATIENCE.toMillis());
+
+    SignerCommandApplied applied = (SignerCommandApplied) result.getResult();
+    assertThat(firstServed[0]).as("Knot served the imported key").isNotNull();
+    assertThat(applied.getWriteStartedAt())
+        .isNotNull()
+        .isAfterOrEqualTo(sent.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+        .isBefore(firstServed[0])
+        .isBeforeOrEqualTo(result.getEnvelope().getOccurredAt());
+  }
+
   @Test
   void aFailingProviderIsRetriedThenReportedRetryableWithoutHoldingUpAnotherSigner() {
     SignerCommand toFailing = importCommand("pdns-down", zsk());
