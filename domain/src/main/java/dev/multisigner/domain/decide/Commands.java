@@ -33,6 +33,17 @@ final class Commands {
   }
 
   /**
+   * When an applied command not yet seen to take effect is asked again: at its retry time once an
+   * observation taken after its application is held, else a retry interval after the application at
+   * the earliest.
+   */
+  static Instant repeatAt(Draft w, Member m, Pending p) {
+    return seenAfterApplied(m, p)
+        ? p.retryAt()
+        : Draft.max(p.retryAt(), p.appliedAt().plus(w.policy.retryInterval()));
+  }
+
+  /**
    * Emits a command for a non-empty change unless the same change is already in flight and not yet
    * due for a retry; clears the slot when nothing is left to change.
    */
@@ -53,10 +64,14 @@ final class Commands {
     boolean same =
         p != null && p.keys().equals(keys) && p.ds().equals(ds) && p.names().equals(names);
     if (same && p.appliedAt() != null) {
-      // Applied: wait for an observation to show it; ask again only if one taken after the
-      // application still shows the old state (the change did not stick), and not before the
-      // retry interval (a signer the writer found already changed is observed so soon after).
-      if (!seenAfterApplied(m, p) || w.now.isBefore(p.retryAt())) {
+      // Applied: wait for an observation to show it; ask again if one taken after the application
+      // still shows the old state (the change did not stick), not before the retry interval (a
+      // signer the writer found already changed is observed so soon after); and if none taken
+      // after it has come a retry interval after it: the collector sends nothing while nothing
+      // changes as it sees it (a writer's clock ahead of the collector's, a change the signer
+      // dropped before it was read), and waiting for one would hold the zone for good. The
+      // repeat's writer finds the effect in place or makes it again.
+      if (w.now.isBefore(repeatAt(w, m, p))) {
         return m;
       }
     } else if (same && w.now.isBefore(p.retryAt())) {

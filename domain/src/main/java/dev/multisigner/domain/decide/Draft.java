@@ -225,7 +225,10 @@ final class Draft {
         candidates.add(signedByHolder(m) ? m.resignAt() : null);
         for (CommandSlot s : CommandSlot.values()) {
           Pending p = s.get(m);
-          candidates.add(p == null ? null : p.retryAt());
+          candidates.add(
+              p == null
+                  ? null
+                  : p.appliedAt() == null ? p.retryAt() : Commands.repeatAt(this, m, p));
         }
       }
       candidates.add(dsRequest == null ? null : dsRequest.retryAt());

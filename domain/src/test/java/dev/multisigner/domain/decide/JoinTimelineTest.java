@@ -60,8 +60,10 @@ class JoinTimelineTest {
                 + B_ZSK.keyTag()
                 + "]",
             "wake +13s");
+    // applied: asked again a retry interval after the application if nothing observed shows it
     assertThat(t.at(4, new SignerCommandApplied(ZONE, "example.test.#3")))
-        .containsExactly("COMMAND_APPLIED: signer=knot-a command=example.test.#3 applied");
+        .containsExactly(
+            "COMMAND_APPLIED: signer=knot-a command=example.test.#3 applied", "wake +14s");
 
     // Steps 4-5: once observed everywhere, CDS for both KSKs at both signers and the DS request.
     assertThat(t.at(5, observedA(5, List.of(A_KSK, A_ZSK, B_ZSK), List.of(A_KSK))))

@@ -115,6 +115,34 @@ class NsTimelineTest {
   }
 
   /**
+   * The observation showing a command's effect came before the time its report gives (a writer's
+   * clock ahead of the collector's), and the collector sends no other while nothing changes. The
+   * command is asked again a retry interval after its application; the repeat finds its effect in
+   * place and is settled by the observation held, so the delegation moves on instead of waiting for
+   * good.
+   */
+  @Test
+  void anAppliedCommandWithNoObservationAfterItIsAskedAgainAfterTheRetryInterval() {
+    Timeline t = crossPublished();
+    t.at(135, new WakeUp(ZONE));
+    t.at(136, seen(B, 136, List.of(B_KSK, B_ZSK, A_ZSK), List.of(A_KSK, B_KSK), NS_AB));
+    // the report's time is after the observation's: it does not count as taken after it
+    assertThat(t.at(137, new SignerCommandApplied(ZONE, "example.test.#6", at(137))))
+        .noneMatch(line -> line.startsWith("NS_PUBLICATION_REQUESTED"))
+        .contains("wake +147s");
+    assertThat(t.at(146, new WakeUp(ZONE)))
+        .noneMatch(line -> line.startsWith("NS_PUBLICATION_REQUESTED"));
+    assertThat(t.at(147, new WakeUp(ZONE)))
+        .contains(
+            "NS_PUBLICATION_REQUESTED: signer=pdns-b command=example.test.#7 publish NS"
+                + " [ns1.knot-a.example., ns1.pdns-b.example.] (retry)");
+    assertThat(t.at(148, new SignerCommandApplied(ZONE, "example.test.#7", at(148), false)))
+        .contains(
+            "NS_PUBLICATION_REQUESTED: signer=knot-a command=example.test.#8 publish NS"
+                + " [ns1.knot-a.example., ns1.pdns-b.example.]");
+  }
+
+  /**
    * Found by the soak (scenario 2 of seed 1): the report of an NS command came late, the decider
    * retried it, the collector saw the first application land, and the retry changed nothing. The
    * retry's report must settle it with the observation already held: the collector sends no other
