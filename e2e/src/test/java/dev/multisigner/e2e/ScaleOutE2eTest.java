@@ -204,6 +204,14 @@ class ScaleOutE2eTest {
           POLL.toMillis(),
           loadAtKill,
           load());
+    } catch (AssertionError | Exception e) {
+      // the services' logs go with the temporary directory: the failure carries what they warned
+      StringBuilder logs = new StringBuilder(String.valueOf(e.getMessage()));
+      logs.append("\nload: ").append(load());
+      for (ServiceProcess p : all) {
+        logs.append('\n').append(p.diagnosis(25, 8));
+      }
+      throw new AssertionError(logs.toString(), e);
     } finally {
       for (ServiceProcess p : all) {
         p.close();

@@ -164,6 +164,31 @@ final class ServiceProcess implements AutoCloseable {
     return log;
   }
 
+  /**
+   * Its name, the last {@code max} WARN and ERROR lines of its log and its last {@code tail} lines:
+   * what a failed test reports of a process whose log goes with the test's temporary directory.
+   */
+  String diagnosis(int max, int tail) {
+    try {
+      List<String> problems =
+          Files.readAllLines(log).stream()
+              .filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+              .toList();
+      return "--- "
+          + name
+          + ": last WARN/ERROR lines ("
+          + problems.size()
+          + " in all) ---\n"
+          + String.join("\n", problems.subList(Math.max(0, problems.size() - max), problems.size()))
+          + "\n--- "
+          + name
+          + ": last lines ---\n"
+          + logTail(tail);
+    } catch (IOException e) {
+      return "--- " + name + ": no log (" + e.getMessage() + ") ---";
+    }
+  }
+
   /** The last lines of its log, for assertion messages. */
   String logTail(int lines) {
     try {
