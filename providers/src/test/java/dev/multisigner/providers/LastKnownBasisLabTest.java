@@ -8,6 +8,7 @@ import dev.multisigner.lab.dns.DnsLab;
 import dev.multisigner.lab.dns.KnotSigner;
 import dev.multisigner.lab.dns.PdnsSigner;
 import dev.multisigner.providers.LastKnownBasis.ReadReason;
+import dev.multisigner.providers.powerdns.PowerDnsAdapter;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -144,6 +145,49 @@ class LastKnownBasisLabTest {
     assertThat(other.read(ZONE).dnskeys())
         .contains(mine, next, fourth, last)
         .doesNotContain(theirs);
+  }
+
+  /**
+   * PowerDNS's write tells its own keys by the basis's listing instead of asking the cryptokeys
+   * endpoint again, unless the records table holds a key the basis calls own: after a refused basis
+   * the replanned import takes the keys it did not know as own (a guess), and stripping those from
+   * the records table would delete a foreign key. Then it lists, and keeps the key.
+   */
+  @org.junit.jupiter.api.Test
+  void powerDnsTellsItsOwnKeysByTheBasisUnlessTheRecordsTableContradictsIt() {
+    PowerDnsAdapter pdns = (PowerDnsAdapter) plain.get("pdns");
+    LastKnownBasis writer = LastKnownBasis.around(pdns, true, 100);
+    long listings = pdns.ownKeyListings();
+    long byBasis = pdns.writesWithBasisOwnKeys();
+    DNSKEYRecord k1 = TestKeys.zsk(APEX);
+    DNSKEYRecord k2 = TestKeys.zsk(APEX);
+
+    writer.importDnskeys(ZONE, List.of(k1));
+    writer.importDnskeys(ZONE, List.of(k2));
+    writer.replaceCdsCdnskey(ZONE, List.of(TestKeys.cds(k2)), List.of(TestKeys.cdnskey(k2)));
+
+    assertThat(pdns.ownKeyListings() - listings)
+        .as("one listing, for the first write's read; none for the three writes")
+        .isEqualTo(1);
+    assertThat(pdns.writesWithBasisOwnKeys() - byBasis).isEqualTo(3);
+
+    // someone else adds a key to the records table; the next import is refused, then replanned
+    // from the served DNSKEY RRset, which takes that key as own
+    DNSKEYRecord theirs = TestKeys.zsk(APEX);
+    DNSKEYRecord next = TestKeys.zsk(APEX);
+    plain.get("pdns").importDnskeys(ZONE, List.of(theirs));
+    long listingsBefore = pdns.ownKeyListings();
+    long byBasisBefore = pdns.writesWithBasisOwnKeys();
+    writer.importDnskeys(ZONE, List.of(next));
+
+    assertThat(writer.reads(ReadReason.CONFLICT)).isEqualTo(1);
+    assertThat(pdns.ownKeyListings())
+        .as("the records table holds a key the replanned basis calls own: listed")
+        .isGreaterThan(listingsBefore);
+    assertThat(pdns.writesWithBasisOwnKeys())
+        .as("only the refused write used the basis")
+        .isEqualTo(byBasisBefore + 1);
+    assertThat(pdns.read(ZONE).dnskeys()).as("no key lost").contains(k1, k2, theirs, next);
   }
 
   @ParameterizedTest
