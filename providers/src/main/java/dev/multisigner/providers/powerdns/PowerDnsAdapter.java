@@ -251,7 +251,7 @@ public final class PowerDnsAdapter implements DnsProvider {
     Name apex = zone.toName();
     ProviderPlanner.requireCapabilities(plan, capabilities());
     long started = System.nanoTime();
-    JsonNode zoneJson = client.zone(zone);
+    JsonNode zoneJson = client.apexRrsets(zone);
     Set<DNSKEYRecord> own = ownKeys(plan, zoneJson);
     for (PlanChange c : plan.changes(PlanChange.Action.REMOVE, Type.DNSKEY)) {
       if (own.contains(c.record())) {

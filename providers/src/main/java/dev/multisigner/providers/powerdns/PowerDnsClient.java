@@ -35,8 +35,18 @@ final class PowerDnsClient {
     this.http = new JsonHttp(provider, timeout);
   }
 
-  JsonNode zone(ZoneName zone) {
-    return call(zone, "GET", "", null).body();
+  /**
+   * The zone with only its apex RRsets ({@code rrset_name}, PowerDNS 4.7+; an older server ignores
+   * it and answers the whole zone, which the caller filters the same): the records a write checks
+   * and merges, without listing a large zone's every record before each write.
+   */
+  JsonNode apexRrsets(ZoneName zone) {
+    return call(
+            zone,
+            "GET",
+            "?rrset_name=" + URLEncoder.encode(zone.value(), StandardCharsets.UTF_8),
+            null)
+        .body();
   }
 
   JsonNode cryptokeys(ZoneName zone) {
