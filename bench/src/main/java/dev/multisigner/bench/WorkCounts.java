@@ -81,6 +81,19 @@ final class WorkCounts {
                       .append("_collector_cryptokeys_calls=")
                       .append(((PowerDnsAdapter) p).ownKeyListings())
                       .append(' '));
+      // the writers' adapter is the coordinator's (its registry's instance, around which each
+      // writer keeps its last known states): its cryptokeys requests are the writes' and reads'
+      stack
+          .context(Service.SIGNER_COORDINATOR)
+          .getBean(SignerRegistry.class)
+          .provider(signer)
+          .filter(PowerDnsAdapter.class::isInstance)
+          .ifPresent(
+              p ->
+                  out.append(signer)
+                      .append("_writer_cryptokeys_calls=")
+                      .append(((PowerDnsAdapter) p).ownKeyListings())
+                      .append(' '));
       out.append(
           String.format(
               Locale.ROOT,
