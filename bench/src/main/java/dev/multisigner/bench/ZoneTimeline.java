@@ -1,6 +1,7 @@
 package dev.multisigner.bench;
 
 import dev.multisigner.schemas.avro.Envelope;
+import dev.multisigner.schemas.avro.ZoneEvent;
 import dev.multisigner.schemas.topics.Topic;
 import dev.multisigner.schemas.topics.TopicCatalog;
 import java.time.Duration;
@@ -32,6 +33,7 @@ final class ZoneTimeline {
 
   private final Map<String, Map<String, long[]>> byLabel = new TreeMap<>();
   private final Map<String, String> commandKinds = new HashMap<>();
+  private final List<ZoneEvent> halts = new ArrayList<>();
 
   private ZoneTimeline() {}
 
@@ -72,7 +74,12 @@ final class ZoneTimeline {
       t.read(
           bootstrap,
           TopicCatalog.ZONE_EVENTS,
-          (e, at) -> t.mark("ev:" + e.getType(), e.getEnvelope()));
+          (e, at) -> {
+            t.mark("ev:" + e.getType(), e.getEnvelope());
+            if (e.getType().equals("ZoneHalted")) {
+              t.halts.add(e);
+            }
+          });
       t.read(
           bootstrap,
           TopicCatalog.SIGNER_OBSERVATIONS,
@@ -99,6 +106,7 @@ final class ZoneTimeline {
     }
     t.printStages(tag, enrolledAtMs);
     t.printUnsafeSigning(tag, enrolledAtMs);
+    t.printHalts(tag, enrolledAtMs);
     System.out.println(tag + " " + t.joinedBy(enrolledAtMs, signersPerZone));
   }
 
@@ -131,6 +139,27 @@ final class ZoneTimeline {
                       + " parent_ds_first_ms="
                       + firstSince("ev:ParentDsChanged", zone, e));
             });
+  }
+
+  /**
+   * One {@code halted} line per {@code ZoneHalted} event: the zone, when from its enrollment send,
+   * and the decider's reason (a 10,000-zone run may meet a key-tag collision between one signer's
+   * own keys, which halts the zone by design).
+   */
+  private void printHalts(String tag, Map<String, Long> enrolledAtMs) {
+    for (ZoneEvent e : halts) {
+      String zone = e.getEnvelope().getZone();
+      Long from = enrolledAtMs.get(zone);
+      System.out.println(
+          tag
+              + " halted zone="
+              + zone
+              + " at_ms="
+              + (from == null ? -1 : e.getEnvelope().getOccurredAt().toEpochMilli() - from)
+              + " summary=\""
+              + e.getSummary()
+              + "\"");
+    }
   }
 
   private long firstSince(String label, String zone, long from) {
